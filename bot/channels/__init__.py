@@ -1,0 +1,1 @@
+"""Channels: the edges where the engine meets a terminal, Telegram or a webhook."""

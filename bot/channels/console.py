@@ -1,0 +1,94 @@
+"""The console dialogue tester: chat in a terminal, or drive the bot line by line as JSON."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
+
+from bot.dialogue import Engine, Incoming, Session, Turn
+
+
+def turn_json(engine: Engine, turn: Turn) -> dict[str, Any]:
+    """The public one-line JSON form of a turn (see README, "Console JSON protocol")."""
+    result = None
+    if turn.assessment is not None:
+        assessment = turn.assessment
+        flagged = dict.fromkeys(
+            f
+            for rule in assessment.red_flags
+            for f in (*rule.all_of, *rule.any_of)
+            if turn.session.answers.get(f) is True
+        )
+        result = {
+            "urgency": assessment.urgency.value,
+            "causes": [r.cause.id for r in assessment.shown_causes],
+            "exercises": list(assessment.exercises),
+            "see_professional": assessment.see_professional,
+            "red_flags": list(flagged),
+        }
+    return {
+        "messages": [reply.text for reply in turn.replies],
+        "options": [option.label for option in turn.options],
+        "state": turn.session.state,
+        "asks": engine.asks(turn.session),
+        "result": result,
+    }
+
+
+def incoming_from_line(line: str, turn: Turn, *, at: float) -> Incoming:
+    """A typed line as the engine sees it: an option number or exact label taps that button."""
+    text = line.strip()
+    options = turn.options
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return Incoming(button=options[int(text) - 1].value, at=at)
+    for option in options:
+        if text.casefold() == option.label.casefold():
+            return Incoming(button=option.value, at=at)
+    return Incoming(text=text, at=at)
+
+
+def run_json(
+    engine: Engine,
+    lines: Iterable[str],
+    out: TextIO,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> Session:
+    """One JSON line for the opening turn, then one for every input line."""
+    turn = engine.start(at=clock())
+    out.write(json.dumps(turn_json(engine, turn), ensure_ascii=False) + "\n")
+    out.flush()
+    for line in lines:
+        turn = engine.step(turn.session, incoming_from_line(line, turn, at=clock()))
+        out.write(json.dumps(turn_json(engine, turn), ensure_ascii=False) + "\n")
+        out.flush()
+    return turn.session
+
+
+def _show(turn: Turn, out: TextIO) -> None:
+    for reply in turn.replies:
+        out.write(f"\nhipbot: {reply.text}\n")
+    for number, option in enumerate(turn.options, 1):
+        out.write(f"   {number}) {option.label}\n")
+    out.flush()
+
+
+def run_interactive(engine: Engine, read: Callable[[str], str], out: TextIO) -> None:
+    """Chat in the terminal: options are numbered; type a number or free text. Ctrl-D quits."""
+    out.write(
+        "hipbot console — type a number or your own words; /help for commands, Ctrl-D to quit.\n"
+    )
+    turn = engine.start(at=time.time())
+    _show(turn, out)
+    while True:
+        try:
+            line = read("\nyou: ")
+        except (EOFError, KeyboardInterrupt):
+            out.write("\nBye — look after that hip!\n")
+            return
+        if not line.strip():
+            continue
+        turn = engine.step(turn.session, incoming_from_line(line, turn, at=time.time()))
+        _show(turn, out)

@@ -1,0 +1,156 @@
+"""The ``hipbot`` command: one entry point with a subcommand per job."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.app import load_engine, validate
+from bot.problems import DataError
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def _print_problems(error: DataError) -> int:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every knowledge and dialogue file."""
+    problems = validate(args.dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    engine = load_engine(args.dir)
+    knowledge = engine.knowledge
+    print(
+        f"OK: knowledge {knowledge.version} — {len(knowledge.findings)} findings, "
+        f"{len(knowledge.causes)} causes, {len(knowledge.exercises)} exercises, "
+        f"{len(knowledge.red_flags)} red-flag rules; dialogue with "
+        f"{len(engine.dialogue.states)} states."
+    )
+    return EXIT_OK
+
+
+def cmd_understand(args: argparse.Namespace) -> int:
+    """Show what hipbot reads in a message."""
+    from bot.understanding import understand
+    from bot.understanding.explain import as_json, describe, explain
+
+    engine = load_engine(args.data)
+    lexicon, knowledge = engine.lexicon, engine.knowledge
+    if args.text:
+        heard = understand(" ".join(args.text), lexicon)
+        if args.explain:
+            print(explain(heard))
+        elif args.json:
+            print(json.dumps(as_json(heard), ensure_ascii=False))
+        else:
+            print(describe(heard, knowledge))
+        return EXIT_OK
+    interactive = sys.stdin.isatty() and not args.json
+    if interactive:
+        print("Type a message (Ctrl-D to quit).", file=sys.stderr)
+    for line in sys.stdin:
+        heard = understand(line, lexicon)
+        if args.explain:
+            print(explain(heard))
+        elif interactive:
+            print(describe(heard, knowledge))
+        else:
+            print(json.dumps(as_json(heard), ensure_ascii=False), flush=True)
+    return EXIT_OK
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """Chat with the bot in the terminal."""
+    from bot.channels.console import run_interactive, run_json
+
+    engine = load_engine(args.data)
+    if args.json or not sys.stdin.isatty():
+        run_json(engine, sys.stdin, sys.stdout)
+    else:
+        run_interactive(engine, input, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Replay dialogue test scripts."""
+    from bot.scripts import default_script_paths, run_scripts
+
+    engine = load_engine(args.data)
+    paths = args.paths or default_script_paths()
+    failures = run_scripts(engine, paths, sys.stdout)
+    return EXIT_PROBLEMS if failures else EXIT_OK
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    """Print the dialogue as a Mermaid state diagram."""
+    from bot.diagram import mermaid
+
+    print(mermaid(load_engine(args.data).dialogue), end="")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="hipbot",
+        description="A chatbot for runners with hip pain after running.",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="project folder holding knowledge/ and dialogues/ (default: the shipped data)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check the knowledge and dialogue YAML files")
+    p.add_argument("dir", nargs="?", type=Path, default=None, help="project or knowledge folder")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("understand", help="show the findings read from a message")
+    p.add_argument("text", nargs="*", help="the message (default: read lines from stdin)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--json", action="store_true", help='print {"present": [...], "absent": [...]}'
+    )
+    mode.add_argument(
+        "--explain", action="store_true", help="show normalisation, negation, scores"
+    )
+    p.set_defaults(func=cmd_understand)
+
+    p = sub.add_parser("console", help="chat with the bot in the terminal (no token needed)")
+    p.add_argument("--json", action="store_true", help="one JSON line per input line")
+    p.set_defaults(func=cmd_console)
+
+    p = sub.add_parser("check", help="replay dialogue test scripts")
+    p.add_argument("paths", nargs="*", type=Path, help="script files or folders")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("diagram", help="print the dialogue as a Mermaid state diagram")
+    p.set_defaults(func=cmd_diagram)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``hipbot`` command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except DataError as error:
+        return _print_problems(error)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return code

@@ -1,0 +1,549 @@
+"""The dialogue engine: ``step(session, incoming) -> Turn``, pure and synchronous.
+
+One ``transitions.Machine`` is built per dialogue when the engine is created and shared by every
+conversation: each turn wraps the session in a light :class:`Conversation`, attaches it to the
+machine, fires one event and detaches it again. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum, auto
+
+from transitions import EventData, Machine
+
+from bot.dialogue.conditions import AGE_FINDINGS, CONDITIONS, LOCATION_FINDINGS
+from bot.dialogue.conversation import Conversation
+from bot.dialogue.messages import Incoming, Option, Reply
+from bot.dialogue.render import Renderer
+from bot.dialogue.session import Session, Undo
+from bot.dialogue.spec import DialogueSpec, Kind, StateSpec
+from bot.knowledge import Knowledge, Urgency
+from bot.reasoning import Assessment, QuestionPlanner, assess, matching_rules
+from bot.understanding import Lexicon, Understanding, understand
+from bot.understanding.answers import YesNo, read_age, read_choice, read_yes_no
+
+COMMANDS = ("start", "help", "back", "restart", "why", "summary", "exercises", "forget")
+_COMMAND = re.compile(r"^\s*/([a-z_]+)(?:@\w+)?(?:\s.*)?$", re.IGNORECASE | re.DOTALL)
+NONE_VALUE = "none"
+NOT_SURE_VALUE = "not_sure"
+YES_NO_VALUES = {"yes": YesNo.YES, "no": YesNo.NO, NOT_SURE_VALUE: YesNo.UNSURE}
+RESULT_ACTIONS = ("exercises", "summary", "restart")
+ADULT_AGE = 16
+OLDER_AGE = 45
+
+
+class Outcome(Enum):
+    """What an answer did to the current state."""
+
+    DONE = auto()
+    """The state's question is answered: move on."""
+    PROGRESS = auto()
+    """Something was recorded, but the question still stands."""
+    UNREAD = auto()
+    """Nothing could be read from the message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The engine's answer to one incoming message."""
+
+    session: Session
+    replies: tuple[Reply, ...]
+    forget: bool = False
+    assessment: Assessment | None = None
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """The buttons of the last reply."""
+        return self.replies[-1].options if self.replies else ()
+
+
+@dataclass
+class _Draft:
+    session: Session
+    replies: list[Reply] = field(default_factory=list)
+    forget: bool = False
+
+    def say(self, *texts: str, options: tuple[Option, ...] = ()) -> None:
+        for text in texts[:-1]:
+            self.replies.append(Reply(text))
+        if texts:
+            self.replies.append(Reply(texts[-1], options))
+
+
+class Engine:
+    """Runs one dialogue over one knowledge base for any number of conversations."""
+
+    def __init__(self, knowledge: Knowledge, dialogue: DialogueSpec) -> None:
+        self.knowledge = knowledge
+        self.dialogue = dialogue
+        self.lexicon = Lexicon(knowledge.findings.values())
+        skip = {f for state in dialogue.states.values() for f in state.findings}
+        skip |= {f for s in dialogue.states.values() for o in s.options for f in o.sets}
+        self.planner = QuestionPlanner(knowledge, skip=skip)
+        self.render = Renderer(knowledge, dialogue.texts)
+        self.machine = Machine(
+            model=None,
+            states=list(dialogue.states),
+            initial=dialogue.initial,
+            auto_transitions=False,
+            send_event=True,
+        )
+        for source, state in dialogue.states.items():
+            for transition in state.next:
+                self.machine.add_transition(
+                    "advance",
+                    source,
+                    transition.to,
+                    conditions=[self._condition(name) for name in transition.when],
+                    unless=[self._condition(name) for name in transition.unless],
+                )
+        self.machine.add_transition("escalate", "*", dialogue.result)
+        self.machine.add_transition("follow_up", "*", dialogue.follow_up)
+        self.machine.add_transition("restart", "*", dialogue.initial)
+
+    @staticmethod
+    def _condition(name: str) -> Callable[[EventData], bool]:
+        check = CONDITIONS[name]
+
+        def evaluate(event: EventData) -> bool:
+            model = event.model
+            assert isinstance(model, Conversation)
+            return check(model)
+
+        evaluate.__name__ = name
+        return evaluate
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def new_session(self, *, at: float = 0.0) -> Session:
+        """A fresh conversation at the initial state."""
+        return Session(state=self.dialogue.initial, updated_at=at)
+
+    def step(self, session: Session | None, incoming: Incoming) -> Turn:
+        """Apply one incoming message to a conversation; never raises for any input."""
+        draft = _Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
+        if session is None and not self._is_command(incoming, "start"):
+            self._prompt(draft)
+            draft.session.step += 1
+            draft.session.updated_at = incoming.at
+            if not (incoming.text or incoming.button):
+                return self._finish(draft)
+        self._handle(draft, incoming)
+        draft.session.step += 1
+        draft.session.updated_at = incoming.at
+        return self._finish(draft)
+
+    def start(self, *, at: float = 0.0) -> Turn:
+        """The opening turn of a new conversation (the greeting)."""
+        return self.step(None, Incoming(text="/start", at=at))
+
+    def assessment(self, session: Session) -> Assessment:
+        """The current assessment of a conversation's answers."""
+        return assess(self.knowledge, session.answers)
+
+    def asks(self, session: Session) -> list[str]:
+        """Finding ids the current question asks about (``"age"`` for the age question)."""
+        state = self.dialogue.states[session.state]
+        if session.paused:
+            return []
+        if state.kind is Kind.CHECKLIST:
+            return [f for f in state.findings if f not in session.answers]
+        if state.kind is Kind.YES_NO:
+            return [session.question] if session.question else []
+        if state.kind is Kind.AGE:
+            return ["age"]
+        return list(dict.fromkeys(f for o in state.options for f in o.sets))
+
+    # -- turn handling ------------------------------------------------------------------------
+
+    def _finish(self, draft: _Draft) -> Turn:
+        at_result = draft.session.state == self.dialogue.result
+        return Turn(
+            session=draft.session,
+            replies=tuple(draft.replies),
+            forget=draft.forget,
+            assessment=self.assessment(draft.session) if at_result else None,
+        )
+
+    def _is_command(self, incoming: Incoming, name: str) -> bool:
+        return self._command(incoming) == name
+
+    @staticmethod
+    def _command(incoming: Incoming) -> str | None:
+        if incoming.text is None:
+            return None
+        match = _COMMAND.match(incoming.text)
+        return match.group(1).lower() if match else None
+
+    def _handle(self, draft: _Draft, incoming: Incoming) -> None:
+        session = draft.session
+        command = self._command(incoming)
+        if command is not None:
+            self._run_command(draft, command)
+            return
+        if incoming.step is not None and incoming.step != session.step:
+            draft.say(self.render.text("moved_on"))
+            self._prompt(draft)
+            return
+        idle_seconds = self.dialogue.idle_minutes * 60
+        in_progress = session.state not in (self.dialogue.initial, self.dialogue.result)
+        if session.paused:
+            self._resume(draft, incoming)
+            return
+        if in_progress and session.updated_at and incoming.at - session.updated_at > idle_seconds:
+            session.paused = True
+            self._prompt(draft)
+            return
+        if session.state == self.dialogue.result and incoming.button in RESULT_ACTIONS:
+            self._run_command(draft, incoming.button)
+            return
+        self._answer(draft, incoming)
+
+    def _resume(self, draft: _Draft, incoming: Incoming) -> None:
+        session = draft.session
+        labels = [self.render.text("continue"), self.render.text("start_again")]
+        choice = incoming.button or ""
+        if not choice and incoming.text:
+            index = read_choice(incoming.text, labels)
+            choice = ("continue", "restart")[index] if index is not None else "continue"
+        session.paused = False
+        if choice == "restart":
+            self._run_command(draft, "restart")
+        else:
+            self._prompt(draft)
+
+    def _run_command(self, draft: _Draft, command: str) -> None:
+        session = draft.session
+        session.paused = False
+        if command in ("start", "restart"):
+            fresh = self.new_session()
+            fresh.step = session.step
+            draft.session = fresh
+            self._prompt(draft)
+        elif command == "forget":
+            fresh = self.new_session()
+            fresh.step = session.step
+            draft.session = fresh
+            draft.forget = True
+            draft.say(self.render.text("forgotten"))
+        elif command == "back":
+            if session.undo():
+                draft.say(self.render.text("went_back"))
+            else:
+                draft.say(self.render.text("nothing_to_undo"))
+            self._prompt(draft)
+        elif command == "why":
+            self._why(draft)
+        elif command == "summary":
+            at_result = session.state == self.dialogue.result
+            draft.say(
+                self.render.summary(session, self.assessment(session) if at_result else None)
+            )
+            self._prompt(draft)
+        elif command == "exercises":
+            if session.state != self.dialogue.result:
+                draft.say(self.render.text("exercises_not_yet"))
+                self._prompt(draft)
+            else:
+                draft.say(*self.render.exercises(self.assessment(session)))
+                draft.replies[-1] = Reply(draft.replies[-1].text, self._options(session))
+        else:
+            draft.say(self.render.text("help"))
+            self._prompt(draft)
+
+    def _why(self, draft: _Draft) -> None:
+        session = draft.session
+        state = self.dialogue.states[session.state]
+        if session.state == self.dialogue.result:
+            text = self.render.why_result(self.assessment(session))
+        elif state.kind is Kind.YES_NO and session.question:
+            text = self._why_question(session, session.question)
+        else:
+            text = self.render.text(state.why)
+        draft.say(text)
+        self._prompt(draft)
+
+    def _why_question(self, session: Session, finding: str) -> str:
+        for rule in self.knowledge.red_flags:
+            if (
+                finding in (*rule.all_of, *rule.any_of)
+                and rule.urgency.rank >= Urgency.URGENT.rank
+            ) and any(session.answers.get(f) is True for f in (*rule.all_of, *rule.any_of)):
+                return self.render.text("why_safety", flag=rule.title)
+        ranked = self.assessment(session).causes[:4]
+        related = [r.cause.name for r in ranked if finding in r.cause.supported_by]
+        related += [r.cause.name for r in ranked if finding in r.cause.argued_against_by]
+        names = " and ".join(related[:2]) if related else ranked[0].cause.name
+        return self.render.text("why_question", causes=names)
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def _answer(self, draft: _Draft, incoming: Incoming) -> None:
+        session = draft.session
+        state = self.dialogue.states[session.state]
+        conversation = Conversation(session, self.planner, self.dialogue.max_questions)
+        if incoming.button is not None and incoming.button not in {
+            o.value for o in self._options(session)
+        }:
+            draft.say(self.render.text("stale_button"))
+            self._prompt(draft)
+            return
+        record = session.remember()
+        heard = understand(incoming.text, self.lexicon) if incoming.text else Understanding()
+        noted = self._note(session, record, heard)
+        outcome = self._interpret(state, conversation, record, incoming, heard)
+        if outcome is Outcome.UNREAD and noted:
+            outcome = Outcome.PROGRESS
+        if not record.answers and record.age == "-" and outcome is Outcome.UNREAD:
+            session.history.pop()
+        conversation.forget_next_question()
+
+        if session.state == self.dialogue.result:
+            self._at_result(draft, conversation, outcome, changed=noted)
+            return
+        if self._escalation_due(state, session, outcome):
+            if self._emergency_question(session) is not None:
+                self._fire(conversation, "follow_up")
+                self._enter(draft, conversation, came_from=state)
+            else:
+                self._fire(conversation, "escalate")
+                self._show_result(draft)
+            return
+        if outcome is Outcome.UNREAD:
+            self._unreadable(draft, conversation, record)
+            return
+        session.unread = 0
+        if outcome is Outcome.PROGRESS:
+            draft.say(self.render.text("answer_noted"))
+            self._prompt(draft)
+            return
+        self._fire(conversation, "advance")
+        self._enter(draft, conversation, came_from=state)
+
+    def _escalation_due(self, state: StateSpec, session: Session, outcome: Outcome) -> bool:
+        """Whether an urgent or emergency red flag should end the interview now."""
+        flags = matching_rules(self.knowledge, session.answers)
+        if any(r.urgency is Urgency.EMERGENCY for r in flags):
+            return True
+        urgent = [r for r in flags if r.urgency is Urgency.URGENT]
+        if not urgent:
+            return False
+        return not (state.kind is Kind.CHECKLIST and outcome is Outcome.PROGRESS)
+
+    def _emergency_question(self, session: Session) -> str | None:
+        """A question that could turn an urgent result into an emergency, if still open."""
+        flags = matching_rules(self.knowledge, session.answers)
+        if len(session.asked) >= self.dialogue.max_questions or any(
+            r.urgency is Urgency.EMERGENCY for r in flags
+        ):
+            return None
+        return self.planner.safety_question(session.answers, at_least=Urgency.EMERGENCY)
+
+    def _note(self, session: Session, record: Undo, heard: Understanding) -> bool:
+        """Record every finding mentioned in free text (mixed initiative)."""
+        changed = False
+        for finding in sorted(heard.present | heard.absent):
+            value = finding in heard.present
+            if session.answers.get(finding, "-") != value:
+                session.set_answer(record, finding, value)
+                changed = True
+        if heard.age is not None and session.age != heard.age:
+            self._set_age(session, record, heard.age)
+            changed = True
+        return changed
+
+    def _set_age(self, session: Session, record: Undo, age: int) -> None:
+        session.set_age(record, age)
+        session.set_answer(record, "age_under_16", age < ADULT_AGE)
+        session.set_answer(record, "age_45_plus", age >= OLDER_AGE)
+
+    def _interpret(
+        self,
+        state: StateSpec,
+        conversation: Conversation,
+        record: Undo,
+        incoming: Incoming,
+        heard: Understanding,
+    ) -> Outcome:
+        session = conversation.session
+        text = incoming.text or ""
+        value = incoming.button
+        options = self._options(session)
+        if value is None and text:
+            index = read_choice(text, [o.label for o in options])
+            value = options[index].value if index is not None else None
+        forced = session.unread >= self.dialogue.unreadable_limit
+        if value == NOT_SURE_VALUE and state.kind is not Kind.YES_NO:
+            return Outcome.DONE
+
+        if state.kind is Kind.FREE_TEXT:
+            return Outcome.DONE
+        if state.kind is Kind.CHECKLIST:
+            return self._checklist(state, session, record, value, text, heard, forced)
+        if state.kind is Kind.YES_NO:
+            return self._yes_no(session, record, value, text, heard, forced)
+        if state.kind is Kind.PICK_ANSWER:
+            session.question = value if value in session.answers else None
+            return Outcome.DONE if value is not None or forced else Outcome.UNREAD
+        if state.kind is Kind.AGE and value is None:
+            age = read_age(text)
+            if age is not None:
+                self._set_age(session, record, age)
+                return Outcome.DONE
+            return Outcome.DONE if forced or heard.age is not None else Outcome.UNREAD
+        chosen = next((o for o in state.options if o.value == value), None)
+        if chosen is not None:
+            for finding, present in chosen.sets.items():
+                session.set_answer(record, finding, present)
+            if chosen.age is not None:
+                session.set_age(record, chosen.age)
+            conversation.choice = chosen.value
+            return Outcome.DONE
+        if state.kind is Kind.CHOICE and session.state == self.dialogue.initial:
+            return Outcome.DONE if not heard.empty or forced else Outcome.UNREAD
+        if any(f in heard.present for f in LOCATION_FINDINGS) or forced:
+            return Outcome.DONE
+        return Outcome.UNREAD
+
+    def _checklist(
+        self,
+        state: StateSpec,
+        session: Session,
+        record: Undo,
+        value: str | None,
+        text: str,
+        heard: Understanding,
+        forced: bool,
+    ) -> Outcome:
+        remaining = [f for f in state.findings if f not in session.answers]
+        if value in state.findings:
+            session.set_answer(record, value, True)
+            return Outcome.PROGRESS if len(remaining) > 1 else Outcome.DONE
+        reply = read_yes_no(text) if value is None and text else None
+        if value == NONE_VALUE or reply is YesNo.NO or forced or reply is YesNo.UNSURE:
+            fill = None if reply is YesNo.UNSURE or forced else False
+            for finding in remaining:
+                session.set_answer(record, finding, fill)
+            return Outcome.DONE
+        if any(f in heard.present or f in heard.absent for f in state.findings):
+            left = [f for f in state.findings if f not in session.answers]
+            return Outcome.PROGRESS if left else Outcome.DONE
+        return Outcome.UNREAD
+
+    def _yes_no(
+        self,
+        session: Session,
+        record: Undo,
+        value: str | None,
+        text: str,
+        heard: Understanding,
+        forced: bool,
+    ) -> Outcome:
+        finding = session.question
+        if finding is None:
+            return Outcome.DONE
+        if finding in heard.present or finding in heard.absent:
+            return Outcome.DONE
+        reply = YES_NO_VALUES.get(value or "") or (read_yes_no(text) if text else None)
+        if reply is None and not forced:
+            return Outcome.UNREAD
+        answer = {YesNo.YES: True, YesNo.NO: False}.get(reply) if reply else None
+        session.set_answer(record, finding, answer)
+        return Outcome.DONE
+
+    def _unreadable(self, draft: _Draft, conversation: Conversation, record: Undo) -> None:
+        session = draft.session
+        session.unread += 1
+        if session.unread >= self.dialogue.unreadable_limit:
+            draft.say(self.render.text("still_not_understood"))
+        else:
+            draft.say(self.render.text("not_understood"))
+        self._prompt(draft)
+
+    def _at_result(
+        self, draft: _Draft, conversation: Conversation, outcome: Outcome, *, changed: bool
+    ) -> None:
+        if changed:
+            draft.say(self.render.text("result_updated"))
+            self._show_result(draft)
+            return
+        draft.say(self.render.text("result_ready"), options=self._options(draft.session))
+
+    # -- entering states and prompting ---------------------------------------------------------
+
+    def _fire(self, conversation: Conversation, event: str) -> None:
+        self.machine.add_model(conversation, initial=conversation.state)
+        try:
+            conversation.trigger(event)  # type: ignore[attr-defined]
+        finally:
+            self.machine.remove_model(conversation)
+
+    def _enter(self, draft: _Draft, conversation: Conversation, *, came_from: StateSpec) -> None:
+        session = draft.session
+        state = self.dialogue.states[session.state]
+        if state.kind is Kind.YES_NO and came_from.kind is not Kind.PICK_ANSWER:
+            question = conversation.next_question()
+            session.question = question
+            if question is not None:
+                session.asked.append(question)
+        elif state.kind is not Kind.YES_NO:
+            session.question = None
+        if session.state == self.dialogue.result:
+            self._show_result(draft)
+        else:
+            self._prompt(draft)
+
+    def _show_result(self, draft: _Draft) -> None:
+        session = draft.session
+        session.question = None
+        messages = self.render.result(self.assessment(session))
+        draft.say(*messages, options=self._options(session))
+
+    def _options(self, session: Session) -> tuple[Option, ...]:
+        state = self.dialogue.states[session.state]
+        texts = self.render
+        if session.paused:
+            return (
+                Option(texts.text("continue"), "continue"),
+                Option(texts.text("start_again"), "restart"),
+            )
+        if state.kind is Kind.CHECKLIST:
+            remaining = [f for f in state.findings if f not in session.answers]
+            items = [Option(self.knowledge.findings[f].label, f) for f in remaining]
+            return (*items, Option(state.none_label or "", NONE_VALUE))
+        if state.kind is Kind.YES_NO:
+            return (
+                Option("Yes", "yes"),
+                Option("No", "no"),
+                Option(texts.text("not_sure"), NOT_SURE_VALUE),
+            )
+        if state.kind is Kind.PICK_ANSWER:
+            picks = [
+                Option(self.knowledge.findings[f].label, f)
+                for f in session.answers
+                if f in self.knowledge.findings and f not in AGE_FINDINGS
+            ]
+            return (*picks, *(Option(o.label, o.value) for o in state.options))
+        options = tuple(Option(o.label, o.value) for o in state.options)
+        if session.unread >= self.dialogue.unreadable_limit and state.kind is not Kind.RESULT:
+            options = (*options, Option(texts.text("not_sure"), NOT_SURE_VALUE))
+        return options
+
+    def _prompt(self, draft: _Draft) -> None:
+        session = draft.session
+        if session.paused:
+            draft.say(self.render.text("idle"), options=self._options(session))
+            return
+        state = self.dialogue.states[session.state]
+        values: dict[str, object] = {"question": "", "hint": ""}
+        if session.question is not None:
+            finding = self.knowledge.findings[session.question]
+            values = {"question": finding.question, "hint": finding.hint or ""}
+        if any("{answers}" in self.dialogue.texts[text_id] for text_id in state.say):
+            values["answers"] = self.render.answers(session)
+        texts = [self.render.text(text_id, **values) for text_id in state.say]
+        draft.say(*texts, options=self._options(session))

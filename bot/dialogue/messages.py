@@ -1,0 +1,36 @@
+"""What crosses the engine's boundary: incoming messages, replies and buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One thing the runner did: typed ``text`` or tapped a button sending ``button``.
+
+    ``step`` is the step number a tapped button was shown at (channels that keep old buttons
+    on screen pass it, so a tap on an old question is recognised). ``at`` is the time in
+    seconds since the epoch, used for the idle timeout.
+    """
+
+    text: str | None = None
+    button: str | None = None
+    step: int | None = None
+    at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A button: what it shows and the value it sends back."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to the runner; ``options`` are buttons under it."""
+
+    text: str
+    options: tuple[Option, ...] = ()

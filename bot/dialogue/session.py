@@ -1,0 +1,118 @@
+"""One conversation's state as plain JSON: where we are, what the runner said, how to undo it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SESSION_FORMAT = 1
+MAX_HISTORY = 40
+
+
+class SessionFormatError(ValueError):
+    """Stored session JSON cannot be read (corrupt, or from an unknown format version)."""
+
+
+@dataclass
+class Undo:
+    """What one turn changed, so ``/back`` can restore the exact earlier state."""
+
+    state: str
+    question: str | None
+    answers: dict[str, bool | str | None]
+    age: int | str | None
+    asked: int
+    unread: int
+
+
+_UNSET = "-"  # in Undo.answers / Undo.age: the value did not exist before the turn
+
+
+@dataclass
+class Session:
+    """Everything the engine needs to carry a conversation over to the next message."""
+
+    state: str
+    question: str | None = None
+    answers: dict[str, bool | None] = field(default_factory=dict)
+    age: int | None = None
+    asked: list[str] = field(default_factory=list)
+    unread: int = 0
+    step: int = 0
+    paused: bool = False
+    updated_at: float = 0.0
+    history: list[Undo] = field(default_factory=list)
+
+    def copy(self) -> Session:
+        """An independent copy (the engine never mutates the caller's session)."""
+        return Session.from_dict(self.to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form, with a format version."""
+        data = asdict(self)
+        data["v"] = SESSION_FORMAT
+        return data
+
+    def to_json(self) -> str:
+        """Compact JSON text for a session store."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Session:
+        """Rebuild a session from :meth:`to_dict` output."""
+        if data.get("v") != SESSION_FORMAT:
+            raise SessionFormatError(f"unsupported session format {data.get('v')!r}")
+        try:
+            fields = {k: v for k, v in data.items() if k != "v"}
+            fields["history"] = [Undo(**u) for u in fields.get("history", [])]
+            return cls(**fields)
+        except TypeError as error:
+            raise SessionFormatError(f"malformed session: {error}") from error
+
+    @classmethod
+    def from_json(cls, text: str) -> Session:
+        """Rebuild a session from stored JSON text."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SessionFormatError(f"session is not JSON: {error}") from error
+        if not isinstance(data, dict):
+            raise SessionFormatError("session JSON must be an object")
+        return cls.from_dict(data)
+
+    def remember(self) -> Undo:
+        """Start an undo record for the turn about to change this session."""
+        record = Undo(self.state, self.question, {}, _UNSET, len(self.asked), self.unread)
+        self.history.append(record)
+        del self.history[:-MAX_HISTORY]
+        return record
+
+    def set_answer(self, record: Undo, finding: str, value: bool | None) -> None:
+        """Record an answer, noting its previous value in ``record`` for ``/back``."""
+        if finding not in record.answers:
+            record.answers[finding] = self.answers.get(finding, _UNSET)
+        self.answers[finding] = value
+
+    def set_age(self, record: Undo, age: int) -> None:
+        """Record the runner's age, noting the previous value for ``/back``."""
+        if record.age == _UNSET:
+            record.age = self.age
+        self.age = age
+
+    def undo(self) -> bool:
+        """Restore the state before the last recorded turn; ``False`` if there is none."""
+        if not self.history:
+            return False
+        record = self.history.pop()
+        self.state, self.question, self.unread = record.state, record.question, record.unread
+        for finding, previous in record.answers.items():
+            if previous == _UNSET:
+                self.answers.pop(finding, None)
+            else:
+                self.answers[finding] = previous  # type: ignore[assignment]
+        if record.age != _UNSET:
+            self.age = record.age  # type: ignore[assignment]
+        del self.asked[record.asked :]
+        self.paused = False
+        return True

@@ -1,0 +1,35 @@
+"""The loaded knowledge base: every finding, cause, exercise, rule and advice topic by id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.knowledge.model import (
+    AdviceTopic,
+    Cause,
+    Exercise,
+    Finding,
+    RedFlagRule,
+    Statement,
+    Urgency,
+    UrgencyLevel,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything the bot knows, validated and cross-checked; build it with ``load_knowledge``."""
+
+    version: str
+    findings: Mapping[str, Finding]
+    causes: Mapping[str, Cause]
+    exercises: Mapping[str, Exercise]
+    exercise_rules: tuple[Statement, ...]
+    red_flags: tuple[RedFlagRule, ...]
+    urgency_levels: Mapping[Urgency, UrgencyLevel]
+    topics: Mapping[str, AdviceTopic]
+
+    def finding(self, finding_id: str) -> Finding:
+        """The finding with this id (raises ``KeyError`` for an unknown id)."""
+        return self.findings[finding_id]

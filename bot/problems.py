@@ -1,0 +1,124 @@
+"""Problems found in data files, reported as ``file: path.inside.file: what is wrong``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+MAX_FILE_BYTES = 1_000_000
+MAX_ALIASES = 200
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in one place of one file."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}"
+
+
+class DataError(Exception):
+    """Data files are invalid; ``problems`` lists every problem found, in file order."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def read_yaml(path: Path, *, shown_as: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML file safely; return ``(document, problems)``.
+
+    Only ``yaml.safe_load`` is used. Oversized files and alias bombs are refused before parsing.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(shown_as, "(file)", f"cannot be read: {error.strerror}")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(shown_as, "(file)", f"is larger than {MAX_FILE_BYTES} bytes")]
+    try:
+        text = raw.decode("utf-8")
+        aliases = sum(
+            isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.SafeLoader)
+        )
+        if aliases > MAX_ALIASES:
+            return None, [
+                Problem(shown_as, "(file)", f"uses {aliases} YAML aliases (limit {MAX_ALIASES})")
+            ]
+        return yaml.safe_load(text), []
+    except UnicodeDecodeError:
+        return None, [Problem(shown_as, "(file)", "is not UTF-8 text")]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        return None, [Problem(shown_as, where, f"invalid YAML: {error.problem}")]
+    except yaml.YAMLError as error:
+        return None, [Problem(shown_as, "(file)", f"invalid YAML: {error}")]
+
+
+_MESSAGES = {
+    "missing": "missing required field",
+    "extra_forbidden": "unknown field (check the spelling)",
+}
+
+
+_PATTERN_MESSAGES = {
+    r"^[a-z][a-z0-9_]*$": "must be a snake_case id (lowercase letters, digits and _)",
+    r"^https?://\S+$": "must be an http(s) URL",
+}
+
+
+def _render_path(loc: Iterable[int | str], document: Any) -> str:
+    parts: list[str] = []
+    node = document
+    for key in loc:
+        child = _child(node, key)
+        if isinstance(key, int):
+            label = child.get("id") if isinstance(child, dict) else None
+            parts.append(f"[{label}]" if isinstance(label, str) else f"[{key}]")
+        else:
+            parts.append(f".{key}" if parts else str(key))
+        node = child
+    return "".join(parts) or "(top)"
+
+
+def _child(node: Any, key: int | str) -> Any:
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key]
+    if isinstance(node, dict):
+        return node.get(key)
+    return None
+
+
+def validate_document(
+    model: type[M], document: Any, *, shown_as: str
+) -> tuple[M | None, list[Problem]]:
+    """Check ``document`` against ``model``; return the model or every problem found."""
+    if not isinstance(document, dict):
+        kind = "empty" if document is None else f"a {type(document).__name__}"
+        return None, [
+            Problem(shown_as, "(top)", f"must be a mapping with a version, but is {kind}")
+        ]
+    try:
+        return model.model_validate(document), []
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors(include_url=False):
+            loc = [part for part in detail["loc"] if isinstance(part, (int, str))]
+            message = _MESSAGES.get(detail["type"], detail["msg"])
+            pattern = detail.get("ctx", {}).get("pattern")
+            if detail["type"] == "string_pattern_mismatch" and pattern in _PATTERN_MESSAGES:
+                message = f"{_PATTERN_MESSAGES[pattern]}, got {detail['input']!r}"
+            problems.append(Problem(shown_as, _render_path(loc, document), message))
+        return None, problems

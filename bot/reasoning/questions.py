@@ -1,0 +1,123 @@
+"""Choose the next question: safety first, then what best separates the remaining causes.
+
+A question is worth asking only if one of its answers could change the result: the top causes
+and their bands, or the urgency. When no unanswered finding can do that, the interview stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.knowledge import Knowledge, Urgency
+from bot.reasoning.assessment import (
+    ABSENT_PENALTY,
+    MAX_CAUSES_SHOWN,
+    POSSIBLE_WITHIN,
+    Answers,
+    band_for,
+    matching_rules,
+    score_cause,
+)
+
+Outcome = tuple[tuple[tuple[str, str], ...], Urgency]
+URGENCY_BONUS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Effect:
+    present: dict[str, float]
+    absent: dict[str, float]
+
+
+_NO_EFFECT = _Effect({}, {})
+
+
+class QuestionPlanner:
+    """Picks targeted questions for one knowledge base; build once, share across sessions."""
+
+    def __init__(self, knowledge: Knowledge, *, skip: Collection[str] = ()) -> None:
+        self.knowledge = knowledge
+        self._effects: dict[str, _Effect] = {}
+        for cause in knowledge.causes.values():
+            for finding, weight in cause.supported_by.items():
+                effect = self._effect(finding)
+                effect.present[cause.id] = effect.present.get(cause.id, 0.0) + weight
+                effect.absent[cause.id] = (
+                    effect.absent.get(cause.id, 0.0) - ABSENT_PENALTY * weight
+                )
+            for finding, weight in cause.argued_against_by.items():
+                effect = self._effect(finding)
+                effect.present[cause.id] = effect.present.get(cause.id, 0.0) - weight
+        self._order = [f for f in knowledge.findings if f not in skip]
+        self._flagged = {f for rule in knowledge.red_flags for f in (*rule.all_of, *rule.any_of)}
+
+    def _effect(self, finding: str) -> _Effect:
+        return self._effects.setdefault(finding, _Effect({}, {}))
+
+    def _outcome(self, scores: dict[str, float], answers: Answers) -> Outcome:
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        top = ranked[0][1]
+        shown = tuple((cid, band_for(s, top).value) for cid, s in ranked[:MAX_CAUSES_SHOWN])
+        rules = matching_rules(self.knowledge, answers)
+        urgency = max([Urgency.SELF_CARE, *(r.urgency for r in rules)], key=lambda u: u.rank)
+        return shown, urgency
+
+    def safety_question(
+        self, answers: Answers, *, at_least: Urgency = Urgency.SEE_PROFESSIONAL
+    ) -> str | None:
+        """An unanswered finding that could complete a red-flag rule, most urgent rule first.
+
+        Rules already partly met (one of their findings is present) are completed first; a
+        rule that needs just one finding is asked about on its own only when it is urgent.
+        """
+        rules = sorted(self.knowledge.red_flags, key=lambda r: -r.urgency.rank)
+        for rule in rules:
+            if rule.urgency.rank < at_least.rank:
+                continue
+            if any(answers.get(f) is False for f in rule.all_of):
+                continue
+            findings = (*rule.all_of, *rule.any_of)
+            started = any(answers.get(f) is True for f in findings)
+            single = len(findings) == 1 and rule.urgency.rank >= Urgency.URGENT.rank
+            if not (started or single):
+                continue
+            unknown_all = [f for f in rule.all_of if f not in answers]
+            any_met = not rule.any_of or any(answers.get(f) is True for f in rule.any_of)
+            unknown_any = [f for f in rule.any_of if f not in answers]
+            if unknown_all and any_met:
+                return unknown_all[0]
+            if not unknown_all and not any_met and unknown_any:
+                return unknown_any[0]
+        return None
+
+    def next_question(self, answers: Answers) -> str | None:
+        """The most useful finding to ask about next, or ``None`` when nothing would change."""
+        safety = self.safety_question(answers)
+        if safety is not None:
+            return safety
+        scores = {c.id: score_cause(c, answers) for c in self.knowledge.causes.values()}
+        now = self._outcome(scores, answers)
+        top = max(scores.values())
+        contenders = {cid for cid, s in scores.items() if s >= top - POSSIBLE_WITHIN}
+        best: tuple[float, str] | None = None
+        for finding in self._order:
+            if finding in answers:
+                continue
+            effect = self._effects.get(finding, _NO_EFFECT)
+            if not contenders & effect.present.keys() and finding not in self._flagged:
+                continue
+            changes_urgency = False
+            changes = False
+            for delta, answer in ((effect.present, True), (effect.absent, False)):
+                moved = {cid: s + delta.get(cid, 0.0) for cid, s in scores.items()}
+                outcome = self._outcome(moved, {**answers, finding: answer})
+                changes = changes or outcome != now
+                changes_urgency = changes_urgency or outcome[1] != now[1]
+            if not changes:
+                continue
+            spread = [effect.present.get(cid, 0.0) for cid in contenders]
+            separation = max(spread) - min(spread) + (URGENCY_BONUS if changes_urgency else 0.0)
+            if best is None or separation > best[0]:
+                best = (separation, finding)
+        return None if best is None else best[1]

@@ -1,0 +1,67 @@
+"""The session store interface: where conversations live between messages.
+
+A store keeps one JSON text per conversation key (for Telegram, the chat id as a string) and the
+ids of updates already processed, so a retried or duplicated update is applied once. Backends are
+chosen by URL (see :func:`bot.store.open_store`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractAsyncContextManager
+from typing import Final
+
+DEFAULT_IDLE_TTL: Final[float] = 30 * 24 * 60 * 60
+"""Seconds a session may stay unsaved before it counts as missing (30 days)."""
+
+PROCESSED_UPDATE_TTL: Final[int] = 24 * 60 * 60
+"""Seconds an update id stays marked as processed (a day: Telegram keeps updates at most 24 h)."""
+
+
+class StoreUnavailable(Exception):
+    """The backend cannot be reached or cannot write; the caller should retry later."""
+
+
+class SessionStore(ABC):
+    """Async key-value storage for session JSON, with per-key locks and update de-duplication.
+
+    The channel-side service uses it as: ``async with store.lock(key)``, then
+    ``was_processed(update_id)``, ``load(key)``, step the engine, ``save(key, data, update_id)``.
+    ``save`` records the session and the processed update id atomically, so a crash between the
+    two can never apply an update twice or lose it.
+
+    Sessions idle (not saved) for longer than the backend's ``idle_ttl`` behave as missing.
+    Every backend error that means "try again later" (connection refused, database locked,
+    read-only file, disk I/O) is raised as :class:`StoreUnavailable`; a failed ``save`` writes
+    nothing. Data is the caller's JSON text, stored verbatim (never pickled).
+    """
+
+    @abstractmethod
+    async def load(self, key: str) -> str | None:
+        """Return the stored JSON text for ``key``, or ``None`` if there is none or it expired."""
+
+    @abstractmethod
+    async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
+        """Store ``data`` for ``key`` and, in the same atomic write, mark ``update_id`` processed.
+
+        On :class:`StoreUnavailable` nothing was written: neither the data nor the update id.
+        """
+
+    @abstractmethod
+    async def delete(self, key: str) -> None:
+        """Erase everything stored for ``key``. Deleting a missing key is not an error."""
+
+    @abstractmethod
+    async def was_processed(self, update_id: int) -> bool:
+        """Whether ``update_id`` was already saved by :meth:`save` (kept for at least a day)."""
+
+    @abstractmethod
+    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Hold an exclusive lock on ``key`` (across processes for shared backends)."""
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise :class:`StoreUnavailable` if the backend cannot be used right now."""
+
+    async def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
+        """Release connections and files."""

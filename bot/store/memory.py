@@ -1,0 +1,89 @@
+"""An in-process session store: for tests, the console tester and single-process trials."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from urllib.parse import urlsplit
+
+from bot.store._locks import KeyedLock
+from bot.store._url import check_ttl, malformed
+from bot.store.base import DEFAULT_IDLE_TTL, PROCESSED_UPDATE_TTL, SessionStore
+
+_PURGE_EVERY = 1000
+"""Saves between sweeps of expired sessions and old update ids."""
+
+
+class MemorySessionStore(SessionStore):
+    """Keeps sessions in a dict; everything is lost when the process exits.
+
+    Locks are per key and in-process. ``clock`` (keyword-only, default :func:`time.monotonic`)
+    is the time source for ``idle_ttl`` and the update-id retention.
+    """
+
+    def __init__(
+        self,
+        *,
+        idle_ttl: float | None = DEFAULT_IDLE_TTL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._idle_ttl = check_ttl(idle_ttl)
+        self._clock = clock
+        self._sessions: dict[str, tuple[str, float]] = {}
+        self._processed: dict[int, float] = {}
+        self._locks = KeyedLock()
+        self._saves = 0
+
+    @classmethod
+    def from_url(
+        cls, url: str, *, idle_ttl: float | None = DEFAULT_IDLE_TTL
+    ) -> MemorySessionStore:
+        """Build from ``memory://`` (nothing may follow the scheme)."""
+        parts = urlsplit(url)
+        if parts.scheme != "memory" or parts.netloc or parts.path or parts.query:
+            raise malformed(url, "memory", "write exactly memory://")
+        return cls(idle_ttl=idle_ttl)
+
+    def _expired(self, saved_at: float, now: float) -> bool:
+        return self._idle_ttl is not None and now - saved_at > self._idle_ttl
+
+    async def load(self, key: str) -> str | None:
+        entry = self._sessions.get(key)
+        if entry is None:
+            return None
+        data, saved_at = entry
+        if self._expired(saved_at, self._clock()):
+            del self._sessions[key]
+            return None
+        return data
+
+    async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
+        now = self._clock()
+        self._sessions[key] = (data, now)
+        if update_id is not None:
+            self._processed[update_id] = now
+        self._saves += 1
+        if self._saves % _PURGE_EVERY == 0:
+            self._purge(now)
+
+    async def delete(self, key: str) -> None:
+        self._sessions.pop(key, None)
+
+    async def was_processed(self, update_id: int) -> bool:
+        at = self._processed.get(update_id)
+        return at is not None and self._clock() - at <= PROCESSED_UPDATE_TTL
+
+    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        return self._locks.hold(key)
+
+    async def ping(self) -> None:
+        return None
+
+    def _purge(self, now: float) -> None:
+        self._sessions = {
+            key: entry for key, entry in self._sessions.items() if not self._expired(entry[1], now)
+        }
+        self._processed = {
+            uid: at for uid, at in self._processed.items() if now - at <= PROCESSED_UPDATE_TTL
+        }

@@ -1,0 +1,208 @@
+"""A session store on Redis: shared by several bot processes (webhook replicas).
+
+URL form: ``redis://host:port/db`` (``rediss://`` for TLS; a password goes in
+``redis://:password@host:port/db``). Keys, all under the prefix ``hipbot:``:
+
+- ``hipbot:session:<key>``: the session JSON, expiring ``idle_ttl`` seconds after the last save;
+- ``hipbot:update:<update_id>``: ``1`` for a day once the update has been saved;
+- ``hipbot:lock:<key>``: the cross-process lock (a redis-py :class:`~redis.asyncio.lock.Lock`).
+
+The lock is taken in two steps: first an in-process per-key lock (so local waiters queue in order
+without polling Redis), then the Redis lock (so other replicas wait). The Redis lock expires after
+``lock_timeout`` seconds even if its holder died; work under the lock must finish well before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Final
+from urllib.parse import urlsplit
+
+from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import LockNotOwnedError, RedisError
+
+from bot.store._locks import KeyedLock
+from bot.store._url import check_ttl, malformed
+from bot.store.base import DEFAULT_IDLE_TTL, PROCESSED_UPDATE_TTL, SessionStore, StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+_URL_HINT: Final = "use redis://host:port/db, e.g. redis://127.0.0.1:6379/0"
+
+
+class RedisSessionStore(SessionStore):
+    """Sessions in Redis, with a lock that holds across processes.
+
+    Args:
+        client: The connection to use; :meth:`close` closes it. Responses may be ``bytes`` or
+            ``str``.
+        idle_ttl: Seconds after the last save when Redis drops a session; ``None`` keeps it.
+        prefix: Prefix of every key.
+        lock_timeout: Seconds after which a held lock expires on its own (holder crashed).
+        lock_wait: Seconds to wait for a lock before raising :class:`StoreUnavailable`.
+        lock_poll_interval: Seconds between attempts while another process holds the lock.
+    """
+
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        idle_ttl: float | None = DEFAULT_IDLE_TTL,
+        prefix: str = "hipbot:",
+        lock_timeout: float = 60.0,
+        lock_wait: float = 30.0,
+        lock_poll_interval: float = 0.01,
+    ) -> None:
+        self._redis = client
+        self._idle_ttl = check_ttl(idle_ttl)
+        self._prefix = prefix
+        self._lock_timeout = lock_timeout
+        self._lock_wait = lock_wait
+        self._lock_poll_interval = lock_poll_interval
+        self._local_locks = KeyedLock()
+        where = client.connection_pool.connection_kwargs
+        self._where = f"Redis at {where.get('host')}:{where.get('port')}/{where.get('db')}"
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        idle_ttl: float | None = DEFAULT_IDLE_TTL,
+        prefix: str = "hipbot:",
+        lock_timeout: float = 60.0,
+        lock_wait: float = 30.0,
+        socket_timeout: float = 5.0,
+    ) -> RedisSessionStore:
+        """Connect to ``redis://host:port/db``; the other options are as for the constructor.
+
+        The connection is opened lazily, on first use. Each command gives up after
+        ``socket_timeout`` seconds, and a lost connection is retried twice with a short backoff
+        before :class:`StoreUnavailable` is raised.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in ("redis", "rediss") or parts.fragment:
+            raise malformed(url, "redis", _URL_HINT)
+        try:
+            port = parts.port
+        except ValueError:
+            raise malformed(url, "redis", _URL_HINT) from None
+        db = parts.path.lstrip("/")
+        if not parts.hostname or port == 0 or (db and not db.isdigit()) or "/" in db:
+            raise malformed(url, "redis", _URL_HINT)
+        client = Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=socket_timeout,
+            retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2),
+        )
+        return cls(
+            client,
+            idle_ttl=idle_ttl,
+            prefix=prefix,
+            lock_timeout=lock_timeout,
+            lock_wait=lock_wait,
+        )
+
+    def _key(self, kind: str, name: str | int) -> str:
+        return f"{self._prefix}{kind}:{name}"
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        return StoreUnavailable(f"{self._where} is unavailable: {type(exc).__name__}: {exc}")
+
+    # -- the SessionStore interface ---------------------------------------------------------
+
+    async def load(self, key: str) -> str | None:
+        try:
+            value = await self._redis.get(self._key("session", key))
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        if isinstance(value, bytes):
+            return value.decode("utf-8")
+        return None if value is None else str(value)
+
+    async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
+        ttl_ms = None if self._idle_ttl is None else max(1, round(self._idle_ttl * 1000))
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.set(self._key("session", key), data, px=ttl_ms)
+                if update_id is not None:
+                    pipe.set(self._key("update", update_id), 1, ex=PROCESSED_UPDATE_TTL)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def delete(self, key: str) -> None:
+        try:
+            await self._redis.delete(self._key("session", key))
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def was_processed(self, update_id: int) -> bool:
+        try:
+            return bool(await self._redis.exists(self._key("update", update_id)))
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        return self._hold(key)
+
+    async def ping(self) -> None:
+        try:
+            await self._redis.ping()
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    # -- locking ----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _hold(self, key: str) -> AsyncIterator[None]:
+        async with self._local_locks.hold(key):
+            lock = self._redis.lock(
+                self._key("lock", key),
+                timeout=self._lock_timeout,
+                sleep=self._lock_poll_interval,
+                blocking_timeout=self._lock_wait,
+                thread_local=False,
+            )
+            try:
+                acquired = await lock.acquire()
+            except (RedisError, OSError) as exc:
+                raise self._unavailable(exc) from exc
+            if not acquired:
+                raise StoreUnavailable(
+                    f"{self._where}: lock for {key!r} still held by another process "
+                    f"after {self._lock_wait:g} s"
+                )
+            try:
+                yield
+            finally:
+                await self._release(lock, key)
+
+    async def _release(self, lock: Lock, key: str) -> None:
+        # Failing to release must not mask the block's own outcome: the lock expires anyway.
+        try:
+            await lock.release()
+        except LockNotOwnedError:
+            logger.error(
+                "lock for %r expired while held (work took over %g s); "
+                "another process may have run concurrently",
+                key,
+                self._lock_timeout,
+            )
+        except (RedisError, OSError):
+            logger.warning(
+                "could not release lock for %r; it expires in %g s",
+                key,
+                self._lock_timeout,
+                exc_info=True,
+            )

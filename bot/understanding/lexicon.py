@@ -1,0 +1,125 @@
+"""The vocabulary the matcher knows: every phrase of every finding, as stemmed token patterns.
+
+Built once from the knowledge base. Typos are corrected token by token against this vocabulary
+with an edit-distance budget that grows with word length; common English words are never
+"corrected", so "stuff" does not become "stiff".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.knowledge import Finding
+from bot.understanding.normalize import normalize_text, tokenize
+
+Polarity = Literal["present", "absent"]
+
+COMMON_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at away back bad be been
+    before being below best better between big bit both but by came can cannot care case
+    clock clocks come could day days did do does doing done down during each easy else even
+    ever every far feel feels felt few find fine first for from front get gets getting give go
+    goes going gone good got great had has have having he her here him his hit hitting hold
+    home how i if in into is it its just keep kind know last later least left less let like
+    little long look lot lots made make many may me might mile miles more most much must my
+    near need never new next nice night no nor not now of off often ok okay old on once one
+    only or other our out over own part past pick place plan plus put quite rather really
+    right run runs ran same saw say see seem she should show since sit slow so some soon start
+    still stop stuff such sure take talk talking tell than thank thanks that the their them
+    then there these they thing things think this those though through time times to today
+    too took try turn two under until up upon us use very walk want was way we week weeks
+    well went were what when where which while who why will with without work would yes yet
+    you your staff still stuck check lift lifting list light might tight right fight
+    sitting setting getting hitting fitting cutting putting knitting shirt short sport spot
+    """.split()
+)
+
+FILLERS = frozenset(
+    """
+    a an the my me it its this that of in on at to is am are was very really bit little quite
+    so too kind sort slightly some and or when i while after during up down area just weekly
+    running training any more much pretty super real bloody part long
+    """.split()
+)
+
+
+def stem(token: str) -> str:
+    """A deliberately light stemmer: enough to join "clicks", "clicking" and "clicked"."""
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    for suffix, keep in (("ing", 4), ("ed", 4), ("es", 4), ("s", 3)):
+        if token.endswith(suffix) and len(token) - len(suffix) >= keep:
+            return token[: -len(suffix)]
+    return token
+
+
+def _edit_budget(token: str) -> int:
+    if len(token) <= 4:
+        return 0
+    return 1 if len(token) <= 7 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One phrase of one finding, as stems, with what it says about the finding."""
+
+    finding: str
+    polarity: Polarity
+    stems: tuple[str, ...]
+    phrase: str
+
+
+class Lexicon:
+    """Phrase patterns indexed by their first stem, plus typo correction onto known words."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        patterns: list[Pattern] = []
+        surface: set[str] = set()
+        for finding in findings:
+            sides: tuple[tuple[Polarity, tuple[str, ...]], ...] = (
+                ("present", finding.phrases),
+                ("absent", finding.absent_phrases),
+            )
+            for polarity, phrases in sides:
+                for phrase in phrases:
+                    tokens = tokenize(normalize_text(phrase))
+                    surface.update(tokens)
+                    if tokens:
+                        stems = tuple(stem(t) for t in tokens)
+                        patterns.append(Pattern(finding.id, polarity, stems, phrase))
+        by_first: dict[str, list[Pattern]] = defaultdict(list)
+        for pattern in patterns:
+            by_first[pattern.stems[0]].append(pattern)
+        self.patterns: Mapping[str, tuple[Pattern, ...]] = {
+            first: tuple(sorted(group, key=lambda p: -len(p.stems)))
+            for first, group in by_first.items()
+        }
+        self.stems = frozenset(s for p in patterns for s in p.stems)
+        self._words = tuple(sorted(w for w in surface if len(w) > 4 and w not in COMMON_WORDS))
+        self.canonical = lru_cache(maxsize=8192)(self._canonical)
+
+    def _canonical(self, token: str) -> tuple[str, int]:
+        """The known stem this token stands for and the edits it took (0 when exact)."""
+        stemmed = stem(token)
+        if stemmed in self.stems or token in COMMON_WORDS or token.isdigit():
+            return stemmed, 0
+        budget = _edit_budget(token)
+        if budget == 0:
+            return stemmed, 0
+        candidates = [
+            word
+            for word in self._words
+            if word[0] == token[0] and abs(len(word) - len(token)) <= budget
+        ]
+        best = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=budget)
+        if best is None:
+            return stemmed, 0
+        return stem(best[0]), int(best[1])

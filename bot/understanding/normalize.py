@@ -1,0 +1,127 @@
+"""Turn what a runner types into lowercase word tokens, grouped into clauses.
+
+Spelling variants, contractions and a few emoji are mapped onto plain words first, so that the
+matcher only ever sees one form: ``"Can't"``, ``"cant"`` and ``"can not"`` all become ``cannot``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+EMOJI_WORDS = {
+    "🤒": " fever ",
+    "🥵": " fever ",
+    "🌡": " temperature ",
+    "🔥": " burning ",
+    "⚡": " shooting ",
+    "🦵": " leg ",
+    "🩼": " crutches ",
+    "👍": " yes ",
+    "👎": " no ",
+    "✅": " yes ",
+    "❌": " no ",
+    "🚫": " no ",
+}
+
+_CONTRACTIONS = [
+    (r"\bcan\s*['’]?\s*t\b|\bcan not\b", "cannot"),
+    (r"\bwon\s*['’]?\s*t\b", "will not"),
+    (r"\bain\s*['’]?\s*t\b", "is not"),
+    (
+        r"\b(do|does|did|is|was|are|were|have|has|had|could|should|would|must|need)"
+        r"n\s*['’]?\s*t\b",
+        r"\1 not",
+    ),
+    (r"\bi\s*['’]\s*m\b|\bim\b", "i am"),
+    (r"\bi\s*['’]\s*ve\b|\bive\b", "i have"),
+    (r"\bit\s*['’]\s*s\b", "it is"),
+    (r"\bthere\s*['’]\s*s\b", "there is"),
+]
+_CONTRACTION_PATTERNS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
+
+SPELLING = {
+    "swolen": "swollen",
+    "oedema": "edema",
+    "haematoma": "hematoma",
+    "tumour": "tumor",
+    "orthopaedic": "orthopedic",
+    "paediatric": "pediatric",
+    "anaemia": "anemia",
+    "centre": "center",
+    "programme": "program",
+    "colour": "color",
+    "behaviour": "behavior",
+    "favour": "favor",
+    "mum": "mom",
+    "arse": "butt",
+    "bum": "butt",
+    "buttocks": "buttock",
+    "glutes": "glute",
+    "kms": "km",
+    "k": "km",
+    "mileage": "miles",
+    "tyre": "tire",
+    "jogging": "running",
+    "jog": "run",
+    "jogs": "runs",
+    "jogged": "ran",
+}
+
+CLAUSE_BREAKS = frozenset({"but", "however", "although", "though", "except", "whereas"})
+NEW_SUBJECTS = frozenset({"i", "it", "its", "my", "there", "the", "im"})
+_SENTENCE_SPLIT = re.compile(r"[.!;\n]+|(\?)|,")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_QUESTION = "?"
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A run of tokens that negation and hedges can reach; ``after_comma`` marks list items."""
+
+    tokens: tuple[str, ...]
+    question: bool = False
+    after_comma: bool = False
+
+
+def normalize_text(text: str) -> str:
+    """Lowercase, fold unicode and emoji, and expand contractions."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    for emoji, words in EMOJI_WORDS.items():
+        text = text.replace(emoji, words)
+    text = text.replace("’", "'").replace("`", "'")
+    for pattern, replacement in _CONTRACTION_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def tokenize(text: str) -> list[str]:
+    """Word tokens of already-normalized text, with spelling variants unified."""
+    return [SPELLING.get(token, token) for token in _TOKEN.findall(text)]
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Normalize ``text`` and split it into clauses at punctuation and words like "but"."""
+    normalized = normalize_text(text)
+    clauses: list[Clause] = []
+    position = 0
+    after_comma = False
+    for match in _SENTENCE_SPLIT.finditer(normalized + "."):
+        piece = normalized[position : match.start()]
+        position = match.end()
+        question = match.group(1) == _QUESTION
+        current: list[str] = []
+        tokens = tokenize(piece)
+        for index, token in enumerate(tokens):
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if token in CLAUSE_BREAKS or (token == "and" and following in NEW_SUBJECTS):
+                if current:
+                    clauses.append(Clause(tuple(current), after_comma=after_comma))
+                current, after_comma = [], False
+                continue
+            current.append(token)
+        if current:
+            clauses.append(Clause(tuple(current), question=question, after_comma=after_comma))
+        after_comma = match.group(0) == ","
+    return clauses

@@ -1,0 +1,176 @@
+"""RedisSessionStore specifics: key layout, transactions, cross-process locks, outages."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.store import RedisSessionStore, StoreUnavailable
+from tests.fakes.redis_server import RedisServer
+
+SESSION = '{"state": "ask_side", "slots": {"name": "Zoë"}}'
+
+
+@pytest.fixture
+async def raw(redis_url: str) -> AsyncIterator[Redis]:
+    """A plain client on the same database, to look at what the store wrote."""
+    client = Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def replicas(redis_url: str) -> AsyncIterator[list[RedisSessionStore]]:
+    """Two stores on the same database, like two webhook replicas with their own connections."""
+    stores = [RedisSessionStore.from_url(redis_url) for _ in range(2)]
+    yield stores
+    for store in stores:
+        await store.close()
+
+
+async def test_key_layout_and_expiry(redis_url: str, raw: Redis) -> None:
+    store = RedisSessionStore.from_url(redis_url, idle_ttl=120)
+    try:
+        await store.save("42", SESSION, update_id=1001)
+        async with store.lock("42"):
+            assert await raw.exists("hipbot:lock:42")
+    finally:
+        await store.close()
+    assert sorted(await raw.keys("*")) == ["hipbot:session:42", "hipbot:update:1001"]
+    assert await raw.get("hipbot:session:42") == SESSION
+    assert await raw.get("hipbot:update:1001") == "1"
+    assert 118_000 < await raw.pttl("hipbot:session:42") <= 120_000
+    assert 86_300 < await raw.ttl("hipbot:update:1001") <= 86_400
+
+
+async def test_no_idle_ttl_means_no_expiry(redis_url: str, raw: Redis) -> None:
+    store = RedisSessionStore.from_url(redis_url, idle_ttl=None)
+    try:
+        await store.save("42", SESSION)
+    finally:
+        await store.close()
+    assert await raw.ttl("hipbot:session:42") == -1  # exists, no expiry
+
+
+async def test_save_is_one_multi_exec_transaction(
+    redis_store: RedisSessionStore, raw: Redis
+) -> None:
+    async with raw.monitor() as monitor:
+        await redis_store.save("42", SESSION, update_id=7)
+        commands: list[str] = []
+        async with asyncio.timeout(5):
+            while not commands or commands[-1] != "EXEC":
+                info = await monitor.next_command()
+                commands.append(str(info["command"]).split()[0].upper())
+    transaction = commands[commands.index("MULTI") :]
+    assert transaction == ["MULTI", "SET", "SET", "EXEC"]
+
+
+async def test_lock_is_exclusive_across_replicas(replicas: list[RedisSessionStore]) -> None:
+    rounds = 10
+
+    async def increment(store: RedisSessionStore) -> None:
+        for _ in range(rounds):
+            async with store.lock("42"):
+                raw_value = await store.load("42")
+                count = json.loads(raw_value)["count"] if raw_value else 0
+                await asyncio.sleep(0.005)  # the other replica tries to get in here
+                await store.save("42", json.dumps({"count": count + 1}))
+
+    async with asyncio.timeout(20):
+        await asyncio.gather(*(increment(store) for store in replicas for _ in range(2)))
+    assert json.loads(await replicas[0].load("42") or "")["count"] == 4 * rounds
+
+
+async def test_lock_wait_gives_up_with_store_unavailable(redis_url: str) -> None:
+    holder = RedisSessionStore.from_url(redis_url)
+    impatient = RedisSessionStore.from_url(redis_url, lock_wait=0.2)
+    try:
+        async with holder.lock("42"):
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailable, match="still held by another process"):
+                async with impatient.lock("42"):
+                    pytest.fail("entered a lock held by another replica")
+            assert 0.15 < time.monotonic() - started < 2
+        async with asyncio.timeout(2), impatient.lock("42"):
+            pass  # free again once the holder released it
+    finally:
+        await holder.close()
+        await impatient.close()
+
+
+async def test_lock_of_a_crashed_holder_expires(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    crashed = RedisSessionStore.from_url(redis_url, lock_timeout=0.3)
+    survivor = RedisSessionStore.from_url(redis_url, lock_wait=5)
+    try:
+        held = crashed.lock("42")
+        await held.__aenter__()  # and never leaves: the process "died" holding it
+        started = time.monotonic()
+        async with survivor.lock("42"):
+            assert time.monotonic() - started > 0.1
+        with caplog.at_level(logging.ERROR, logger="bot.store.redis"):
+            await held.__aexit__(None, None, None)  # the late holder finds the lock gone
+        assert "expired while held" in caplog.text
+    finally:
+        await crashed.close()
+        await survivor.close()
+
+
+async def test_bytes_responses_are_decoded(redis_url: str) -> None:
+    store = RedisSessionStore(Redis.from_url(redis_url))  # decode_responses=False
+    try:
+        await store.save("42", SESSION)
+        assert await store.load("42") == SESSION
+    finally:
+        await store.close()
+
+
+async def test_unreachable_redis_raises_store_unavailable() -> None:
+    store = RedisSessionStore.from_url("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        with pytest.raises(StoreUnavailable, match=r"Redis at 127\.0\.0\.1:1/0 is unavailable"):
+            await store.ping()
+    finally:
+        await store.close()
+
+
+async def test_stopped_redis_raises_store_unavailable_then_recovers(
+    redis_server_factory: Callable[..., RedisServer],
+) -> None:
+    server = redis_server_factory()
+    store = RedisSessionStore.from_url(f"{server.url}/0")
+    try:
+        await store.ping()
+        await store.save("42", SESSION, update_id=1)
+        server.stop()
+
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="is unavailable"):
+            await store.ping()
+        with pytest.raises(StoreUnavailable):
+            await store.load("42")
+        with pytest.raises(StoreUnavailable):
+            await store.save("42", SESSION, update_id=2)
+        with pytest.raises(StoreUnavailable):
+            await store.was_processed(1)
+        with pytest.raises(StoreUnavailable):
+            await store.delete("42")
+        with pytest.raises(StoreUnavailable):
+            async with store.lock("42"):
+                pytest.fail("locked a key on a stopped server")
+        assert time.monotonic() - started < 10
+
+        redis_server_factory(port=server.port)  # back (empty: nothing is persisted)
+        await store.ping()
+        await store.save("42", SESSION, update_id=3)
+        assert await store.load("42") == SESSION
+    finally:
+        await store.close()
