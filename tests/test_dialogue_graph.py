@@ -109,8 +109,13 @@ def test_unknown_state_text_and_finding(project):
         doc["states"]["red_flag_screen"]["findings"].append("elbow_pain")
 
     problems = break_dialogue(project, change)
-    assert "dialogues/consultation.yaml: states.age.next[0].to: unknown state 'nowhere'" in problems
-    assert "dialogues/consultation.yaml: states.location.say[0]: unknown text 'no_such_text'" in problems
+    assert (
+        "dialogues/consultation.yaml: states.age.next[0].to: unknown state 'nowhere'" in problems
+    )
+    assert (
+        "dialogues/consultation.yaml: states.location.say[0]: unknown text 'no_such_text'"
+        in problems
+    )
     assert (
         "dialogues/consultation.yaml: states.red_flag_screen.findings[4]: unknown finding 'elbow_pain'"
         in problems

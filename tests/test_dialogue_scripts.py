@@ -45,7 +45,7 @@ def test_a_failing_script_prints_a_clear_diff(tmp_path):
         "scripts:\n"
         "  - name: wrong expectation\n"
         "    steps:\n"
-        "      - tap: \"Let's start\"\n"
+        '      - tap: "Let\'s start"\n'
         "        expect: {state: result, says: ['no such words']}\n"
     )
     out = io.StringIO()
@@ -67,7 +67,10 @@ def test_hipbot_check_command_exit_codes(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("scripts:\n  - name: x\n    steps: []\n")
     failed = subprocess.run(
-        [sys.executable, "-m", "bot", "check", str(bad)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "bot", "check", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert failed.returncode == 1
     assert "bad.yaml: scripts[0].steps: " in failed.stderr

@@ -134,7 +134,8 @@ def test_duplicate_and_unused_ids(project):
     first = yaml.safe_load((project / "knowledge/findings.yaml").read_text())["findings"][0]["id"]
     assert f"findings.yaml: findings[{first}]: duplicate id '{first}' (2 times)" in problems
     assert (
-        "findings.yaml: findings[elbow_pain]: finding is never used by a cause, rule or exercise" in problems
+        "findings.yaml: findings[elbow_pain]: finding is never used by a cause, rule or exercise"
+        in problems
     )
 
 

@@ -50,9 +50,10 @@ class ConsoleProcess:
         return self.turn
 
     def close(self) -> None:
-        assert self.process.stdin is not None
+        assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.close()
         self.process.wait(timeout=10)
+        self.process.stdout.close()
 
 
 def answer(turn: dict[str, Any], vignette: dict[str, Any]) -> str:
