@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.app import load_engine, validate
+from bot.config import ConfigError, Settings
 from bot.problems import DataError
+
+
+class TelegramFailure(Exception):
+    """A Telegram call failed; the message never contains the token."""
+
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -102,6 +110,74 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    from bot.config import setup_logging
+
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    settings = Settings.from_env(os.environ, dotenv=Path(".env"))
+    setup_logging(settings.log_level)
+    return settings
+
+
+def cmd_polling(args: argparse.Namespace) -> int:
+    """Run the Telegram bot with long polling."""
+    from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
+    from bot.runtime import build_application, build_service
+
+    settings = _settings(args)
+    settings.token  # noqa: B018 - fail early with a clear message
+    service = build_service(settings, data=args.data)
+    application = build_application(settings, TelegramChannel(service), with_updater=True)
+    application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    return EXIT_OK
+
+
+def cmd_webhook(args: argparse.Namespace) -> int:
+    """Serve the webhook endpoint (run set-webhook once at deploy time)."""
+    import uvicorn
+
+    from bot.channels.telegram import TelegramChannel
+    from bot.channels.webhook import create_app
+    from bot.runtime import build_application, build_service
+
+    settings = _settings(args)
+    settings.token  # noqa: B018
+    settings.secret  # noqa: B018
+    service = build_service(settings, data=args.data)
+    channel = TelegramChannel(service)
+    application = build_application(settings, channel, with_updater=False)
+    app = create_app(settings, channel, application)
+    config = uvicorn.Config(
+        app,
+        host=settings.webhook_host,
+        port=settings.webhook_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=30,
+    )
+    uvicorn.Server(config).run()
+    return EXIT_OK
+
+
+def cmd_set_webhook(args: argparse.Namespace) -> int:
+    """Register the webhook URL, secret, allowed updates and the commands menu."""
+    from bot.channels.setup import set_webhook
+
+    settings = _settings(args)
+    print(asyncio.run(set_webhook(settings)))
+    return EXIT_OK
+
+
+def cmd_delete_webhook(args: argparse.Namespace) -> int:
+    """Remove the webhook (for example before switching to polling)."""
+    from bot.channels.setup import delete_webhook
+
+    settings = _settings(args)
+    print(asyncio.run(delete_webhook(settings)))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -141,6 +217,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diagram", help="print the dialogue as a Mermaid state diagram")
     p.set_defaults(func=cmd_diagram)
+
+    p = sub.add_parser("polling", help="run the Telegram bot with long polling")
+    p.set_defaults(func=cmd_polling)
+    p = sub.add_parser("webhook", help="serve the Telegram webhook (ASGI, uvicorn)")
+    p.set_defaults(func=cmd_webhook)
+    p = sub.add_parser("set-webhook", help="register WEBHOOK_URL with Telegram (once per deploy)")
+    p.set_defaults(func=cmd_set_webhook)
+    p = sub.add_parser("delete-webhook", help="remove the webhook registration")
+    p.set_defaults(func=cmd_delete_webhook)
     return parser
 
 
@@ -151,6 +236,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except DataError as error:
         return _print_problems(error)
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except TelegramFailure as error:
+        print(f"Telegram error: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
+        return EXIT_OK
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     return code

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum, auto
 
 from transitions import EventData, Machine
@@ -25,7 +25,12 @@ from bot.reasoning import Assessment, QuestionPlanner, assess, matching_rules
 from bot.understanding import Lexicon, Understanding, understand
 from bot.understanding.answers import YesNo, read_age, read_choice, read_yes_no
 
-COMMANDS = ("start", "help", "back", "restart", "why", "summary", "exercises", "forget")
+COMMANDS = (
+    "start", "help", "back", "restart", "why", "summary", "exercises", "learn", "forget",
+)  # fmt: skip
+TOPIC_PREFIX = "topic:"
+EXERCISE_PREFIX = "exercise:"
+LIBRARY = "library"
 _COMMAND = re.compile(r"^\s*/([a-z_]+)(?:@\w+)?(?:\s.*)?$", re.IGNORECASE | re.DOTALL)
 NONE_VALUE = "none"
 NOT_SURE_VALUE = "not_sure"
@@ -33,6 +38,7 @@ YES_NO_VALUES = {"yes": YesNo.YES, "no": YesNo.NO, NOT_SURE_VALUE: YesNo.UNSURE}
 RESULT_ACTIONS = ("exercises", "summary", "restart")
 ADULT_AGE = 16
 OLDER_AGE = 45
+MAX_TEXT = 4096  # Telegram's own limit; longer text is read up to here
 
 
 class Outcome(Enum):
@@ -125,6 +131,10 @@ class Engine:
 
     def step(self, session: Session | None, incoming: Incoming) -> Turn:
         """Apply one incoming message to a conversation; never raises for any input."""
+        if session is not None and session.state not in self.dialogue.states:
+            session = None  # stored by an older dialogue whose states are gone
+        if incoming.text is not None and len(incoming.text) > MAX_TEXT:
+            incoming = replace(incoming, text=incoming.text[:MAX_TEXT])
         draft = _Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
         if session is None and not self._is_command(incoming, "start"):
             self._prompt(draft)
@@ -185,6 +195,8 @@ class Engine:
         if command is not None:
             self._run_command(draft, command)
             return
+        if incoming.button is not None and self._library(draft, incoming.button):
+            return  # menu buttons stay valid while the conversation moves on
         if incoming.step is not None and incoming.step != session.step:
             draft.say(self.render.text("moved_on"))
             self._prompt(draft)
@@ -202,6 +214,35 @@ class Engine:
             self._run_command(draft, incoming.button)
             return
         self._answer(draft, incoming)
+
+    def _library(self, draft: _Draft, value: str) -> bool:
+        """Buttons of the ``/learn`` menu: advice topics and the exercise library."""
+        knowledge, render = self.knowledge, self.render
+        if value.startswith(TOPIC_PREFIX) and value[len(TOPIC_PREFIX) :] in knowledge.topics:
+            draft.say(render.topic(knowledge.topics[value[len(TOPIC_PREFIX) :]]))
+        elif value == LIBRARY:
+            if self.assessment(draft.session).exercises_withheld:
+                draft.say(render.text("exercises_withheld"))
+            else:
+                options = tuple(
+                    Option(e.name, f"{EXERCISE_PREFIX}{e.id}")
+                    for e in knowledge.exercises.values()
+                )
+                draft.say(render.text("library_intro"), options=options)
+                return True
+        elif (
+            value.startswith(EXERCISE_PREFIX)
+            and value[len(EXERCISE_PREFIX) :] in knowledge.exercises
+        ):
+            draft.say(
+                render.library_exercise(
+                    self.assessment(draft.session), value[len(EXERCISE_PREFIX) :]
+                )
+            )
+        else:
+            return False
+        self._prompt(draft)
+        return True
 
     def _resume(self, draft: _Draft, incoming: Incoming) -> None:
         session = draft.session
@@ -238,6 +279,12 @@ class Engine:
             self._prompt(draft)
         elif command == "why":
             self._why(draft)
+        elif command == "learn":
+            topics = tuple(
+                Option(t.title, f"{TOPIC_PREFIX}{t.id}") for t in self.knowledge.topics.values()
+            )
+            library = Option(self.render.text("library_button"), LIBRARY)
+            draft.say(self.render.text("learn_intro"), options=(*topics, library))
         elif command == "summary":
             at_result = session.state == self.dialogue.result
             draft.say(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.dialogue.session import Session
-from bot.knowledge import Exercise, Knowledge
+from bot.knowledge import AdviceTopic, Exercise, Knowledge
 from bot.reasoning import Assessment, Band
 
 BAND_WORDS = {Band.LIKELY: "likely", Band.POSSIBLE: "possible", Band.LESS_LIKELY: "less likely"}
@@ -108,6 +108,20 @@ class Renderer:
         if exercise.progression:
             parts.append(f"{self.text('progression_label')} {exercise.progression}")
         return "\n\n".join(parts)
+
+    def topic(self, topic: AdviceTopic) -> str:
+        """One advice topic as a message."""
+        return "\n\n".join([f"📖 {topic.title}", *(f"• {p.text}" for p in topic.points)])
+
+    def library_exercise(self, assessment: Assessment, exercise_id: str) -> str:
+        """An exercise from the library, unless the current answers make it unsafe."""
+        if assessment.exercises_withheld:
+            return self.text("exercises_withheld")
+        for avoided in assessment.avoided:
+            if avoided.exercise == exercise_id:
+                name = self.knowledge.exercises[exercise_id].name
+                return self.text("library_avoid", name=name, why=avoided.why)
+        return self.exercise(self.knowledge.exercises[exercise_id])
 
     def exercises(self, assessment: Assessment) -> list[str]:
         """Instructions for every offered exercise, then general rules and what to avoid."""

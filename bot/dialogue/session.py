@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 SESSION_FORMAT = 1
@@ -46,7 +46,12 @@ class Session:
 
     def copy(self) -> Session:
         """An independent copy (the engine never mutates the caller's session)."""
-        return Session.from_dict(self.to_dict())
+        return replace(
+            self,
+            answers=dict(self.answers),
+            asked=list(self.asked),
+            history=[replace(u, answers=dict(u.answers)) for u in self.history],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form, with a format version."""

@@ -90,7 +90,8 @@ REQUIRED_TEXTS = (
     "self_care_title", "see_title", "exercises_offer", "worse_title", "version_line",
     "summary_have", "summary_not", "summary_unsure", "summary_age", "no_answers", "dose_label",
     "form_label", "stop_label", "progression_label", "rules_title", "avoid_title",
-    "summary_result", "summary_exercises", "answer_noted", "result_ready",
+    "summary_result", "summary_exercises", "answer_noted", "result_ready", "learn_intro",
+    "library_button", "library_intro", "library_avoid",
 )  # fmt: skip
 
 

@@ -28,7 +28,10 @@ class Urgency(StrEnum):
     @property
     def rank(self) -> int:
         """Position in the scale: 0 for self care up to 3 for an emergency."""
-        return list(Urgency).index(self)
+        return _URGENCY_RANK[self]
+
+
+_URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(Urgency)}
 
 
 class Strict(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.knowledge import Knowledge, Urgency
+from bot.knowledge import Knowledge, RedFlagRule, Urgency
 from bot.reasoning.assessment import (
     ABSENT_PENALTY,
     MAX_CAUSES_SHOWN,
@@ -50,18 +50,31 @@ class QuestionPlanner:
                 effect = self._effect(finding)
                 effect.present[cause.id] = effect.present.get(cause.id, 0.0) - weight
         self._order = [f for f in knowledge.findings if f not in skip]
-        self._flagged = {f for rule in knowledge.red_flags for f in (*rule.all_of, *rule.any_of)}
+        self._rules_by_finding: dict[str, list[RedFlagRule]] = {}
+        for rule in knowledge.red_flags:
+            for finding in {*rule.all_of, *rule.any_of}:
+                self._rules_by_finding.setdefault(finding, []).append(rule)
+        self._flagged = set(self._rules_by_finding)
 
     def _effect(self, finding: str) -> _Effect:
         return self._effects.setdefault(finding, _Effect({}, {}))
 
-    def _outcome(self, scores: dict[str, float], answers: Answers) -> Outcome:
+    def _outcome(self, scores: dict[str, float], urgency: Urgency) -> Outcome:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         top = ranked[0][1]
         shown = tuple((cid, band_for(s, top).value) for cid, s in ranked[:MAX_CAUSES_SHOWN])
-        rules = matching_rules(self.knowledge, answers)
-        urgency = max([Urgency.SELF_CARE, *(r.urgency for r in rules)], key=lambda u: u.rank)
         return shown, urgency
+
+    def _urgency_if(self, answers: Answers, finding: str, value: bool, now: Urgency) -> Urgency:
+        """The red-flag urgency once ``finding`` is answered (only its own rules can change)."""
+        changed = {**answers, finding: value}
+        rules = [
+            rule
+            for rule in self._rules_by_finding.get(finding, ())
+            if all(changed.get(f) is True for f in rule.all_of)
+            and (not rule.any_of or any(changed.get(f) is True for f in rule.any_of))
+        ]
+        return max([now, *(r.urgency for r in rules)], key=lambda u: u.rank)
 
     def safety_question(
         self, answers: Answers, *, at_least: Urgency = Urgency.SEE_PROFESSIONAL
@@ -97,7 +110,9 @@ class QuestionPlanner:
         if safety is not None:
             return safety
         scores = {c.id: score_cause(c, answers) for c in self.knowledge.causes.values()}
-        now = self._outcome(scores, answers)
+        rules = matching_rules(self.knowledge, answers)
+        urgency = max([Urgency.SELF_CARE, *(r.urgency for r in rules)], key=lambda u: u.rank)
+        now = self._outcome(scores, urgency)
         top = max(scores.values())
         contenders = {cid for cid, s in scores.items() if s >= top - POSSIBLE_WITHIN}
         best: tuple[float, str] | None = None
@@ -111,7 +126,7 @@ class QuestionPlanner:
             changes = False
             for delta, answer in ((effect.present, True), (effect.absent, False)):
                 moved = {cid: s + delta.get(cid, 0.0) for cid, s in scores.items()}
-                outcome = self._outcome(moved, {**answers, finding: answer})
+                outcome = self._outcome(moved, self._urgency_if(answers, finding, answer, urgency))
                 changes = changes or outcome != now
                 changes_urgency = changes_urgency or outcome[1] != now[1]
             if not changes:

@@ -1,0 +1,102 @@
+"""In-process benchmarks: engine turns over whole scripted consultations, and understanding.
+
+Run with ``make bench`` (or ``python -m bench.engine_bench``); prints a Markdown section.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from bot.app import load_engine
+from bot.channels.console import incoming_from_line, turn_json
+from bot.dialogue import Session
+from bot.understanding import understand
+from tests.support.patient import answer
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_TURNS = 10_000
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def engine_turns() -> dict[str, float]:
+    engine = load_engine()
+    vignettes = yaml.safe_load((ROOT / "tests/data/vignettes.yaml").read_text())
+    latencies: list[float] = []
+    sizes: list[int] = []
+    consultations = 0
+    started = time.perf_counter()
+    while len(latencies) < MIN_TURNS:
+        for vignette in vignettes:
+            turn = engine.start(at=0.0)
+            for _ in range(40):
+                view = turn_json(engine, turn)
+                if view["result"] is not None:
+                    break
+                incoming = incoming_from_line(
+                    answer(view, vignette), turn, at=turn.session.updated_at + 1
+                )
+                before = time.perf_counter()
+                turn = engine.step(turn.session, incoming)
+                latencies.append(time.perf_counter() - before)
+            consultations += 1
+            sizes.append(len(turn.session.to_json().encode()))
+    elapsed = time.perf_counter() - started
+    assert Session.from_json(turn.session.to_json()) == turn.session
+    return {
+        "turns": len(latencies),
+        "consultations": consultations,
+        "p50_ms": percentile(latencies, 0.50) * 1e3,
+        "p99_ms": percentile(latencies, 0.99) * 1e3,
+        "max_ms": max(latencies) * 1e3,
+        "consultations_per_s": consultations / elapsed,
+        "session_bytes_max": max(sizes),
+        "session_bytes_mean": statistics.mean(sizes),
+    }
+
+
+def understanding() -> dict[str, float]:
+    engine = load_engine()
+    messages = [u["text"] for u in yaml.safe_load((ROOT / "tests/data/utterances.yaml").read_text())]
+    latencies = []
+    for _ in range(20):
+        for text in messages:
+            before = time.perf_counter()
+            understand(text, engine.lexicon)
+            latencies.append(time.perf_counter() - before)
+    return {
+        "messages": len(latencies),
+        "p50_ms": percentile(latencies, 0.50) * 1e3,
+        "p99_ms": percentile(latencies, 0.99) * 1e3,
+    }
+
+
+def main() -> None:
+    turns = engine_turns()
+    reading = understanding()
+    print("## In-process: engine and understanding\n")
+    print(f"Python {platform.python_version()} on {platform.machine()}, {sys.platform}.\n")
+    print("| what | figure | bar |")
+    print("|---|---|---|")
+    print(f"| engine turn p50 | {turns['p50_ms']:.3f} ms | |")
+    print(f"| engine turn p99 ({turns['turns']:,} turns, {turns['consultations']} consultations) "
+          f"| {turns['p99_ms']:.3f} ms | < 1 ms |")  # fmt: skip
+    print(f"| engine turn max | {turns['max_ms']:.3f} ms | |")
+    print(f"| consultations per second (one core) | {turns['consultations_per_s']:.0f} | |")
+    print(f"| stored session, largest / mean | {turns['session_bytes_max']} / "
+          f"{turns['session_bytes_mean']:.0f} bytes | < 4 KB |")  # fmt: skip
+    print(f"| understanding p50 ({reading['messages']:,} messages) | {reading['p50_ms']:.3f} ms | |")
+    print(f"| understanding p99 | {reading['p99_ms']:.3f} ms | < 1 ms |")
+
+
+if __name__ == "__main__":
+    main()

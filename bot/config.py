@@ -1,0 +1,183 @@
+"""Settings read once, at start, from the environment and an optional ``.env`` file.
+
+Names are a public contract for deployments. Secrets are masked in ``repr`` and never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TypeVar
+
+from bot.store import open_store
+
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+SECONDS_PER_DAY = 86_400
+MAX_PORT = 65_535
+
+
+class ConfigError(Exception):
+    """The configuration is incomplete or invalid; the message says which variable to set."""
+
+
+def _masked(secret: str | None) -> str:
+    return "None" if secret is None else "'***'"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the Telegram and webhook channels need; build with :meth:`from_env`."""
+
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_path: str = "/telegram"
+    webhook_url: str | None = None
+    webhook_max_connections: int = 40
+    store_url: str = "sqlite:///hipbot.db"
+    log_level: str = "INFO"
+    session_idle_days: float = 30.0
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            secret = f.name in ("telegram_bot_token", "webhook_secret")
+            shown.append(f"{f.name}={_masked(value) if secret else repr(value)}")
+        return f"Settings({', '.join(shown)})"
+
+    __str__ = __repr__
+
+    @property
+    def session_idle_seconds(self) -> float:
+        """How long an idle conversation is kept, in seconds."""
+        return self.session_idle_days * SECONDS_PER_DAY
+
+    @property
+    def token(self) -> str:
+        """The bot token; raises :class:`ConfigError` naming the variable when it is missing."""
+        if not self.telegram_bot_token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token in "
+                "the environment or in .env (see .env.example)"
+            )
+        return self.telegram_bot_token
+
+    @property
+    def secret(self) -> str:
+        """The webhook secret; raises :class:`ConfigError` when it is missing."""
+        if not self.webhook_secret:
+            raise ConfigError(
+                "WEBHOOK_SECRET is not set: choose 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                "(Telegram sends it back in every webhook request)"
+            )
+        return self.webhook_secret
+
+    @property
+    def public_webhook_url(self) -> str:
+        """``WEBHOOK_URL`` + ``WEBHOOK_PATH``, for ``set-webhook``."""
+        if not self.webhook_url:
+            raise ConfigError("WEBHOOK_URL is not set: the public https address of this bot")
+        return self.webhook_url.rstrip("/") + self.webhook_path
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], *, dotenv: Path | None = None) -> Settings:
+        """Read settings from ``environ``, falling back to a ``.env`` file for unset names.
+
+        Raises:
+            ConfigError: a value is malformed; the message names the variable.
+        """
+        values = dict(read_dotenv(dotenv)) if dotenv is not None and dotenv.is_file() else {}
+        values.update({k: v for k, v in environ.items() if v != ""})
+        problems: list[str] = []
+        token = values.get("TELEGRAM_BOT_TOKEN")
+        if token is not None and not TOKEN_PATTERN.match(token):
+            problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token ('123456:ABC-...')")
+        secret = values.get("WEBHOOK_SECRET")
+        if secret is not None and not SECRET_PATTERN.match(secret):
+            problems.append("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        base_url = values.get("TELEGRAM_API_BASE_URL")
+        if base_url is not None and not base_url.startswith(("http://", "https://")):
+            problems.append("TELEGRAM_API_BASE_URL must start with http:// or https://")
+        webhook_url = values.get("WEBHOOK_URL")
+        if webhook_url is not None and not webhook_url.startswith("https://"):
+            problems.append("WEBHOOK_URL must be a public https:// address")
+        path = values.get("WEBHOOK_PATH", "/telegram")
+        if not path.startswith("/"):
+            problems.append("WEBHOOK_PATH must start with /")
+        port = _number(values, "WEBHOOK_PORT", "8080", problems, int)
+        if not 0 <= port <= MAX_PORT:
+            problems.append("WEBHOOK_PORT must be a port number from 0 to 65535")
+        connections = _number(values, "WEBHOOK_MAX_CONNECTIONS", "40", problems, int)
+        idle_days = _number(values, "SESSION_IDLE_DAYS", "30", problems, float)
+        level = values.get("LOG_LEVEL", "INFO").upper()
+        if level not in LEVELS:
+            problems.append(f"LOG_LEVEL must be one of {', '.join(LEVELS)}")
+        store_url = values.get("STORE_URL", "sqlite:///hipbot.db")
+        try:
+            open_store(store_url)
+        except ValueError as error:
+            problems.append(f"STORE_URL: {error}")
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return cls(
+            telegram_bot_token=token,
+            telegram_api_base_url=base_url,
+            webhook_secret=secret,
+            webhook_host=values.get("WEBHOOK_HOST", "127.0.0.1"),
+            webhook_port=port,
+            webhook_path=path,
+            webhook_url=webhook_url,
+            webhook_max_connections=connections,
+            store_url=store_url,
+            log_level=level,
+            session_idle_days=idle_days,
+        )
+
+
+Number = TypeVar("Number", int, float)
+
+
+def _number(
+    values: Mapping[str, str], name: str, default: str, problems: list[str], kind: type[Number]
+) -> Number:
+    raw = values.get(name, default)
+    try:
+        return kind(raw)
+    except ValueError:
+        problems.append(f"{name} must be a number, got {raw!r}")
+        return kind(default)
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """``NAME=value`` lines of a ``.env`` file; ``#`` comments and blank lines are skipped."""
+    result = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or "=" not in stripped:
+            continue
+        name, _, value = stripped.partition("=")
+        name = name.removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        result[name] = value
+    return result
+
+
+def setup_logging(level: str) -> None:
+    """Log to stderr at ``level``; libraries whose DEBUG/INFO lines would carry the token or
+    message text are held at WARNING."""
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "telegram", "telegram.ext", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
