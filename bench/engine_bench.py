@@ -66,7 +66,9 @@ def engine_turns() -> dict[str, float]:
 
 def understanding() -> dict[str, float]:
     engine = load_engine()
-    messages = [u["text"] for u in yaml.safe_load((ROOT / "tests/data/utterances.yaml").read_text())]
+    messages = [
+        u["text"] for u in yaml.safe_load((ROOT / "tests/data/utterances.yaml").read_text())
+    ]
     latencies = []
     for _ in range(20):
         for text in messages:
@@ -94,7 +96,9 @@ def main() -> None:
     print(f"| consultations per second (one core) | {turns['consultations_per_s']:.0f} | |")
     print(f"| stored session, largest / mean | {turns['session_bytes_max']} / "
           f"{turns['session_bytes_mean']:.0f} bytes | < 4 KB |")  # fmt: skip
-    print(f"| understanding p50 ({reading['messages']:,} messages) | {reading['p50_ms']:.3f} ms | |")
+    print(
+        f"| understanding p50 ({reading['messages']:,} messages) | {reading['p50_ms']:.3f} ms | |"
+    )
     print(f"| understanding p99 | {reading['p99_ms']:.3f} ms | < 1 ms |")
 
 

@@ -19,6 +19,15 @@ class TelegramFailure(Exception):
     """A Telegram call failed; the message never contains the token."""
 
 
+def telegram_failure(error: Exception, doing: str) -> TelegramFailure:
+    """A :class:`TelegramFailure` that names only the error's class: PTB's own messages can
+    contain the token (``InvalidToken``) or the request URL."""
+    from telegram.error import InvalidToken
+
+    hint = " (check TELEGRAM_BOT_TOKEN)" if isinstance(error, InvalidToken) else ""
+    return TelegramFailure(f"{type(error).__name__}: could not {doing}{hint}")
+
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -115,12 +124,16 @@ def _settings(args: argparse.Namespace) -> Settings:
 
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     settings = Settings.from_env(os.environ, dotenv=Path(".env"))
-    setup_logging(settings.log_level)
+    setup_logging(
+        settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret)
+    )
     return settings
 
 
 def cmd_polling(args: argparse.Namespace) -> int:
     """Run the Telegram bot with long polling."""
+    from telegram.error import TelegramError
+
     from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
     from bot.runtime import build_application, build_service
 
@@ -128,7 +141,10 @@ def cmd_polling(args: argparse.Namespace) -> int:
     settings.token  # noqa: B018 - fail early with a clear message
     service = build_service(settings, data=args.data)
     application = build_application(settings, TelegramChannel(service), with_updater=True)
-    application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    try:
+        application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    except TelegramError as error:
+        raise telegram_failure(error, "start polling") from None
     return EXIT_OK
 
 
@@ -151,12 +167,20 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         app,
         host=settings.webhook_host,
         port=settings.webhook_port,
+        log_config=None,  # log through our handler, which masks the token and secret
         log_level=settings.log_level.lower(),
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=30,
     )
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when start-up fails (port taken, lifespan failed)
+        server.started = False
+    if not server.started:
+        print("The webhook server did not start (see the log above).", file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
@@ -165,6 +189,8 @@ def cmd_set_webhook(args: argparse.Namespace) -> int:
     from bot.channels.setup import set_webhook
 
     settings = _settings(args)
+    settings.token  # noqa: B018 - report what is missing in a sensible order
+    settings.public_webhook_url  # noqa: B018
     print(asyncio.run(set_webhook(settings)))
     return EXIT_OK
 

@@ -6,8 +6,9 @@ Names are a public contract for deployments. Secrets are masked in ``repr`` and 
 from __future__ import annotations
 
 import logging
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +20,8 @@ SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECONDS_PER_DAY = 86_400
 MAX_PORT = 65_535
+MAX_WEBHOOK_CONNECTIONS = 100
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class ConfigError(Exception):
@@ -94,14 +97,15 @@ class Settings:
         Raises:
             ConfigError: a value is malformed; the message names the variable.
         """
-        values = dict(read_dotenv(dotenv)) if dotenv is not None and dotenv.is_file() else {}
-        values.update({k: v for k, v in environ.items() if v != ""})
+        values = read_dotenv(dotenv) if dotenv is not None and dotenv.is_file() else {}
+        values = {name: value for name, value in values.items() if value != ""}
+        values.update({name: value for name, value in environ.items() if value != ""})
         problems: list[str] = []
         token = values.get("TELEGRAM_BOT_TOKEN")
-        if token is not None and not TOKEN_PATTERN.match(token):
+        if token is not None and not TOKEN_PATTERN.fullmatch(token):
             problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token ('123456:ABC-...')")
         secret = values.get("WEBHOOK_SECRET")
-        if secret is not None and not SECRET_PATTERN.match(secret):
+        if secret is not None and not SECRET_PATTERN.fullmatch(secret):
             problems.append("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         base_url = values.get("TELEGRAM_API_BASE_URL")
         if base_url is not None and not base_url.startswith(("http://", "https://")):
@@ -116,7 +120,11 @@ class Settings:
         if not 0 <= port <= MAX_PORT:
             problems.append("WEBHOOK_PORT must be a port number from 0 to 65535")
         connections = _number(values, "WEBHOOK_MAX_CONNECTIONS", "40", problems, int)
+        if not 1 <= connections <= MAX_WEBHOOK_CONNECTIONS:
+            problems.append(f"WEBHOOK_MAX_CONNECTIONS must be from 1 to {MAX_WEBHOOK_CONNECTIONS}")
         idle_days = _number(values, "SESSION_IDLE_DAYS", "30", problems, float)
+        if not (math.isfinite(idle_days) and idle_days > 0):
+            problems.append("SESSION_IDLE_DAYS must be a positive number of days")
         level = values.get("LOG_LEVEL", "INFO").upper()
         if level not in LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LEVELS)}")
@@ -157,9 +165,17 @@ def _number(
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """``NAME=value`` lines of a ``.env`` file; ``#`` comments and blank lines are skipped."""
+    """``NAME=value`` lines of a ``.env`` file; ``#`` comments and blank lines are skipped.
+
+    Raises:
+        ConfigError: the file cannot be read as UTF-8 text.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} cannot be read: {type(error).__name__}") from None
     result = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or "=" not in stripped:
             continue
@@ -172,12 +188,23 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return result
 
 
-def setup_logging(level: str) -> None:
+def setup_logging(level: str, *, secrets: Iterable[str | None] = ()) -> None:
     """Log to stderr at ``level``; libraries whose DEBUG/INFO lines would carry the token or
-    message text are held at WARNING."""
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    message text are held at WARNING, and any of ``secrets`` left in a line is masked."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_MaskingFormatter(LOG_FORMAT, [s for s in secrets if s]))
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler])
     for noisy in ("httpx", "httpcore", "telegram", "telegram.ext", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+class _MaskingFormatter(logging.Formatter):
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
+        self._secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text

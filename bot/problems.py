@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 200
+MAX_DEPTH = 32
+MAX_NODES = 20_000
+MAX_SCALAR_CHARS = 10_000
+MAX_SHOWN_INPUT = 60
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,7 +43,8 @@ class DataError(Exception):
 def read_yaml(path: Path, *, shown_as: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML file safely; return ``(document, problems)``.
 
-    Only ``yaml.safe_load`` is used. Oversized files and alias bombs are refused before parsing.
+    Only ``yaml.safe_load`` is used. Oversized files, alias bombs, deep nesting, too many values
+    and huge texts are refused from the event stream, before any object is built.
     """
     try:
         raw = path.read_bytes()
@@ -49,22 +54,57 @@ def read_yaml(path: Path, *, shown_as: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(shown_as, "(file)", f"is larger than {MAX_FILE_BYTES} bytes")]
     try:
         text = raw.decode("utf-8")
-        aliases = sum(
-            isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.SafeLoader)
-        )
-        if aliases > MAX_ALIASES:
-            return None, [
-                Problem(shown_as, "(file)", f"uses {aliases} YAML aliases (limit {MAX_ALIASES})")
-            ]
+        refused = _refuse_hostile(text, shown_as)
+        if refused:
+            return None, refused
         return yaml.safe_load(text), []
     except UnicodeDecodeError:
         return None, [Problem(shown_as, "(file)", "is not UTF-8 text")]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        return None, [Problem(shown_as, where, f"invalid YAML: {error.problem}")]
+        where = _where(error.problem_mark)
+        return None, [Problem(shown_as, where, f"invalid YAML: {_one_line(error.problem)}")]
     except yaml.YAMLError as error:
-        return None, [Problem(shown_as, "(file)", f"invalid YAML: {error}")]
+        return None, [Problem(shown_as, "(file)", f"invalid YAML: {_one_line(error)}")]
+
+
+def _refuse_hostile(text: str, shown_as: str) -> list[Problem]:
+    """Walk the YAML events (no objects built) and stop at the first limit exceeded."""
+    aliases = depth = nodes = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                message = f"uses more than {MAX_ALIASES} YAML aliases (limit {MAX_ALIASES})"
+                return [Problem(shown_as, "(file)", message)]
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)):
+            nodes += 1
+            if nodes > MAX_NODES:
+                message = f"holds more than {MAX_NODES} values (limit {MAX_NODES})"
+                return [Problem(shown_as, "(file)", message)]
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    message = f"nests lists or mappings more than {MAX_DEPTH} levels deep"
+                    return [Problem(shown_as, _where(event.start_mark), message)]
+            elif len(event.value) > MAX_SCALAR_CHARS:
+                message = f"has a value longer than {MAX_SCALAR_CHARS} characters"
+                return [Problem(shown_as, _where(event.start_mark), message)]
+    return []
+
+
+class _Mark(Protocol):
+    line: int
+    column: int
+
+
+def _where(mark: _Mark | None) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
 
 
 _MESSAGES = {
@@ -77,6 +117,12 @@ _PATTERN_MESSAGES = {
     r"^[a-z][a-z0-9_]*$": "must be a snake_case id (lowercase letters, digits and _)",
     r"^https?://\S+$": "must be an http(s) URL",
 }
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as the problem shows it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN_INPUT else f"{text[: MAX_SHOWN_INPUT - 1]}…"
 
 
 def _render_path(loc: Iterable[int | str], document: Any) -> str:
@@ -119,6 +165,6 @@ def validate_document(
             message = _MESSAGES.get(detail["type"], detail["msg"])
             pattern = detail.get("ctx", {}).get("pattern")
             if detail["type"] == "string_pattern_mismatch" and pattern in _PATTERN_MESSAGES:
-                message = f"{_PATTERN_MESSAGES[pattern]}, got {detail['input']!r}"
+                message = f"{_PATTERN_MESSAGES[pattern]}, got {_shown(detail['input'])}"
             problems.append(Problem(shown_as, _render_path(loc, document), message))
         return None, problems

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import load_engine
@@ -47,10 +48,13 @@ def build_application(
     if with_updater:
         store = channel.service.store
 
+        async def drain(application: Application) -> None:  # type: ignore[type-arg]
+            await channel.drain()
+
         async def close_store(application: Application) -> None:  # type: ignore[type-arg]
             await store.close()
 
-        builder = builder.post_shutdown(close_store)
+        builder = builder.post_stop(drain).post_shutdown(close_store)
     else:
         builder = builder.updater(None)
     application = builder.build()
@@ -77,7 +81,10 @@ STORE_DOWN = (
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    await set_commands(application.bot)
+    try:
+        await set_commands(application.bot)
+    except TelegramError as error:  # the menu is a convenience; the bot works without it
+        logger.warning("could not publish the commands menu: %s", type(error).__name__)
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

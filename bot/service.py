@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.dialogue import Engine, Incoming, Session, SessionFormatError, Turn
 from bot.store import SessionStore
 
 logger = logging.getLogger(__name__)
+
+Deliver = Callable[[Turn], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +38,20 @@ class ChatService:
 
     async def handle(
         self, key: str, *, text: str | None = None, button: str | None = None,
-        step: int | None = None, update_id: int | None = None,
+        step: int | None = None, update_id: int | None = None, deliver: Deliver | None = None,
     ) -> Handled:  # fmt: skip
         """Apply one message to the conversation ``key``, exactly once per ``update_id``.
+
+        ``deliver`` gets the turn once it is saved, while the conversation is still locked, so
+        one conversation's replies go out in the order of its messages. If it raises, the turn
+        stays saved and the update counts as processed.
 
         Raises:
             StoreUnavailable: the store cannot be read or written; nothing was changed, and
                 the caller should let the update be retried later.
         """
         incoming = Incoming(text=text, button=button, step=step, at=self.clock())
-        async with self.store.lock(key):
+        async with self.store.lock(key, order=update_id):
             if update_id is not None and await self.store.was_processed(update_id):
                 return Handled(turn=None, duplicate=True)
             session = await self._load(key)
@@ -54,6 +60,8 @@ class ChatService:
                 await self.store.delete(key)
             else:
                 await self.store.save(key, turn.session.to_json(), update_id=update_id)
+            if deliver is not None:
+                await deliver(turn)
         return Handled(turn=turn)
 
     async def _load(self, key: str) -> Session | None:

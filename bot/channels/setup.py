@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.channels.telegram import ALLOWED_UPDATES, set_commands
-from bot.cli import TelegramFailure
+from bot.channels.telegram import ALLOWED_UPDATES, send_with_retry, set_commands
+from bot.cli import telegram_failure
 from bot.config import Settings
 
 
@@ -21,16 +23,19 @@ async def set_webhook(settings: Settings) -> str:
     url = settings.public_webhook_url
     try:
         async with _bot(settings) as bot:
-            await bot.set_webhook(
-                url=url,
-                secret_token=settings.secret,
-                allowed_updates=list(ALLOWED_UPDATES),
-                max_connections=settings.webhook_max_connections,
+            await send_with_retry(
+                partial(
+                    bot.set_webhook,
+                    url=url,
+                    secret_token=settings.secret,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    max_connections=settings.webhook_max_connections,
+                )
             )
-            await set_commands(bot)
+            await send_with_retry(partial(set_commands, bot))
             info = await bot.get_webhook_info()
     except TelegramError as error:
-        raise TelegramFailure(f"{type(error).__name__}: could not set the webhook") from None
+        raise telegram_failure(error, "set the webhook") from None
     return f"Webhook set to {info.url} (pending updates: {info.pending_update_count})."
 
 
@@ -38,7 +43,7 @@ async def delete_webhook(settings: Settings) -> str:
     """Remove the webhook registration; returns a status line."""
     try:
         async with _bot(settings) as bot:
-            await bot.delete_webhook()
+            await send_with_retry(bot.delete_webhook)
     except TelegramError as error:
-        raise TelegramFailure(f"{type(error).__name__}: could not delete the webhook") from None
+        raise telegram_failure(error, "delete the webhook") from None
     return "Webhook deleted; the bot can now be run with polling."

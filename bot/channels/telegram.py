@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
 from typing import Any
 
@@ -26,7 +26,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.dialogue import Option, Reply
+from bot.dialogue import Option, Reply, Turn
 from bot.service import ChatService
 
 logger = logging.getLogger(__name__)
@@ -49,25 +49,47 @@ GROUP_NOTICE = (
 )
 STALE_TAP = "That question has moved on."
 SEND_ATTEMPTS = 4
+DRAIN_SECONDS = 5.0
 MAX_CALLBACK_BYTES = 64
+ESCAPED_LENGTH = {"&": len("&amp;"), "<": len("&lt;"), ">": len("&gt;")}
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split ``text`` into pieces of at most ``limit`` characters, at paragraph, line or word
-    boundaries where possible."""
+    """Split ``text`` at paragraph, line or word boundaries where possible, into pieces that
+    stay within ``limit`` once HTML-escaped, counted in UTF-16 code units as Telegram does."""
     pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < limit // 2:
-            cut = window.rfind(" ")
-        if cut < limit // 2:
-            cut = limit
+    rest = text.strip()
+    while _html_length(rest) > limit:
+        window = rest[: max(1, _fitting(rest, limit))]
+        cut = window.rfind("\n\n")
+        for boundary in ("\n", " "):
+            if cut < len(window) // 2:
+                cut = window.rfind(boundary)
+        if cut < len(window) // 2:
+            cut = len(window)
         pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
+        rest = rest[cut:]
+        rest = rest[1:] if rest.startswith(" ") else rest.lstrip("\n")
     pieces.append(rest)
     return [piece for piece in pieces if piece] or [""]
+
+
+def _html_cost(char: str) -> int:
+    return ESCAPED_LENGTH.get(char, 2 if ord(char) > 0xFFFF else 1)
+
+
+def _html_length(text: str) -> int:
+    return sum(_html_cost(char) for char in text)
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many characters of ``text`` fit in ``limit`` (see :func:`split_text`)."""
+    units = 0
+    for index, char in enumerate(text):
+        units += _html_cost(char)
+        if units > limit:
+            return index
+    return len(text)
 
 
 def keyboard(options: Sequence[Option], step: int) -> InlineKeyboardMarkup | None:
@@ -77,6 +99,8 @@ def keyboard(options: Sequence[Option], step: int) -> InlineKeyboardMarkup | Non
         data = f"{step}:{option.value}"
         if len(data.encode()) <= MAX_CALLBACK_BYTES:
             rows.append([InlineKeyboardButton(option.label, callback_data=data)])
+        else:
+            logger.warning("button %r left out: its callback data is over 64 bytes", option.value)
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -85,7 +109,7 @@ def parse_callback(data: str | None) -> tuple[int | None, str | None]:
     if not data or ":" not in data:
         return None, None
     step, _, value = data.partition(":")
-    return (int(step), value) if step.isdigit() and value else (None, None)
+    return (int(step), value) if step.isdecimal() and value else (None, None)
 
 
 async def send_with_retry(call: Callable[[], Awaitable[Any]]) -> Any:
@@ -114,6 +138,7 @@ class TelegramChannel:
 
     def __init__(self, service: ChatService) -> None:
         self.service = service
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     async def handle_update(self, update: Update, bot: Bot) -> None:
         """Process one update completely: the session is saved and the replies sent.
@@ -135,30 +160,53 @@ class TelegramChannel:
         if message.text is None:
             await self._send(bot, message.chat_id, [Reply(NOT_TEXT)], 0)
             return
-        self._typing(bot, message.chat_id)
-        handled = await self.service.handle(
-            str(message.chat_id), text=message.text, update_id=update.update_id
-        )
-        if handled.turn is not None:
-            turn = handled.turn
-            await self._send(bot, message.chat_id, turn.replies, turn.session.step)
+        await self._converse(bot, message.chat_id, update.update_id, text=message.text)
+
+    async def drain(self) -> None:
+        """Let the typing actions and callback answers still in flight finish (at shutdown)."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=DRAIN_SECONDS)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     async def _callback(self, update: Update, query: CallbackQuery, bot: Bot) -> None:
+        # Answered on the side: waiting for it here would let a later message of the same chat
+        # take the conversation's lock first.
+        self._background(self._answer(query))
         message = query.message
-        await self._answer(query)
         if message is None or message.chat.type != ChatType.PRIVATE:
             return
         step, value = parse_callback(query.data)
-        chat_id = message.chat.id
         if value is None:
-            await self._send(bot, chat_id, [Reply(STALE_TAP)], 0)
+            await self._send(bot, message.chat.id, [Reply(STALE_TAP)], 0)
             return
-        self._typing(bot, chat_id)
-        handled = await self.service.handle(
-            str(chat_id), button=value, step=step, update_id=update.update_id
-        )
-        if handled.turn is not None:
-            await self._send(bot, chat_id, handled.turn.replies, handled.turn.session.step)
+        await self._converse(bot, message.chat.id, update.update_id, button=value, step=step)
+
+    async def _converse(
+        self, bot: Bot, chat_id: int, update_id: int, *, text: str | None = None,
+        button: str | None = None, step: int | None = None,
+    ) -> None:  # fmt: skip
+        self._background(bot.send_chat_action(chat_id, ChatAction.TYPING))
+
+        async def deliver(turn: Turn) -> None:
+            await self._send(bot, chat_id, turn.replies, turn.session.step)
+
+        await self.service.handle(
+            str(chat_id), text=text, button=button, step=step, update_id=update_id,
+            deliver=deliver,
+        )  # fmt: skip
+
+    def _background(self, call: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(call)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            logger.info("a background Telegram call failed: %s", type(error).__name__)
 
     @staticmethod
     async def _answer(query: CallbackQuery) -> None:
@@ -179,28 +227,21 @@ class TelegramChannel:
         return bool(replied and replied.from_user and replied.from_user.id == bot.id)
 
     @staticmethod
-    def _typing(bot: Bot, chat_id: int) -> None:
-        task = asyncio.create_task(bot.send_chat_action(chat_id, ChatAction.TYPING))
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())
-
-    @staticmethod
     async def _send(bot: Bot, chat_id: int, replies: Sequence[Reply], step: int) -> None:
-        last = len(replies) - 1
-        for index, reply in enumerate(replies):
-            pieces = split_text(html.escape(reply.text, quote=False))
-            for number, piece in enumerate(pieces):
-                markup = None
-                if index == last and number == len(pieces) - 1:
-                    markup = keyboard(reply.options, step)
-                await send_with_retry(
-                    partial(
-                        bot.send_message,
-                        chat_id,
-                        piece,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup,
-                    )
+        outgoing: list[tuple[str, InlineKeyboardMarkup | None]] = [
+            (html.escape(piece, quote=False), None)
+            for reply in replies
+            for piece in split_text(reply.text)
+            if piece.strip()
+        ]
+        if outgoing:
+            outgoing[-1] = (outgoing[-1][0], keyboard(replies[-1].options, step))
+        for text, markup in outgoing:
+            await send_with_retry(
+                partial(
+                    bot.send_message, chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
                 )
+            )
 
 
 async def set_commands(bot: Bot) -> None:

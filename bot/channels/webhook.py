@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.channels.metrics import Metrics
@@ -35,6 +36,10 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 - a header name
 
 class _TooLarge(Exception):
     pass
+
+
+class StartupFailure(Exception):
+    """The app could not start; the message never contains the token."""
 
 
 async def _read_body(request: Request) -> bytes:
@@ -64,8 +69,9 @@ def create_app(
         if not hmac.compare_digest(given, secret):
             metrics.observe("forbidden")
             return PlainTextResponse("forbidden", status_code=403)
-        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            metrics.observe("bad_request")
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            metrics.observe("unsupported_type")
             return PlainTextResponse("expected application/json", status_code=415)
         try:
             body = await _read_body(request)
@@ -84,6 +90,12 @@ def create_app(
                          update.update_id, error)  # fmt: skip
             metrics.observe("unavailable")
             return PlainTextResponse("store unavailable, retry later", status_code=503)
+        except (Forbidden, BadRequest) as error:  # blocked by the user, chat gone: a retry
+            # would fail the same way and hold up the chat's later updates at Telegram
+            logger.warning("update %s: the reply was refused: %s", update.update_id,
+                           type(error).__name__)  # fmt: skip
+            metrics.observe("undeliverable", time.perf_counter() - started)
+            return PlainTextResponse("ok, but the reply was refused")
         except Exception as error:  # a bad update must not take the server down
             logger.error("update %s failed: %s", update.update_id, type(error).__name__)
             metrics.observe("error", time.perf_counter() - started)
@@ -95,17 +107,24 @@ def create_app(
         try:
             await store.ping()
         except StoreUnavailable as error:
-            return JSONResponse({"status": "unavailable", "store": str(error)}, status_code=503)
-        return JSONResponse({"status": "ok"})
+            logger.warning("health check: %s", error)
+            return JSONResponse({"status": "unavailable", "store": "down"}, status_code=503)
+        return JSONResponse({"status": "ok", "store": "up"})
 
     async def metrics_endpoint(request: Request) -> Response:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with application:
-            yield
-        await store.close()
+        try:
+            await _initialize(application)
+            try:
+                yield
+            finally:
+                await channel.drain()
+                await application.shutdown()
+        finally:
+            await store.close()
 
     return Starlette(
         routes=[
@@ -117,14 +136,44 @@ def create_app(
     )
 
 
+async def _initialize(application: Application) -> None:  # type: ignore[type-arg]
+    try:
+        await application.initialize()
+    except TelegramError as error:
+        # PTB's own message for a rejected token contains the token.
+        raise StartupFailure(
+            f"{type(error).__name__}: could not reach Telegram (check TELEGRAM_BOT_TOKEN and "
+            "TELEGRAM_API_BASE_URL)"
+        ) from None
+
+
 def _parse_update(body: bytes, application: Application) -> Update | None:  # type: ignore[type-arg]
     try:
         data: Any = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
         return None
     try:
-        return Update.de_json(data, application.bot)
+        update = Update.de_json(data, application.bot)
     except Exception:  # PTB raises many kinds of errors for malformed objects
         return None
+    return update if _well_typed(update) else None
+
+
+def _well_typed(update: Update) -> bool:
+    """Whether the fields the channel reads have their Bot API types (PTB does not check)."""
+    message, query = update.message, update.callback_query
+    if message is not None and not (
+        type(message.chat.id) is int
+        and isinstance(message.chat.type, str)
+        and isinstance(message.text, str | None)
+    ):
+        return False
+    if query is not None:
+        if not isinstance(query.data, str | None):
+            return False
+        chat = query.message.chat if query.message is not None else None
+        if chat is not None and not (type(chat.id) is int and isinstance(chat.type, str)):
+            return False
+    return True

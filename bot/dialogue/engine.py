@@ -131,8 +131,8 @@ class Engine:
 
     def step(self, session: Session | None, incoming: Incoming) -> Turn:
         """Apply one incoming message to a conversation; never raises for any input."""
-        if session is not None and session.state not in self.dialogue.states:
-            session = None  # stored by an older dialogue whose states are gone
+        if session is not None and not self._usable(session):
+            session = None  # stored by an older dialogue or knowledge whose ids are gone
         if incoming.text is not None and len(incoming.text) > MAX_TEXT:
             incoming = replace(incoming, text=incoming.text[:MAX_TEXT])
         draft = _Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
@@ -146,6 +146,20 @@ class Engine:
         draft.session.step += 1
         draft.session.updated_at = incoming.at
         return self._finish(draft)
+
+    def _usable(self, session: Session) -> bool:
+        """Whether a stored session can go on: every state and finding it names still exists,
+        and a yes/no question is there to ask."""
+        states, findings = self.dialogue.states, self.knowledge.findings
+        records = [(session.state, session.question, [*session.answers])]
+        records += [(undo.state, undo.question, [*undo.answers]) for undo in session.history]
+        return all(
+            state in states
+            and (question is None or question in findings)
+            and all(f in findings for f in answered)
+            and (question is not None or states[state].kind is not Kind.YES_NO)
+            for state, question, answered in records
+        ) and all(f in findings for f in session.asked)
 
     def start(self, *, at: float = 0.0) -> Turn:
         """The opening turn of a new conversation (the greeting)."""
@@ -171,6 +185,7 @@ class Engine:
     # -- turn handling ------------------------------------------------------------------------
 
     def _finish(self, draft: _Draft) -> Turn:
+        draft.session.fit()
         at_result = draft.session.state == self.dialogue.result
         return Turn(
             session=draft.session,
@@ -203,17 +218,43 @@ class Engine:
             return
         idle_seconds = self.dialogue.idle_minutes * 60
         in_progress = session.state not in (self.dialogue.initial, self.dialogue.result)
-        if session.paused:
-            self._resume(draft, incoming)
-            return
-        if in_progress and session.updated_at and incoming.at - session.updated_at > idle_seconds:
-            session.paused = True
-            self._prompt(draft)
-            return
+        away = incoming.at - session.updated_at
+        idle = in_progress and bool(session.updated_at) and away > idle_seconds
+        if session.paused or idle:
+            heard = understand(incoming.text, self.lexicon) if incoming.text else Understanding()
+            if not self._raises_red_flag(session, heard):
+                self._welcome_back(draft, incoming, heard)
+                return
+        session.paused = False  # a red flag typed after a break does not wait
         if session.state == self.dialogue.result and incoming.button in RESULT_ACTIONS:
             self._run_command(draft, incoming.button)
             return
         self._answer(draft, incoming)
+
+    def _welcome_back(self, draft: _Draft, incoming: Incoming, heard: Understanding) -> None:
+        """After a break: keep what the message says, then ask "continue or start again?"."""
+        session = draft.session
+        record = session.remember()
+        if self._note(session, record, heard):
+            draft.say(self.render.text("answer_noted"))
+        else:
+            session.forget_if_unchanged(record)
+        if session.paused:
+            self._resume(draft, incoming)
+        else:
+            session.paused = True
+            self._prompt(draft)
+
+    def _raises_red_flag(self, session: Session, heard: Understanding) -> bool:
+        """Whether a message brings an urgent or emergency red flag the answers do not have."""
+        answers: dict[str, bool | None] = dict(session.answers)
+        answers.update(dict.fromkeys(heard.present, True))
+        answers.update(dict.fromkeys(heard.absent, False))
+        before = {rule.id for rule in matching_rules(self.knowledge, session.answers)}
+        return any(
+            rule.urgency.rank >= Urgency.URGENT.rank and rule.id not in before
+            for rule in matching_rules(self.knowledge, answers)
+        )
 
     def _library(self, draft: _Draft, value: str) -> bool:
         """Buttons of the ``/learn`` menu: advice topics and the exercise library."""
@@ -345,8 +386,8 @@ class Engine:
         outcome = self._interpret(state, conversation, record, incoming, heard)
         if outcome is Outcome.UNREAD and noted:
             outcome = Outcome.PROGRESS
-        if not record.answers and record.age == "-" and outcome is Outcome.UNREAD:
-            session.history.pop()
+        if outcome is Outcome.UNREAD:
+            session.forget_if_unchanged(record)
         conversation.forget_next_question()
 
         if session.state == self.dialogue.result:
@@ -395,7 +436,7 @@ class Engine:
         changed = False
         for finding in sorted(heard.present | heard.absent):
             value = finding in heard.present
-            if session.answers.get(finding, "-") != value:
+            if not session.has_answer(finding, value):
                 session.set_answer(record, finding, value)
                 changed = True
         if heard.age is not None and session.age != heard.age:

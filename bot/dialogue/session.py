@@ -8,6 +8,8 @@ from typing import Any
 
 SESSION_FORMAT = 1
 MAX_HISTORY = 40
+MAX_JSON_BYTES = 4000
+"""Stored sessions stay under this size (UTF-8 JSON); the oldest undo records go first."""
 
 
 class SessionFormatError(ValueError):
@@ -27,6 +29,28 @@ class Undo:
 
 
 _UNSET = "-"  # in Undo.answers / Undo.age: the value did not exist before the turn
+_NONE = type(None)
+_SESSION_TYPES: dict[str, tuple[type, ...]] = {
+    "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, _NONE),
+    "asked": (list,), "unread": (int,), "step": (int,), "paused": (bool,),
+    "updated_at": (int, float), "history": (list,),
+}  # fmt: skip
+_UNDO_TYPES: dict[str, tuple[type, ...]] = {
+    "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, str, _NONE),
+    "asked": (int,), "unread": (int,),
+}  # fmt: skip
+
+
+def _check_types(data: dict[str, Any], types: dict[str, tuple[type, ...]], where: str) -> None:
+    """Raise :class:`SessionFormatError` if a known field of ``data`` has the wrong JSON type."""
+    for key, value in data.items():
+        if key in types and not isinstance(value, types[key]):
+            kind = type(value).__name__
+            raise SessionFormatError(f"malformed session: {where}{key} is a {kind}")
+
+
+def _changed_nothing(record: Undo) -> bool:
+    return not record.answers and record.age == _UNSET
 
 
 @dataclass
@@ -68,6 +92,18 @@ class Session:
         """Rebuild a session from :meth:`to_dict` output."""
         if data.get("v") != SESSION_FORMAT:
             raise SessionFormatError(f"unsupported session format {data.get('v')!r}")
+        _check_types(data, _SESSION_TYPES, "")
+        history = data.get("history", [])
+        if not all(isinstance(undo, dict) for undo in history):
+            raise SessionFormatError("malformed session: history holds a non-object")
+        for undo in history:
+            _check_types(undo, _UNDO_TYPES, "history.")
+        values = [*data.get("answers", {}).values()]
+        values += [v for undo in history for v in undo.get("answers", {}).values()]
+        if any(v not in (True, False, None, _UNSET) for v in values):
+            raise SessionFormatError("malformed session: an answer is not true, false or null")
+        if not all(isinstance(finding, str) for finding in data.get("asked", [])):
+            raise SessionFormatError("malformed session: asked holds a non-string")
         try:
             fields = {k: v for k, v in data.items() if k != "v"}
             fields["history"] = [Undo(**u) for u in fields.get("history", [])]
@@ -86,12 +122,26 @@ class Session:
             raise SessionFormatError("session JSON must be an object")
         return cls.from_dict(data)
 
+    def fit(self, limit: int = MAX_JSON_BYTES) -> None:
+        """Drop the oldest undo records until :meth:`to_json` takes at most ``limit`` bytes."""
+        while self.history and len(self.to_json().encode()) > limit:
+            del self.history[0]
+
     def remember(self) -> Undo:
         """Start an undo record for the turn about to change this session."""
         record = Undo(self.state, self.question, {}, _UNSET, len(self.asked), self.unread)
         self.history.append(record)
         del self.history[:-MAX_HISTORY]
         return record
+
+    def forget_if_unchanged(self, record: Undo) -> None:
+        """Drop ``record`` (the latest) if its turn changed no answer, so ``/back`` skips it."""
+        if self.history and self.history[-1] is record and _changed_nothing(record):
+            self.history.pop()
+
+    def has_answer(self, finding: str, value: bool | None) -> bool:
+        """Whether ``finding`` is already answered with exactly ``value``."""
+        return finding in self.answers and self.answers[finding] is value
 
     def set_answer(self, record: Undo, finding: str, value: bool | None) -> None:
         """Record an answer, noting its previous value in ``record`` for ``/back``."""

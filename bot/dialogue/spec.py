@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from enum import StrEnum
 from pathlib import Path
+from string import Formatter
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -95,6 +96,20 @@ REQUIRED_TEXTS = (
 )  # fmt: skip
 
 
+TEXT_FIELDS: dict[str, frozenset[str]] = {
+    "exercises_offer": frozenset({"names"}),
+    "library_avoid": frozenset({"name", "why"}),
+    "see_title": frozenset({"who", "when"}),
+    "summary_age": frozenset({"age"}),
+    "version_line": frozenset({"version"}),
+    "why_question": frozenset({"causes"}),
+    "why_safety": frozenset({"flag"}),
+}
+"""The ``{placeholders}`` each required text is filled with (the others get none)."""
+PROMPT_FIELDS = frozenset({"question", "hint", "answers"})
+"""The placeholders of texts a state says (its ``say`` list), unless also used elsewhere."""
+
+
 def load_dialogue(path: Path, knowledge: Knowledge, conditions: frozenset[str]) -> DialogueSpec:
     """Load one dialogue file and check it against the knowledge and the condition registry.
 
@@ -134,6 +149,15 @@ def check_dialogue(
     for text_id in REQUIRED_TEXTS:
         if text_id not in spec.texts:
             problem("texts", f"missing required text '{text_id}'")
+
+    prompts = {text_id for state in spec.states.values() for text_id in state.say}
+    whys = {state.why for state in spec.states.values()}
+    for text_id, text in spec.texts.items():
+        fields = TEXT_FIELDS.get(text_id, frozenset())
+        if text_id in prompts and text_id not in whys and text_id not in REQUIRED_TEXTS:
+            fields = PROMPT_FIELDS
+        for message in _placeholder_problems(text, fields):
+            problem(f"texts.{text_id}", message)
 
     for state_id, state in spec.states.items():
         at = f"states.{state_id}"
@@ -175,6 +199,26 @@ def check_dialogue(
         elif spec.result not in _reachable(spec, state_id):
             problem(f"states.{state_id}", "no path from here reaches the result")
     return problems
+
+
+def _placeholder_problems(text: str, fields: frozenset[str]) -> list[str]:
+    """What would make ``text.format(**values)`` fail, or show more than the given fields."""
+    try:
+        parsed = [
+            (name, spec, conv)
+            for _, name, spec, conv in Formatter().parse(text)
+            if name is not None
+        ]
+    except ValueError:
+        return ["has a lone { or } (write {{ or }} for a literal brace)"]
+    known = ", ".join(f"{{{field}}}" for field in sorted(fields)) or "none"
+    messages = []
+    for name, spec, conversion in parsed:
+        if name not in fields:
+            messages.append(f"unknown placeholder {{{name}}} (this text can use: {known})")
+        elif spec or conversion:
+            messages.append(f"write the placeholder {{{name}}} plainly, with no ! or :")
+    return messages
 
 
 def _reachable(spec: DialogueSpec, start: str) -> set[str]:

@@ -56,8 +56,14 @@ class SessionStore(ABC):
         """Whether ``update_id`` was already saved by :meth:`save` (kept for at least a day)."""
 
     @abstractmethod
-    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
-        """Hold an exclusive lock on ``key`` (across processes for shared backends)."""
+    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
+        """Hold an exclusive lock on ``key`` (across processes for shared backends).
+
+        Waiters in one process get the lock in arrival order. ``order`` (an update id) matters
+        for shared backends: there, a waiter goes only once no waiter of the same key with a
+        lower ``order`` is left in any process, so one chat's updates run in update order even
+        when several replicas receive them at once.
+        """
 
     @abstractmethod
     async def ping(self) -> None:

@@ -74,7 +74,7 @@ class MemorySessionStore(SessionStore):
         at = self._processed.get(update_id)
         return at is not None and self._clock() - at <= PROCESSED_UPDATE_TTL
 
-    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
+    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
         return self._locks.hold(key)
 
     async def ping(self) -> None:

@@ -5,16 +5,23 @@ URL form: ``redis://host:port/db`` (``rediss://`` for TLS; a password goes in
 
 - ``hipbot:session:<key>``: the session JSON, expiring ``idle_ttl`` seconds after the last save;
 - ``hipbot:update:<update_id>``: ``1`` for a day once the update has been saved;
-- ``hipbot:lock:<key>``: the cross-process lock (a redis-py :class:`~redis.asyncio.lock.Lock`).
+- ``hipbot:lock:<key>``: the cross-process lock (a redis-py :class:`~redis.asyncio.lock.Lock`);
+- ``hipbot:queue:<key>``: the waiters that gave an ``order`` (a sorted set scored by it).
 
 The lock is taken in two steps: first an in-process per-key lock (so local waiters queue in order
 without polling Redis), then the Redis lock (so other replicas wait). The Redis lock expires after
 ``lock_timeout`` seconds even if its holder died; work under the lock must finish well before.
+A waiter with an ``order`` first joins the key's queue and waits, holding nothing, until no
+earlier entry is left; an entry left behind by a crashed process expires after
+``lock_wait + lock_timeout`` seconds.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Final
@@ -150,8 +157,8 @@ class RedisSessionStore(SessionStore):
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
-    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
-        return self._hold(key)
+    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
+        return self._hold(key, order)
 
     async def ping(self) -> None:
         try:
@@ -165,7 +172,62 @@ class RedisSessionStore(SessionStore):
     # -- locking ----------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _hold(self, key: str) -> AsyncIterator[None]:
+    async def _hold(self, key: str, order: int | None) -> AsyncIterator[None]:
+        if order is None:
+            async with self._locked(key):
+                yield
+            return
+        entry = await self._enqueue(key, order)
+        try:
+            await self._wait_turn(key, order)
+            async with self._locked(key):
+                yield
+        finally:
+            await self._dequeue(key, entry)
+
+    async def _enqueue(self, key: str, order: int) -> str:
+        lifetime = self._lock_wait + self._lock_timeout
+        entry = f"{time.time() + lifetime:.3f}:{uuid.uuid4().hex}"
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.zadd(self._key("queue", key), {entry: order})
+                pipe.pexpire(self._key("queue", key), round(lifetime * 1000))
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        return entry
+
+    async def _wait_turn(self, key: str, order: int) -> None:
+        deadline = time.monotonic() + self._lock_wait
+        while True:
+            try:
+                found = await self._redis.zrangebyscore(
+                    self._key("queue", key), "-inf", f"({order}"
+                )
+                earlier = [_text(e) for e in found if isinstance(e, str | bytes)]
+                now = time.time()
+                gone = [e for e in earlier if float(e.partition(":")[0]) < now]
+                if gone:
+                    await self._redis.zrem(self._key("queue", key), *gone)
+            except (RedisError, OSError) as exc:
+                raise self._unavailable(exc) from exc
+            if len(gone) == len(earlier):
+                return
+            if time.monotonic() > deadline:
+                raise StoreUnavailable(
+                    f"{self._where}: earlier updates for {key!r} still pending "
+                    f"after {self._lock_wait:g} s"
+                )
+            await asyncio.sleep(self._lock_poll_interval)
+
+    async def _dequeue(self, key: str, entry: str) -> None:
+        try:
+            await self._redis.zrem(self._key("queue", key), entry)
+        except (RedisError, OSError):
+            logger.warning("could not leave the queue for %r; the entry expires on its own", key)
+
+    @asynccontextmanager
+    async def _locked(self, key: str) -> AsyncIterator[None]:
         async with self._local_locks.hold(key):
             lock = self._redis.lock(
                 self._key("lock", key),
@@ -206,3 +268,7 @@ class RedisSessionStore(SessionStore):
                 self._lock_timeout,
                 exc_info=True,
             )
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -114,7 +114,7 @@ class SqliteSessionStore(SessionStore):
     async def was_processed(self, update_id: int) -> bool:
         return await self._run(self._was_processed, update_id)
 
-    def lock(self, key: str) -> AbstractAsyncContextManager[None]:
+    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
         return self._locks.hold(key)
 
     async def ping(self) -> None:

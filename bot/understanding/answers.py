@@ -62,7 +62,9 @@ def read_yes_no(text: str) -> YesNo | None:
 def read_choice(text: str, labels: Sequence[str]) -> int | None:
     """Index of the option ``text`` names: by number ("2"), by label, or a close misspelling."""
     stripped = text.strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(labels):
+    # isdecimal, not isdigit: "²" and "①" are digits that int() refuses.
+    short_number = stripped.isdecimal() and len(stripped) <= MAX_CHOICE_DIGITS
+    if short_number and 1 <= int(stripped) <= len(labels):
         return int(stripped) - 1
     lowered = utils.default_process(stripped)
     if not lowered:
@@ -78,6 +80,7 @@ def read_choice(text: str, labels: Sequence[str]) -> int | None:
 
 
 MIN_FUZZY_LENGTH = 3
+MAX_CHOICE_DIGITS = 3
 _NUMBER = re.compile(r"\b(\d{1,3})\b")
 
 

@@ -1,0 +1,129 @@
+"""Helpers for the Telegram channel tests: what the bot should send, and what the fake got.
+
+:class:`Reference` runs the real engine alongside the bot under test with the same inputs, so a
+test knows exactly which messages (text and buttons) each update must produce.
+"""
+
+from __future__ import annotations
+
+import html
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from bot.channels.telegram import split_text
+from bot.dialogue import Incoming, Session, Turn
+from tests.support.engine import real_engine
+
+JSON = dict[str, Any]
+
+CONSULTATION_DESCRIPTION = "sore outer hip after my long runs, it hurts lying on that side"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One bot message as the user sees it: its (HTML) text and its buttons' callback data."""
+
+    text: str
+    buttons: tuple[str, ...] = ()
+
+
+def as_sent(message: JSON) -> Sent:
+    """A message recorded by the fake (``sent_messages()``) as :class:`Sent`."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return Sent(message["text"], tuple(b["callback_data"] for row in rows for b in row))
+
+
+def rendered(turn: Turn) -> list[Sent]:
+    """The messages the Telegram channel sends for ``turn``."""
+    sent: list[Sent] = []
+    for index, reply in enumerate(turn.replies):
+        pieces = [html.escape(p, quote=False) for p in split_text(reply.text) if p.strip()]
+        for number, piece in enumerate(pieces):
+            last = index == len(turn.replies) - 1 and number == len(pieces) - 1
+            buttons = tuple(f"{turn.session.step}:{o.value}" for o in reply.options)
+            sent.append(Sent(piece, buttons if last else ()))
+    return sent
+
+
+class Reference:
+    """The real engine fed the same inputs as the bot under test."""
+
+    def __init__(self) -> None:
+        self.engine = real_engine()
+        self.session: Session | None = None
+
+    @property
+    def state(self) -> str | None:
+        """The reference conversation's state (``None`` before the first message)."""
+        return None if self.session is None else self.session.state
+
+    def text(self, text: str) -> list[Sent]:
+        """Type ``text``; returns the expected messages."""
+        return self._step(Incoming(text=text, at=time.time()))
+
+    def tap(self, value: str, *, step: int | None = None) -> list[Sent]:
+        """Tap the button ``value`` shown at ``step`` (default: the current step)."""
+        assert self.session is not None
+        shown = self.session.step if step is None else step
+        return self._step(Incoming(button=value, step=shown, at=time.time()))
+
+    def _step(self, incoming: Incoming) -> list[Sent]:
+        turn = self.engine.step(self.session, incoming)
+        self.session = None if turn.forget else turn.session
+        return rendered(turn)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One user action of a scripted conversation and the messages it must produce."""
+
+    kind: str
+    """``"text"`` or ``"tap"``."""
+    value: str
+    """The text typed, or the value of the button tapped."""
+    step: int | None
+    """For a tap: the step the button was shown at (its callback data is ``step:value``)."""
+    expected: list[Sent]
+
+    @property
+    def callback_data(self) -> str:
+        """The callback data of the tapped button."""
+        return f"{self.step}:{self.value}"
+
+
+def consultation(reference: Reference | None = None) -> list[Action]:
+    """A whole consultation from /start to the result, each action with its expected messages.
+
+    Buttons are tapped except for the description and the age, which are typed.
+    """
+    reference = reference or Reference()
+    actions: list[Action] = []
+
+    def do(kind: str, value: str) -> None:
+        step = reference.session.step if kind == "tap" and reference.session else None
+        expected = reference.text(value) if kind == "text" else reference.tap(value)
+        actions.append(Action(kind, value, step, expected))
+
+    for kind, value in [
+        ("text", "/start"),
+        ("tap", "start"),
+        ("tap", "none"),
+        ("text", CONSULTATION_DESCRIPTION),
+        ("text", "I'm 40"),
+    ]:
+        do(kind, value)
+    while reference.state == "questions":
+        do("tap", "no")
+    assert reference.state == "review", reference.state
+    do("tap", "confirm")
+    assert reference.state == "result"
+    return actions
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

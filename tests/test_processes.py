@@ -1,0 +1,335 @@
+"""The real ``python -m bot`` processes against the fake Bot API, SQLite and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import httpx
+import pytest
+import redis
+
+from bot.channels.telegram import ALLOWED_UPDATES, COMMANDS
+from tests.fakes.bot_api import FakeBotAPI
+from tests.support.telegram import Action, Sent, as_sent, consultation, free_port
+
+SECRET = "process-Test_secret-42"
+CHAT = 5150
+OTHER_TOKEN = "987654321:AAother-token-the-fake-rejects_000"
+
+
+def bot_env(api: FakeBotAPI, **extra: str) -> dict[str, str]:
+    """A clean environment for the bot: only what it is given, nothing from the developer's."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONUNBUFFERED": "1",
+        "CI": "1",
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "LOG_LEVEL": "DEBUG",
+        **extra,
+    }
+
+
+class BotProcess:
+    """``python -m bot ARGS`` with its output in a log file."""
+
+    def __init__(self, args: list[str], env: dict[str, str], cwd: Path, name: str) -> None:
+        self.log_path = cwd / f"{name}.log"
+        self._log: IO[bytes] = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self, sig: signal.Signals = signal.SIGKILL) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            code = self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait(timeout=5)
+        self._log.close()
+        return code
+
+
+@contextmanager
+def bot_process(
+    args: list[str], env: dict[str, str], cwd: Path, name: str
+) -> Iterator[BotProcess]:
+    process = BotProcess(args, env, cwd, name)
+    try:
+        yield process
+    finally:
+        process.kill(signal.SIGTERM)
+
+
+def run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout:g} s for {what}")
+        time.sleep(0.01)
+
+
+def sent(api: FakeBotAPI) -> list[Sent]:
+    return [as_sent(m) for m in api.sent_messages(CHAT)]
+
+
+def play(api: FakeBotAPI, action: Action, process: BotProcess) -> None:
+    """Send one action over polling and check the bot answers exactly as expected."""
+    before = len(api.sent_messages(CHAT))
+    if action.kind == "text":
+        api.push_text(CHAT, action.value)
+    else:
+        message = next(
+            m
+            for m in reversed(api.sent_messages(CHAT))
+            if action.callback_data in as_sent(m).buttons
+        )
+        api.push_callback(CHAT, action.callback_data, message["message_id"])
+    wanted = before + len(action.expected)
+    wait_until(
+        lambda: len(api.sent_messages(CHAT)) >= wanted or process.process.poll() is not None,
+        f"the replies to {action}",
+    )
+    assert process.process.poll() is None, process.log
+    assert sent(api)[before:] == action.expected
+
+
+def assert_no_secrets(text: str, *secrets: str) -> None:
+    for secret in secrets:
+        assert secret not in text
+        assert secret.split(":")[-1] not in text
+
+
+# -- (1) polling survives SIGKILL -----------------------------------------------------------------
+
+
+def test_polling_carries_on_after_sigkill(fake_bot_api_thread: FakeBotAPI, tmp_path: Path) -> None:
+    api = fake_bot_api_thread
+    env = bot_env(api, STORE_URL=f"sqlite:///{tmp_path / 'sessions.db'}")
+    actions = consultation()
+    half = 7  # in the middle of the yes/no questions
+    assert actions[half].kind == "tap" and actions[half].value == "no"
+
+    with bot_process(["polling"], env, tmp_path, "first") as first:
+        api.wait_for_sync(method="getUpdates", timeout=20)
+        assert [c.params["commands"] for c in api.calls("setMyCommands")] == [
+            [{"command": name, "description": about} for name, about in COMMANDS]
+        ]
+        for action in actions[: half - 1]:
+            play(api, action, first)
+        # the getUpdates call that would confirm the next update hangs, so that update is
+        # still unconfirmed when the bot dies and Telegram sends it again after the restart
+        api.delay_next("getUpdates", 30.0)
+        play(api, actions[half - 1], first)
+        unconfirmed = api.pending_updates()
+        assert len(unconfirmed) == 1
+        assert first.kill(signal.SIGKILL) == -signal.SIGKILL
+    polls = len(api.calls("getUpdates"))
+
+    with bot_process(["polling"], env, tmp_path, "second") as second:
+        api.wait_for_sync(polls + 1, method="getUpdates", timeout=20)
+        wait_until(lambda: not api.pending_updates(), "the unconfirmed update to be fetched")
+        # nothing is answered twice, and the conversation goes on from the same question
+        for action in actions[half:]:
+            play(api, action, second)
+        time.sleep(0.2)
+        assert sent(api) == [m for action in actions for m in action.expected]
+        assert second.kill(signal.SIGTERM) == 0
+
+    for process in (first, second):
+        assert_no_secrets(process.log, api.token)
+        assert "Traceback" not in process.log
+
+
+# -- (2) two webhook replicas over one Redis ------------------------------------------------------
+
+
+async def test_two_webhook_processes_keep_one_chat_in_order(
+    fake_bot_api_thread: FakeBotAPI, redis_url: str, tmp_path: Path
+) -> None:
+    api = fake_bot_api_thread
+    api.latency = 0.01
+    ports = [free_port(), free_port()]
+    actions = consultation()
+    with (
+        bot_process(
+            ["webhook"],
+            bot_env(api, STORE_URL=redis_url, WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(ports[0])),
+            tmp_path,
+            "replica-a",
+        ) as first,
+        bot_process(
+            ["webhook"],
+            bot_env(api, STORE_URL=redis_url, WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(ports[1])),
+            tmp_path,
+            "replica-b",
+        ) as second,
+    ):
+        async with httpx.AsyncClient(timeout=30) as client:
+
+            async def healthy(port: int) -> bool:
+                try:
+                    response = await client.get(f"http://127.0.0.1:{port}/healthz")
+                except httpx.TransportError:
+                    return False
+                return response.status_code == 200
+
+            async with asyncio.timeout(20):
+                while not all([await healthy(port) for port in ports]):
+                    assert first.process.poll() is None, first.log
+                    assert second.process.poll() is None, second.log
+                    await asyncio.sleep(0.05)
+
+            async def post(number: int, action: Action) -> int:
+                await asyncio.sleep(0.015 * number)  # in update order, several in flight
+                if action.kind == "text":
+                    update = api.make_text_update(CHAT, action.value)
+                else:
+                    update = api.make_callback_update(CHAT, action.callback_data, 1)
+                response = await client.post(
+                    f"http://127.0.0.1:{ports[number % 2]}/telegram",
+                    json={"update_id": 10_000 + number, **update},
+                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+                )
+                return response.status_code
+
+            statuses = await asyncio.gather(*(post(n, a) for n, a in enumerate(actions)))
+            assert statuses == [200] * len(actions)
+            # a retry of an early update to the other replica changes nothing
+            assert await post(1, actions[1]) == 200
+
+        assert sent(api) == [m for action in actions for m in action.expected]
+        with redis.Redis.from_url(redis_url) as client_sync:
+            raw = client_sync.get(f"hipbot:session:{CHAT}")
+        assert raw is not None and json.loads(raw)["state"] == "result"
+
+    for process in (first, second):
+        assert_no_secrets(process.log, api.token, SECRET)
+        assert "Traceback" not in process.log
+
+
+# -- (3) set-webhook and delete-webhook -----------------------------------------------------------
+
+
+def test_set_webhook_registers_and_delete_webhook_removes_it(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path
+) -> None:
+    api = fake_bot_api_thread
+    env = bot_env(
+        api,
+        WEBHOOK_URL="https://hipbot.example.org/",
+        WEBHOOK_PATH="/tg-updates",
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_MAX_CONNECTIONS="12",
+    )
+    api.fail_next("setWebhook", status=429, retry_after=1)  # Telegram allows one a second
+    result = run_bot(["set-webhook"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Webhook set to https://hipbot.example.org/tg-updates" in result.stdout
+    calls = api.calls("setWebhook")
+    assert [c.fault for c in calls] == [429, None]
+    params = calls[-1].params
+    assert params["url"] == "https://hipbot.example.org/tg-updates"
+    assert params["secret_token"] == SECRET
+    assert params["allowed_updates"] == list(ALLOWED_UPDATES)
+    assert params["max_connections"] == 12
+    assert api.calls("setMyCommands")
+    info = httpx.get(f"{api.base_url}{api.token}/getWebhookInfo").json()["result"]
+    assert info["url"] == "https://hipbot.example.org/tg-updates"
+    assert info["allowed_updates"] == list(ALLOWED_UPDATES)
+
+    result = run_bot(["delete-webhook"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Webhook deleted" in result.stdout
+    assert len(api.calls("deleteWebhook")) == 1
+    info = httpx.get(f"{api.base_url}{api.token}/getWebhookInfo").json()["result"]
+    assert info["url"] == ""
+    assert_no_secrets(result.stdout + result.stderr, api.token, SECRET)
+
+
+def test_set_webhook_needs_a_public_https_url(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path
+) -> None:
+    result = run_bot(
+        ["set-webhook"], bot_env(fake_bot_api_thread, WEBHOOK_SECRET=SECRET), tmp_path
+    )
+    assert result.returncode == 2
+    assert "WEBHOOK_URL" in result.stderr
+    assert fake_bot_api_thread.calls() == []
+
+
+# -- (4) the token never reaches the logs ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["polling", "set-webhook", "delete-webhook", "webhook"])
+def test_a_rejected_token_is_reported_without_the_token(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path, command: str
+) -> None:
+    env = bot_env(
+        fake_bot_api_thread,
+        TELEGRAM_BOT_TOKEN=OTHER_TOKEN,
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_URL="https://hipbot.example.org",
+        WEBHOOK_PORT=str(free_port()),
+        STORE_URL=f"sqlite:///{tmp_path / 'sessions.db'}",
+    )
+    result = run_bot([command], env, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "InvalidToken" in output
+    assert_no_secrets(output, OTHER_TOKEN, SECRET)
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    if command in ("set-webhook", "delete-webhook"):  # (PTB and uvicorn log a traceback)
+        assert "Traceback" not in output
+
+
+def test_debug_logs_of_a_polling_bot_with_errors_hold_no_token(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path
+) -> None:
+    api = fake_bot_api_thread
+    env = bot_env(api, STORE_URL="memory://", LOG_LEVEL="DEBUG")
+    greeting, start, *_ = consultation()
+    with bot_process(["polling"], env, tmp_path, "debug") as process:
+        api.wait_for_sync(method="getUpdates", timeout=20)
+        api.fail_next("sendMessage", status=429, retry_after=1)
+        play(api, greeting, process)
+        api.fail_next("getUpdates", status=502)
+        api.fail_next("sendMessage", status=500)
+        play(api, start, process)
+        assert process.kill(signal.SIGTERM) == 0
+    log = process.log
+    assert "DEBUG" in log  # the level really was DEBUG
+    assert_no_secrets(log, api.token)

@@ -1,0 +1,449 @@
+"""The webhook app from ``create_app``, served by uvicorn on 127.0.0.1 and driven over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import redis.asyncio as redis_client
+import uvicorn
+from starlette.applications import Starlette
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.webhook import MAX_BODY_BYTES, create_app
+from bot.config import Settings
+from bot.runtime import build_application, build_service
+from bot.service import ChatService
+from bot.store import RedisSessionStore, SessionStore, StoreUnavailable, open_store
+from tests.fakes.bot_api import FakeBotAPI
+from tests.fakes.redis_server import RedisServer
+from tests.support.engine import real_engine
+from tests.support.telegram import Action, Sent, as_sent, consultation, free_port
+
+SECRET = "s3cret-Webhook_token"
+PATH = "/telegram"
+CHAT = 31337
+
+JSON = dict[str, Any]
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn without its signal handlers (pytest owns them)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@asynccontextmanager
+async def serve(app: Starlette) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn on a free port of 127.0.0.1; yields its base URL."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, lifespan="on", log_config=None, access_log=False
+    )
+    server = _QuietServer(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(10):
+            while not server.started:
+                assert not task.done(), "uvicorn exited during start-up"
+                await asyncio.sleep(0.005)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        async with asyncio.timeout(10):
+            await task
+
+
+@dataclass
+class Webhook:
+    """A served webhook app, its store, and a client to talk to it."""
+
+    api: FakeBotAPI
+    store: SessionStore
+    client: httpx.AsyncClient
+
+    async def post(
+        self, update: Any, *, secret: str | None = SECRET, content_type: str = "application/json"
+    ) -> httpx.Response:
+        headers = {"content-type": content_type}
+        if secret is not None:
+            headers["x-telegram-bot-api-secret-token"] = secret
+        body = update if isinstance(update, bytes) else json.dumps(update).encode()
+        return await self.client.post(PATH, content=body, headers=headers)
+
+    async def healthy(self) -> int:
+        return (await self.client.get("/healthz")).status_code
+
+    def sent(self, chat_id: int = CHAT) -> list[Sent]:
+        return [as_sent(m) for m in self.api.sent_messages(chat_id)]
+
+    def update_for(self, action: Action, chat_id: int = CHAT, update_id: int = 1) -> JSON:
+        if action.kind == "text":
+            update = self.api.make_text_update(chat_id, action.value)
+        else:
+            update = self.api.make_callback_update(chat_id, action.callback_data, 1)
+        return {"update_id": update_id, **update}
+
+
+def settings_for(api: FakeBotAPI, store_url: str = "memory://") -> Settings:
+    return Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_PATH": PATH,
+            "STORE_URL": store_url,
+        }
+    )
+
+
+def webhook_app(settings: Settings, service: ChatService | None = None) -> Starlette:
+    service = service or ChatService(
+        real_engine(), open_store(settings.store_url, idle_ttl=settings.session_idle_seconds)
+    )
+    channel = TelegramChannel(service)
+    application = build_application(settings, channel, with_updater=False)
+    return create_app(settings, channel, application)
+
+
+@asynccontextmanager
+async def running_webhook(api: FakeBotAPI, store_url: str = "memory://") -> AsyncIterator[Webhook]:
+    settings = settings_for(api, store_url)
+    service = ChatService(real_engine(), open_store(store_url))
+    async with (
+        serve(webhook_app(settings, service)) as url,
+        httpx.AsyncClient(base_url=url, timeout=20) as client,
+    ):
+        yield Webhook(api, service.store, client)
+
+
+@pytest.fixture
+async def webhook(fake_bot_api: FakeBotAPI) -> AsyncIterator[Webhook]:
+    async with running_webhook(fake_bot_api) as served:
+        yield served
+
+
+# -- a consultation -----------------------------------------------------------------------------
+
+
+async def test_a_whole_consultation_over_the_webhook(fake_bot_api: FakeBotAPI) -> None:
+    settings = settings_for(fake_bot_api)
+    app = webhook_app(settings, build_service(settings))
+    async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=20) as client:
+        served = Webhook(fake_bot_api, open_store("memory://"), client)
+        assert [c.method for c in fake_bot_api.calls()] == ["getMe"]
+        for update_id, action in enumerate(consultation(), start=1):
+            before = len(served.sent())
+            response = await served.post(served.update_for(action, update_id=update_id))
+            assert response.status_code == 200, response.text
+            # acknowledged only once the replies were sent
+            assert served.sent()[before:] == action.expected
+        assert "See a professional" in served.sent()[-5].text
+        health = await client.get("/healthz")
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok", "store": "up"}
+    assert all(c.params["parse_mode"] == "HTML" for c in fake_bot_api.calls("sendMessage"))
+
+
+# -- refused requests ---------------------------------------------------------------------------
+
+
+async def test_a_wrong_or_missing_secret_is_403_and_nothing_is_stored(webhook: Webhook) -> None:
+    update = {"update_id": 1, **webhook.api.make_text_update(CHAT, "/start")}
+    for secret in [None, "", "wrong", SECRET[:-1], SECRET + "x", SECRET.upper(), SECRET + SECRET]:
+        response = await webhook.post(update, secret=secret)
+        assert response.status_code == 403, secret
+    assert await webhook.store.load(str(CHAT)) is None
+    assert not await webhook.store.was_processed(1)
+    assert webhook.api.calls("sendMessage") == []
+    # the same update with the right secret is then processed
+    assert (await webhook.post(update)).status_code == 200
+    assert await webhook.store.load(str(CHAT)) is not None
+
+
+async def test_the_content_type_must_be_json(webhook: Webhook) -> None:
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "", "json"):
+        update = {"update_id": 7, **webhook.api.make_text_update(CHAT, "/help")}
+        response = await webhook.post(update, content_type=content_type)
+        assert response.status_code == 415, content_type
+    assert await webhook.store.load(str(CHAT)) is None
+    for number, content_type in enumerate(["application/json; charset=utf-8", "Application/JSON"]):
+        update = {"update_id": 8 + number, **webhook.api.make_text_update(CHAT, "/help")}
+        response = await webhook.post(update, content_type=content_type)
+        assert response.status_code == 200, content_type
+    assert await webhook.store.was_processed(8)
+    assert await webhook.store.was_processed(9)
+
+
+async def test_a_body_over_1_mb_is_413(webhook: Webhook) -> None:
+    update = webhook.api.make_text_update(CHAT, "x" * 4000)
+    body = json.dumps({"update_id": 1, **update, "padding": "p" * MAX_BODY_BYTES}).encode()
+    assert (await webhook.post(body)).status_code == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: streamed, chunked
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start : start + 64 * 1024]
+
+    response = await webhook.client.post(
+        PATH,
+        content=chunks(),
+        headers={"content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET},
+    )
+    assert response.status_code == 413
+    assert await webhook.store.load(str(CHAT)) is None
+    assert await webhook.healthy() == 200
+
+
+def _message(**fields: Any) -> JSON:
+    message = {
+        "message_id": 1,
+        "date": 1_700_000_000,
+        "chat": {"id": CHAT, "type": "private"},
+        "from": {"id": CHAT, "is_bot": False, "first_name": "Runner"},
+        "text": "/start",
+    }
+    return {**message, **fields}
+
+
+NOT_UPDATES = [
+    b"{not json",
+    b"\xff\xfe",
+    b"",
+    b"[" * 100_000 + b"]" * 100_000,
+    b"[]",
+    b'[{"update_id": 1}]',
+    b'"update"',
+    b"42",
+    b"null",
+    json.dumps({"message": _message()}).encode(),
+    json.dumps({"update_id": "1", "message": _message()}).encode(),
+    json.dumps({"update_id": 1.5, "message": _message()}).encode(),
+    json.dumps({"update_id": True, "message": _message()}).encode(),
+    json.dumps({"update_id": None, "message": _message()}).encode(),
+    json.dumps({"update_id": 1, "message": "hello"}).encode(),
+    json.dumps({"update_id": 1, "message": []}).encode(),
+    json.dumps({"update_id": 1, "message": {"text": "hi"}}).encode(),
+    json.dumps({"update_id": 1, "message": _message(text=5)}).encode(),
+    json.dumps(
+        {"update_id": 1, "message": _message(chat={"id": "x", "type": "private"})}
+    ).encode(),
+    json.dumps({"update_id": 1, "message": _message(date="yesterday")}).encode(),
+    json.dumps({"update_id": 1, "message": _message(**{"from": "me"})}).encode(),
+    json.dumps(
+        {
+            "update_id": 1,
+            "callback_query": {
+                "id": "1",
+                "from": {"id": CHAT, "is_bot": False, "first_name": "R"},
+                "chat_instance": "1",
+                "data": 7,
+                "message": _message(),
+            },
+        }
+    ).encode(),
+]
+
+
+async def test_what_is_not_an_update_is_400(webhook: Webhook) -> None:
+    for body in NOT_UPDATES:
+        response = await webhook.post(body)
+        assert response.status_code == 400, body[:80]
+        assert await webhook.healthy() == 200
+    assert webhook.api.calls("sendMessage") == []
+    assert await webhook.store.load(str(CHAT)) is None
+    metrics = (await webhook.client.get("/metrics")).text
+    assert _metric(metrics, 'hipbot_updates_total{outcome="bad_request"}') == len(NOT_UPDATES)
+
+
+async def test_an_update_of_another_kind_is_acknowledged_and_ignored(webhook: Webhook) -> None:
+    for update in (
+        {"update_id": 1},
+        {"update_id": 2, "edited_message": {**_message(), "edit_date": 1_700_000_001}},
+        {"update_id": 3, "channel_post": {**_message(), "chat": {"id": -5, "type": "channel"}}},
+        {"update_id": 4, "unknown_future_kind": {"x": 1}},
+    ):
+        assert (await webhook.post(update)).status_code == 200
+    assert webhook.api.calls("sendMessage") == []
+
+
+async def test_the_server_keeps_serving_after_every_bad_request(webhook: Webhook) -> None:
+    update = {"update_id": 9, **webhook.api.make_text_update(CHAT, "/start")}
+    bad: list[Callable[[], Awaitable[httpx.Response]]] = [
+        lambda: webhook.post(update, secret="nope"),
+        lambda: webhook.post(update, content_type="text/plain"),
+        lambda: webhook.post(b"{"),
+        lambda: webhook.post(b"x" * (MAX_BODY_BYTES + 1)),
+        lambda: webhook.client.get(PATH),
+        lambda: webhook.client.post("/elsewhere", content=b"{}"),
+    ]
+    for request in bad:
+        assert (await request()).status_code >= 400
+        assert await webhook.healthy() == 200
+    assert (await webhook.post(update)).status_code == 200
+    assert len(webhook.sent()) == 2
+
+
+# -- exactly once -------------------------------------------------------------------------------
+
+
+async def test_a_replayed_update_is_processed_once(webhook: Webhook) -> None:
+    (greeting, start, *_) = consultation()
+    await webhook.post(webhook.update_for(greeting, update_id=1))
+    tap = webhook.update_for(start, update_id=2)
+    first = await webhook.post(tap)
+    again = await webhook.post(tap)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert webhook.sent() == greeting.expected + start.expected
+
+    # the same update in flight twice at once
+    (_, _, none, *_) = consultation()
+    both = await asyncio.gather(*[webhook.post(webhook.update_for(none, update_id=3))] * 2)
+    assert [r.status_code for r in both] == [200, 200]
+    assert webhook.sent() == greeting.expected + start.expected + none.expected
+
+
+# -- the store going down and coming back -------------------------------------------------------
+
+
+async def test_a_store_outage_is_503_until_it_comes_back(
+    fake_bot_api: FakeBotAPI, redis_server_factory: Callable[..., RedisServer]
+) -> None:
+    redis = redis_server_factory(port=free_port())  # restarted below on the same port
+    greeting, start, *_ = consultation()
+    async with running_webhook(fake_bot_api, f"{redis.url}/0") as webhook:
+        assert await webhook.healthy() == 200
+        redis.stop()
+        update = webhook.update_for(greeting, update_id=1)
+        assert (await webhook.post(update)).status_code == 503
+        assert (await webhook.post(update)).status_code == 503
+        health = await webhook.client.get("/healthz")
+        assert (health.status_code, health.json()["status"]) == (503, "unavailable")
+        assert str(redis.port) not in health.text  # no internals on a public endpoint
+        assert webhook.sent() == []  # nothing said while the store is down
+
+        redis.start()
+        assert await webhook.healthy() == 200
+        assert (await webhook.post(update)).status_code == 200  # Telegram's retry
+        assert (await webhook.post(update)).status_code == 200
+        tap = webhook.update_for(start, update_id=2)
+        assert (await webhook.post(tap)).status_code == 200
+        assert webhook.sent() == greeting.expected + start.expected
+
+        metrics = (await webhook.client.get("/metrics")).text
+        assert _metric(metrics, 'hipbot_updates_total{outcome="unavailable"}') == 2
+        assert _metric(metrics, 'hipbot_updates_total{outcome="ok"}') == 3
+        assert _metric(metrics, "hipbot_errors_total") == 2
+
+
+# -- metrics ------------------------------------------------------------------------------------
+
+
+def _metric(text: str, name: str) -> float:
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
+    assert match, f"{name} not in:\n{text}"
+    return float(match.group(1))
+
+
+async def test_metrics_count_requests_by_outcome(webhook: Webhook) -> None:
+    update = {"update_id": 1, **webhook.api.make_text_update(CHAT, "/start")}
+    await webhook.post(update)
+    await webhook.post(update)  # a duplicate is still acknowledged
+    await webhook.post(update, secret="wrong")
+    await webhook.post(update, content_type="text/html")
+    await webhook.post(b"[]")
+    await webhook.post(b"x" * (MAX_BODY_BYTES + 1))
+
+    response = await webhook.client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert _metric(text, 'hipbot_updates_total{outcome="ok"}') == 2
+    assert _metric(text, 'hipbot_updates_total{outcome="forbidden"}') == 1
+    assert _metric(text, 'hipbot_updates_total{outcome="unsupported_type"}') == 1
+    assert _metric(text, 'hipbot_updates_total{outcome="bad_request"}') == 1
+    assert _metric(text, 'hipbot_updates_total{outcome="too_large"}') == 1
+    assert _metric(text, "hipbot_errors_total") == 0
+    assert _metric(text, "hipbot_update_seconds_count") == 2
+    assert _metric(text, 'hipbot_update_seconds_bucket{le="+Inf"}') == 2
+    assert _metric(text, "hipbot_update_seconds_sum") > 0
+    buckets = [
+        float(v)
+        for v in re.findall(
+            r'^hipbot_update_seconds_bucket\{le="[^"]+"\} (\S+)$', text, re.MULTILINE
+        )
+    ]
+    assert buckets == sorted(buckets)  # cumulative
+
+
+# -- several replicas ---------------------------------------------------------------------------
+
+
+async def test_two_replicas_on_one_redis_keep_a_chat_in_order(
+    fake_bot_api: FakeBotAPI, redis_url: str
+) -> None:
+    fake_bot_api.latency = 0.01
+    actions = consultation()
+    async with (
+        running_webhook(fake_bot_api, redis_url) as first,
+        running_webhook(fake_bot_api, redis_url) as second,
+    ):
+        replicas = [first, second]
+
+        async def deliver(update_id: int, action: Action) -> int:
+            await asyncio.sleep(0.015 * update_id)  # sent in order, several in flight
+            replica = replicas[update_id % 2]
+            return (
+                await replica.post(replica.update_for(action, update_id=update_id))
+            ).status_code
+
+        statuses = await asyncio.gather(
+            *(deliver(n, action) for n, action in enumerate(actions, start=1))
+        )
+        assert statuses == [200] * len(actions)
+        assert first.sent() == [m for action in actions for m in action.expected]
+        raw = await first.store.load(str(CHAT))
+        assert raw is not None and json.loads(raw)["state"] == "result"
+
+
+async def test_a_queue_entry_left_by_a_crashed_replica_expires(redis_url: str) -> None:
+    store = RedisSessionStore.from_url(redis_url, lock_wait=0.3)
+    queue = f"hipbot:queue:{CHAT}"
+    try:
+        async with redis_client.from_url(redis_url) as client:
+            await client.zadd(queue, {f"{time.time() + 60:.3f}:alive": 5})
+            with pytest.raises(StoreUnavailable, match="earlier updates"):
+                async with store.lock(str(CHAT), order=6):
+                    pass
+            await client.delete(queue)
+            await client.zadd(queue, {f"{time.time() - 1:.3f}:crashed": 5})  # its time is up
+            async with asyncio.timeout(2), store.lock(str(CHAT), order=6):
+                pass
+            assert await client.zcard(queue) == 0  # the stale entry and our own are gone
+            async with asyncio.timeout(2), store.lock(str(CHAT), order=4):
+                pass  # an update older than one already processed is not held up
+    finally:
+        await store.close()
+
+
+async def test_a_reply_the_user_blocked_is_acknowledged(webhook: Webhook) -> None:
+    update = {"update_id": 1, **webhook.api.make_text_update(CHAT, "/start")}
+    webhook.api.fail_next("sendMessage", status=403)  # "bot was blocked by the user"
+    assert (await webhook.post(update)).status_code == 200  # Telegram must not retry it
+    webhook.api.fail_next("sendMessage", status=401)  # anything else is worth a retry
+    later = {"update_id": 2, **webhook.api.make_text_update(CHAT, "/help")}
+    assert (await webhook.post(later)).status_code == 500
+    metrics = (await webhook.client.get("/metrics")).text
+    assert _metric(metrics, 'hipbot_updates_total{outcome="undeliverable"}') == 1
+    assert _metric(metrics, 'hipbot_updates_total{outcome="error"}') == 1
+    assert _metric(metrics, "hipbot_errors_total") == 1
