@@ -220,6 +220,8 @@ def hipbot_env(api: LeanBotAPI, port: int, store_url: str) -> dict[str, str]:
         "WEBHOOK_PORT": str(port),
         "STORE_URL": store_url,
         "LOG_LEVEL": "WARNING",
+        # The fake Bot API has no flood limits; Telegram's ~30 messages/s cap is the default.
+        "TELEGRAM_MAX_MESSAGES_PER_SECOND": "0",
     }
 
 

@@ -47,6 +47,7 @@ class Settings:
     store_url: str = "sqlite:///hipbot.db"
     log_level: str = "INFO"
     session_idle_days: float = 30.0
+    telegram_max_messages_per_second: float = 30.0
 
     def __repr__(self) -> str:
         shown = []
@@ -125,6 +126,9 @@ class Settings:
         idle_days = _number(values, "SESSION_IDLE_DAYS", "30", problems, float)
         if not (math.isfinite(idle_days) and idle_days > 0):
             problems.append("SESSION_IDLE_DAYS must be a positive number of days")
+        rate = _number(values, "TELEGRAM_MAX_MESSAGES_PER_SECOND", "30", problems, float)
+        if not (math.isfinite(rate) and rate >= 0):
+            problems.append("TELEGRAM_MAX_MESSAGES_PER_SECOND must be 0 (no cap) or more")
         level = values.get("LOG_LEVEL", "INFO").upper()
         if level not in LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LEVELS)}")
@@ -147,6 +151,7 @@ class Settings:
             store_url=store_url,
             log_level=level,
             session_idle_days=idle_days,
+            telegram_max_messages_per_second=rate,
         )
 
 

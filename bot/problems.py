@@ -134,7 +134,9 @@ def _render_path(loc: Iterable[int | str], document: Any) -> str:
             label = child.get("id") if isinstance(child, dict) else None
             parts.append(f"[{label}]" if isinstance(label, str) else f"[{key}]")
         else:
-            parts.append(f".{key}" if parts else str(key))
+            plain = key.isidentifier() and key.isascii()
+            shown = key if plain else repr(key)
+            parts.append(shown if not parts else f".{shown}" if plain else f"[{shown}]")
         node = child
     return "".join(parts) or "(top)"
 

@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import load_engine
+from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.telegram import TelegramChannel, set_commands
 from bot.config import Settings
 from bot.service import ChatService
@@ -38,9 +39,15 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.token)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram_max_messages_per_second,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
         .concurrent_updates(True)
-        .connection_pool_size(CONNECTION_POOL)
+        .request(AiohttpRequest(connection_pool_size=CONNECTION_POOL))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=None))
         .post_init(_post_init)
     )
     if settings.telegram_api_base_url:

@@ -13,9 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -126,16 +124,6 @@ def sqlite_bytes(path: Path) -> bytes:
     return b"".join(f.read_bytes() for f in files if f.exists())
 
 
-def sqlite_rows(store: SessionStore) -> str:
-    """Every row of every table, read through a separate connection."""
-    assert isinstance(store, SqliteSessionStore)
-    with closing(sqlite3.connect(store.path)) as connection:
-        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
-        tables = [row[0] for row in connection.execute(query)]
-        rows = [connection.execute(f'SELECT * FROM "{table}"').fetchall() for table in tables]
-    return repr(rows)
-
-
 def redis_dump(url: str) -> dict[str, Any]:
     """Every key of the database with its value, whatever its type."""
     with redis.Redis.from_url(url, decode_responses=True) as client:
@@ -219,10 +207,7 @@ async def test_forget_erases_the_chat_in_every_backend(backend: Backend) -> None
     assert handled.turn is not None and handled.turn.forget
     assert "deleted everything" in handled.turn.replies[0].text
     assert await backend.store.load(CHAT) is None
-    if backend.kind == "sqlite":  # the bytes on disk: see the xfail test below
-        assert CHAT not in sqlite_rows(backend.store)
-    else:
-        assert CHAT not in backend.raw(), "the chat id is still in the store"
+    assert CHAT not in backend.raw(), "the chat id is still in the store"
     assert await backend.store.load(OTHER_CHAT) is not None  # only this chat's data goes
 
     # After /forget the chat starts afresh; nothing of the old consultation comes back.
@@ -232,12 +217,8 @@ async def test_forget_erases_the_chat_in_every_backend(backend: Backend) -> None
     assert "No answers recorded yet" in "\n".join(r.text for r in handled.turn.replies)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/store/sqlite.py: a deleted row stays in the WAL file and free pages; needs "
-    "PRAGMA secure_delete=ON and PRAGMA wal_checkpoint(TRUNCATE) after a delete",
-)
 async def test_forget_leaves_no_trace_in_the_sqlite_file(tmp_path: Path) -> None:
+    """Deleted rows linger in SQLite's WAL and free pages unless the store scrubs them."""
     path = tmp_path / "sessions.db"
     store = SqliteSessionStore(path)
     try:
@@ -304,5 +285,19 @@ async def test_idle_sessions_expire_in_shared_stores(
         assert await store.load(CHAT) is None
         handled = await service.handle(CHAT, text="/summary")
         assert handled.turn is not None and handled.turn.session.answers == {}
+    finally:
+        await store.close()
+
+
+async def test_an_expired_session_leaves_no_trace_in_the_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "sessions.db"
+    store = SqliteSessionStore(path, idle_ttl=0.3)
+    try:
+        service = ChatService(real_engine(), store)
+        await service.handle(CHAT, text=INTRO)
+        await service.handle(OTHER_CHAT, text=INTRO)
+        await asyncio.sleep(0.5)
+        assert await store.load(CHAT) is None
+        assert CHAT.encode() not in sqlite_bytes(path), "the expired chat is still on disk"
     finally:
         await store.close()

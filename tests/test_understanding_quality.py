@@ -17,7 +17,8 @@ F1_BAR = 0.90
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    return Lexicon(load_knowledge(paths.knowledge_dir()).findings.values())
+    knowledge = load_knowledge(paths.knowledge_dir())
+    return Lexicon(knowledge.findings.values(), idioms=knowledge.idioms)
 
 
 def labelled() -> list[dict]:

@@ -27,7 +27,7 @@ from bot.store import RedisSessionStore, SessionStore, StoreUnavailable, open_st
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.redis_server import RedisServer
 from tests.support.engine import real_engine
-from tests.support.telegram import Action, Sent, as_sent, consultation, free_port
+from tests.support.telegram import Action, Reference, Sent, as_sent, consultation, free_port
 
 SECRET = "s3cret-Webhook_token"
 PATH = "/telegram"
@@ -143,13 +143,14 @@ async def test_a_whole_consultation_over_the_webhook(fake_bot_api: FakeBotAPI) -
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=20) as client:
         served = Webhook(fake_bot_api, open_store("memory://"), client)
         assert [c.method for c in fake_bot_api.calls()] == ["getMe"]
-        for update_id, action in enumerate(consultation(), start=1):
+        actions = consultation()
+        for update_id, action in enumerate(actions, start=1):
             before = len(served.sent())
             response = await served.post(served.update_for(action, update_id=update_id))
             assert response.status_code == 200, response.text
             # acknowledged only once the replies were sent
             assert served.sent()[before:] == action.expected
-        assert "See a professional" in served.sent()[-5].text
+        assert "See a professional" in served.sent()[-len(actions[-1].expected)].text
         health = await client.get("/healthz")
         assert health.status_code == 200
         assert health.json() == {"status": "ok", "store": "up"}
@@ -291,7 +292,7 @@ async def test_the_server_keeps_serving_after_every_bad_request(webhook: Webhook
         assert (await request()).status_code >= 400
         assert await webhook.healthy() == 200
     assert (await webhook.post(update)).status_code == 200
-    assert len(webhook.sent()) == 2
+    assert webhook.sent() == Reference().text("/start")  # answered once, as normal
 
 
 # -- exactly once -------------------------------------------------------------------------------

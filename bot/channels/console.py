@@ -41,7 +41,7 @@ def incoming_from_line(line: str, turn: Turn, *, at: float) -> Incoming:
     """A typed line as the engine sees it: an option number or exact label taps that button."""
     text = line.strip()
     options = turn.options
-    if text.isdigit() and 1 <= int(text) <= len(options):
+    if text.isascii() and text.isdecimal() and 1 <= int(text) <= len(options):
         return Incoming(button=options[int(text) - 1].value, at=at)
     for option in options:
         if text.casefold() == option.label.casefold():

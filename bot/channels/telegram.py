@@ -40,6 +40,7 @@ COMMANDS = (
     ("why", "Why this question or this result"),
     ("summary", "A summary to share with a clinician"),
     ("exercises", "Your exercises, once you have a result"),
+    ("learn", "Advice topics and the exercise library"),
     ("forget", "Delete everything stored about this chat"),
 )
 NOT_TEXT = "I can only read text — please type your answer or tap one of the buttons."
@@ -50,6 +51,7 @@ GROUP_NOTICE = (
 STALE_TAP = "That question has moved on."
 SEND_ATTEMPTS = 4
 DRAIN_SECONDS = 5.0
+TYPING_AFTER_SECONDS = 0.3
 MAX_CALLBACK_BYTES = 64
 ESCAPED_LENGTH = {"&": len("&amp;"), "<": len("&lt;"), ">": len("&gt;")}
 
@@ -72,6 +74,23 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
         rest = rest[1:] if rest.startswith(" ") else rest.lstrip("\n")
     pieces.append(rest)
     return [piece for piece in pieces if piece] or [""]
+
+
+def message_texts(
+    replies: Sequence[Reply], limit: int = MessageLimit.MAX_TEXT_LENGTH
+) -> list[str]:
+    """One turn's replies as few messages as the length limit allows (fewer notifications on
+    the runner's phone, fewer Bot API calls): joined by blank lines, split where too long."""
+    messages: list[str] = []
+    for reply in replies:
+        for piece in split_text(reply.text, limit):
+            if not piece.strip():
+                continue
+            if messages and _html_length(messages[-1]) + 2 + _html_length(piece) <= limit:
+                messages[-1] = f"{messages[-1]}\n\n{piece}"
+            else:
+                messages.append(piece)
+    return messages
 
 
 def _html_cost(char: str) -> int:
@@ -188,15 +207,24 @@ class TelegramChannel:
         self, bot: Bot, chat_id: int, update_id: int, *, text: str | None = None,
         button: str | None = None, step: int | None = None,
     ) -> None:  # fmt: skip
-        self._background(bot.send_chat_action(chat_id, ChatAction.TYPING))
+        # Typing shows only when a turn is slow (a busy store): a turn normally takes a few
+        # milliseconds, and an extra Bot API call per message would halve the throughput.
+        typing = asyncio.get_running_loop().call_later(
+            TYPING_AFTER_SECONDS,
+            lambda: self._background(bot.send_chat_action(chat_id, ChatAction.TYPING)),
+        )
 
         async def deliver(turn: Turn) -> None:
+            typing.cancel()
             await self._send(bot, chat_id, turn.replies, turn.session.step)
 
-        await self.service.handle(
-            str(chat_id), text=text, button=button, step=step, update_id=update_id,
-            deliver=deliver,
-        )  # fmt: skip
+        try:
+            await self.service.handle(
+                str(chat_id), text=text, button=button, step=step, update_id=update_id,
+                deliver=deliver,
+            )  # fmt: skip
+        finally:
+            typing.cancel()
 
     def _background(self, call: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.create_task(call)
@@ -229,10 +257,7 @@ class TelegramChannel:
     @staticmethod
     async def _send(bot: Bot, chat_id: int, replies: Sequence[Reply], step: int) -> None:
         outgoing: list[tuple[str, InlineKeyboardMarkup | None]] = [
-            (html.escape(piece, quote=False), None)
-            for reply in replies
-            for piece in split_text(reply.text)
-            if piece.strip()
+            (html.escape(text, quote=False), None) for text in message_texts(replies)
         ]
         if outgoing:
             outgoing[-1] = (outgoing[-1][0], keyboard(replies[-1].options, step))

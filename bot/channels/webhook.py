@@ -31,10 +31,15 @@ from bot.store import StoreUnavailable
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
+MAX_LENGTH_DIGITS = 12
 SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 - a header name
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _BadLength(Exception):
     pass
 
 
@@ -44,7 +49,11 @@ class StartupFailure(Exception):
 
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared is not None and (
+        not (declared.isascii() and declared.isdecimal()) or len(declared) > MAX_LENGTH_DIGITS
+    ):
+        raise _BadLength
+    if declared is not None and int(declared) > MAX_BODY_BYTES:
         raise _TooLarge
     body = bytearray()
     async for chunk in request.stream():
@@ -78,6 +87,9 @@ def create_app(
         except _TooLarge:
             metrics.observe("too_large")
             return PlainTextResponse("request body too large", status_code=413)
+        except _BadLength:
+            metrics.observe("bad_request")
+            return PlainTextResponse("invalid Content-Length", status_code=400)
         update = _parse_update(body, application)
         if update is None:
             metrics.observe("bad_request")

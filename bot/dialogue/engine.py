@@ -86,7 +86,7 @@ class Engine:
     def __init__(self, knowledge: Knowledge, dialogue: DialogueSpec) -> None:
         self.knowledge = knowledge
         self.dialogue = dialogue
-        self.lexicon = Lexicon(knowledge.findings.values())
+        self.lexicon = Lexicon(knowledge.findings.values(), idioms=knowledge.idioms)
         skip = {f for state in dialogue.states.values() for f in state.findings}
         skip |= {f for s in dialogue.states.values() for o in s.options for f in o.sets}
         self.planner = QuestionPlanner(knowledge, skip=skip)

@@ -23,6 +23,7 @@ class Knowledge:
 
     version: str
     findings: Mapping[str, Finding]
+    idioms: tuple[str, ...]
     causes: Mapping[str, Cause]
     exercises: Mapping[str, Exercise]
     exercise_rules: tuple[Statement, ...]

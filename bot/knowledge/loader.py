@@ -215,6 +215,7 @@ def _cross_check(parsed: dict[str, Any], *, digest: str) -> Knowledge:
     return Knowledge(
         version=f"{'/'.join(versions)}+{digest}",
         findings=findings,
+        idioms=findings_file.idioms,
         causes=causes,
         exercises=exercises,
         exercise_rules=exercises_file.general_rules,

@@ -64,6 +64,8 @@ class FindingsFile(Strict):
 
     version: Text
     findings: Annotated[tuple[Finding, ...], Field(min_length=1)]
+    idioms: tuple[Text, ...] = ()
+    """Phrases that look like a finding but are not ("fell in love"): read as nothing."""
 
 
 class Referral(Strict):

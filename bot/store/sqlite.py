@@ -149,6 +149,7 @@ class SqliteSessionStore(SessionStore):
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA secure_delete=ON")  # /forget must not leave data in free pages
             conn.executescript(_SCHEMA)
         except BaseException:
             conn.close()
@@ -169,6 +170,7 @@ class SqliteSessionStore(SessionStore):
                 conn.execute(
                     "DELETE FROM sessions WHERE key = ? AND updated_at = ?", (key, updated_at)
                 )
+            _erase_old_pages(conn)
             return None
         return str(data)
 
@@ -188,12 +190,13 @@ class SqliteSessionStore(SessionStore):
                     "INSERT OR REPLACE INTO processed_updates (update_id, at) VALUES (?, ?)",
                     (update_id, now),
                 )
-            if purge:
-                self._purge(conn, now)
+            purged = self._purge(conn, now) if purge else 0
+        if purged:
+            _erase_old_pages(conn)
         if purge:
             self._next_purge = time.monotonic() + _PURGE_INTERVAL
 
-    def _purge(self, conn: sqlite3.Connection, now: float) -> None:
+    def _purge(self, conn: sqlite3.Connection, now: float) -> int:
         updates = conn.execute(
             "DELETE FROM processed_updates WHERE at < ?", (now - PROCESSED_UPDATE_TTL,)
         ).rowcount
@@ -203,11 +206,13 @@ class SqliteSessionStore(SessionStore):
                 "DELETE FROM sessions WHERE updated_at < ?", (now - self._idle_ttl,)
             ).rowcount
         logger.debug("purged %d idle sessions and %d old update ids", sessions, updates)
+        return sessions
 
     def _delete(self, key: str) -> None:
         conn = self._connection()
         with _transaction(conn):
             conn.execute("DELETE FROM sessions WHERE key = ?", (key,))
+        _erase_old_pages(conn)
 
     def _was_processed(self, update_id: int) -> bool:
         row = (
@@ -227,6 +232,12 @@ class SqliteSessionStore(SessionStore):
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _erase_old_pages(conn: sqlite3.Connection) -> None:
+    """Copy deletions into the main file and empty the WAL, which still holds the old pages
+    (``secure_delete`` already zeroes freed pages in the main file)."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from bot.knowledge import Finding
 from bot.understanding.normalize import normalize_text, tokenize
 
 Polarity = Literal["present", "absent"]
+IDIOM = ""  # the "finding" of an idiom: its words are taken, and mean nothing
 
 COMMON_WORDS = frozenset(
     """
@@ -80,9 +81,13 @@ class Pattern:
 class Lexicon:
     """Phrase patterns indexed by their first stem, plus typo correction onto known words."""
 
-    def __init__(self, findings: Iterable[Finding]) -> None:
+    def __init__(self, findings: Iterable[Finding], *, idioms: Iterable[str] = ()) -> None:
         patterns: list[Pattern] = []
         surface: set[str] = set()
+        for idiom in idioms:
+            tokens = tokenize(normalize_text(idiom))
+            if tokens:
+                patterns.append(Pattern(IDIOM, "present", tuple(stem(t) for t in tokens), idiom))
         for finding in findings:
             sides: tuple[tuple[Polarity, tuple[str, ...]], ...] = (
                 ("present", finding.phrases),

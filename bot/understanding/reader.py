@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.understanding.lexicon import FILLERS, Lexicon, Pattern
+from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
 from bot.understanding.normalize import Clause, normalize_text, split_clauses
 
 NEGATION_REACH = 8
@@ -60,6 +60,7 @@ ABSENT_PHRASE_REACH = 2
 _AGE = re.compile(
     r"\b(?:i am|aged?|age is|age)\s+(\d{1,3})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|lbs?))"
     r"|\b(\d{1,3})\s*(?:yo|y o|yrs?|years?)(?:\s*old)?\b"
+    r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
 )
 
 
@@ -197,6 +198,8 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
                 state[finding] = "hedged"
         previous = []
         for pattern, start, end, edits in found:
+            if pattern.finding == IDIOM:
+                continue
             verdict = "hedged" if hedged else _verdict(pattern, start, end, clause, cues, inherits)
             state[pattern.finding] = verdict
             previous.append(pattern.finding)

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.telegram import split_text
+from bot.channels.telegram import message_texts
 from bot.dialogue import Incoming, Session, Turn
 from tests.support.engine import real_engine
 
@@ -36,15 +36,10 @@ def as_sent(message: JSON) -> Sent:
 
 
 def rendered(turn: Turn) -> list[Sent]:
-    """The messages the Telegram channel sends for ``turn``."""
-    sent: list[Sent] = []
-    for index, reply in enumerate(turn.replies):
-        pieces = [html.escape(p, quote=False) for p in split_text(reply.text) if p.strip()]
-        for number, piece in enumerate(pieces):
-            last = index == len(turn.replies) - 1 and number == len(pieces) - 1
-            buttons = tuple(f"{turn.session.step}:{o.value}" for o in reply.options)
-            sent.append(Sent(piece, buttons if last else ()))
-    return sent
+    """The messages the Telegram channel sends for ``turn`` (packing is unit-tested on its own)."""
+    texts = [html.escape(text, quote=False) for text in message_texts(turn.replies)]
+    buttons = tuple(f"{turn.session.step}:{o.value}" for o in turn.replies[-1].options)
+    return [Sent(text, buttons if i == len(texts) - 1 else ()) for i, text in enumerate(texts)]
 
 
 class Reference:
