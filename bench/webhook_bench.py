@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import uvloop
 
 from bench.fake_api import LeanBotAPI
 from tests.fakes.redis_server import RedisServer, find_redis_server
@@ -281,6 +282,7 @@ async def run_all() -> list[Result]:
 
 
 def main() -> None:
+    uvloop.install()
     results = asyncio.run(run_all())
     print("## Webhook end to end\n")
     print(f"Fake Bot API latency {LATENCY * 1000:.0f} ms per call; {DURATION:g} s per scenario; "

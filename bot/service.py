@@ -52,9 +52,10 @@ class ChatService:
         """
         incoming = Incoming(text=text, button=button, step=step, at=self.clock())
         async with self.store.lock(key, order=update_id):
-            if update_id is not None and await self.store.was_processed(update_id):
+            processed, raw = await self.store.load_unless_processed(key, update_id)
+            if processed:
                 return Handled(turn=None, duplicate=True)
-            session = await self._load(key)
+            session = self._parse(raw)
             turn = self.engine.step(session, incoming)
             if turn.forget:
                 await self.store.delete(key)
@@ -64,8 +65,8 @@ class ChatService:
                 await deliver(turn)
         return Handled(turn=turn)
 
-    async def _load(self, key: str) -> Session | None:
-        raw = await self.store.load(key)
+    @staticmethod
+    def _parse(raw: str | None) -> Session | None:
         if raw is None:
             return None
         try:

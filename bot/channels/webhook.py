@@ -11,8 +11,9 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -32,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 MAX_LENGTH_DIGITS = 12
-SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105 - a header name
+SECRET_HEADER = b"x-telegram-bot-api-secret-token"
+ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
 
 class _TooLarge(Exception):
@@ -43,77 +45,101 @@ class _BadLength(Exception):
     pass
 
 
+class _Disconnected(Exception):
+    pass
+
+
 class StartupFailure(Exception):
     """The app could not start; the message never contains the token."""
 
 
-async def _read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    body: bytes
+    media_type: bytes = b"text/plain; charset=utf-8"
+
+
+async def _read_body(headers: dict[bytes, bytes], receive: Receive) -> bytes:
+    declared = headers.get(b"content-length")
     if declared is not None and (
-        not (declared.isascii() and declared.isdecimal()) or len(declared) > MAX_LENGTH_DIGITS
+        not (declared.isascii() and declared.isdigit()) or len(declared) > MAX_LENGTH_DIGITS
     ):
         raise _BadLength
     if declared is not None and int(declared) > MAX_BODY_BYTES:
         raise _TooLarge
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        body += message.get("body", b"")
         if len(body) > MAX_BODY_BYTES:
             raise _TooLarge
-    return bytes(body)
+        if not message.get("more_body", False):
+            return bytes(body)
 
 
 def create_app(
     settings: Settings,
     channel: TelegramChannel,
     application: Application,  # type: ignore[type-arg]
-) -> Starlette:
-    """The ASGI app: ``POST WEBHOOK_PATH``, ``GET /healthz`` and ``GET /metrics``."""
+) -> ASGIApp:
+    """The ASGI app: ``POST WEBHOOK_PATH``, ``GET /healthz`` and ``GET /metrics``.
+
+    The webhook route is plain ASGI (it carries all the load); the rest is Starlette.
+    """
     secret = settings.secret.encode()
     metrics = Metrics()
     store = channel.service.store
 
-    async def telegram(request: Request) -> Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, secret):
+    async def process(headers: dict[bytes, bytes], receive: Receive) -> _Answer:
+        if not hmac.compare_digest(headers.get(SECRET_HEADER, b""), secret):
             metrics.observe("forbidden")
-            return PlainTextResponse("forbidden", status_code=403)
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type != "application/json":
+            return _Answer(403, b"forbidden")
+        media_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if media_type != b"application/json":
             metrics.observe("unsupported_type")
-            return PlainTextResponse("expected application/json", status_code=415)
+            return _Answer(415, b"expected application/json")
         try:
-            body = await _read_body(request)
+            body = await _read_body(headers, receive)
         except _TooLarge:
             metrics.observe("too_large")
-            return PlainTextResponse("request body too large", status_code=413)
+            return _Answer(413, b"request body too large")
         except _BadLength:
             metrics.observe("bad_request")
-            return PlainTextResponse("invalid Content-Length", status_code=400)
+            return _Answer(400, b"invalid Content-Length")
         update = _parse_update(body, application)
         if update is None:
             metrics.observe("bad_request")
-            return PlainTextResponse("not a Telegram update", status_code=400)
+            return _Answer(400, b"not a Telegram update")
         started = time.perf_counter()
         try:
-            await channel.handle_update(update, application.bot)
+            reply = await channel.handle_update(update, application.bot, answer_in_reply=True)
         except StoreUnavailable as error:
             logger.error("store unavailable; update %s left for Telegram to retry: %s",
                          update.update_id, error)  # fmt: skip
             metrics.observe("unavailable")
-            return PlainTextResponse("store unavailable, retry later", status_code=503)
+            return _Answer(503, b"store unavailable, retry later")
         except (Forbidden, BadRequest) as error:  # blocked by the user, chat gone: a retry
             # would fail the same way and hold up the chat's later updates at Telegram
             logger.warning("update %s: the reply was refused: %s", update.update_id,
                            type(error).__name__)  # fmt: skip
             metrics.observe("undeliverable", time.perf_counter() - started)
-            return PlainTextResponse("ok, but the reply was refused")
+            return _Answer(200, b"ok, but the reply was refused")
         except Exception as error:  # a bad update must not take the server down
             logger.error("update %s failed: %s", update.update_id, type(error).__name__)
             metrics.observe("error", time.perf_counter() - started)
-            return PlainTextResponse("error", status_code=500)
+            return _Answer(500, b"error")
         metrics.observe("ok", time.perf_counter() - started)
-        return PlainTextResponse("ok")
+        if reply:
+            return _Answer(200, json.dumps(reply).encode(), b"application/json")
+        return _Answer(200, b"ok")
 
     async def healthz(request: Request) -> Response:
         try:
@@ -125,6 +151,9 @@ def create_app(
 
     async def metrics_endpoint(request: Request) -> Response:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    async def not_allowed(request: Request) -> Response:
+        return PlainTextResponse("use POST", status_code=405, headers={"Allow": "POST"})
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -138,14 +167,32 @@ def create_app(
         finally:
             await store.close()
 
-    return Starlette(
+    rest = Starlette(
         routes=[
-            Route(settings.webhook_path, telegram, methods=["POST"]),
+            Route(settings.webhook_path, not_allowed, methods=["GET", "PUT", "DELETE", "PATCH"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
+    path = settings.webhook_path
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != path or scope["method"] != "POST":
+            await rest(scope, receive, send)  # type: ignore[arg-type]
+            return
+        headers = dict(scope["headers"])
+        try:
+            answer = await process(headers, receive)
+        except _Disconnected:
+            return
+        await send({"type": "http.response.start", "status": answer.status, "headers": [
+            (b"content-type", answer.media_type),
+            (b"content-length", str(len(answer.body)).encode()),
+        ]})  # fmt: skip
+        await send({"type": "http.response.body", "body": answer.body})
+
+    return app
 
 
 async def _initialize(application: Application) -> None:  # type: ignore[type-arg]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SESSION_FORMAT = 1
@@ -78,10 +78,30 @@ class Session:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready form, with a format version."""
-        data = asdict(self)
-        data["v"] = SESSION_FORMAT
-        return data
+        """The JSON-ready form, with a format version (built by hand: this runs every turn)."""
+        return {
+            "state": self.state,
+            "question": self.question,
+            "answers": dict(self.answers),
+            "age": self.age,
+            "asked": list(self.asked),
+            "unread": self.unread,
+            "step": self.step,
+            "paused": self.paused,
+            "updated_at": self.updated_at,
+            "history": [
+                {
+                    "state": u.state,
+                    "question": u.question,
+                    "answers": dict(u.answers),
+                    "age": u.age,
+                    "asked": u.asked,
+                    "unread": u.unread,
+                }
+                for u in self.history
+            ],
+            "v": SESSION_FORMAT,
+        }
 
     def to_json(self) -> str:
         """Compact JSON text for a session store."""

@@ -55,6 +55,17 @@ class SessionStore(ABC):
     async def was_processed(self, update_id: int) -> bool:
         """Whether ``update_id`` was already saved by :meth:`save` (kept for at least a day)."""
 
+    async def load_unless_processed(
+        self, key: str, update_id: int | None
+    ) -> tuple[bool, str | None]:
+        """``(was_processed(update_id), load(key))`` in one step where the backend can.
+
+        When the update was already processed the session is not loaded: ``(True, None)``.
+        """
+        if update_id is not None and await self.was_processed(update_id):
+            return True, None
+        return False, await self.load(key)
+
     @abstractmethod
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
         """Hold an exclusive lock on ``key`` (across processes for shared backends).

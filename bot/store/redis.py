@@ -27,7 +27,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Final
 from urllib.parse import urlsplit
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.lock import Lock
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
@@ -38,6 +38,7 @@ from bot.store._url import check_ttl, malformed
 from bot.store.base import DEFAULT_IDLE_TTL, PROCESSED_UPDATE_TTL, SessionStore, StoreUnavailable
 
 logger = logging.getLogger(__name__)
+MAX_CONNECTIONS = 256
 
 _URL_HINT: Final = "use redis://host:port/db, e.g. redis://127.0.0.1:6379/0"
 
@@ -102,11 +103,18 @@ class RedisSessionStore(SessionStore):
         db = parts.path.lstrip("/")
         if not parts.hostname or port == 0 or (db and not db.isdigit()) or "/" in db:
             raise malformed(url, "redis", _URL_HINT)
-        client = Redis.from_url(
+        # A blocking pool: past max_connections a request waits for a free connection instead
+        # of failing (a burst of chats must slow down, not error out).
+        pool = BlockingConnectionPool.from_url(
             url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=socket_timeout,
             decode_responses=True,
             socket_timeout=socket_timeout,
             socket_connect_timeout=socket_timeout,
+        )
+        client = Redis(
+            connection_pool=pool,
             retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2),
         )
         return cls(
@@ -157,6 +165,24 @@ class RedisSessionStore(SessionStore):
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
+    async def load_unless_processed(
+        self, key: str, update_id: int | None
+    ) -> tuple[bool, str | None]:
+        if update_id is None:
+            return False, await self.load(key)
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.exists(self._key("update", update_id))
+                pipe.get(self._key("session", key))
+                processed, value = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        if processed:
+            return True, None
+        if isinstance(value, bytes):
+            return False, value.decode("utf-8")
+        return False, None if value is None else str(value)
+
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
         return self._hold(key, order)
 
@@ -167,7 +193,7 @@ class RedisSessionStore(SessionStore):
             raise self._unavailable(exc) from exc
 
     async def close(self) -> None:
-        await self._redis.aclose()
+        await self._redis.aclose(close_connection_pool=True)
 
     # -- locking ----------------------------------------------------------------------------
 

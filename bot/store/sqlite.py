@@ -114,6 +114,11 @@ class SqliteSessionStore(SessionStore):
     async def was_processed(self, update_id: int) -> bool:
         return await self._run(self._was_processed, update_id)
 
+    async def load_unless_processed(
+        self, key: str, update_id: int | None
+    ) -> tuple[bool, str | None]:
+        return await self._run(self._load_unless_processed, key, update_id)
+
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
         return self._locks.hold(key)
 
@@ -173,6 +178,11 @@ class SqliteSessionStore(SessionStore):
             _erase_old_pages(conn)
             return None
         return str(data)
+
+    def _load_unless_processed(self, key: str, update_id: int | None) -> tuple[bool, str | None]:
+        if update_id is not None and self._was_processed(update_id):
+            return True, None
+        return False, self._load(key)
 
     def _save(self, key: str, data: str, update_id: int | None) -> None:
         conn = self._connection()
