@@ -11,10 +11,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import engine_bench
+from bench import engine_bench, webhook_bench
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = [engine_bench.main]
+SECTIONS = [engine_bench.main, webhook_bench.main]
 
 
 def machine() -> str:

@@ -146,8 +146,16 @@ async def test_a_whole_consultation_over_the_webhook(fake_bot_api: FakeBotAPI) -
         actions = consultation()
         for update_id, action in enumerate(actions, start=1):
             before = len(served.sent())
-            response = await served.post(served.update_for(action, update_id=update_id))
+            update = served.update_for(action, update_id=update_id)
+            response = await served.post(update)
             assert response.status_code == 200, response.text
+            if action.kind == "tap":  # the tap is answered in the webhook response itself
+                assert response.json() == {
+                    "method": "answerCallbackQuery",
+                    "callback_query_id": update["callback_query"]["id"],
+                }
+            else:
+                assert response.text == "ok"
             # acknowledged only once the replies were sent
             assert served.sent()[before:] == action.expected
         assert "See a professional" in served.sent()[-len(actions[-1].expected)].text
@@ -155,6 +163,7 @@ async def test_a_whole_consultation_over_the_webhook(fake_bot_api: FakeBotAPI) -
         assert health.status_code == 200
         assert health.json() == {"status": "ok", "store": "up"}
     assert all(c.params["parse_mode"] == "HTML" for c in fake_bot_api.calls("sendMessage"))
+    assert fake_bot_api.calls("answerCallbackQuery") == []  # no extra round trip per tap
 
 
 # -- refused requests ---------------------------------------------------------------------------
