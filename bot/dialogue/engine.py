@@ -10,10 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from enum import Enum, auto
 
 from transitions import EventData, Machine
 
+from bot.dialogue.answering import (
+    NONE_VALUE,
+    NOT_SURE_VALUE,
+    Outcome,
+    answer_checklist,
+    answer_yes_no,
+    note_heard,
+    set_age,
+)
 from bot.dialogue.conditions import AGE_FINDINGS, CONDITIONS, LOCATION_FINDINGS
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.messages import Incoming, Option, Reply
@@ -23,7 +31,7 @@ from bot.dialogue.spec import DialogueSpec, Kind, StateSpec
 from bot.knowledge import Knowledge, Urgency
 from bot.reasoning import Assessment, QuestionPlanner, assess, matching_rules
 from bot.understanding import Lexicon, Understanding, understand
-from bot.understanding.answers import YesNo, read_age, read_choice, read_yes_no
+from bot.understanding.answers import read_age, read_choice
 
 COMMANDS = (
     "start", "help", "back", "restart", "why", "summary", "exercises", "learn", "forget",
@@ -32,24 +40,8 @@ TOPIC_PREFIX = "topic:"
 EXERCISE_PREFIX = "exercise:"
 LIBRARY = "library"
 _COMMAND = re.compile(r"^\s*/([a-z_]+)(?:@\w+)?(?:\s.*)?$", re.IGNORECASE | re.DOTALL)
-NONE_VALUE = "none"
-NOT_SURE_VALUE = "not_sure"
-YES_NO_VALUES = {"yes": YesNo.YES, "no": YesNo.NO, NOT_SURE_VALUE: YesNo.UNSURE}
 RESULT_ACTIONS = ("exercises", "summary", "restart")
-ADULT_AGE = 16
-OLDER_AGE = 45
 MAX_TEXT = 4096  # Telegram's own limit; longer text is read up to here
-
-
-class Outcome(Enum):
-    """What an answer did to the current state."""
-
-    DONE = auto()
-    """The state's question is answered: move on."""
-    PROGRESS = auto()
-    """Something was recorded, but the question still stands."""
-    UNREAD = auto()
-    """Nothing could be read from the message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +227,7 @@ class Engine:
         """After a break: keep what the message says, then ask "continue or start again?"."""
         session = draft.session
         record = session.remember()
-        if self._note(session, record, heard):
+        if note_heard(session, record, heard):
             draft.say(self.render.text("answer_noted"))
         else:
             session.forget_if_unchanged(record)
@@ -382,7 +374,7 @@ class Engine:
             return
         record = session.remember()
         heard = understand(incoming.text, self.lexicon) if incoming.text else Understanding()
-        noted = self._note(session, record, heard)
+        noted = note_heard(session, record, heard)
         outcome = self._interpret(state, conversation, record, incoming, heard)
         if outcome is Outcome.UNREAD and noted:
             outcome = Outcome.PROGRESS
@@ -431,24 +423,6 @@ class Engine:
             return None
         return self.planner.safety_question(session.answers, at_least=Urgency.EMERGENCY)
 
-    def _note(self, session: Session, record: Undo, heard: Understanding) -> bool:
-        """Record every finding mentioned in free text (mixed initiative)."""
-        changed = False
-        for finding in sorted(heard.present | heard.absent):
-            value = finding in heard.present
-            if not session.has_answer(finding, value):
-                session.set_answer(record, finding, value)
-                changed = True
-        if heard.age is not None and session.age != heard.age:
-            self._set_age(session, record, heard.age)
-            changed = True
-        return changed
-
-    def _set_age(self, session: Session, record: Undo, age: int) -> None:
-        session.set_age(record, age)
-        session.set_answer(record, "age_under_16", age < ADULT_AGE)
-        session.set_answer(record, "age_45_plus", age >= OLDER_AGE)
-
     def _interpret(
         self,
         state: StateSpec,
@@ -471,16 +445,16 @@ class Engine:
         if state.kind is Kind.FREE_TEXT:
             return Outcome.DONE
         if state.kind is Kind.CHECKLIST:
-            return self._checklist(state, session, record, value, text, heard, forced)
+            return answer_checklist(state, session, record, value, text, heard, forced)
         if state.kind is Kind.YES_NO:
-            return self._yes_no(session, record, value, text, heard, forced)
+            return answer_yes_no(session, record, value, text, heard, forced)
         if state.kind is Kind.PICK_ANSWER:
             session.question = value if value in session.answers else None
             return Outcome.DONE if value is not None or forced else Outcome.UNREAD
         if state.kind is Kind.AGE and value is None:
             age = read_age(text)
             if age is not None:
-                self._set_age(session, record, age)
+                set_age(session, record, age)
                 return Outcome.DONE
             return Outcome.DONE if forced or heard.age is not None else Outcome.UNREAD
         chosen = next((o for o in state.options if o.value == value), None)
@@ -496,52 +470,6 @@ class Engine:
         if any(f in heard.present for f in LOCATION_FINDINGS) or forced:
             return Outcome.DONE
         return Outcome.UNREAD
-
-    def _checklist(
-        self,
-        state: StateSpec,
-        session: Session,
-        record: Undo,
-        value: str | None,
-        text: str,
-        heard: Understanding,
-        forced: bool,
-    ) -> Outcome:
-        remaining = [f for f in state.findings if f not in session.answers]
-        if value in state.findings:
-            session.set_answer(record, value, True)
-            return Outcome.PROGRESS if len(remaining) > 1 else Outcome.DONE
-        reply = read_yes_no(text) if value is None and text else None
-        if value == NONE_VALUE or reply is YesNo.NO or forced or reply is YesNo.UNSURE:
-            fill = None if reply is YesNo.UNSURE or forced else False
-            for finding in remaining:
-                session.set_answer(record, finding, fill)
-            return Outcome.DONE
-        if any(f in heard.present or f in heard.absent for f in state.findings):
-            left = [f for f in state.findings if f not in session.answers]
-            return Outcome.PROGRESS if left else Outcome.DONE
-        return Outcome.UNREAD
-
-    def _yes_no(
-        self,
-        session: Session,
-        record: Undo,
-        value: str | None,
-        text: str,
-        heard: Understanding,
-        forced: bool,
-    ) -> Outcome:
-        finding = session.question
-        if finding is None:
-            return Outcome.DONE
-        if finding in heard.present or finding in heard.absent:
-            return Outcome.DONE
-        reply = YES_NO_VALUES.get(value or "") or (read_yes_no(text) if text else None)
-        if reply is None and not forced:
-            return Outcome.UNREAD
-        answer = {YesNo.YES: True, YesNo.NO: False}.get(reply) if reply else None
-        session.set_answer(record, finding, answer)
-        return Outcome.DONE
 
     def _unreadable(self, draft: _Draft, conversation: Conversation, record: Undo) -> None:
         session = draft.session
