@@ -5,6 +5,7 @@ Each function records what it changes in the turn's undo record, so ``/back`` ca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum, auto
 
 from bot.dialogue.session import Session, Undo
@@ -17,6 +18,18 @@ NOT_SURE_VALUE = "not_sure"
 YES_NO_VALUES = {"yes": YesNo.YES, "no": YesNo.NO, NOT_SURE_VALUE: YesNo.UNSURE}
 ADULT_AGE = 16
 OLDER_AGE = 45
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """One answer as the engine read it."""
+
+    value: str | None
+    """The button's value, or the option typed text matched; ``None`` if neither."""
+    text: str
+    heard: Understanding
+    forced: bool
+    """Too many unreadable answers: take whatever comes as "not sure" and move on."""
 
 
 class Outcome(Enum):
@@ -50,15 +63,9 @@ def set_age(session: Session, record: Undo, age: int) -> None:
     session.set_answer(record, "age_45_plus", age >= OLDER_AGE)
 
 
-def answer_checklist(
-    state: StateSpec,
-    session: Session,
-    record: Undo,
-    value: str | None,
-    text: str,
-    heard: Understanding,
-    forced: bool,
-) -> Outcome:
+def answer_checklist(state: StateSpec, session: Session, record: Undo, given: Given) -> Outcome:
+    """Tick a finding, or "none of these" for all that are left."""
+    value, text, heard, forced = given.value, given.text, given.heard, given.forced
     remaining = [f for f in state.findings if f not in session.answers]
     if value in state.findings:
         session.set_answer(record, value, True)
@@ -75,14 +82,9 @@ def answer_checklist(
     return Outcome.UNREAD
 
 
-def answer_yes_no(
-    session: Session,
-    record: Undo,
-    value: str | None,
-    text: str,
-    heard: Understanding,
-    forced: bool,
-) -> Outcome:
+def answer_yes_no(session: Session, record: Undo, given: Given) -> Outcome:
+    """Yes, no or not sure about the finding asked (``forced``: after too many unreadable)."""
+    value, text, heard, forced = given.value, given.text, given.heard, given.forced
     finding = session.question
     if finding is None:
         return Outcome.DONE

@@ -16,6 +16,7 @@ from transitions import EventData, Machine
 from bot.dialogue.answering import (
     NONE_VALUE,
     NOT_SURE_VALUE,
+    Given,
     Outcome,
     answer_checklist,
     answer_yes_no,
@@ -445,9 +446,9 @@ class Engine:
         if state.kind is Kind.FREE_TEXT:
             return Outcome.DONE
         if state.kind is Kind.CHECKLIST:
-            return answer_checklist(state, session, record, value, text, heard, forced)
+            return answer_checklist(state, session, record, Given(value, text, heard, forced))
         if state.kind is Kind.YES_NO:
-            return answer_yes_no(session, record, value, text, heard, forced)
+            return answer_yes_no(session, record, Given(value, text, heard, forced))
         if state.kind is Kind.PICK_ANSWER:
             session.question = value if value in session.answers else None
             return Outcome.DONE if value is not None or forced else Outcome.UNREAD
