@@ -35,3 +35,11 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The long soak (tests/test_soak.py, marked slow; `make test` runs its short version): 1,000
+# chats for SOAK_SECONDS per store, then its figures go into the Soak section of BENCHMARKS.md.
+SOAK_RESULTS := $(VENV)/soak-results
+soak: $(STAMP)
+	rm -rf $(SOAK_RESULTS)
+	SOAK_RESULTS=$(SOAK_RESULTS) $(BIN)/pytest -m slow tests/test_soak.py
+	$(BIN)/python -m bench.soak $(SOAK_RESULTS)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import aiohttp
 import uvloop
@@ -174,28 +175,38 @@ class LoadGenerator:
 
 @contextlib.contextmanager
 def processes(
-    commands: list[tuple[list[str], dict[str, str]]],
+    commands: list[tuple[list[str], dict[str, str]]], *, logs: Path | None = None
 ) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Start ``commands`` (each with extra environment); always terminate them on exit.
+
+    Their output is dropped, or written to ``logs/process-N.log`` when ``logs`` is given.
+    """
     started = []
-    try:
-        for command, env in commands:
-            started.append(
-                subprocess.Popen(
-                    command,
-                    env={**os.environ, **env},
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+    with contextlib.ExitStack() as files:
+        try:
+            for index, (command, env) in enumerate(commands):
+                output: int | IO[bytes] = subprocess.DEVNULL
+                if logs is not None:
+                    output = files.enter_context((logs / f"process-{index}.log").open("ab"))
+                started.append(
+                    subprocess.Popen(
+                        command,
+                        env={**os.environ, **env},
+                        stdin=subprocess.DEVNULL,
+                        stdout=output,
+                        stderr=subprocess.STDOUT if logs is not None else subprocess.DEVNULL,
+                    )
                 )
-            )
-        yield started
-    finally:
-        for process in started:
-            process.terminate()
-        for process in started:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            yield started
+        finally:
+            for process in started:
+                process.terminate()
+            for process in started:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
 async def wait_healthy(urls: list[str]) -> None:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.app import load_engine, validate
 from bot.config import ConfigError, Settings
 from bot.problems import DataError
+
+if TYPE_CHECKING:
+    import uvicorn
 
 
 class TelegramFailure(Exception):
@@ -173,7 +178,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         lifespan="on",
         timeout_graceful_shutdown=30,
     )
-    server = uvicorn.Server(config)
+    server = _graceful_server(config)
     try:
         server.run()
     except SystemExit:  # uvicorn exits when start-up fails (port taken, lifespan failed)
@@ -182,6 +187,24 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         print("The webhook server did not start (see the log above).", file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _graceful_server(config: uvicorn.Config) -> uvicorn.Server:
+    """A uvicorn server that, once a SIGTERM or SIGINT has stopped it gracefully (no new
+    connections, requests in flight answered, the app shut down), lets the process exit with
+    status 0 instead of raising the signal again as uvicorn does."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            with super().capture_signals():
+                try:
+                    yield
+                finally:
+                    self._captured_signals.clear()
+
+    return Server(config)
 
 
 def cmd_set_webhook(args: argparse.Namespace) -> int:

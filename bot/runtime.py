@@ -11,15 +11,17 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import load_engine
-from bot.channels.aiohttp_request import AiohttpRequest
+from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
+from bot.channels.retry import FIRST_DELAY, MAX_DELAY, RetryQueue
 from bot.channels.telegram import TelegramChannel, set_commands
 from bot.config import Settings
-from bot.service import ChatService
+from bot.service import ChatService, DeliveryFailed
 from bot.store import SessionStore, StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
 CONNECTION_POOL = 256
+RETRY_DELAYS = (FIRST_DELAY, MAX_DELAY)
 
 
 def build_service(settings: Settings, *, data: Path | None = None) -> ChatService:
@@ -29,12 +31,20 @@ def build_service(settings: Settings, *, data: Path | None = None) -> ChatServic
 
 
 def build_application(
-    settings: Settings, channel: TelegramChannel, *, with_updater: bool
+    settings: Settings,
+    channel: TelegramChannel,
+    *,
+    with_updater: bool,
+    request_timeout: float = DEFAULT_TIMEOUT,
+    retry_delays: tuple[float, float] = RETRY_DELAYS,
 ) -> Application:  # type: ignore[type-arg]
     """A PTB application that hands every update to ``channel``.
 
     Different chats are processed concurrently; one chat's updates stay in order because the
-    service holds a per-chat lock for the whole turn.
+    service holds a per-chat lock for the whole turn. With the updater (polling), an update
+    that fails for a passing reason (store down, Bot API unreachable) is kept and retried,
+    ``retry_delays`` = (first, longest) seconds apart; ``request_timeout`` bounds each Bot API
+    call (connect and read).
     """
     builder = (
         ApplicationBuilder()
@@ -46,35 +56,48 @@ def build_application(
             )
         )
         .concurrent_updates(True)
-        .request(AiohttpRequest(connection_pool_size=CONNECTION_POOL))
+        .request(
+            AiohttpRequest(
+                connection_pool_size=CONNECTION_POOL,
+                read_timeout=request_timeout,
+                connect_timeout=request_timeout,
+            )
+        )
         .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=None))
         .post_init(_post_init)
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
-    if with_updater:
-        store = channel.service.store
+    if not with_updater:  # the webhook app hands updates to the channel itself
+        application = builder.updater(None).build()
+        application.add_error_handler(_log_error)
+        return application
 
-        async def drain(application: Application) -> None:  # type: ignore[type-arg]
-            await channel.drain()
+    async def handle(update: Update) -> None:
+        await channel.handle_update(update, application.bot)
 
-        async def close_store(application: Application) -> None:  # type: ignore[type-arg]
-            await store.close()
+    async def on_hold(update: Update, error: Exception) -> None:
+        chat = update.effective_chat
+        if isinstance(error, StoreUnavailable) and chat is not None:  # said once per chat
+            await application.bot.send_message(chat.id, STORE_DOWN)
 
-        builder = builder.post_stop(drain).post_shutdown(close_store)
-    else:
-        builder = builder.updater(None)
-    application = builder.build()
+    queue = RetryQueue(
+        handle, on_hold=on_hold, retryable=(StoreUnavailable, DeliveryFailed),
+        first_delay=retry_delays[0], max_delay=retry_delays[1],
+    )  # fmt: skip
+
+    async def drain(application: Application) -> None:  # type: ignore[type-arg]
+        await queue.drain()
+        await channel.drain()
+
+    async def close_store(application: Application) -> None:  # type: ignore[type-arg]
+        await channel.service.store.close()
+
+    application = builder.post_stop(drain).post_shutdown(close_store).build()
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            await channel.handle_update(update, context.bot)
-        except StoreUnavailable as error:
-            logger.error("session store unavailable, update %s not processed: %s",
-                         update.update_id, error)  # fmt: skip
-            chat = update.effective_chat
-            if chat is not None:
-                await context.bot.send_message(chat.id, STORE_DOWN)
+        chat = update.effective_chat
+        await queue.submit(chat.id if chat is not None else None, update)
 
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(_log_error)
@@ -82,8 +105,8 @@ def build_application(
 
 
 STORE_DOWN = (
-    "Sorry — I couldn't save your answer because of a technical problem on my side. "
-    "Please send it again in a minute."
+    "Sorry — a technical problem on my side is holding up my reply. I've kept your message and "
+    "will answer as soon as it's fixed; there's no need to send it again."
 )
 
 

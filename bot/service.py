@@ -1,21 +1,38 @@
-"""The chat service: lock the conversation, load it, step the engine, save it, return replies.
+"""The chat service: lock the conversation, load it, step the engine, save it, deliver the replies.
 
-Channels call :meth:`ChatService.handle` and send what it returns; nothing here knows Telegram.
+Channels call :meth:`ChatService.handle` and send the replies it gives them; nothing here knows
+Telegram. A turn is saved together with its replies (an outbox, see :mod:`bot.outbox`) before
+they are delivered, and the outbox is emptied once they are, so replies that never went out
+(the Bot API failed, the process died) go out when the update is retried, exactly once.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from bot.dialogue import Engine, Incoming, Session, SessionFormatError, Turn
-from bot.store import SessionStore
+from bot.dialogue import Engine, Incoming, Reply, Session, SessionFormatError, Turn
+from bot.outbox import Outbox, Record, decode, encode
+from bot.store import SessionStore, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
 Deliver = Callable[[Turn], Awaitable[None]]
+
+
+class DeliveryFailed(Exception):
+    """Replies could not be delivered for now (the Bot API failed, timed out or is rate limiting).
+
+    ``unsent`` are those that did not go out. Raised by a channel's ``deliver``; the service keeps
+    them in the outbox and re-raises, and they go out first when the conversation is next handled
+    (a retried update), before anything else is processed.
+    """
+
+    def __init__(self, unsent: Sequence[Reply], reason: str) -> None:
+        super().__init__(f"{len(unsent)} message(s) not delivered: {reason}")
+        self.unsent = tuple(unsent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +41,8 @@ class Handled:
 
     turn: Turn | None
     duplicate: bool = False
+    resent: int = 0
+    """Replies of an earlier turn that were still pending and went out first."""
 
 
 class ChatService:
@@ -35,6 +54,8 @@ class ChatService:
         self.engine = engine
         self.store = store
         self.clock = clock
+        # Outboxes delivered whose emptying failed (the store went down just then): key → id.
+        self._delivered: dict[str, str] = {}
 
     async def handle(
         self, key: str, *, text: str | None = None, button: str | None = None,
@@ -43,34 +64,92 @@ class ChatService:
         """Apply one message to the conversation ``key``, exactly once per ``update_id``.
 
         ``deliver`` gets the turn once it is saved, while the conversation is still locked, so
-        one conversation's replies go out in the order of its messages. If it raises, the turn
-        stays saved and the update counts as processed.
+        one conversation's replies go out in the order of its messages. Replies of an earlier
+        turn still in the outbox are delivered first, also for an update already processed.
 
         Raises:
             StoreUnavailable: the store cannot be read or written; nothing was changed, and
                 the caller should let the update be retried later.
+            DeliveryFailed: from ``deliver``; the turn is saved with its unsent replies, which
+                go out when the update (or the chat's next one) is handled.
+            Exception: anything else ``deliver`` raised (the runner blocked the bot…); the turn
+                stays saved and its replies are dropped.
         """
         incoming = Incoming(text=text, button=button, step=step, at=self.clock())
         async with self.store.lock(key, order=update_id):
             processed, raw = await self.store.load_unless_processed(key, update_id)
+            if processed and deliver is not None:
+                raw = await self.store.load(key)  # a retry: its replies may still be pending
+            record = self._parse(raw)
+            resent = 0
+            if record.outbox is not None and record.session is not None and deliver is not None:
+                resent = await self._flush(key, record.session, record.outbox, deliver)
             if processed:
-                return Handled(turn=None, duplicate=True)
-            session = self._parse(raw)
-            turn = self.engine.step(session, incoming)
+                return Handled(turn=None, duplicate=True, resent=resent)
+            turn = self.engine.step(record.session, incoming)
             if turn.forget:
                 await self.store.delete(key)
-            else:
+                self._delivered.pop(key, None)
+                if deliver is not None:
+                    await deliver(turn)  # if this fails, the retried update forgets again
+            elif deliver is None:
                 await self.store.save(key, turn.session.to_json(), update_id=update_id)
-            if deliver is not None:
-                await deliver(turn)
-        return Handled(turn=turn)
+            else:
+                outbox = Outbox.new(turn.replies)
+                await self.store.save(key, encode(turn.session, outbox), update_id=update_id)
+                self._delivered.pop(key, None)
+                await self._deliver(key, turn, outbox, deliver)
+        return Handled(turn=turn, resent=resent)
+
+    async def _flush(self, key: str, session: Session, outbox: Outbox, deliver: Deliver) -> int:
+        """Deliver an earlier turn's pending replies; returns how many went out."""
+        if self._delivered.get(key) == outbox.id:  # it did go out; only emptying it failed
+            await self._save_outbox(key, session, None, delivered=outbox.id)
+            return 0
+        logger.info("re-sending %d pending message(s) of an earlier turn", len(outbox.replies))
+        try:
+            await self._deliver(key, Turn(session, outbox.replies), outbox, deliver)
+        except DeliveryFailed:
+            raise
+        except Exception as error:  # never deliverable: the update itself still goes ahead
+            logger.warning("dropped pending messages that cannot be delivered: %s",
+                           type(error).__name__)  # fmt: skip
+            return 0
+        return len(outbox.replies)
+
+    async def _deliver(self, key: str, turn: Turn, outbox: Outbox, deliver: Deliver) -> None:
+        """Deliver ``turn`` (whose replies are saved in ``outbox``), then empty the outbox."""
+        try:
+            await deliver(turn)
+        except DeliveryFailed as failed:
+            if failed.unsent != outbox.replies:  # what did go out is not sent again
+                await self._save_outbox(key, turn.session, Outbox(outbox.id, failed.unsent))
+            raise
+        except Exception:
+            await self._save_outbox(key, turn.session, None)  # never deliverable: dropped
+            raise
+        await self._save_outbox(key, turn.session, None, delivered=outbox.id)
+
+    async def _save_outbox(
+        self, key: str, session: Session, outbox: Outbox | None, *, delivered: str | None = None
+    ) -> None:
+        try:
+            await self.store.save(key, encode(session, outbox))
+        except StoreUnavailable as error:
+            # The turn itself is saved; only the outbox is out of date. Remember a delivered one
+            # so this process does not send it twice.
+            logger.warning("could not update the outbox: %s", error)
+            if delivered is not None:
+                self._delivered[key] = delivered
+            return
+        self._delivered.pop(key, None)
 
     @staticmethod
-    def _parse(raw: str | None) -> Session | None:
+    def _parse(raw: str | None) -> Record:
         if raw is None:
-            return None
+            return Record()
         try:
-            return Session.from_json(raw)
+            return decode(raw)
         except SessionFormatError as error:
             logger.warning("discarding an unreadable stored session: %s", error)
-            return None
+            return Record()

@@ -26,6 +26,7 @@ from bot.channels.telegram import (
 )
 from bot.config import Settings
 from bot.dialogue import Incoming, Option, Reply, Session, Turn
+from bot.outbox import decode
 from bot.runtime import STORE_DOWN, build_application, build_service
 from bot.service import ChatService
 from bot.store import MemorySessionStore, StoreUnavailable
@@ -115,7 +116,7 @@ class Bot:
 
     async def session(self) -> Session | None:
         raw = await self.service.store.load(str(self.chat_id))
-        return None if raw is None else Session.from_json(raw)
+        return None if raw is None else decode(raw).session  # (its replies may be in flight)
 
     async def quiet(self, seconds: float = 0.3) -> None:
         """Let the bot finish whatever it is doing; then nothing more may arrive."""

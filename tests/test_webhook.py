@@ -452,8 +452,10 @@ async def test_a_reply_the_user_blocked_is_acknowledged(webhook: Webhook) -> Non
     assert (await webhook.post(update)).status_code == 200  # Telegram must not retry it
     webhook.api.fail_next("sendMessage", status=401)  # anything else is worth a retry
     later = {"update_id": 2, **webhook.api.make_text_update(CHAT, "/help")}
-    assert (await webhook.post(later)).status_code == 500
+    assert (await webhook.post(later)).status_code == 502
     metrics = (await webhook.client.get("/metrics")).text
     assert _metric(metrics, 'hipbot_updates_total{outcome="undeliverable"}') == 1
-    assert _metric(metrics, 'hipbot_updates_total{outcome="error"}') == 1
+    assert _metric(metrics, 'hipbot_updates_total{outcome="undelivered"}') == 1
     assert _metric(metrics, "hipbot_errors_total") == 1
+    assert (await webhook.post(later)).status_code == 200  # the retry delivers the reply
+    assert len(webhook.sent()) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+FAILURES = ("error", "unavailable", "undelivered")
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -38,9 +39,9 @@ class Metrics:
             f'hipbot_updates_total{{outcome="{name}"}} {count}'
             for name, count in sorted(self.outcomes.items())
         ]
-        errors = self.outcomes["error"] + self.outcomes["unavailable"]
+        errors = sum(self.outcomes[name] for name in FAILURES)
         lines += [
-            "# HELP hipbot_errors_total Updates that failed (store down or unexpected error).",
+            "# HELP hipbot_errors_total Updates that failed (store down, undelivered, error).",
             "# TYPE hipbot_errors_total counter",
             f"hipbot_errors_total {errors}",
             "# HELP hipbot_update_seconds Time to process an update, save it and send replies.",

@@ -27,7 +27,7 @@ from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.dialogue import Option, Reply, Turn
-from bot.service import ChatService
+from bot.service import ChatService, DeliveryFailed
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ GROUP_NOTICE = (
 )
 STALE_TAP = "That question has moved on."
 SEND_ATTEMPTS = 4
+SEND_BACKOFF_SECONDS = 0.4
 DRAIN_SECONDS = 5.0
 TYPING_AFTER_SECONDS = 0.3
 MAX_CALLBACK_BYTES = 64
@@ -135,13 +136,17 @@ def parse_callback(data: str | None) -> tuple[int | None, str | None]:
     return (int(step), value) if step.isdecimal() and value else (None, None)
 
 
-async def send_with_retry(call: Callable[[], Awaitable[Any]]) -> Any:
-    """Run one Bot API call, waiting out 429 ``retry_after`` and retrying network errors."""
-    for attempt in range(1, SEND_ATTEMPTS + 1):
+async def send_with_retry(
+    call: Callable[[], Awaitable[Any]], *, attempts: int = SEND_ATTEMPTS,
+    backoff: float = SEND_BACKOFF_SECONDS,
+) -> Any:  # fmt: skip
+    """Run one Bot API call, waiting out 429 ``retry_after`` and retrying network errors, server
+    errors and timeouts after ``backoff``, then twice, four times as long…"""
+    for attempt in range(1, attempts + 1):
         try:
             return await call()
         except RetryAfter as error:
-            if attempt == SEND_ATTEMPTS:
+            if attempt == attempts:
                 raise
             delay = error.retry_after
             await asyncio.sleep(
@@ -150,17 +155,18 @@ async def send_with_retry(call: Callable[[], Awaitable[Any]]) -> Any:
         except (Forbidden, BadRequest):
             raise
         except NetworkError:
-            if attempt == SEND_ATTEMPTS:
+            if attempt == attempts:
                 raise
-            await asyncio.sleep(0.2 * 2**attempt)
+            await asyncio.sleep(backoff * 2 ** (attempt - 1))
     return None
 
 
 class TelegramChannel:
     """Turns Telegram updates into engine input and engine replies into Telegram messages."""
 
-    def __init__(self, service: ChatService) -> None:
+    def __init__(self, service: ChatService, *, backoff: float = SEND_BACKOFF_SECONDS) -> None:
         self.service = service
+        self.backoff = backoff
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def handle_update(
@@ -272,19 +278,29 @@ class TelegramChannel:
         replied = message.reply_to_message
         return bool(replied and replied.from_user and replied.from_user.id == bot.id)
 
-    @staticmethod
-    async def _send(bot: Bot, chat_id: int, replies: Sequence[Reply], step: int) -> None:
-        outgoing: list[tuple[str, InlineKeyboardMarkup | None]] = [
-            (html.escape(text, quote=False), None) for text in message_texts(replies)
-        ]
-        if outgoing:
-            outgoing[-1] = (outgoing[-1][0], keyboard(replies[-1].options, step))
-        for text, markup in outgoing:
-            await send_with_retry(
-                partial(
-                    bot.send_message, chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-                )
-            )
+    async def _send(self, bot: Bot, chat_id: int, replies: Sequence[Reply], step: int) -> None:
+        """Send ``replies`` as few messages as possible, the buttons under the last one.
+
+        Raises:
+            DeliveryFailed: the Bot API kept failing; it names the messages not sent.
+            Forbidden, BadRequest: Telegram refused the message (blocked by the user…).
+        """
+        texts = message_texts(replies)
+        options = replies[-1].options if replies else ()
+        for index, text in enumerate(texts):
+            last = index == len(texts) - 1
+            send = partial(
+                bot.send_message, chat_id, html.escape(text, quote=False),
+                parse_mode=ParseMode.HTML, reply_markup=keyboard(options, step) if last else None,
+            )  # fmt: skip
+            try:
+                await send_with_retry(send, backoff=self.backoff)
+            except (Forbidden, BadRequest):
+                raise
+            except TelegramError as error:
+                unsent = [Reply(t) for t in texts[index:-1]] + [Reply(texts[-1], options)]
+                reason = type(error).__name__
+                raise DeliveryFailed(unsent if index else replies, reason) from None
 
 
 async def set_commands(bot: Bot) -> None:

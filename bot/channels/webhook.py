@@ -1,8 +1,9 @@
 """The webhook deployment: a Starlette app that Telegram POSTs updates to.
 
 An update is acknowledged (200) only after it was processed, its session saved and its replies
-sent, so Telegram retries whatever we did not finish; a retried or duplicated ``update_id`` is
-processed once, also across replicas sharing a Redis store.
+sent, so Telegram retries whatever we did not finish (503: the store is down; 502: the replies
+could not be delivered, and are saved to go out with the retry); a retried or duplicated
+``update_id`` is processed once, also across replicas sharing a Redis store.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from telegram.ext import Application
 from bot.channels.metrics import Metrics
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
+from bot.service import DeliveryFailed
 from bot.store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -126,6 +128,11 @@ def create_app(
                          update.update_id, error)  # fmt: skip
             metrics.observe("unavailable")
             return _Answer(503, b"store unavailable, retry later")
+        except DeliveryFailed as error:  # saved with its replies: Telegram's retry sends them
+            logger.warning("update %s: the reply was not delivered, left for Telegram to retry: "
+                           "%s", update.update_id, error)  # fmt: skip
+            metrics.observe("undelivered", time.perf_counter() - started)
+            return _Answer(502, b"reply not delivered, retry later")
         except (Forbidden, BadRequest) as error:  # blocked by the user, chat gone: a retry
             # would fail the same way and hold up the chat's later updates at Telegram
             logger.warning("update %s: the reply was refused: %s", update.update_id,

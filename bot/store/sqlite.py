@@ -53,6 +53,9 @@ _PURGE_INTERVAL: Final = 3600.0
 
 _URL_HINT: Final = "use sqlite:///relative/path.db or sqlite:////absolute/path.db"
 
+PING_BUSY_TIMEOUT: Final = 0.5
+"""Seconds :meth:`SqliteSessionStore.ping` waits for another connection's write lock."""
+
 
 class SqliteSessionStore(SessionStore):
     """Sessions in the tables ``sessions`` and ``processed_updates`` of one SQLite file.
@@ -142,9 +145,26 @@ class SqliteSessionStore(SessionStore):
             raise StoreUnavailable(f"SQLite store {self._path!r} is closed")
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor, functools.partial(fn, *args))
+            return await loop.run_in_executor(
+                self._executor, functools.partial(self._call, fn, *args)
+            )
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"SQLite store {self._path!r} is unavailable: {exc}") from exc
+
+    def _call(self, fn: Callable[..., _T], *args: object) -> _T:
+        try:
+            return fn(*args)
+        except sqlite3.Error as error:
+            # Start afresh: a file opened read-only stays so on its connection even once it is
+            # writable again, so a write refused as read-only is tried once more on a new one.
+            self._close()
+            if not getattr(error, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+                raise
+        try:
+            return fn(*args)
+        except sqlite3.Error:
+            self._close()
+            raise
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is not None:
@@ -236,7 +256,16 @@ class SqliteSessionStore(SessionStore):
         return row is not None
 
     def _ping(self) -> None:
-        self._connection().execute("SELECT count(*) FROM sessions").fetchone()
+        """Check that a write could go through now: not read-only, not locked by another
+        connection (waiting for its lock at most ``PING_BUSY_TIMEOUT``). Writes nothing."""
+        conn = self._connection()
+        wait = min(self._busy_timeout, PING_BUSY_TIMEOUT)
+        conn.execute(f"PRAGMA busy_timeout = {round(wait * 1000)}")
+        try:
+            with _transaction(conn, rollback=True):
+                conn.execute("DELETE FROM processed_updates WHERE update_id IS NULL")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {round(self._busy_timeout * 1000)}")
 
     def _close(self) -> None:
         if self._conn is not None:
@@ -251,12 +280,13 @@ def _erase_old_pages(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error: never half-written."""
+def _transaction(conn: sqlite3.Connection, *, rollback: bool = False) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` if asked), or ``ROLLBACK`` on any error:
+    never half-written."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
-        conn.execute("COMMIT")
+        conn.execute("ROLLBACK" if rollback else "COMMIT")
     except BaseException:
         if conn.in_transaction:
             try:

@@ -1,0 +1,218 @@
+"""Faults survived by the real ``python -m bot`` processes: killed with SIGKILL in the middle of a
+turn and restarted, and stopped with SIGTERM while updates are in flight.
+
+The kill with polling is in ``tests/test_processes.py`` (``test_polling_carries_on_after_sigkill``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.dialogue import Session
+from bot.outbox import decode
+from tests.fakes.bot_api import FakeBotAPI
+from tests.support.telegram import Action, Sent, as_sent, consultation, free_port
+from tests.test_faults import reference_at, report, same_conversation
+from tests.test_processes import SECRET, BotProcess, assert_no_secrets, bot_env, bot_process
+
+CHAT = 8080
+JSON = dict[str, Any]
+STOP_WITHIN = 10.0  # seconds from SIGTERM to exit
+HELD = 1.5  # seconds the fake Bot API holds the reply in flight
+
+
+def sent(api: FakeBotAPI) -> list[Sent]:
+    return [as_sent(m) for m in api.sent_messages(CHAT)]
+
+
+def stored(db: Path) -> tuple[Session | None, int]:
+    """The chat's session in the SQLite file and how many replies its outbox still holds."""
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT data FROM sessions WHERE key = ?", (str(CHAT),)).fetchone()
+    finally:
+        conn.close()
+    if row is None:
+        return None, 0
+    record = decode(row[0])
+    return record.session, len(record.outbox.replies) if record.outbox else 0
+
+
+def update_for(api: FakeBotAPI, action: Action, update_id: int) -> JSON:
+    if action.kind == "text":
+        return {"update_id": update_id, **api.make_text_update(CHAT, action.value)}
+    return {"update_id": update_id, **api.make_callback_update(CHAT, action.callback_data, 1)}
+
+
+def refused(port: int) -> bool:
+    """Whether a new connection to ``port`` is refused."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    except OSError:
+        return True
+    return False
+
+
+async def wait_for(condition: Any, what: str, timeout: float = 15.0) -> None:  # noqa: ASYNC109
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout:g} s for {what}")
+        await asyncio.sleep(0.01)
+
+
+@asynccontextmanager
+async def webhook_client(port: int, process: BotProcess) -> AsyncIterator[httpx.AsyncClient]:
+    """A client for the webhook process on ``port``, once it answers ``/healthz``."""
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        deadline = time.monotonic() + 20
+        while True:
+            assert process.process.poll() is None, process.log
+            assert time.monotonic() < deadline, "the webhook did not start"
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+        yield client
+
+
+async def post(client: httpx.AsyncClient, update: JSON) -> int:
+    headers = {"x-telegram-bot-api-secret-token": SECRET}
+    return (await client.post("/telegram", json=update, headers=headers)).status_code
+
+
+def webhook_env(api: FakeBotAPI, db: Path, port: int) -> dict[str, str]:
+    return bot_env(api, STORE_URL=f"sqlite:///{db}", WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port))
+
+
+# -- (3) SIGKILL in the middle of a turn ---------------------------------------------------------
+
+
+async def test_a_webhook_killed_mid_turn_sends_the_reply_once_after_the_restart(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = fake_bot_api_thread
+    db, port = tmp_path / "sessions.db", free_port()
+    actions = consultation()
+    half = 6
+    with bot_process(["webhook"], webhook_env(api, db, port), tmp_path, "first") as first:
+        async with webhook_client(port, first) as client:
+            for update_id, action in enumerate(actions[:half], start=1):
+                assert await post(client, update_for(api, action, update_id)) == 200
+            # the reply is held at the Bot API (and then fails): the kill lands after the turn
+            # was saved and before its reply went out
+            api.fail_next("sendMessage", status=502, delay=5)
+            in_flight = asyncio.create_task(post(client, update_for(api, actions[half], half + 1)))
+            await api.wait_for(lambda call: call.fault == 502, method="sendMessage", timeout=10)
+            assert first.kill(signal.SIGKILL) == -signal.SIGKILL
+            with pytest.raises(httpx.TransportError):
+                await in_flight
+    session, pending = stored(db)
+    same_conversation(session, reference_at(half + 1))  # saved, with its reply still to send
+    assert pending == len(actions[half].expected)
+    assert sent(api) == [m for action in actions[:half] for m in action.expected]
+
+    with bot_process(["webhook"], webhook_env(api, db, port), tmp_path, "second") as second:
+        async with webhook_client(port, second) as client:
+            # Telegram retries the update it got no answer for: the reply goes out, once
+            assert await post(client, update_for(api, actions[half], half + 1)) == 200
+            assert sent(api) == [m for action in actions[: half + 1] for m in action.expected]
+            for update_id, action in enumerate(actions[half + 1 :], start=half + 2):
+                assert await post(client, update_for(api, action, update_id)) == 200
+        assert second.kill(signal.SIGTERM) == 0
+    expected = [m for action in actions for m in action.expected]
+    assert sent(api) == expected
+    session, pending = stored(db)
+    same_conversation(session, reference_at(len(actions)))
+    assert pending == 0
+    for process in (first, second):
+        assert_no_secrets(process.log, api.token, SECRET)
+        assert "Traceback" not in process.log
+    report(capsys, "webhook + SQLite killed (SIGKILL) mid-turn, restarted", 1, sent(api),
+           expected)  # fmt: skip
+
+
+# -- (4) SIGTERM: in-flight updates finish, nothing new is accepted ------------------------------
+
+
+async def test_a_webhook_stops_gracefully_on_sigterm(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = fake_bot_api_thread
+    db, port = tmp_path / "sessions.db", free_port()
+    greeting, start, *_ = consultation()
+    with bot_process(["webhook"], webhook_env(api, db, port), tmp_path, "webhook") as process:
+        async with webhook_client(port, process) as client:
+            assert await post(client, update_for(api, greeting, 1)) == 200
+            api.delay_next("sendMessage", HELD)
+            in_flight = asyncio.create_task(post(client, update_for(api, start, 2)))
+            await api.wait_for(lambda call: call.fault == 0, method="sendMessage", timeout=10)
+            process.process.send_signal(signal.SIGTERM)
+            stopping = time.monotonic()
+            await wait_for(lambda: refused(port), "new connections to be refused", timeout=3)
+            assert not in_flight.done()  # refused while the update in flight is still going
+            assert await in_flight == 200
+        code = await asyncio.to_thread(process.process.wait, STOP_WITHIN)
+        took = time.monotonic() - stopping
+    assert code == 0, process.log
+    assert took < STOP_WITHIN
+    assert sent(api) == greeting.expected + start.expected
+    session, pending = stored(db)
+    same_conversation(session, reference_at(2))
+    assert pending == 0
+    assert "Traceback" not in process.log
+    report(capsys, f"webhook SIGTERM with a reply in flight (exit 0 in {took:.1f} s)", 1,
+           sent(api), greeting.expected + start.expected)  # fmt: skip
+
+
+async def test_polling_stops_gracefully_on_sigterm(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = fake_bot_api_thread
+    db = tmp_path / "sessions.db"
+    greeting, start, *_ = consultation()
+    env = bot_env(api, STORE_URL=f"sqlite:///{db}")
+    with bot_process(["polling"], env, tmp_path, "polling") as process:
+        await api.wait_for(method="getUpdates", timeout=20)
+        api.push_text(CHAT, greeting.value)
+        await wait_for(lambda: len(sent(api)) == len(greeting.expected), "the greeting")
+        api.delay_next("sendMessage", HELD)
+        message = api.sent_messages(CHAT)[-1]["message_id"]
+        api.push_callback(CHAT, start.callback_data, message)
+        await api.wait_for(lambda call: call.fault == 0, method="sendMessage", timeout=10)
+        polls = len(api.calls("getUpdates"))
+        process.process.send_signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        # once polling has stopped (its last getUpdates only confirms), a new update is left
+        # with Telegram for the next run
+        await wait_for(
+            lambda: any(not c.params.get("timeout") for c in api.calls("getUpdates")[polls:]),
+            "the last getUpdates",
+            timeout=5,
+        )
+        late = api.push_text(CHAT, "/help")
+        code = await asyncio.to_thread(process.process.wait, STOP_WITHIN)
+        took = time.monotonic() - stopping
+    assert code == 0, process.log
+    assert took < STOP_WITHIN
+    assert sent(api) == greeting.expected + start.expected  # the reply in flight went out
+    assert [u["update_id"] for u in api.pending_updates()] == [late["update_id"]]
+    session, pending = stored(db)
+    same_conversation(session, reference_at(2))
+    assert pending == 0
+    assert "Traceback" not in process.log
+    report(capsys, f"polling SIGTERM with a reply in flight (exit 0 in {took:.1f} s)", 1,
+           sent(api), greeting.expected + start.expected)  # fmt: skip
