@@ -31,6 +31,15 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}"
 
 
+KEPT_HEADINGS = ("## Faults",)  # figures from the test suite, kept across `make bench`
+
+
+def kept_sections(text: str) -> list[str]:
+    """Sections of an earlier BENCHMARKS.md that ``make bench`` does not produce itself."""
+    sections = ["## " + part for part in text.split("\n## ")[1:]]
+    return [s.strip() + "\n" for s in sections if s.startswith(KEPT_HEADINGS)]
+
+
 def main() -> None:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False,
@@ -51,8 +60,10 @@ def main() -> None:
         print(out.getvalue(), end="")
         parts.append(out.getvalue())
     target = ROOT / "BENCHMARKS.md"
-    if kept := soak.section_of(target.read_text() if target.exists() else ""):
+    previous = target.read_text() if target.exists() else ""
+    if kept := soak.section_of(previous):
         parts.append(kept)  # written by `make soak`, which takes minutes: keep it
+    parts += kept_sections(previous)
     target.write_text("\n".join(parts))
     print(f"\nwrote {ROOT / 'BENCHMARKS.md'}")
 
