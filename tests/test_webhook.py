@@ -282,9 +282,36 @@ async def test_an_update_of_another_kind_is_acknowledged_and_ignored(webhook: We
         {"update_id": 2, "edited_message": {**_message(), "edit_date": 1_700_000_001}},
         {"update_id": 3, "channel_post": {**_message(), "chat": {"id": -5, "type": "channel"}}},
         {"update_id": 4, "unknown_future_kind": {"x": 1}},
-    ):
+        {"update_id": 5, "inline_query": {"id": "q1", "from": _user(), "query": "hip",
+                                          "offset": ""}},
+        {"update_id": 6, "chat_member": {
+            "chat": {"id": -7, "type": "group", "title": "runners"}, "from": _user(),
+            "date": 1_700_000_000,
+            "old_chat_member": {"status": "left", "user": _user()},
+            "new_chat_member": {"status": "member", "user": _user()}}},
+        {"update_id": 7, "my_chat_member": {
+            "chat": {"id": CHAT, "type": "private", "first_name": "Runner"}, "from": _user(),
+            "date": 1_700_000_000,
+            "old_chat_member": {"status": "member", "user": _user()},
+            "new_chat_member": {"status": "kicked", "user": _user(), "until_date": 0}}},
+    ):  # fmt: skip
         assert (await webhook.post(update)).status_code == 200
+        assert await webhook.healthy() == 200
     assert webhook.api.calls("sendMessage") == []
+    assert await webhook.store.load(str(CHAT)) is None  # nothing stored
+
+
+def _user() -> JSON:
+    return {"id": CHAT, "is_bot": False, "first_name": "Runner"}
+
+
+async def test_a_burst_of_duplicates_is_processed_once(webhook: Webhook) -> None:
+    update = {"update_id": 77, **webhook.api.make_text_update(CHAT, "/start")}
+    responses = await asyncio.gather(*(webhook.post(update) for _ in range(25)))
+    assert [r.status_code for r in responses] == [200] * 25
+    assert webhook.sent() == Reference().text("/start")  # one set of replies
+    metrics = (await webhook.client.get("/metrics")).text
+    assert _metric(metrics, 'hipbot_updates_total{outcome="ok"}') == 25
 
 
 async def test_the_server_keeps_serving_after_every_bad_request(webhook: Webhook) -> None:
