@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dialogue import Option, Reply, Session, SessionFormatError
+from bot.dialogue.session import json_object
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +59,7 @@ def decode(text: str) -> Record:
     Raises:
         SessionFormatError: the text is not a session, or its outbox is malformed.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SessionFormatError(f"session is not JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise SessionFormatError("session JSON must be an object")
+    data = json_object(text)
     if "outbox" not in data:
         return Record(Session.from_dict(data))
     session, outbox = data.get("session"), data["outbox"]

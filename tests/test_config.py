@@ -108,7 +108,7 @@ def test_an_unreadable_dotenv_is_a_config_error(tmp_path: Path) -> None:
         ("WEBHOOK_SECRET", "has spaces"),
         ("WEBHOOK_SECRET", "x" * 257),
         ("WEBHOOK_SECRET", SECRET + "\n"),
-        ("TELEGRAM_API_BASE_URL", "api.telegram.org/bot"),
+        ("TELEGRAM_API_BASE_URL", "bot-api.example.org/bot"),
         ("WEBHOOK_URL", "http://bot.example.org"),
         ("WEBHOOK_PATH", "telegram"),
         ("WEBHOOK_PORT", "eighty"),

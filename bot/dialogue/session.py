@@ -16,6 +16,17 @@ class SessionFormatError(ValueError):
     """Stored session JSON cannot be read (corrupt, or from an unknown format version)."""
 
 
+def json_object(text: str) -> dict[str, Any]:
+    """Parse stored JSON that must be an object; :class:`SessionFormatError` otherwise."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SessionFormatError(f"session is not JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise SessionFormatError("session JSON must be an object")
+    return data
+
+
 @dataclass
 class Undo:
     """What one turn changed, so ``/back`` can restore the exact earlier state."""
@@ -134,13 +145,7 @@ class Session:
     @classmethod
     def from_json(cls, text: str) -> Session:
         """Rebuild a session from stored JSON text."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SessionFormatError(f"session is not JSON: {error}") from error
-        if not isinstance(data, dict):
-            raise SessionFormatError("session JSON must be an object")
-        return cls.from_dict(data)
+        return cls.from_dict(json_object(text))
 
     def fit(self, limit: int = MAX_JSON_BYTES) -> None:
         """Drop the oldest undo records until :meth:`to_json` takes at most ``limit`` bytes."""
