@@ -179,16 +179,16 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def _run_bot(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m bot COMMAND`` in ``cwd`` with nothing but PATH in the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", command],
+        cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+
+
 def test_polling_without_a_token_exits_2_naming_the_variable(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "polling"],
-        cwd=tmp_path,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = _run_bot("polling", tmp_path)
     assert result.returncode == 2, result.stderr
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
@@ -198,15 +198,7 @@ def test_polling_without_a_token_exits_2_naming_the_variable(tmp_path: Path) -> 
 
 def test_a_malformed_dotenv_variable_exits_2_naming_it(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nWEBHOOK_PORT=eighty\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "webhook"],
-        cwd=tmp_path,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = _run_bot("webhook", tmp_path)
     assert result.returncode == 2, result.stderr
     assert "WEBHOOK_PORT" in result.stderr
     assert "Traceback" not in result.stderr

@@ -167,15 +167,7 @@ async def test_a_webhook_stops_gracefully_on_sigterm(
             assert await in_flight == 200
         code = await asyncio.to_thread(process.process.wait, STOP_WITHIN)
         took = time.monotonic() - stopping
-    assert code == 0, process.log
-    assert took < STOP_WITHIN
-    assert sent(api) == greeting.expected + start.expected
-    session, pending = stored(db)
-    same_conversation(session, reference_at(2))
-    assert pending == 0
-    assert "Traceback" not in process.log
-    report(capsys, f"webhook SIGTERM with a reply in flight (exit 0 in {took:.1f} s)", 1,
-           sent(api), greeting.expected + start.expected)  # fmt: skip
+    assert_stopped_after_the_turn("webhook", code, took, process.log, api, db, capsys)
 
 
 async def test_polling_stops_gracefully_on_sigterm(
@@ -206,13 +198,22 @@ async def test_polling_stops_gracefully_on_sigterm(
         late = api.push_text(CHAT, "/help")
         code = await asyncio.to_thread(process.process.wait, STOP_WITHIN)
         took = time.monotonic() - stopping
-    assert code == 0, process.log
+    assert [u["update_id"] for u in api.pending_updates()] == [late["update_id"]]
+    assert_stopped_after_the_turn("polling", code, took, process.log, api, db, capsys)
+
+
+def assert_stopped_after_the_turn(
+    mode: str, code: int, took: float, log: str, api: FakeBotAPI, db: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """SIGTERM let the turn in flight finish (its reply sent, saved, outbox empty), then exit 0."""
+    greeting, start, *_ = consultation()
+    assert code == 0, log
     assert took < STOP_WITHIN
     assert sent(api) == greeting.expected + start.expected  # the reply in flight went out
-    assert [u["update_id"] for u in api.pending_updates()] == [late["update_id"]]
     session, pending = stored(db)
     same_conversation(session, reference_at(2))
     assert pending == 0
-    assert "Traceback" not in process.log
-    report(capsys, f"polling SIGTERM with a reply in flight (exit 0 in {took:.1f} s)", 1,
+    assert "Traceback" not in log
+    report(capsys, f"{mode} SIGTERM with a reply in flight (exit 0 in {took:.1f} s)", 1,
            sent(api), greeting.expected + start.expected)  # fmt: skip

@@ -22,15 +22,11 @@ from hypothesis import strategies as st
 from bot.dialogue import Engine, Incoming, Session, SessionFormatError, Turn
 from bot.understanding.answers import read_choice
 from tests.support.engine import real_engine, state_view, walk_to
+from tests.support.fuzz import fuzz_settings
 from tests.test_dialogue_graph import PATHS
 
 MAX_SESSION_BYTES = 4096
-FUZZ = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = fuzz_settings(HealthCheck.data_too_large)
 TRIED: Counter[str] = Counter()
 """``steps``: inputs tried (each one a call of ``Engine.step``)."""
 

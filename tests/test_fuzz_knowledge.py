@@ -30,16 +30,12 @@ from bot import paths
 from bot.app import load_engine, validate
 from bot.dialogue import Engine, Incoming
 from bot.problems import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES, Problem, read_yaml
+from tests.support.fuzz import fuzz_settings
 from tests.test_dialogue_graph import PATHS
 
 T = TypeVar("T")
 LIMIT_SECONDS = 2.0
-FUZZ = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FUZZ = fuzz_settings(HealthCheck.function_scoped_fixture)
 FILES = [
     "knowledge/findings.yaml", "knowledge/causes.yaml", "knowledge/exercises.yaml",
     "knowledge/red_flags.yaml", "knowledge/advice.yaml", "dialogues/consultation.yaml",

@@ -143,10 +143,21 @@ async def bot(fake_bot_api: FakeBotAPI) -> AsyncIterator[Bot]:
 # -- a whole consultation -----------------------------------------------------------------------
 
 
+class ClosingStore(MemorySessionStore):
+    """A memory store that remembers being closed."""
+
+    closed = False
+
+    async def close(self) -> None:
+        self.closed = True
+        await super().close()
+
+
 async def test_a_whole_consultation_over_polling(fake_bot_api: FakeBotAPI) -> None:
     api = fake_bot_api
     settings = settings_for(api)
     service = build_service(settings)
+    store = service.store = ClosingStore()
     application = build_application(settings, TelegramChannel(service), with_updater=True)
     async with polling(application):
         commands = api.calls("setMyCommands")
@@ -185,8 +196,7 @@ async def test_a_whole_consultation_over_polling(fake_bot_api: FakeBotAPI) -> No
                 assert len(button["callback_data"].encode()) <= 64
         await api.wait_for(method="answerCallbackQuery", count=taps)
         assert api.calls("sendChatAction") == []  # quick turns need no typing indicator
-    # post_shutdown closed the store
-    assert service.store is not None
+    assert store.closed  # post_shutdown closed the store
 
 
 async def test_taps_and_text_sent_in_quick_succession_are_answered_in_order(
