@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.app import load_engine
 from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
+from bot.channels.lean_bot import TELEGRAM_API, LeanBot
 from bot.channels.retry import FIRST_DELAY, MAX_DELAY, RetryQueue
 from bot.channels.telegram import TelegramChannel, set_commands
 from bot.config import Settings
@@ -46,28 +47,21 @@ def build_application(
     ``retry_delays`` = (first, longest) seconds apart; ``request_timeout`` bounds each Bot API
     call (connect and read).
     """
-    builder = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.telegram_max_messages_per_second,
-                max_retries=RATE_LIMIT_RETRIES,
-            )
-        )
-        .concurrent_updates(True)
-        .request(
-            AiohttpRequest(
-                connection_pool_size=CONNECTION_POOL,
-                read_timeout=request_timeout,
-                connect_timeout=request_timeout,
-            )
-        )
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=None))
-        .post_init(_post_init)
+    bot = LeanBot(
+        settings.token,
+        base_url=settings.telegram_api_base_url or TELEGRAM_API,
+        request=AiohttpRequest(
+            connection_pool_size=CONNECTION_POOL,
+            read_timeout=request_timeout,
+            connect_timeout=request_timeout,
+        ),
+        get_updates_request=AiohttpRequest(connection_pool_size=1, read_timeout=None),
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.telegram_max_messages_per_second,
+            max_retries=RATE_LIMIT_RETRIES,
+        ),
     )
-    if settings.telegram_api_base_url:
-        builder = builder.base_url(settings.telegram_api_base_url)
+    builder = ApplicationBuilder().bot(bot).concurrent_updates(True).post_init(_post_init)
     if not with_updater:  # the webhook app hands updates to the channel itself
         application = builder.updater(None).build()
         application.add_error_handler(_log_error)

@@ -17,15 +17,15 @@ from typing import Any
 from telegram import (
     Bot,
     BotCommand,
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
+from telegram.constants import ChatAction, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.channels.inbound import Inbound, Kind
+from bot.channels.lean_bot import LeanBot
 from bot.dialogue import Option, Reply, Turn
 from bot.service import ChatService, DeliveryFailed
 
@@ -170,7 +170,17 @@ class TelegramChannel:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def handle_update(
-        self, update: Update, bot: Bot, *, answer_in_reply: bool = False
+        self, update: Update, bot: LeanBot, *, answer_in_reply: bool = False
+    ) -> WebhookReply | None:
+        """:meth:`handle` for an update python-telegram-bot has parsed (polling)."""
+        inbound = Inbound.from_update(update)
+        if inbound is None:
+            logger.warning("update %s ignored: malformed", update.update_id)
+            return None
+        return await self.handle(inbound, bot, answer_in_reply=answer_in_reply)
+
+    async def handle(
+        self, inbound: Inbound, bot: LeanBot, *, answer_in_reply: bool = False
     ) -> WebhookReply | None:
         """Process one update completely: the session is saved and the replies sent.
 
@@ -181,32 +191,30 @@ class TelegramChannel:
         Raises:
             StoreUnavailable: the session store is down; the update can be retried later.
         """
-        if update.callback_query is not None:
-            query = update.callback_query
+        if inbound.kind is Kind.BUTTON:
             if not answer_in_reply:
                 # Answered on the side: waiting for it here would let a later message of the
                 # same chat take the conversation's lock first.
-                self._background(self._answer(query))
-            await self._callback(update, query, bot)
-            return {"method": "answerCallbackQuery", "callback_query_id": query.id} if (
+                self._background(self._answer(bot, inbound.query_id))
+            await self._button(inbound, bot)
+            return {"method": "answerCallbackQuery", "callback_query_id": inbound.query_id} if (
                 answer_in_reply
             ) else None  # fmt: skip
-        await self._message(update, bot)
+        if inbound.kind is Kind.MESSAGE:
+            await self._message(inbound, bot)
         return None
 
-    async def _message(self, update: Update, bot: Bot) -> None:
-        message = update.message
-        if message is None:
-            return  # edited messages, channel posts, member updates: nothing to do
-        if message.chat.type != ChatType.PRIVATE:
-            if self._addressed(message, bot):
+    async def _message(self, inbound: Inbound, bot: LeanBot) -> None:
+        assert inbound.chat_id is not None  # a message always has its chat
+        if not inbound.private:
+            if self._addressed(inbound, bot):
                 link = f"https://t.me/{bot.username}" if bot.username else "a private chat"
-                await self._send(bot, message.chat_id, [Reply(GROUP_NOTICE.format(link=link))], 0)
+                await self._send(bot, inbound.chat_id, [Reply(GROUP_NOTICE.format(link=link))], 0)
             return
-        if message.text is None:
-            await self._send(bot, message.chat_id, [Reply(NOT_TEXT)], 0)
+        if inbound.text is None:
+            await self._send(bot, inbound.chat_id, [Reply(NOT_TEXT)], 0)
             return
-        await self._converse(bot, message.chat_id, update.update_id, text=message.text)
+        await self._converse(bot, inbound.chat_id, inbound.update_id, text=inbound.text)
 
     async def drain(self) -> None:
         """Let the typing actions and callback answers still in flight finish (at shutdown)."""
@@ -217,18 +225,17 @@ class TelegramChannel:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
 
-    async def _callback(self, update: Update, query: CallbackQuery, bot: Bot) -> None:
-        message = query.message
-        if message is None or message.chat.type != ChatType.PRIVATE:
+    async def _button(self, inbound: Inbound, bot: LeanBot) -> None:
+        if inbound.chat_id is None or not inbound.private:
             return
-        step, value = parse_callback(query.data)
+        step, value = parse_callback(inbound.data)
         if value is None:
-            await self._send(bot, message.chat.id, [Reply(STALE_TAP)], 0)
+            await self._send(bot, inbound.chat_id, [Reply(STALE_TAP)], 0)
             return
-        await self._converse(bot, message.chat.id, update.update_id, button=value, step=step)
+        await self._converse(bot, inbound.chat_id, inbound.update_id, button=value, step=step)
 
     async def _converse(
-        self, bot: Bot, chat_id: int, update_id: int, *, text: str | None = None,
+        self, bot: LeanBot, chat_id: int, update_id: int, *, text: str | None = None,
         button: str | None = None, step: int | None = None,
     ) -> None:  # fmt: skip
         # Typing shows only when a turn is slow (a busy store): a turn normally takes a few
@@ -261,24 +268,23 @@ class TelegramChannel:
             logger.info("a background Telegram call failed: %s", type(error).__name__)
 
     @staticmethod
-    async def _answer(query: CallbackQuery) -> None:
+    async def _answer(bot: LeanBot, query_id: str) -> None:
         try:
-            await query.answer()
+            await bot.answer_callback_query(query_id)
         except TelegramError as error:  # an expired query must not stop the answer itself
             logger.info("could not answer a callback query: %s", type(error).__name__)
 
     @staticmethod
-    def _addressed(message: Message, bot: Bot) -> bool:
-        text = message.text or ""
+    def _addressed(inbound: Inbound, bot: LeanBot) -> bool:
+        text = inbound.text or ""
         username = (bot.username or "").lower()
         if username and f"@{username}" in text.lower():
             return True
         if text.startswith("/") and "@" not in text.split()[0]:
             return True
-        replied = message.reply_to_message
-        return bool(replied and replied.from_user and replied.from_user.id == bot.id)
+        return inbound.reply_to_user is not None and inbound.reply_to_user == bot.id
 
-    async def _send(self, bot: Bot, chat_id: int, replies: Sequence[Reply], step: int) -> None:
+    async def _send(self, bot: LeanBot, chat_id: int, replies: Sequence[Reply], step: int) -> None:
         """Send ``replies`` as few messages as possible, the buttons under the last one.
 
         Raises:
@@ -290,8 +296,8 @@ class TelegramChannel:
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
             send = partial(
-                bot.send_message, chat_id, html.escape(text, quote=False),
-                parse_mode=ParseMode.HTML, reply_markup=keyboard(options, step) if last else None,
+                bot.send_html, chat_id, html.escape(text, quote=False),
+                keyboard(options, step) if last else None,
             )  # fmt: skip
             try:
                 await send_with_retry(send, backoff=self.backoff)

@@ -21,10 +21,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
+from bot.channels.inbound import Inbound, parse_update
+from bot.channels.lean_bot import LeanBot
 from bot.channels.metrics import Metrics
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
@@ -97,6 +98,9 @@ def create_app(
     The webhook route is plain ASGI (it carries all the load); the rest is Starlette.
     """
     secret = settings.secret.encode()
+    bot = application.bot
+    if not isinstance(bot, LeanBot):
+        raise TypeError("the application's bot must be a LeanBot (see bot.runtime)")
     metrics = Metrics()
     store = channel.service.store
 
@@ -116,13 +120,13 @@ def create_app(
         except _BadLength:
             metrics.observe("bad_request")
             return _Answer(400, b"invalid Content-Length")
-        update = _parse_update(body, application)
+        update = _read_update(body)
         if update is None:
             metrics.observe("bad_request")
             return _Answer(400, b"not a Telegram update")
         started = time.perf_counter()
         try:
-            reply = await channel.handle_update(update, application.bot, answer_in_reply=True)
+            reply = await channel.handle(update, bot, answer_in_reply=True)
         except StoreUnavailable as error:
             logger.error("store unavailable; update %s left for Telegram to retry: %s",
                          update.update_id, error)  # fmt: skip
@@ -213,33 +217,9 @@ async def _initialize(application: Application) -> None:  # type: ignore[type-ar
         ) from None
 
 
-def _parse_update(body: bytes, application: Application) -> Update | None:  # type: ignore[type-arg]
+def _read_update(body: bytes) -> Inbound | None:
     try:
         data: Any = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
-    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
-        return None
-    try:
-        update = Update.de_json(data, application.bot)
-    except Exception:  # PTB raises many kinds of errors for malformed objects
-        return None
-    return update if _well_typed(update) else None
-
-
-def _well_typed(update: Update) -> bool:
-    """Whether the fields the channel reads have their Bot API types (PTB does not check)."""
-    message, query = update.message, update.callback_query
-    if message is not None and not (
-        type(message.chat.id) is int
-        and isinstance(message.chat.type, str)
-        and isinstance(message.text, str | None)
-    ):
-        return False
-    if query is not None:
-        if not isinstance(query.data, str | None):
-            return False
-        chat = query.message.chat if query.message is not None else None
-        if chat is not None and not (type(chat.id) is int and isinstance(chat.type, str)):
-            return False
-    return True
+    return parse_update(data)
