@@ -5,15 +5,17 @@ URL form: ``redis://host:port/db`` (``rediss://`` for TLS; a password goes in
 
 - ``hipbot:session:<key>``: the session JSON, expiring ``idle_ttl`` seconds after the last save;
 - ``hipbot:update:<update_id>``: ``1`` for a day once the update has been saved;
-- ``hipbot:lock:<key>``: the cross-process lock (a redis-py :class:`~redis.asyncio.lock.Lock`);
+- ``hipbot:lock:<key>``: the cross-process lock, holding its holder's random token;
 - ``hipbot:queue:<key>``: the waiters that gave an ``order`` (a sorted set scored by it).
 
 The lock is taken in two steps: first an in-process per-key lock (so local waiters queue in order
 without polling Redis), then the Redis lock (so other replicas wait). The Redis lock expires after
 ``lock_timeout`` seconds even if its holder died; work under the lock must finish well before.
-A waiter with an ``order`` first joins the key's queue and waits, holding nothing, until no
+A waiter with an ``order`` joins the key's queue first, and takes the Redis lock only once no
 earlier entry is left; an entry left behind by a crashed process expires after
-``lock_wait + lock_timeout`` seconds.
+``lock_wait + lock_timeout`` seconds. Checking the queue and taking the lock is one Lua script,
+and so is releasing the lock and leaving the queue: a turn nobody else is waiting for costs
+three round trips for its locking.
 """
 
 from __future__ import annotations
@@ -28,10 +30,9 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.lock import Lock
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
-from redis.exceptions import LockNotOwnedError, RedisError
+from redis.exceptions import RedisError
 
 from bot.store._locks import KeyedLock
 from bot.store._url import check_ttl, malformed
@@ -73,6 +74,7 @@ class RedisSessionStore(SessionStore):
         self._lock_wait = lock_wait
         self._lock_poll_interval = lock_poll_interval
         self._local_locks = KeyedLock()
+        self._scripts = _Scripts(client)
         where = client.connection_pool.connection_kwargs
         self._where = f"Redis at {where.get('host')}:{where.get('port')}/{where.get('db')}"
 
@@ -199,93 +201,66 @@ class RedisSessionStore(SessionStore):
 
     @asynccontextmanager
     async def _hold(self, key: str, order: int | None) -> AsyncIterator[None]:
-        if order is None:
-            async with self._locked(key):
-                yield
-            return
-        entry = await self._enqueue(key, order)
+        # Join the queue before waiting for the local lock, so that replicas see every earlier
+        # update of the key, also those still waiting here.
+        entry = await self._enqueue(key, order) if order is not None else ""
+        left = False
         try:
-            await self._wait_turn(key, order)
-            async with self._locked(key):
-                yield
+            async with self._local_locks.hold(key):
+                token = await self._acquire(key, order)
+                try:
+                    yield
+                finally:
+                    left = True
+                    await self._release(key, token, entry)
         finally:
-            await self._dequeue(key, entry)
+            if entry and not left:
+                await self._dequeue(key, entry)
 
     async def _enqueue(self, key: str, order: int) -> str:
         lifetime = self._lock_wait + self._lock_timeout
         entry = f"{time.time() + lifetime:.3f}:{uuid.uuid4().hex}"
         try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.zadd(self._key("queue", key), {entry: order})
-                pipe.pexpire(self._key("queue", key), round(lifetime * 1000))
-                await pipe.execute()
+            await self._scripts.enqueue(
+                keys=[self._key("queue", key)], args=[entry, order, round(lifetime * 1000)]
+            )
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
         return entry
 
-    async def _wait_turn(self, key: str, order: int) -> None:
+    async def _acquire(self, key: str, order: int | None) -> str:
+        """Wait until no earlier update of ``key`` is queued and the lock is free, take the lock
+        and return its token: one round trip when nothing is in the way."""
+        token = uuid.uuid4().hex
+        keys = [self._key("queue", key), self._key("lock", key)]
+        lock_ms = round(self._lock_timeout * 1000)
         deadline = time.monotonic() + self._lock_wait
         while True:
             try:
-                found = await self._redis.zrangebyscore(
-                    self._key("queue", key), "-inf", f"({order}"
+                outcome = await self._scripts.acquire(
+                    keys=keys, args=["" if order is None else order, time.time(), token, lock_ms]
                 )
-                earlier = [_text(e) for e in found if isinstance(e, str | bytes)]
-                now = time.time()
-                gone = [e for e in earlier if float(e.partition(":")[0]) < now]
-                if gone:
-                    await self._redis.zrem(self._key("queue", key), *gone)
             except (RedisError, OSError) as exc:
                 raise self._unavailable(exc) from exc
-            if len(gone) == len(earlier):
-                return
+            if outcome == _ACQUIRED:
+                return token
             if time.monotonic() > deadline:
+                waiting_for = (
+                    "earlier updates for {key!r} still pending"
+                    if outcome == _EARLIER_PENDING
+                    else "lock for {key!r} still held by another process"
+                )
                 raise StoreUnavailable(
-                    f"{self._where}: earlier updates for {key!r} still pending "
-                    f"after {self._lock_wait:g} s"
+                    f"{self._where}: {waiting_for.format(key=key)} after {self._lock_wait:g} s"
                 )
             await asyncio.sleep(self._lock_poll_interval)
 
-    async def _dequeue(self, key: str, entry: str) -> None:
+    async def _release(self, key: str, token: str, entry: str) -> None:
+        """Release the lock and leave the queue, in one round trip. Failing must not mask the
+        block's own outcome: the lock and the queue entry expire anyway."""
         try:
-            await self._redis.zrem(self._key("queue", key), entry)
-        except (RedisError, OSError):
-            logger.warning("could not leave the queue for %r; the entry expires on its own", key)
-
-    @asynccontextmanager
-    async def _locked(self, key: str) -> AsyncIterator[None]:
-        async with self._local_locks.hold(key):
-            lock = self._redis.lock(
-                self._key("lock", key),
-                timeout=self._lock_timeout,
-                sleep=self._lock_poll_interval,
-                blocking_timeout=self._lock_wait,
-                thread_local=False,
-            )
-            try:
-                acquired = await lock.acquire()
-            except (RedisError, OSError) as exc:
-                raise self._unavailable(exc) from exc
-            if not acquired:
-                raise StoreUnavailable(
-                    f"{self._where}: lock for {key!r} still held by another process "
-                    f"after {self._lock_wait:g} s"
-                )
-            try:
-                yield
-            finally:
-                await self._release(lock, key)
-
-    async def _release(self, lock: Lock, key: str) -> None:
-        # Failing to release must not mask the block's own outcome: the lock expires anyway.
-        try:
-            await lock.release()
-        except LockNotOwnedError:
-            logger.error(
-                "lock for %r expired while held (work took over %g s); "
-                "another process may have run concurrently",
-                key,
-                self._lock_timeout,
+            owned = await self._scripts.release(
+                keys=[self._key("lock", key), self._key("queue", key)], args=[token, entry]
             )
         except (RedisError, OSError):
             logger.warning(
@@ -294,7 +269,65 @@ class RedisSessionStore(SessionStore):
                 self._lock_timeout,
                 exc_info=True,
             )
+            return
+        if not owned:
+            logger.error(
+                "lock for %r expired while held (work took over %g s); "
+                "another process may have run concurrently",
+                key,
+                self._lock_timeout,
+            )
+
+    async def _dequeue(self, key: str, entry: str) -> None:
+        try:
+            await self._redis.zrem(self._key("queue", key), entry)
+        except (RedisError, OSError):
+            logger.warning("could not leave the queue for %r; the entry expires on its own", key)
 
 
-def _text(value: str | bytes) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+_ACQUIRED, _EARLIER_PENDING = 1, 0  # and 2: the lock is held
+
+# KEYS: queue. ARGV: entry, order, lifetime in ms.
+_ENQUEUE = """
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+
+# KEYS: queue, lock. ARGV: order ('' for none), now (Unix seconds), token, lock lifetime in ms.
+# Queue entries are "<expiry time>:<id>"; those of crashed processes are dropped on the way.
+_ACQUIRE = """
+if ARGV[1] ~= '' then
+    local now, pending = tonumber(ARGV[2]), false
+    for _, entry in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])) do
+        if tonumber(string.match(entry, '^[^:]+')) < now then
+            redis.call('ZREM', KEYS[1], entry)
+        else
+            pending = true
+        end
+    end
+    if pending then return 0 end
+end
+if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return 1 end
+return 2
+"""
+
+# KEYS: lock, queue. ARGV: token, entry ('' for none). Returns whether the lock was still ours.
+_RELEASE = """
+local owned = 0
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    redis.call('DEL', KEYS[1])
+    owned = 1
+end
+if ARGV[2] ~= '' then redis.call('ZREM', KEYS[2], ARGV[2]) end
+return owned
+"""
+
+
+class _Scripts:
+    """The lock's Lua scripts, registered with one client (sent by SHA once Redis has them)."""
+
+    def __init__(self, client: Redis) -> None:
+        self.enqueue = client.register_script(_ENQUEUE)
+        self.acquire = client.register_script(_ACQUIRE)
+        self.release = client.register_script(_RELEASE)
