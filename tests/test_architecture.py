@@ -47,4 +47,4 @@ def test_one_machine_per_engine_not_per_message():
     for text in ["1", "none of these", "outer hip pain", "40", "no", "yes"]:
         turn = engine.step(turn.session, Incoming(text=text))
         assert engine.machine is machine
-        assert machine.models == []  # conversations attach only for the duration of a turn
+        assert machine.models == []  # conversations are driven, never attached

@@ -1,8 +1,8 @@
 """The dialogue engine: ``step(session, incoming) -> Turn``, pure and synchronous.
 
 One ``transitions.Machine`` is built per dialogue when the engine is created and shared by every
-conversation: each turn wraps the session in a light :class:`Conversation`, attaches it to the
-machine, fires one event and detaches it again. No I/O happens here.
+conversation: each turn wraps the session in a light :class:`Conversation` and fires one event
+of the machine for it. No I/O happens here.
 """
 
 from __future__ import annotations
@@ -493,11 +493,10 @@ class Engine:
     # -- entering states and prompting ---------------------------------------------------------
 
     def _fire(self, conversation: Conversation, event: str) -> None:
-        self.machine.add_model(conversation, initial=conversation.state)
-        try:
-            conversation.trigger(event)  # type: ignore[attr-defined]
-        finally:
-            self.machine.remove_model(conversation)
+        # The conversation is driven without being attached to the machine as a model:
+        # add_model gives a model convenience methods for every state, which took longer than
+        # the rest of the turn.
+        self.machine.events[event].trigger(conversation)
 
     def _enter(self, draft: _Draft, conversation: Conversation, *, came_from: StateSpec) -> None:
         session = draft.session
