@@ -41,16 +41,22 @@ class Record:
     outbox: Outbox | None = None
 
 
-def encode(session: Session, outbox: Outbox | None = None) -> str:
-    """The stored JSON text: the plain session, or the session wrapped with its outbox."""
+def encode(session: Session | str, outbox: Outbox | None = None) -> str:
+    """The stored JSON text: the plain session, or the session wrapped with its outbox.
+
+    ``session`` may be given as its :meth:`~bot.dialogue.Session.to_json` text, so that a turn
+    that is saved twice (with its outbox, then without) encodes its session once.
+    """
+    session_json = session if isinstance(session, str) else session.to_json()
     if outbox is None or not outbox.replies:
-        return session.to_json()
+        return session_json
     replies = [
         {"text": r.text, "options": [[o.label, o.value] for o in r.options]}
         for r in outbox.replies
     ]
-    data = {"session": session.to_dict(), "outbox": {"id": outbox.id, "replies": replies}}
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    box = {"id": outbox.id, "replies": replies}
+    box_json = json.dumps(box, separators=(",", ":"), ensure_ascii=False)
+    return f'{{"session":{session_json},"outbox":{box_json}}}'
 
 
 def decode(text: str) -> Record:

@@ -96,9 +96,10 @@ class ChatService:
                 await self.store.save(key, turn.session.to_json(), update_id=update_id)
             else:
                 outbox = Outbox.new(turn.replies)
-                await self.store.save(key, encode(turn.session, outbox), update_id=update_id)
+                session_json = turn.session.to_json()
+                await self.store.save(key, encode(session_json, outbox), update_id=update_id)
                 self._delivered.pop(key, None)
-                await self._deliver(key, turn, outbox, deliver)
+                await self._deliver(key, turn, outbox, deliver, session_json)
         return Handled(turn=turn, resent=resent)
 
     async def _flush(self, key: str, session: Session, outbox: Outbox, deliver: Deliver) -> int:
@@ -108,7 +109,9 @@ class ChatService:
             return 0
         logger.info("re-sending %d pending message(s) of an earlier turn", len(outbox.replies))
         try:
-            await self._deliver(key, Turn(session, outbox.replies), outbox, deliver)
+            await self._deliver(
+                key, Turn(session, outbox.replies), outbox, deliver, session.to_json()
+            )
         except DeliveryFailed:
             raise
         except Exception as error:  # never deliverable: the update itself still goes ahead
@@ -117,22 +120,25 @@ class ChatService:
             return 0
         return len(outbox.replies)
 
-    async def _deliver(self, key: str, turn: Turn, outbox: Outbox, deliver: Deliver) -> None:
+    async def _deliver(
+        self, key: str, turn: Turn, outbox: Outbox, deliver: Deliver, session_json: str
+    ) -> None:
         """Deliver ``turn`` (whose replies are saved in ``outbox``), then empty the outbox."""
         try:
             await deliver(turn)
         except DeliveryFailed as failed:
             if failed.unsent != outbox.replies:  # what did go out is not sent again
-                await self._save_outbox(key, turn.session, Outbox(outbox.id, failed.unsent))
+                await self._save_outbox(key, session_json, Outbox(outbox.id, failed.unsent))
             raise
         except Exception:
-            await self._save_outbox(key, turn.session, None)  # never deliverable: dropped
+            await self._save_outbox(key, session_json, None)  # never deliverable: dropped
             raise
-        await self._save_outbox(key, turn.session, None, delivered=outbox.id)
+        await self._save_outbox(key, session_json, None, delivered=outbox.id)
 
     async def _save_outbox(
-        self, key: str, session: Session, outbox: Outbox | None, *, delivered: str | None = None
-    ) -> None:
+        self, key: str, session: Session | str, outbox: Outbox | None, *,
+        delivered: str | None = None,
+    ) -> None:  # fmt: skip
         try:
             await self.store.save(key, encode(session, outbox))
         except StoreUnavailable as error:

@@ -7,6 +7,8 @@ is what lets one process serve hundreds of chats while every Bot API call takes 
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -14,6 +16,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT = 5.0
+_JSON = {"Content-Type": "application/json"}
 MEDIA_WRITE_TIMEOUT = 20.0
 
 
@@ -69,19 +72,9 @@ class AiohttpRequest(BaseRequest):
         """Send one request; errors never carry the URL (it contains the bot token)."""
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
-        files = request_data.multipart_data if request_data else None
-        parameters = request_data.json_parameters if request_data else None
-        data: aiohttp.FormData | dict[str, str] | None = parameters
-        if files:
-            form = aiohttp.FormData()
-            for name, value in (parameters or {}).items():
-                form.add_field(name, value)
-            for name, part in files.items():
-                filename, content, *rest = part
-                form.add_field(name, content, filename=filename,
-                               content_type=rest[0] if rest else None)  # fmt: skip
-            data = form
-        write = _seconds(write_timeout, MEDIA_WRITE_TIMEOUT if files else self._read_timeout)
+        uploading = bool(request_data and request_data.multipart_data)
+        data, headers = _body(request_data)
+        write = _seconds(write_timeout, MEDIA_WRITE_TIMEOUT if uploading else self._read_timeout)
         read = _seconds(read_timeout, self._read_timeout)
         timeout = aiohttp.ClientTimeout(
             total=None,
@@ -89,9 +82,36 @@ class AiohttpRequest(BaseRequest):
             sock_read=max(filter(None, (read, write)), default=None),
         )
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}") from None
+
+
+def _body(
+    request_data: RequestData | None,
+) -> tuple[aiohttp.FormData | bytes | None, dict[str, str] | None]:
+    """The request body and its headers: multipart with files, else JSON.
+
+    The Bot API takes a JSON body for any call without files; encoding one is a fraction of
+    the work of a form, which aiohttp URL-encodes in Python.
+    """
+    if request_data is None:
+        return None, None
+    files = request_data.multipart_data
+    if files:
+        form = aiohttp.FormData()
+        for name, value in request_data.json_parameters.items():
+            form.add_field(name, value)
+        for name, part in files.items():
+            filename, content, *rest = part
+            form.add_field(name, content, filename=filename,
+                           content_type=rest[0] if rest else None)  # fmt: skip
+        return form, None
+    if not request_data.parameters:
+        return None, None
+    return json.dumps(request_data.parameters).encode(), _JSON
