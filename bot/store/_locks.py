@@ -42,6 +42,10 @@ class KeyedLock:
             if entry.users == 0:
                 del self._entries[key]
 
+    def busy(self, key: str) -> bool:
+        """Whether the lock for ``key`` is held or waited for."""
+        return key in self._entries
+
     def __len__(self) -> int:
         """Number of keys currently held or waited for."""
         return len(self._entries)

@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -75,6 +76,8 @@ class RedisSessionStore(SessionStore):
         self._lock_poll_interval = lock_poll_interval
         self._local_locks = KeyedLock()
         self._scripts = _Scripts(client)
+        # What taking a key's lock read in the same round trip, for the first read under it.
+        self._fetched: dict[str, _Fetched] = {}
         where = client.connection_pool.connection_kwargs
         self._where = f"Redis at {where.get('host')}:{where.get('port')}/{where.get('db')}"
 
@@ -145,6 +148,7 @@ class RedisSessionStore(SessionStore):
         return None if value is None else str(value)
 
     async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
+        self._fetched.pop(key, None)
         ttl_ms = None if self._idle_ttl is None else max(1, round(self._idle_ttl * 1000))
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
@@ -156,6 +160,7 @@ class RedisSessionStore(SessionStore):
             raise self._unavailable(exc) from exc
 
     async def delete(self, key: str) -> None:
+        self._fetched.pop(key, None)
         try:
             await self._redis.delete(self._key("session", key))
         except (RedisError, OSError) as exc:
@@ -170,6 +175,9 @@ class RedisSessionStore(SessionStore):
     async def load_unless_processed(
         self, key: str, update_id: int | None
     ) -> tuple[bool, str | None]:
+        fetched = self._fetched.pop(key, None)
+        if fetched is not None and fetched.update_id == update_id:
+            return fetched.processed, None if fetched.processed else fetched.session
         if update_id is None:
             return False, await self.load(key)
         try:
@@ -201,53 +209,74 @@ class RedisSessionStore(SessionStore):
 
     @asynccontextmanager
     async def _hold(self, key: str, order: int | None) -> AsyncIterator[None]:
-        # Join the queue before waiting for the local lock, so that replicas see every earlier
-        # update of the key, also those still waiting here.
-        entry = await self._enqueue(key, order) if order is not None else ""
+        entry = self._queue_entry() if order is not None else ""
+        joining = entry
+        if order is not None and self._local_locks.busy(key):
+            # Join the queue before waiting for the local lock, so that other replicas see
+            # every earlier update of the key, also those still waiting here. Otherwise the
+            # local lock is free, taken at once, and joining is part of taking the Redis lock.
+            await self._enqueue(key, order, entry)
+            joining = ""
         left = False
         try:
             async with self._local_locks.hold(key):
-                token = await self._acquire(key, order)
+                token = await self._acquire(key, order, joining)
                 try:
                     yield
                 finally:
                     left = True
+                    self._fetched.pop(key, None)
                     await self._release(key, token, entry)
         finally:
             if entry and not left:
                 await self._dequeue(key, entry)
 
-    async def _enqueue(self, key: str, order: int) -> str:
-        lifetime = self._lock_wait + self._lock_timeout
-        entry = f"{time.time() + lifetime:.3f}:{uuid.uuid4().hex}"
+    def _queue_entry(self) -> str:
+        """A queue entry: ``<expiry time>:<id>``, so that waiters can drop it if its process
+        died."""
+        return f"{time.time() + self._lock_wait + self._lock_timeout:.3f}:{uuid.uuid4().hex}"
+
+    async def _enqueue(self, key: str, order: int, entry: str) -> None:
+        lifetime_ms = round((self._lock_wait + self._lock_timeout) * 1000)
         try:
             await self._scripts.enqueue(
-                keys=[self._key("queue", key)], args=[entry, order, round(lifetime * 1000)]
+                keys=[self._key("queue", key)], args=[entry, order, lifetime_ms]
             )
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
-        return entry
 
-    async def _acquire(self, key: str, order: int | None) -> str:
+    async def _acquire(self, key: str, order: int | None, joining: str) -> str:
         """Wait until no earlier update of ``key`` is queued and the lock is free, take the lock
-        and return its token: one round trip when nothing is in the way."""
+        and return its token. ``joining`` is a queue entry to add first.
+
+        One round trip when nothing is in the way; it also reads the session and whether the
+        update ``order`` was processed, for :meth:`load_unless_processed` to answer from.
+        """
         token = uuid.uuid4().hex
-        keys = [self._key("queue", key), self._key("lock", key)]
+        keys = [self._key("queue", key), self._key("lock", key), self._key("session", key),
+                self._key("update", "" if order is None else order)]  # fmt: skip
         lock_ms = round(self._lock_timeout * 1000)
+        lifetime_ms = round((self._lock_wait + self._lock_timeout) * 1000)
         deadline = time.monotonic() + self._lock_wait
         while True:
+            args = ["" if order is None else order, time.time(), token, lock_ms, joining,
+                    lifetime_ms]  # fmt: skip
             try:
-                outcome = await self._scripts.acquire(
-                    keys=keys, args=["" if order is None else order, time.time(), token, lock_ms]
-                )
+                outcome = await self._scripts.acquire(keys=keys, args=args)
             except (RedisError, OSError) as exc:
                 raise self._unavailable(exc) from exc
-            if outcome == _ACQUIRED:
+            joining = ""
+            if outcome[0] == _ACQUIRED:
+                session = outcome[2]
+                self._fetched[key] = _Fetched(
+                    order, bool(outcome[1]),
+                    session.decode() if isinstance(session, bytes) else session,
+                )  # fmt: skip
                 return token
             if time.monotonic() > deadline:
                 waiting_for = (
                     "earlier updates for {key!r} still pending"
-                    if outcome == _EARLIER_PENDING
+                    if outcome[0] == _EARLIER_PENDING
                     else "lock for {key!r} still held by another process"
                 )
                 raise StoreUnavailable(
@@ -287,6 +316,16 @@ class RedisSessionStore(SessionStore):
 
 _ACQUIRED, _EARLIER_PENDING = 1, 0  # and 2: the lock is held
 
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """A key's data as read when its lock was taken."""
+
+    update_id: int | None
+    processed: bool
+    session: str | None
+
+
 # KEYS: queue. ARGV: entry, order, lifetime in ms.
 _ENQUEUE = """
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
@@ -294,22 +333,32 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 """
 
-# KEYS: queue, lock. ARGV: order ('' for none), now (Unix seconds), token, lock lifetime in ms.
+# KEYS: queue, lock, session, update. ARGV: order ('' for none), now (Unix seconds), token,
+# lock lifetime in ms, a queue entry to add first ('' for none), queue lifetime in ms.
 # Queue entries are "<expiry time>:<id>"; those of crashed processes are dropped on the way.
+# Returns {1, processed, session} once the lock is taken, {0} while earlier updates are queued,
+# {2} while the lock is held.
 _ACQUIRE = """
-if ARGV[1] ~= '' then
-    local now, pending = tonumber(ARGV[2]), false
-    for _, entry in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])) do
+local order, now = ARGV[1], tonumber(ARGV[2])
+if ARGV[5] ~= '' then
+    redis.call('ZADD', KEYS[1], order, ARGV[5])
+    redis.call('PEXPIRE', KEYS[1], ARGV[6])
+end
+if order ~= '' then
+    local pending = false
+    for _, entry in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. order)) do
         if tonumber(string.match(entry, '^[^:]+')) < now then
             redis.call('ZREM', KEYS[1], entry)
         else
             pending = true
         end
     end
-    if pending then return 0 end
+    if pending then return {0} end
 end
-if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return 1 end
-return 2
+if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[4]) then return {2} end
+local processed = 0
+if order ~= '' then processed = redis.call('EXISTS', KEYS[4]) end
+return {1, processed, redis.call('GET', KEYS[3])}
 """
 
 # KEYS: lock, queue. ARGV: token, entry ('' for none). Returns whether the lock was still ours.
