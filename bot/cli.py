@@ -140,12 +140,13 @@ def cmd_polling(args: argparse.Namespace) -> int:
     from telegram.error import TelegramError
 
     from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
-    from bot.runtime import build_application, build_service
+    from bot.runtime import build_application, build_service, settle_garbage_collector
 
     settings = _settings(args)
     settings.token  # noqa: B018 - fail early with a clear message
     service = build_service(settings, data=args.data)
     application = build_application(settings, TelegramChannel(service), with_updater=True)
+    settle_garbage_collector()
     try:
         application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
     except TelegramError as error:
@@ -159,7 +160,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
 
     from bot.channels.telegram import TelegramChannel
     from bot.channels.webhook import create_app
-    from bot.runtime import build_application, build_service
+    from bot.runtime import build_application, build_service, settle_garbage_collector
 
     settings = _settings(args)
     settings.token  # noqa: B018
@@ -179,6 +180,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=30,
     )
     server = _graceful_server(config)
+    settle_garbage_collector()
     try:
         server.run()
     except SystemExit:  # uvicorn exits when start-up fails (port taken, lifespan failed)
