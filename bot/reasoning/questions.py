@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 from bot.knowledge import Knowledge, RedFlagRule, Urgency
 from bot.reasoning.assessment import (
@@ -20,8 +21,8 @@ from bot.reasoning.assessment import (
     score_cause,
 )
 
-Outcome = tuple[tuple[tuple[str, str], ...], Urgency]
 URGENCY_BONUS = 1.0
+_rank = attrgetter("rank")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +60,26 @@ class QuestionPlanner:
     def _effect(self, finding: str) -> _Effect:
         return self._effects.setdefault(finding, _Effect({}, {}))
 
-    def _outcome(self, scores: dict[str, float], urgency: Urgency) -> Outcome:
-        ranked = sorted(scores.items(), key=lambda item: -item[1])
+    @staticmethod
+    def _shown(scores: dict[str, float]) -> tuple[tuple[str, str], ...]:
+        """The causes a result would show, with their bands."""
+        ranked = sorted(scores.items(), key=itemgetter(1), reverse=True)
         top = ranked[0][1]
-        shown = tuple((cid, band_for(s, top).value) for cid, s in ranked[:MAX_CAUSES_SHOWN])
-        return shown, urgency
+        return tuple((cid, band_for(s, top).value) for cid, s in ranked[:MAX_CAUSES_SHOWN])
 
     def _urgency_if(self, answers: Answers, finding: str, value: bool, now: Urgency) -> Urgency:
         """The red-flag urgency once ``finding`` is answered (only its own rules can change)."""
+        rules = self._rules_by_finding.get(finding)
+        if not rules or not value:  # a rule is met only by findings that are present
+            return now
         changed = {**answers, finding: value}
-        rules = [
-            rule
-            for rule in self._rules_by_finding.get(finding, ())
+        met = [
+            rule.urgency
+            for rule in rules
             if all(changed.get(f) is True for f in rule.all_of)
             and (not rule.any_of or any(changed.get(f) is True for f in rule.any_of))
         ]
-        return max([now, *(r.urgency for r in rules)], key=lambda u: u.rank)
+        return max([now, *met], key=_rank)
 
     def safety_question(
         self, answers: Answers, *, at_least: Urgency = Urgency.SEE_PROFESSIONAL
@@ -111,8 +116,8 @@ class QuestionPlanner:
             return safety
         scores = {c.id: score_cause(c, answers) for c in self.knowledge.causes.values()}
         rules = matching_rules(self.knowledge, answers)
-        urgency = max([Urgency.SELF_CARE, *(r.urgency for r in rules)], key=lambda u: u.rank)
-        now = self._outcome(scores, urgency)
+        urgency = max([Urgency.SELF_CARE, *(r.urgency for r in rules)], key=_rank)
+        shown_now = self._shown(scores)
         top = max(scores.values())
         contenders = {cid for cid, s in scores.items() if s >= top - POSSIBLE_WITHIN}
         best: tuple[float, str] | None = None
@@ -125,10 +130,13 @@ class QuestionPlanner:
             changes_urgency = False
             changes = False
             for delta, answer in ((effect.present, True), (effect.absent, False)):
-                moved = {cid: s + delta.get(cid, 0.0) for cid, s in scores.items()}
-                outcome = self._outcome(moved, self._urgency_if(answers, finding, answer, urgency))
-                changes = changes or outcome != now
-                changes_urgency = changes_urgency or outcome[1] != now[1]
+                urgency_then = self._urgency_if(answers, finding, answer, urgency)
+                changes_urgency = changes_urgency or urgency_then != urgency
+                if not changes:
+                    moved = {cid: s + delta.get(cid, 0.0) for cid, s in scores.items()}
+                    changes = urgency_then != urgency or (
+                        bool(delta) and self._shown(moved) != shown_now
+                    )
             if not changes:
                 continue
             spread = [effect.present.get(cid, 0.0) for cid in contenders]
