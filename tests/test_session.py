@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 
 import pytest
 
 from bot.dialogue import Session, SessionFormatError
+from bot.dialogue.session import Undo
 from tests.support.engine import real_engine, walk_to
 from tests.test_dialogue_graph import PATHS
 
@@ -31,3 +33,23 @@ def test_a_long_consultation_stays_under_4_kb():
 def test_corrupt_sessions_raise_a_clear_error(text):
     with pytest.raises(SessionFormatError):
         Session.from_json(text)
+
+
+def test_copy_keeps_every_field_and_shares_nothing_mutable() -> None:
+    undo = Undo(state="ask_side", question="q", answers={"night_pain": True}, age=41, asked=2,
+                unread=1)  # fmt: skip
+    values = {
+        "state": "ask_more", "question": "night_pain", "answers": {"night_pain": False},
+        "age": 41, "asked": ["night_pain"], "unread": 1, "step": 7, "paused": True,
+        "updated_at": 12.5, "history": [undo],
+    }  # fmt: skip
+    assert set(values) == {f.name for f in fields(Session)}  # a new field must be set here too
+    original = Session(**values)  # type: ignore[arg-type]
+    before = json.dumps(original.to_dict())
+    copied = original.copy()
+    assert copied == original
+    copied.answers["x"] = True
+    copied.asked.append("x")
+    copied.history[0].answers["x"] = True
+    copied.history.append(undo)
+    assert json.dumps(original.to_dict()) == before
