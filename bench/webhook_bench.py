@@ -55,6 +55,12 @@ class Result:
     seconds: float
     latencies: list[float] = field(repr=False)
     lost: int = 0
+    cpu_seconds: float = 0.0
+    """CPU time the bot processes used during the run (all replicas)."""
+
+    @property
+    def cpu_ms_per_update(self) -> float:
+        return self.cpu_seconds / self.updates * 1000 if self.updates else 0.0
 
     @property
     def rate(self) -> float:
@@ -263,11 +269,20 @@ async def scenario(
         else:
             commands = [([sys.executable, "-m", "bot", "webhook"],
                          hipbot_env(generator.api, port, store)) for port in ports]  # fmt: skip
-        with processes(commands):
+        with processes(commands) as started:
             await wait_healthy([url.replace("/telegram", "/healthz") for url in webhooks])
-            return await generator.run(name, chats)
+            before = sum(cpu_seconds(p.pid) for p in started)
+            result = await generator.run(name, chats)
+            result.cpu_seconds = sum(cpu_seconds(p.pid) for p in started) - before
+            return result
     finally:
         await generator.api.stop()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int:
@@ -330,7 +345,8 @@ async def footprint(sessions: int = 10_000) -> dict[str, float]:
 
 def row(result: Result) -> str:
     return (f"| {result.name} | {result.chats} | {result.updates} | {result.rate:.0f} | "
-            f"{result.percentile(0.50):.0f} | {result.percentile(0.99):.0f} | {result.lost} |")  # fmt: skip
+            f"{result.percentile(0.50):.0f} | {result.percentile(0.99):.0f} | "
+            f"{result.cpu_ms_per_update:.2f} | {result.lost} |")  # fmt: skip
 
 
 async def run_all() -> list[Result]:
@@ -367,8 +383,10 @@ def main() -> None:
     print("## Webhook end to end\n")
     print(f"Fake Bot API latency {LATENCY * 1000:.0f} ms per call; {DURATION:g} s per scenario; "
           "latency is webhook POST sent → the bot's reply received by the fake API.\n")  # fmt: skip
-    print("| scenario | chats | updates | updates/s | p50 ms | p99 ms | lost |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| scenario | chats | updates | updates/s | p50 ms | p99 ms | bot CPU ms/update | lost |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for result in results:
         print(row(result))
     print()
@@ -382,10 +400,12 @@ def main() -> None:
                 print(f"- {chats} chats, {name}: {mine.rate / echo.rate:.1f}× the default echo bot, "
                       f"{mine.rate / echo_fast.rate:.2f}× the concurrent echo bot")  # fmt: skip
     print(
-        "\nEach chat sends its next update the moment the reply arrives (no think time), so "
-        "latency = chats / throughput (Little's law): at 200 chats a p99 under 250 ms needs "
-        "roughly 800+ updates/s. On this 2-core machine the load generator and the fake API share "
-        "the CPU with the bot, and one hipbot webhook process is CPU-bound on one core."
+        "\nEach chat sends its next update as soon as the reply and the webhook's answer are "
+        "back (no think time), so a chat's round trip is chats / throughput (Little's law) and "
+        "the latency at 200 chats is set by how many updates per second the bot can do. On this "
+        "2-core machine the load generator and the fake API (one process) share the CPU with the "
+        "bot processes and Redis; bot CPU is what the hipbot (or echo bot) processes used, per "
+        "update, across replicas."
     )
     print("\n## Memory and start-up\n")
     print("| what | figure | bar |")
