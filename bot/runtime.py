@@ -32,8 +32,8 @@ def settle_garbage_collector() -> None:
 
     The knowledge base, the dialogue machine and the libraries are some 90,000 objects that
     live as long as the process. With the default settings the collector walked them again and
-    again: under load, two full collections a second of up to 70 ms each, and in all about 15%
-    of the CPU and the slowest replies. They are moved out of its sight, and young collections
+    again: under load, two full collections a second of up to 70 ms each, about 13% of the CPU
+    in all, and the slowest replies. They are moved out of its sight, and young collections
     run less often; reference counting still frees almost everything at once, and cycles made
     later are still collected.
     """

@@ -184,3 +184,19 @@ async def test_results_reach_the_loop_that_asked(traced: Traced) -> None:
         assert await worker.run(get("a"), "read") == "1"
     finally:
         await worker.stop()
+
+
+async def test_a_failing_clean_up_leaves_committed_work_committed(
+    traced: Traced, caplog: pytest.LogCaptureFixture
+) -> None:
+    def after_commit(conn: sqlite3.Connection) -> None:
+        raise RuntimeError("clean-up broke")
+
+    worker = SqliteWorker(traced.connect, after_commit=after_commit, name="test-sqlite")
+    try:
+        await worker.run(put("a", "1"), "write")  # no error: the write itself went through
+        assert traced.rows() == [("a", "1")]
+        assert "clean-up after a commit failed" in caplog.text
+        assert await worker.run(get("a"), "read") == "1"  # and the worker carries on
+    finally:
+        await worker.stop()

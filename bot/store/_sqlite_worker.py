@@ -39,6 +39,13 @@ class _Call:
     future: asyncio.Future[Any]
     outcome: Any = None
     failed: bool = False
+    settled: bool = False
+
+    def succeed(self, outcome: Any) -> None:
+        self.outcome, self.failed, self.settled = outcome, False, True
+
+    def fail(self, error: BaseException) -> None:
+        self.outcome, self.failed, self.settled = error, True, True
 
 
 @dataclass(slots=True)
@@ -128,7 +135,13 @@ class SqliteWorker:
             if not calls:  # stopping, and everything queued is done
                 self._close()
                 return
-            self._run_batch(calls)
+            try:
+                self._run_batch(calls)
+            except Exception as error:  # a bug here must not leave callers waiting forever
+                logger.exception("SQLite worker failed")
+                for call in calls:
+                    if not call.settled:
+                        call.fail(error)
             _report(calls)
 
     def _run_batch(self, calls: list[_Call]) -> None:
@@ -149,10 +162,10 @@ class SqliteWorker:
             self._attempt(calls)
         except sqlite3.Error as error:
             for call in calls:
-                call.outcome, call.failed = error, True
+                call.fail(error)
         except Exception as error:
             if len(calls) == 1:
-                calls[0].outcome, calls[0].failed = error, True
+                calls[0].fail(error)
                 return
             # One call is broken: give every call a transaction of its own so that only the
             # broken one fails.
@@ -169,7 +182,7 @@ class SqliteWorker:
 
         outcomes, conn = self._on_connection(together)
         for call, outcome in zip(calls, outcomes, strict=True):
-            call.outcome = outcome
+            call.succeed(outcome)
         self._tidy_up(conn)
 
     def _on_connection(self, work: Work) -> tuple[Any, sqlite3.Connection]:
@@ -194,15 +207,17 @@ class SqliteWorker:
         """Run ``after_commit``; its failure leaves the committed work committed."""
         try:
             self._after_commit(conn)
-        except sqlite3.Error as error:
+        except Exception as error:
             logger.warning("SQLite clean-up after a commit failed: %s", error)
             self._close()
 
     def _run_alone(self, call: _Call) -> None:
         try:
-            call.outcome, _ = self._on_connection(call.work)
+            outcome, _ = self._on_connection(call.work)
         except Exception as error:
-            call.outcome, call.failed = error, True
+            call.fail(error)
+        else:
+            call.succeed(outcome)
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
