@@ -13,9 +13,10 @@ without polling Redis), then the Redis lock (so other replicas wait). The Redis 
 ``lock_timeout`` seconds even if its holder died; work under the lock must finish well before.
 A waiter with an ``order`` joins the key's queue first, and takes the Redis lock only once no
 earlier entry is left; an entry left behind by a crashed process expires after
-``lock_wait + lock_timeout`` seconds. Checking the queue and taking the lock is one Lua script,
-and so is releasing the lock and leaving the queue: a turn nobody else is waiting for costs
-three round trips for its locking.
+``lock_wait + lock_timeout`` seconds. Joining the queue, checking it and taking the lock is one
+Lua script, which also reads the session for the first read under the lock; releasing the lock
+and leaving the queue is another. A turn nobody else is waiting for thus costs two round trips
+for its locking and none for loading.
 """
 
 from __future__ import annotations
