@@ -72,6 +72,36 @@ async def test_save_is_one_multi_exec_transaction(
     assert transaction == ["MULTI", "SET", "SET", "EXEC"]
 
 
+async def test_a_turn_costs_two_round_trips_of_locking_and_none_of_loading(
+    redis_store: RedisSessionStore, raw: Redis
+) -> None:
+    await redis_store.save("42", SESSION, update_id=7)
+    async with redis_store.lock("warm-up", order=1):
+        pass  # Redis now has the scripts
+    async with raw.monitor() as monitor:
+        async with redis_store.lock("42", order=8):
+            assert await redis_store.load_unless_processed("42", 8) == (False, SESSION)
+            await redis_store.save("42", '{"v": 2}', update_id=8)
+            # read again after a save: Redis is asked, not what taking the lock read
+            assert await redis_store.load_unless_processed("42", 8) == (True, None)
+        await raw.get("sentinel")
+        commands: list[str] = []
+        async with asyncio.timeout(5):
+            while not commands or commands[-1] != "GET sentinel":
+                info = await monitor.next_command()
+                words = str(info["command"]).split()
+                # not those a script ran, nor a new connection's set-up
+                if info.get("client_type") != "lua" and words[0] not in ("HELLO", "SELECT"):
+                    commands.append(" ".join(words[:2]) if words[0] == "GET" else words[0])
+    assert commands == [
+        "EVALSHA",  # join the queue, check it, take the lock, read the session
+        "MULTI", "SET", "SET", "EXEC",  # the save
+        "EXISTS", "GET hipbot:session:42",  # the second read
+        "EVALSHA",  # release the lock, leave the queue
+        "GET sentinel",
+    ]  # fmt: skip
+
+
 async def test_lock_is_exclusive_across_replicas(replicas: list[RedisSessionStore]) -> None:
     rounds = 10
 
