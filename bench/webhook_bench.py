@@ -405,7 +405,7 @@ def main() -> None:
         "the latency at 200 chats is set by how many updates per second the bot can do. On this "
         "2-core machine the load generator and the fake API (one process) share the CPU with the "
         "bot processes and Redis; bot CPU is what the hipbot (or echo bot) processes used, per "
-        "update, across replicas."
+        "update, across replicas. Lost: updates whose POST failed or whose reply had not arrived after 30 s."
     )
     print("\n## Memory and start-up\n")
     print("| what | figure | bar |")

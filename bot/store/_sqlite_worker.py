@@ -4,7 +4,9 @@ Calls queued while the thread is busy run together in one transaction and their 
 to the event loop together: under load that is one commit and one thread hop for many calls
 instead of one each, which is what keeps SQLite off the bot's critical path. Each call still
 sees the effects of the calls queued before it, and a caller hears back only once its work is
-committed.
+committed. A SQLite error (locked, read-only, disk full) fails every call of its batch and keeps
+nothing of them, as it would have failed each of them alone; a call that raises anything else
+fails alone, the others are run again one by one.
 """
 
 from __future__ import annotations
