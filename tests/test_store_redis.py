@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -152,6 +153,111 @@ async def test_lock_of_a_crashed_holder_expires(
     finally:
         await crashed.close()
         await survivor.close()
+
+
+async def test_a_working_holder_keeps_its_lock_past_the_lease(redis_url: str) -> None:
+    holder = RedisSessionStore.from_url(redis_url, lock_lease=0.3, lock_timeout=10)
+    impatient = RedisSessionStore.from_url(redis_url, lock_wait=0.8)
+    try:
+        async with holder.lock("42"):
+            with pytest.raises(StoreUnavailable, match="still held"):
+                async with impatient.lock("42"):
+                    pytest.fail("entered a lock whose holder is still working")
+        async with asyncio.timeout(2), impatient.lock("42"):
+            pass
+    finally:
+        await holder.close()
+        await impatient.close()
+
+
+HOLD_AND_WAIT = """
+import asyncio, sys
+from bot.store import RedisSessionStore
+
+async def main():
+    store = RedisSessionStore.from_url(sys.argv[1], lock_lease=0.6, lock_timeout=60)
+    async with store.lock("42"):
+        print("held", flush=True)
+        await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+async def test_the_lock_of_a_killed_process_frees_itself_within_the_lease(
+    redis_url: str,
+) -> None:
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", HOLD_AND_WAIT, redis_url, stdout=asyncio.subprocess.PIPE
+    )
+    survivor = RedisSessionStore.from_url(redis_url, lock_wait=10)
+    impatient = RedisSessionStore.from_url(redis_url, lock_wait=0.1)
+    try:
+        assert holder.stdout is not None
+        async with asyncio.timeout(20):
+            assert await holder.stdout.readline() == b"held\n"
+        await asyncio.sleep(1.0)  # past the lease, renewed meanwhile: still held
+        with pytest.raises(StoreUnavailable):
+            async with impatient.lock("42"):
+                pytest.fail("entered a lock whose holder is alive")
+        holder.kill()  # SIGKILL: no release, no more renewals
+        await holder.wait()
+        killed = time.monotonic()
+        async with survivor.lock("42"):
+            assert time.monotonic() - killed < 0.6 + 0.3
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+            await holder.wait()
+        await survivor.close()
+        await impatient.close()
+
+
+async def test_a_hung_holder_loses_its_lock_after_the_timeout(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    hung = RedisSessionStore.from_url(redis_url, lock_lease=0.3, lock_timeout=1.0)
+    survivor = RedisSessionStore.from_url(redis_url, lock_wait=5)
+
+    async def hang() -> None:
+        async with hung.lock("42"):
+            await asyncio.sleep(2.5)
+
+    try:
+        with caplog.at_level(logging.ERROR, logger="bot.store.redis"):
+            task = asyncio.create_task(hang())
+            await asyncio.sleep(0.05)
+            started = time.monotonic()
+            async with survivor.lock("42"):
+                assert 0.7 < time.monotonic() - started < 2.0
+            await task
+        assert "expired while held" in caplog.text
+    finally:
+        await hung.close()
+        await survivor.close()
+
+
+async def test_entries_of_a_crashed_attempt_go_once_the_update_is_processed(
+    redis_store: RedisSessionStore, raw: Redis
+) -> None:
+    queue = "hipbot:queue:42"
+    await raw.zadd(queue, {f"{time.time() + 60:.3f}:crashed-attempt": 6})  # looks alive
+    async with asyncio.timeout(2), redis_store.lock("42", order=6):  # Telegram's retry of 6
+        await redis_store.save("42", SESSION, update_id=6)
+    assert await raw.zcard(queue) == 0
+    async with asyncio.timeout(2), redis_store.lock("42", order=7):
+        pass  # the next update is not held up by the crashed attempt
+
+
+async def test_entries_of_an_update_not_processed_stay(
+    redis_store: RedisSessionStore, raw: Redis
+) -> None:
+    queue = "hipbot:queue:42"
+    await raw.zadd(queue, {f"{time.time() + 60:.3f}:retry-waiting": 6})
+    async with asyncio.timeout(2), redis_store.lock("42", order=6):
+        pass  # failed before saving: the update will be retried, its waiter keeps its place
+    entries = await raw.zrange(queue, 0, -1)
+    assert len(entries) == 1 and entries[0].endswith(":retry-waiting")
 
 
 async def test_bytes_responses_are_decoded(redis_url: str) -> None:

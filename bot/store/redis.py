@@ -9,14 +9,16 @@ URL form: ``redis://host:port/db`` (``rediss://`` for TLS; a password goes in
 - ``hipbot:queue:<key>``: the waiters that gave an ``order`` (a sorted set scored by it).
 
 The lock is taken in two steps: first an in-process per-key lock (so local waiters queue in order
-without polling Redis), then the Redis lock (so other replicas wait). The Redis lock expires after
-``lock_timeout`` seconds even if its holder died; work under the lock must finish well before.
-A waiter with an ``order`` joins the key's queue first, and takes the Redis lock only once no
-earlier entry is left; an entry left behind by a crashed process expires after
-``lock_wait + lock_timeout`` seconds. Joining the queue, checking it and taking the lock is one
-Lua script, which also reads the session for the first read under the lock; releasing the lock
-and leaving the queue is another. A turn nobody else is waiting for thus costs two round trips
-for its locking and none for loading.
+without polling Redis), then the Redis lock (so other replicas wait). The Redis lock is a lease of
+``lock_lease`` seconds that its holder renews while it works, up to ``lock_timeout`` seconds in
+all: the lock of a crashed process frees itself within ``lock_lease``, that of a hung one after
+``lock_timeout``. A waiter with an ``order`` joins the key's queue first, and takes the Redis lock
+only once no earlier entry is left. Once an update is processed, releasing its lock removes every
+entry it left, also those of an attempt whose process crashed; any other entry left behind
+expires after ``lock_wait + lock_timeout`` seconds. Joining the queue, checking it and taking the
+lock is one Lua script, which also reads the session for the first read under the lock;
+releasing the lock and leaving the queue is another. A turn nobody else is waiting for thus costs
+two round trips for its locking and none for loading.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -54,7 +57,10 @@ class RedisSessionStore(SessionStore):
             ``str``.
         idle_ttl: Seconds after the last save when Redis drops a session; ``None`` keeps it.
         prefix: Prefix of every key.
-        lock_timeout: Seconds after which a held lock expires on its own (holder crashed).
+        lock_lease: Seconds a held lock outlives its holder (a crashed process): the holder
+            renews it every third of that while it works.
+        lock_timeout: Seconds after which a held lock expires even though its holder is alive
+            (hung): renewing stops then.
         lock_wait: Seconds to wait for a lock before raising :class:`StoreUnavailable`.
         lock_poll_interval: Seconds between attempts while another process holds the lock.
     """
@@ -65,6 +71,7 @@ class RedisSessionStore(SessionStore):
         *,
         idle_ttl: float | None = DEFAULT_IDLE_TTL,
         prefix: str = "hipbot:",
+        lock_lease: float = 10.0,
         lock_timeout: float = 60.0,
         lock_wait: float = 30.0,
         lock_poll_interval: float = 0.01,
@@ -72,6 +79,7 @@ class RedisSessionStore(SessionStore):
         self._redis = client
         self._idle_ttl = check_ttl(idle_ttl)
         self._prefix = prefix
+        self._lock_lease = min(lock_lease, lock_timeout)
         self._lock_timeout = lock_timeout
         self._lock_wait = lock_wait
         self._lock_poll_interval = lock_poll_interval
@@ -89,6 +97,7 @@ class RedisSessionStore(SessionStore):
         *,
         idle_ttl: float | None = DEFAULT_IDLE_TTL,
         prefix: str = "hipbot:",
+        lock_lease: float = 10.0,
         lock_timeout: float = 60.0,
         lock_wait: float = 30.0,
         socket_timeout: float = 5.0,
@@ -127,6 +136,7 @@ class RedisSessionStore(SessionStore):
             client,
             idle_ttl=idle_ttl,
             prefix=prefix,
+            lock_lease=lock_lease,
             lock_timeout=lock_timeout,
             lock_wait=lock_wait,
         )
@@ -222,12 +232,16 @@ class RedisSessionStore(SessionStore):
         try:
             async with self._local_locks.hold(key):
                 token = await self._acquire(key, order, joining)
+                renewal = _Renewal(
+                    partial(self._renew, key, token), self._lock_lease, self._lock_timeout
+                )
                 try:
                     yield
                 finally:
                     left = True
+                    renewal.stop()
                     self._fetched.pop(key, None)
-                    await self._release(key, token, entry)
+                    await self._release(key, token, order, entry)
         finally:
             if entry and not left:
                 await self._dequeue(key, entry)
@@ -256,7 +270,7 @@ class RedisSessionStore(SessionStore):
         token = uuid.uuid4().hex
         keys = [self._key("queue", key), self._key("lock", key), self._key("session", key),
                 self._key("update", "" if order is None else order)]  # fmt: skip
-        lock_ms = round(self._lock_timeout * 1000)
+        lock_ms = round(self._lock_lease * 1000)
         lifetime_ms = round((self._lock_wait + self._lock_timeout) * 1000)
         deadline = time.monotonic() + self._lock_wait
         while True:
@@ -285,18 +299,34 @@ class RedisSessionStore(SessionStore):
                 )
             await asyncio.sleep(self._lock_poll_interval)
 
-    async def _release(self, key: str, token: str, entry: str) -> None:
+    async def _renew(self, key: str, token: str) -> bool:
+        """Extend the lock's lease; whether to go on renewing it."""
+        try:
+            owned = await self._scripts.renew(
+                keys=[self._key("lock", key)], args=[token, round(self._lock_lease * 1000)]
+            )
+        except (RedisError, OSError) as exc:
+            logger.warning("could not renew the lock for %r: %s", key, type(exc).__name__)
+            return True  # Redis may be back before the lease runs out
+        if not owned:
+            logger.error("lock for %r was lost while held; another process may run concurrently",
+                         key)  # fmt: skip
+        return bool(owned)
+
+    async def _release(self, key: str, token: str, order: int | None, entry: str) -> None:
         """Release the lock and leave the queue, in one round trip. Failing must not mask the
         block's own outcome: the lock and the queue entry expire anyway."""
+        keys = [self._key("lock", key), self._key("queue", key),
+                self._key("update", "" if order is None else order)]  # fmt: skip
         try:
             owned = await self._scripts.release(
-                keys=[self._key("lock", key), self._key("queue", key)], args=[token, entry]
+                keys=keys, args=[token, entry, "" if order is None else order]
             )
         except (RedisError, OSError):
             logger.warning(
                 "could not release lock for %r; it expires in %g s",
                 key,
-                self._lock_timeout,
+                self._lock_lease,
                 exc_info=True,
             )
             return
@@ -362,15 +392,30 @@ if order ~= '' then processed = redis.call('EXISTS', KEYS[4]) end
 return {1, processed, redis.call('GET', KEYS[3])}
 """
 
-# KEYS: lock, queue. ARGV: token, entry ('' for none). Returns whether the lock was still ours.
+# KEYS: lock, queue, update. ARGV: token, entry ('' for none), order ('' for none). Returns
+# whether the lock was still ours. Once the update is processed, every queue entry it left is
+# removed, also those of an attempt whose process crashed (they would hold up later updates).
 _RELEASE = """
 local owned = 0
 if redis.call('GET', KEYS[1]) == ARGV[1] then
     redis.call('DEL', KEYS[1])
     owned = 1
 end
-if ARGV[2] ~= '' then redis.call('ZREM', KEYS[2], ARGV[2]) end
+if ARGV[3] ~= '' and redis.call('EXISTS', KEYS[3]) == 1 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[2], ARGV[3], ARGV[3])
+elseif ARGV[2] ~= '' then
+    redis.call('ZREM', KEYS[2], ARGV[2])
+end
 return owned
+"""
+
+# KEYS: lock. ARGV: token, lease in ms. Returns whether the lock was still ours.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    return 1
+end
+return 0
 """
 
 
@@ -381,3 +426,36 @@ class _Scripts:
         self.enqueue = client.register_script(_ENQUEUE)
         self.acquire = client.register_script(_ACQUIRE)
         self.release = client.register_script(_RELEASE)
+        self.renew = client.register_script(_RENEW)
+
+
+class _Renewal:
+    """Renews a held lock's lease every third of it, until stopped or until renewing again
+    would keep the lock past ``timeout`` seconds from now."""
+
+    def __init__(self, renew: Callable[[], Awaitable[bool]], lease: float, timeout: float) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._renew = renew
+        self._every = lease / 3
+        self._last = self._loop.time() + timeout - lease
+        self._timer: asyncio.TimerHandle | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._loop.time() + self._every <= self._last:
+            self._timer = self._loop.call_later(self._every, self._start)
+
+    def _start(self) -> None:
+        self._task = self._loop.create_task(self._run())
+
+    async def _run(self) -> None:
+        if await self._renew():
+            self._schedule()
+
+    def stop(self) -> None:
+        """Renew no more (the lock is being released)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._task is not None:
+            self._task.cancel()
