@@ -2,8 +2,9 @@
 
 Channels call :meth:`ChatService.handle` and send the replies it gives them; nothing here knows
 Telegram. A turn is saved together with its replies (an outbox, see :mod:`bot.outbox`) before
-they are delivered, and the outbox is emptied once they are, so replies that never went out
-(the Bot API failed, the process died) go out when the update is retried, exactly once.
+they are delivered, and the outbox is emptied once they are (as the conversation's lock is
+released, in the same round trip where the store can), so replies that never went out (the Bot
+API failed, the process died) go out when the update is retried, exactly once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.dialogue import Engine, Incoming, Reply, Session, SessionFormatError, Turn
 from bot.outbox import Outbox, Record, decode, encode
-from bot.store import SessionStore, StoreUnavailable
+from bot.store import Held, ReleaseWriteFailed, SessionStore, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -76,30 +77,48 @@ class ChatService:
                 stays saved and its replies are dropped.
         """
         incoming = Incoming(text=text, button=button, step=step, at=self.clock())
-        async with self.store.lock(key, order=update_id):
-            processed, raw = await self.store.load_unless_processed(key, update_id)
-            if processed and deliver is not None:
-                raw = await self.store.load(key)  # a retry: its replies may still be pending
-            record = self._parse(raw)
-            resent = 0
-            if record.outbox is not None and record.session is not None and deliver is not None:
-                resent = await self._flush(key, record.session, record.outbox, deliver)
-            if processed:
-                return Handled(turn=None, duplicate=True, resent=resent)
-            turn = self.engine.step(record.session, incoming)
-            if turn.forget:
-                await self.store.delete(key)
-                self._delivered.pop(key, None)
-                if deliver is not None:
-                    await deliver(turn)  # if this fails, the retried update forgets again
-            elif deliver is None:
-                await self.store.save(key, turn.session.to_json(), update_id=update_id)
-            else:
-                outbox = Outbox.new(turn.replies)
-                session_json = turn.session.to_json()
-                await self.store.save(key, encode(session_json, outbox), update_id=update_id)
-                self._delivered.pop(key, None)
-                await self._deliver(key, turn, outbox, deliver, session_json)
+        handled: Handled | None = None
+        try:
+            async with self.store.lock(key, order=update_id) as held:
+                handled = await self._turn(key, held, incoming, update_id, deliver)
+        except ReleaseWriteFailed as error:
+            if handled is None:
+                raise
+            # The turn is saved and its replies went out; only emptying the outbox failed,
+            # and _delivered remembers it.
+            logger.warning("could not update the outbox: %s", error)
+            return handled
+        if held.final is not None:
+            self._delivered.pop(key, None)
+        return handled
+
+    async def _turn(
+        self, key: str, held: Held, incoming: Incoming, update_id: int | None,
+        deliver: Deliver | None,
+    ) -> Handled:  # fmt: skip
+        processed, raw = await self.store.load_unless_processed(key, update_id)
+        if processed and deliver is not None:
+            raw = await self.store.load(key)  # a retry: its replies may still be pending
+        record = self._parse(raw)
+        resent = 0
+        if record.outbox is not None and record.session is not None and deliver is not None:
+            resent = await self._flush(key, record.session, record.outbox, deliver)
+        if processed:
+            return Handled(turn=None, duplicate=True, resent=resent)
+        turn = self.engine.step(record.session, incoming)
+        if turn.forget:
+            await self.store.delete(key)
+            self._delivered.pop(key, None)
+            if deliver is not None:
+                await deliver(turn)  # if this fails, the retried update forgets again
+        elif deliver is None:
+            await self.store.save(key, turn.session.to_json(), update_id=update_id)
+        else:
+            outbox = Outbox.new(turn.replies)
+            session_json = turn.session.to_json()
+            await self.store.save(key, encode(session_json, outbox), update_id=update_id)
+            self._delivered.pop(key, None)
+            await self._deliver(key, turn, outbox, deliver, session_json, held)
         return Handled(turn=turn, resent=resent)
 
     async def _flush(self, key: str, session: Session, outbox: Outbox, deliver: Deliver) -> int:
@@ -121,9 +140,11 @@ class ChatService:
         return len(outbox.replies)
 
     async def _deliver(
-        self, key: str, turn: Turn, outbox: Outbox, deliver: Deliver, session_json: str
-    ) -> None:
-        """Deliver ``turn`` (whose replies are saved in ``outbox``), then empty the outbox."""
+        self, key: str, turn: Turn, outbox: Outbox, deliver: Deliver, session_json: str,
+        held: Held | None = None,
+    ) -> None:  # fmt: skip
+        """Deliver ``turn`` (whose replies are saved in ``outbox``), then empty the outbox: as
+        the lock is released when ``held`` is given (the turn's last write), else at once."""
         try:
             await deliver(turn)
         except DeliveryFailed as failed:
@@ -133,7 +154,11 @@ class ChatService:
         except Exception:
             await self._save_outbox(key, session_json, None)  # never deliverable: dropped
             raise
-        await self._save_outbox(key, session_json, None, delivered=outbox.id)
+        if held is None:
+            await self._save_outbox(key, session_json, None, delivered=outbox.id)
+        else:
+            self._delivered[key] = outbox.id  # until the release has emptied the outbox
+            held.save_on_release(encode(session_json))
 
     async def _save_outbox(
         self, key: str, session: Session | str, outbox: Outbox | None, *,

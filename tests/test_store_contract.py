@@ -212,6 +212,27 @@ async def test_lock_waiter_runs_after_holder(store: SessionStore) -> None:
     assert order == ["holder done", "waiter in"]
 
 
+async def test_a_write_left_for_the_release_is_made_as_it_is_released(
+    store: SessionStore,
+) -> None:
+    async with store.lock("42", order=5) as held:
+        await store.save("42", '{"v": 1}', update_id=5)
+        held.save_on_release('{"v": 2}')
+        assert await store.load("42") == '{"v": 1}'  # not yet
+    assert await store.load("42") == '{"v": 2}'
+    assert await store.was_processed(5)
+
+
+async def test_a_write_left_for_the_release_is_dropped_when_the_block_fails(
+    store: SessionStore,
+) -> None:
+    with pytest.raises(RuntimeError, match="boom"):
+        async with store.lock("42") as held:
+            held.save_on_release('{"v": 2}')
+            raise RuntimeError("boom")
+    assert await store.load("42") is None
+
+
 async def test_ping_ok(store: SessionStore) -> None:
     await store.ping()
 

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from redis.asyncio import Redis
 
-from bot.store import RedisSessionStore, StoreUnavailable
+from bot.store import RedisSessionStore, ReleaseWriteFailed, StoreUnavailable
 from tests.fakes.redis_server import RedisServer
 
 SESSION = '{"state": "ask_side", "slots": {"name": "Zoë"}}'
@@ -73,18 +73,19 @@ async def test_save_is_one_multi_exec_transaction(
     assert transaction == ["MULTI", "SET", "SET", "EXEC"]
 
 
-async def test_a_turn_costs_two_round_trips_of_locking_and_none_of_loading(
+async def test_a_turn_costs_two_round_trips_of_locking_none_of_loading_and_of_emptying(
     redis_store: RedisSessionStore, raw: Redis
 ) -> None:
     await redis_store.save("42", SESSION, update_id=7)
     async with redis_store.lock("warm-up", order=1):
         pass  # Redis now has the scripts
     async with raw.monitor() as monitor:
-        async with redis_store.lock("42", order=8):
+        async with redis_store.lock("42", order=8) as held:
             assert await redis_store.load_unless_processed("42", 8) == (False, SESSION)
             await redis_store.save("42", '{"v": 2}', update_id=8)
             # read again after a save: Redis is asked, not what taking the lock read
             assert await redis_store.load_unless_processed("42", 8) == (True, None)
+            held.save_on_release('{"v": 3}')
         await raw.get("sentinel")
         commands: list[str] = []
         async with asyncio.timeout(5):
@@ -98,9 +99,10 @@ async def test_a_turn_costs_two_round_trips_of_locking_and_none_of_loading(
         "EVALSHA",  # join the queue, check it, take the lock, read the session
         "MULTI", "SET", "SET", "EXEC",  # the save
         "EXISTS", "GET hipbot:session:42",  # the second read
-        "EVALSHA",  # release the lock, leave the queue
+        "EVALSHA",  # write what was left for the release, release the lock, leave the queue
         "GET sentinel",
     ]  # fmt: skip
+    assert await raw.get("hipbot:session:42") == '{"v": 3}'
 
 
 async def test_lock_is_exclusive_across_replicas(replicas: list[RedisSessionStore]) -> None:
@@ -211,6 +213,24 @@ async def test_the_lock_of_a_killed_process_frees_itself_within_the_lease(
             await holder.wait()
         await survivor.close()
         await impatient.close()
+
+
+async def test_a_write_left_for_the_release_is_not_made_once_the_lock_was_lost(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    slow = RedisSessionStore.from_url(redis_url, lock_lease=0.2, lock_timeout=0.2)
+    other = RedisSessionStore.from_url(redis_url, lock_wait=5)
+    try:
+        with pytest.raises(ReleaseWriteFailed, match="lost"):
+            async with slow.lock("42") as held:
+                async with other.lock("42"):  # got in once the lock expired
+                    await other.save("42", '{"by": "other"}')
+                held.save_on_release('{"by": "slow"}')
+        assert await other.load("42") == '{"by": "other"}'
+        assert "expired while held" in caplog.text
+    finally:
+        await slow.close()
+        await other.close()
 
 
 async def test_a_hung_holder_loses_its_lock_after_the_timeout(

@@ -12,15 +12,23 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from bot.store._url import unsupported
-from bot.store.base import DEFAULT_IDLE_TTL, SessionStore, StoreUnavailable
+from bot.store.base import (
+    DEFAULT_IDLE_TTL,
+    Held,
+    ReleaseWriteFailed,
+    SessionStore,
+    StoreUnavailable,
+)
 from bot.store.memory import MemorySessionStore
 from bot.store.redis import RedisSessionStore
 from bot.store.sqlite import SqliteSessionStore
 
 __all__ = [
     "DEFAULT_IDLE_TTL",
+    "Held",
     "MemorySessionStore",
     "RedisSessionStore",
+    "ReleaseWriteFailed",
     "SessionStore",
     "SqliteSessionStore",
     "StoreUnavailable",

@@ -8,7 +8,8 @@ chosen by URL (see :func:`bot.store.open_store`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Final
 
 DEFAULT_IDLE_TTL: Final[float] = 30 * 24 * 60 * 60
@@ -22,13 +23,37 @@ class StoreUnavailable(Exception):
     """The backend cannot be reached or cannot write; the caller should retry later."""
 
 
+class ReleaseWriteFailed(StoreUnavailable):
+    """The write asked for with :meth:`Held.save_on_release` may not have been made; the lock
+    is released all the same, and the block's own work stands."""
+
+
+class Held:
+    """A held lock (see :meth:`SessionStore.lock`), and the write to make as it is released."""
+
+    __slots__ = ("final",)
+
+    def __init__(self) -> None:
+        self.final: str | None = None
+
+    def save_on_release(self, data: str) -> None:
+        """Save ``data`` for the locked key as the lock is released, in the same round trip
+        where the backend can, if the ``async with`` block ends without an exception.
+
+        It must be the block's last write of the key. If it fails,
+        :class:`ReleaseWriteFailed` comes out of the ``async with``.
+        """
+        self.final = data
+
+
 class SessionStore(ABC):
     """Async key-value storage for session JSON, with per-key locks and update de-duplication.
 
-    The channel-side service uses it as: ``async with store.lock(key)``, then
-    ``was_processed(update_id)``, ``load(key)``, step the engine, ``save(key, data, update_id)``.
-    ``save`` records the session and the processed update id atomically, so a crash between the
-    two can never apply an update twice or lose it.
+    The channel-side service uses it as: ``async with store.lock(key, order=update_id) as
+    held``, then ``load_unless_processed(key, update_id)``, step the engine,
+    ``save(key, data, update_id)``, deliver the replies, and ``held.save_on_release(...)`` to
+    empty the outbox. ``save`` records the session and the processed update id atomically, so a
+    crash between the two can never apply an update twice or lose it.
 
     Sessions idle (not saved) for longer than the backend's ``idle_ttl`` behave as missing.
     Every backend error that means "try again later" (connection refused, database locked,
@@ -67,8 +92,9 @@ class SessionStore(ABC):
         return False, await self.load(key)
 
     @abstractmethod
-    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
-        """Hold an exclusive lock on ``key`` (across processes for shared backends).
+    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
+        """Hold an exclusive lock on ``key`` (across processes for shared backends); the
+        :class:`Held` it gives can leave a last write for the release.
 
         Waiters in one process get the lock in arrival order. ``order`` (an update id) matters
         for shared backends: there, a waiter goes only once no waiter of the same key with a
@@ -82,3 +108,19 @@ class SessionStore(ABC):
 
     async def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
         """Release connections and files."""
+
+
+@asynccontextmanager
+async def saving_on_release(
+    store: SessionStore, key: str, lock: AbstractAsyncContextManager[object]
+) -> AsyncIterator[Held]:
+    """``lock`` held as a :class:`Held` whose last write is an ordinary :meth:`~SessionStore.save`
+    just before the release (for backends where that costs no extra round trip)."""
+    async with lock:
+        held = Held()
+        yield held
+        if held.final is not None:
+            try:
+                await store.save(key, held.final)
+            except StoreUnavailable as error:
+                raise ReleaseWriteFailed(str(error)) from error

@@ -9,7 +9,13 @@ from urllib.parse import urlsplit
 
 from bot.store._locks import KeyedLock
 from bot.store._url import check_ttl, malformed
-from bot.store.base import DEFAULT_IDLE_TTL, PROCESSED_UPDATE_TTL, SessionStore
+from bot.store.base import (
+    DEFAULT_IDLE_TTL,
+    PROCESSED_UPDATE_TTL,
+    Held,
+    SessionStore,
+    saving_on_release,
+)
 
 _PURGE_EVERY = 1000
 """Saves between sweeps of expired sessions and old update ids."""
@@ -74,8 +80,8 @@ class MemorySessionStore(SessionStore):
         at = self._processed.get(update_id)
         return at is not None and self._clock() - at <= PROCESSED_UPDATE_TTL
 
-    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
-        return self._locks.hold(key)
+    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
+        return saving_on_release(self, key, self._locks.hold(key))
 
     async def ping(self) -> None:
         return None

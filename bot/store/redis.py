@@ -41,7 +41,14 @@ from redis.exceptions import RedisError
 
 from bot.store._locks import KeyedLock
 from bot.store._url import check_ttl, malformed
-from bot.store.base import DEFAULT_IDLE_TTL, PROCESSED_UPDATE_TTL, SessionStore, StoreUnavailable
+from bot.store.base import (
+    DEFAULT_IDLE_TTL,
+    PROCESSED_UPDATE_TTL,
+    Held,
+    ReleaseWriteFailed,
+    SessionStore,
+    StoreUnavailable,
+)
 
 logger = logging.getLogger(__name__)
 MAX_CONNECTIONS = 256
@@ -144,6 +151,9 @@ class RedisSessionStore(SessionStore):
     def _key(self, kind: str, name: str | int) -> str:
         return f"{self._prefix}{kind}:{name}"
 
+    def _session_ttl_ms(self) -> int | None:
+        return None if self._idle_ttl is None else max(1, round(self._idle_ttl * 1000))
+
     def _unavailable(self, exc: BaseException) -> StoreUnavailable:
         return StoreUnavailable(f"{self._where} is unavailable: {type(exc).__name__}: {exc}")
 
@@ -160,7 +170,7 @@ class RedisSessionStore(SessionStore):
 
     async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
         self._fetched.pop(key, None)
-        ttl_ms = None if self._idle_ttl is None else max(1, round(self._idle_ttl * 1000))
+        ttl_ms = self._session_ttl_ms()
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(self._key("session", key), data, px=ttl_ms)
@@ -204,7 +214,7 @@ class RedisSessionStore(SessionStore):
             return False, value.decode("utf-8")
         return False, None if value is None else str(value)
 
-    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
+    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
         return self._hold(key, order)
 
     async def ping(self) -> None:
@@ -219,7 +229,7 @@ class RedisSessionStore(SessionStore):
     # -- locking ----------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _hold(self, key: str, order: int | None) -> AsyncIterator[None]:
+    async def _hold(self, key: str, order: int | None) -> AsyncIterator[Held]:
         entry = self._queue_entry() if order is not None else ""
         joining = entry
         if order is not None and self._local_locks.busy(key):
@@ -235,13 +245,17 @@ class RedisSessionStore(SessionStore):
                 renewal = _Renewal(
                     partial(self._renew, key, token), self._lock_lease, self._lock_timeout
                 )
+                held = Held()
                 try:
-                    yield
+                    yield held
+                except BaseException:
+                    held.final = None  # written only when the block succeeded
+                    raise
                 finally:
                     left = True
                     renewal.stop()
                     self._fetched.pop(key, None)
-                    await self._release(key, token, order, entry)
+                    await self._release(key, token, order, entry, held.final)
         finally:
             if entry and not left:
                 await self._dequeue(key, entry)
@@ -313,16 +327,29 @@ class RedisSessionStore(SessionStore):
                          key)  # fmt: skip
         return bool(owned)
 
-    async def _release(self, key: str, token: str, order: int | None, entry: str) -> None:
-        """Release the lock and leave the queue, in one round trip. Failing must not mask the
-        block's own outcome: the lock and the queue entry expire anyway."""
-        keys = [self._key("lock", key), self._key("queue", key),
-                self._key("update", "" if order is None else order)]  # fmt: skip
+    async def _release(
+        self, key: str, token: str, order: int | None, entry: str, final: str | None
+    ) -> None:
+        """Release the lock and leave the queue, with the final write if any, in one round trip.
+
+        Raises:
+            ReleaseWriteFailed: ``final`` was given and may not have been written. Otherwise
+                failing must not mask the block's own outcome: the lock and the queue entry
+                expire anyway.
+        """
+        keys = [
+            self._key("lock", key),
+            self._key("queue", key),
+            self._key("update", "" if order is None else order),
+            self._key("session", key),
+        ]
+        args = [token, entry, "" if order is None else order,
+                "" if final is None else final, self._session_ttl_ms() or 0]  # fmt: skip
         try:
-            owned = await self._scripts.release(
-                keys=keys, args=[token, entry, "" if order is None else order]
-            )
-        except (RedisError, OSError):
+            owned = await self._scripts.release(keys=keys, args=args)
+        except (RedisError, OSError) as exc:
+            if final is not None:
+                raise ReleaseWriteFailed(f"{self._unavailable(exc)}") from exc
             logger.warning(
                 "could not release lock for %r; it expires in %g s",
                 key,
@@ -337,6 +364,8 @@ class RedisSessionStore(SessionStore):
                 key,
                 self._lock_timeout,
             )
+            if final is not None:
+                raise ReleaseWriteFailed(f"{self._where}: the lock for {key!r} was lost")
 
     async def _dequeue(self, key: str, entry: str) -> None:
         try:
@@ -392,12 +421,20 @@ if order ~= '' then processed = redis.call('EXISTS', KEYS[4]) end
 return {1, processed, redis.call('GET', KEYS[3])}
 """
 
-# KEYS: lock, queue, update. ARGV: token, entry ('' for none), order ('' for none). Returns
+# KEYS: lock, queue, update, session. ARGV: token, entry ('' for none), order ('' for none), the
+# session to write if the lock is still ours ('' for none), its lifetime in ms (0: none). Returns
 # whether the lock was still ours. Once the update is processed, every queue entry it left is
 # removed, also those of an attempt whose process crashed (they would hold up later updates).
 _RELEASE = """
 local owned = 0
 if redis.call('GET', KEYS[1]) == ARGV[1] then
+    if ARGV[4] ~= '' then
+        if ARGV[5] ~= '0' then
+            redis.call('SET', KEYS[4], ARGV[4], 'PX', ARGV[5])
+        else
+            redis.call('SET', KEYS[4], ARGV[4])
+        end
+    end
     redis.call('DEL', KEYS[1])
     owned = 1
 end

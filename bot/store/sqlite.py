@@ -28,7 +28,14 @@ from urllib.parse import unquote, urlsplit
 from bot.store._locks import KeyedLock
 from bot.store._sqlite_worker import Mode, SqliteWorker, WorkerStopped, transaction
 from bot.store._url import check_ttl, malformed
-from bot.store.base import DEFAULT_IDLE_TTL, PROCESSED_UPDATE_TTL, SessionStore, StoreUnavailable
+from bot.store.base import (
+    DEFAULT_IDLE_TTL,
+    PROCESSED_UPDATE_TTL,
+    Held,
+    SessionStore,
+    StoreUnavailable,
+    saving_on_release,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -131,8 +138,8 @@ class SqliteSessionStore(SessionStore):
     ) -> tuple[bool, str | None]:
         return await self._run(self._load_unless_processed, key, update_id, mode="read")
 
-    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[None]:
-        return self._locks.hold(key)
+    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
+        return saving_on_release(self, key, self._locks.hold(key))
 
     async def ping(self) -> None:
         await self._run(self._ping, mode="alone")
