@@ -16,8 +16,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT = 5.0
-_JSON = {"Content-Type": "application/json"}
 MEDIA_WRITE_TIMEOUT = 20.0
+_JSON = {"Content-Type": "application/json"}
 
 
 def _seconds(value: ODVInput[float], default: float | None) -> float | None:
