@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -24,6 +25,24 @@ async def raw(redis_url: str) -> AsyncIterator[Redis]:
     client = Redis.from_url(redis_url, decode_responses=True)
     yield client
     await client.aclose()
+
+
+OpenStore = Callable[..., RedisSessionStore]
+
+
+@pytest.fixture
+async def open_store(redis_url: str) -> AsyncIterator[OpenStore]:
+    """``open_store(**options)``: a store on the test database, like another replica; all are
+    closed at the end."""
+    opened: list[RedisSessionStore] = []
+
+    def open_one(**options: Any) -> RedisSessionStore:
+        opened.append(RedisSessionStore.from_url(redis_url, **options))
+        return opened[-1]
+
+    yield open_one
+    for store in opened:
+        await store.close()
 
 
 @pytest.fixture
@@ -121,55 +140,41 @@ async def test_lock_is_exclusive_across_replicas(replicas: list[RedisSessionStor
     assert json.loads(await replicas[0].load("42") or "")["count"] == 4 * rounds
 
 
-async def test_lock_wait_gives_up_with_store_unavailable(redis_url: str) -> None:
-    holder = RedisSessionStore.from_url(redis_url)
-    impatient = RedisSessionStore.from_url(redis_url, lock_wait=0.2)
-    try:
-        async with holder.lock("42"):
-            started = time.monotonic()
-            with pytest.raises(StoreUnavailable, match="still held by another process"):
-                async with impatient.lock("42"):
-                    pytest.fail("entered a lock held by another replica")
-            assert 0.15 < time.monotonic() - started < 2
-        async with asyncio.timeout(2), impatient.lock("42"):
-            pass  # free again once the holder released it
-    finally:
-        await holder.close()
-        await impatient.close()
+async def test_lock_wait_gives_up_with_store_unavailable(open_store: OpenStore) -> None:
+    holder, impatient = open_store(), open_store(lock_wait=0.2)
+    async with holder.lock("42"):
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="still held by another process"):
+            async with impatient.lock("42"):
+                pytest.fail("entered a lock held by another replica")
+        assert 0.15 < time.monotonic() - started < 2
+    async with asyncio.timeout(2), impatient.lock("42"):
+        pass  # free again once the holder released it
 
 
 async def test_lock_of_a_crashed_holder_expires(
-    redis_url: str, caplog: pytest.LogCaptureFixture
+    open_store: OpenStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    crashed = RedisSessionStore.from_url(redis_url, lock_timeout=0.3)
-    survivor = RedisSessionStore.from_url(redis_url, lock_wait=5)
-    try:
-        held = crashed.lock("42")
-        await held.__aenter__()  # and never leaves: the process "died" holding it
-        started = time.monotonic()
-        async with survivor.lock("42"):
-            assert time.monotonic() - started > 0.1
-        with caplog.at_level(logging.ERROR, logger="bot.store.redis"):
-            await held.__aexit__(None, None, None)  # the late holder finds the lock gone
-        assert "expired while held" in caplog.text
-    finally:
-        await crashed.close()
-        await survivor.close()
+    crashed, survivor = open_store(lock_timeout=0.3), open_store(lock_wait=5)
+    held = crashed.lock("42")
+    await held.__aenter__()  # and never leaves: the process "died" holding it
+    started = time.monotonic()
+    async with survivor.lock("42"):
+        assert time.monotonic() - started > 0.1
+    with caplog.at_level(logging.ERROR, logger="bot.store.redis"):
+        await held.__aexit__(None, None, None)  # the late holder finds the lock gone
+    assert "expired while held" in caplog.text
 
 
-async def test_a_working_holder_keeps_its_lock_past_the_lease(redis_url: str) -> None:
-    holder = RedisSessionStore.from_url(redis_url, lock_lease=0.3, lock_timeout=10)
-    impatient = RedisSessionStore.from_url(redis_url, lock_wait=0.8)
-    try:
-        async with holder.lock("42"):
-            with pytest.raises(StoreUnavailable, match="still held"):
-                async with impatient.lock("42"):
-                    pytest.fail("entered a lock whose holder is still working")
-        async with asyncio.timeout(2), impatient.lock("42"):
-            pass
-    finally:
-        await holder.close()
-        await impatient.close()
+async def test_a_working_holder_keeps_its_lock_past_the_lease(open_store: OpenStore) -> None:
+    holder = open_store(lock_lease=0.3, lock_timeout=10)
+    impatient = open_store(lock_wait=0.8)
+    async with holder.lock("42"):
+        with pytest.raises(StoreUnavailable, match="still held"):
+            async with impatient.lock("42"):
+                pytest.fail("entered a lock whose holder is still working")
+    async with asyncio.timeout(2), impatient.lock("42"):
+        pass
 
 
 HOLD_AND_WAIT = """
@@ -187,13 +192,12 @@ asyncio.run(main())
 
 
 async def test_the_lock_of_a_killed_process_frees_itself_within_the_lease(
-    redis_url: str,
+    redis_url: str, open_store: OpenStore
 ) -> None:
     holder = await asyncio.create_subprocess_exec(
         sys.executable, "-c", HOLD_AND_WAIT, redis_url, stdout=asyncio.subprocess.PIPE
     )
-    survivor = RedisSessionStore.from_url(redis_url, lock_wait=10)
-    impatient = RedisSessionStore.from_url(redis_url, lock_wait=0.1)
+    survivor, impatient = open_store(lock_wait=10), open_store(lock_wait=0.1)
     try:
         assert holder.stdout is not None
         async with asyncio.timeout(20):
@@ -211,50 +215,40 @@ async def test_the_lock_of_a_killed_process_frees_itself_within_the_lease(
         if holder.returncode is None:
             holder.kill()
             await holder.wait()
-        await survivor.close()
-        await impatient.close()
 
 
 async def test_a_write_left_for_the_release_is_not_made_once_the_lock_was_lost(
-    redis_url: str, caplog: pytest.LogCaptureFixture
+    open_store: OpenStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    slow = RedisSessionStore.from_url(redis_url, lock_lease=0.2, lock_timeout=0.2)
-    other = RedisSessionStore.from_url(redis_url, lock_wait=5)
-    try:
-        with pytest.raises(ReleaseWriteFailed, match="lost"):
-            async with slow.lock("42") as held:
-                async with other.lock("42"):  # got in once the lock expired
-                    await other.save("42", '{"by": "other"}')
-                held.save_on_release('{"by": "slow"}')
-        assert await other.load("42") == '{"by": "other"}'
-        assert "expired while held" in caplog.text
-    finally:
-        await slow.close()
-        await other.close()
+    slow = open_store(lock_lease=0.2, lock_timeout=0.2)
+    other = open_store(lock_wait=5)
+    with pytest.raises(ReleaseWriteFailed, match="lost"):
+        async with slow.lock("42") as held:
+            async with other.lock("42"):  # got in once the lock expired
+                await other.save("42", '{"by": "other"}')
+            held.save_on_release('{"by": "slow"}')
+    assert await other.load("42") == '{"by": "other"}'
+    assert "expired while held" in caplog.text
 
 
 async def test_a_hung_holder_loses_its_lock_after_the_timeout(
-    redis_url: str, caplog: pytest.LogCaptureFixture
+    open_store: OpenStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    hung = RedisSessionStore.from_url(redis_url, lock_lease=0.3, lock_timeout=1.0)
-    survivor = RedisSessionStore.from_url(redis_url, lock_wait=5)
+    hung = open_store(lock_lease=0.3, lock_timeout=1.0)
+    survivor = open_store(lock_wait=5)
 
     async def hang() -> None:
         async with hung.lock("42"):
             await asyncio.sleep(2.5)
 
-    try:
-        with caplog.at_level(logging.ERROR, logger="bot.store.redis"):
-            task = asyncio.create_task(hang())
-            await asyncio.sleep(0.05)
-            started = time.monotonic()
-            async with survivor.lock("42"):
-                assert 0.7 < time.monotonic() - started < 2.0
-            await task
-        assert "expired while held" in caplog.text
-    finally:
-        await hung.close()
-        await survivor.close()
+    with caplog.at_level(logging.ERROR, logger="bot.store.redis"):
+        task = asyncio.create_task(hang())
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        async with survivor.lock("42"):
+            assert 0.7 < time.monotonic() - started < 2.0
+        await task
+    assert "expired while held" in caplog.text
 
 
 async def test_entries_of_a_crashed_attempt_go_once_the_update_is_processed(
@@ -276,7 +270,7 @@ async def test_entries_of_an_update_not_processed_stay(
     await raw.zadd(queue, {f"{time.time() + 60:.3f}:retry-waiting": 6})
     async with asyncio.timeout(2), redis_store.lock("42", order=6):
         pass  # failed before saving: the update will be retried, its waiter keeps its place
-    entries = await raw.zrange(queue, 0, -1)
+    entries = [str(entry) for entry in await raw.zrange(queue, 0, -1)]
     assert len(entries) == 1 and entries[0].endswith(":retry-waiting")
 
 
