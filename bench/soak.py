@@ -40,12 +40,12 @@ import aiohttp
 from bench.webhook_bench import (
     SECRET,
     LoadGenerator,
-    free_port,
     hipbot_env,
     next_action,
     processes,
     wait_healthy,
 )
+from tests.support.ports import free_port
 
 FIRST_CHAT = 10_000
 CHAT_STRIDE = 100_000
@@ -430,7 +430,9 @@ async def run_soak(config: SoakConfig) -> SoakResult:
             for port in ports
         ]
         with processes(commands, logs=config.logs) as started:
-            await wait_healthy([url.replace("/telegram", "/healthz") for url in urls])
+            await wait_healthy(
+                [url.replace("/telegram", "/healthz") for url in urls], started, config.logs
+            )
             pids = [process.pid for process in started]
             samples: list[Samples] = [[] for _ in pids]
             sampler = asyncio.create_task(_sample(pids, config.sample_every, samples))

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import uvloop
 
 from bench.fake_api import LeanBotAPI
 from tests.fakes.redis_server import RedisServer, find_redis_server
+from tests.support.ports import free_port
 
 TOKEN = "123456:bench-token-not-a-secret"
 SECRET = "bench-secret"
@@ -37,12 +37,6 @@ STORY = "my outer hip hurts after runs since i upped my mileage"
 ECHO_TURNS = 12
 TURN_TIMEOUT = 30.0
 STARTUP_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -225,18 +219,34 @@ def processes(
                     process.wait()
 
 
-async def wait_healthy(urls: list[str]) -> None:
+async def wait_healthy(
+    urls: list[str], started: list[subprocess.Popen[bytes]], logs: Path | None = None
+) -> None:
+    """Wait until every ``/healthz`` answers 200; fail with the reason if a process exits first."""
     deadline = time.perf_counter() + STARTUP_TIMEOUT
     async with aiohttp.ClientSession() as http:
-        for url in urls:
+        for index, (url, process) in enumerate(zip(urls, started, strict=True)):
             while True:
                 with contextlib.suppress(aiohttp.ClientError):
                     async with http.get(url) as response:
                         if response.status == 200:
                             break
+                if (code := process.poll()) is not None:
+                    raise RuntimeError(
+                        f"process {index} exited with status {code} before {url} was healthy"
+                        + _log_tail(logs, index)
+                    )
                 if time.perf_counter() > deadline:
-                    raise TimeoutError(f"{url} did not become healthy")
+                    raise TimeoutError(f"{url} did not become healthy" + _log_tail(logs, index))
                 await asyncio.sleep(0.1)
+
+
+def _log_tail(logs: Path | None, index: int) -> str:
+    if logs is None:
+        return ""
+    log = logs / f"process-{index}.log"
+    text = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+    return f"\n--- {log.name} ---\n{text}"
 
 
 def hipbot_env(api: LeanBotAPI, port: int, store_url: str) -> dict[str, str]:
@@ -270,7 +280,7 @@ async def scenario(
             commands = [([sys.executable, "-m", "bot", "webhook"],
                          hipbot_env(generator.api, port, store)) for port in ports]  # fmt: skip
         with processes(commands) as started:
-            await wait_healthy([url.replace("/telegram", "/healthz") for url in webhooks])
+            await wait_healthy([url.replace("/telegram", "/healthz") for url in webhooks], started)
             before = sum(cpu_seconds(p.pid) for p in started)
             result = await generator.run(name, chats)
             result.cpu_seconds = sum(cpu_seconds(p.pid) for p in started) - before

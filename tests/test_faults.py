@@ -42,7 +42,8 @@ from bot.store import (
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.redis_server import RedisServer
 from tests.support.engine import real_engine
-from tests.support.telegram import Action, Reference, Sent, as_sent, consultation, free_port
+from tests.support.ports import free_port
+from tests.support.telegram import Action, Reference, Sent, as_sent, consultation
 from tests.test_telegram_polling import polling
 from tests.test_webhook import PATH, SECRET, serve
 

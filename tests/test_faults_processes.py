@@ -22,7 +22,8 @@ import pytest
 from bot.dialogue import Session
 from bot.outbox import decode
 from tests.fakes.bot_api import FakeBotAPI
-from tests.support.telegram import Action, Sent, as_sent, consultation, free_port
+from tests.support.ports import free_port
+from tests.support.telegram import Action, Sent, as_sent, consultation
 from tests.test_faults import reference_at, report, same_conversation
 from tests.test_processes import SECRET, BotProcess, assert_no_secrets, bot_env, bot_process
 

@@ -27,7 +27,8 @@ from bot.store import RedisSessionStore, SessionStore, StoreUnavailable, open_st
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.redis_server import RedisServer
 from tests.support.engine import real_engine
-from tests.support.telegram import Action, Reference, Sent, as_sent, consultation, free_port
+from tests.support.ports import free_port
+from tests.support.telegram import Action, Reference, Sent, as_sent, consultation
 
 SECRET = "s3cret-Webhook_token"
 PATH = "/telegram"

@@ -13,18 +13,14 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from tests.support.ports import free_port
+
 HOST = "127.0.0.1"
 
 
 def find_redis_server() -> str | None:
     """The path of the ``redis-server`` executable on PATH, or ``None``."""
     return shutil.which("redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def _answers_ping(port: int) -> bool:
@@ -70,7 +66,7 @@ class RedisServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         for _ in range(attempts):
             if not self._fixed_port:
-                self.port = _free_port()
+                self.port = free_port()
             self._process = subprocess.Popen(
                 [self.executable, *self._options()],
                 cwd=self.workdir,

@@ -7,7 +7,6 @@ test knows exactly which messages (text and buttons) each update must produce.
 from __future__ import annotations
 
 import html
-import socket
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -115,10 +114,3 @@ def consultation(reference: Reference | None = None) -> list[Action]:
     do("tap", "confirm")
     assert reference.state == "result"
     return actions
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
