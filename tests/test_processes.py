@@ -20,7 +20,8 @@ import redis
 
 from bot.channels.telegram import ALLOWED_UPDATES, COMMANDS
 from tests.fakes.bot_api import FakeBotAPI
-from tests.support.telegram import Action, Sent, as_sent, consultation, free_port
+from tests.support.ports import free_port
+from tests.support.telegram import Action, Sent, as_sent, consultation
 
 SECRET = "process-Test_secret-42"
 CHAT = 5150
@@ -329,8 +330,28 @@ def test_a_rejected_token_is_reported_without_the_token(
     assert "InvalidToken" in output
     assert_no_secrets(output, OTHER_TOKEN, SECRET)
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
-    if command in ("set-webhook", "delete-webhook"):  # (PTB and uvicorn log a traceback)
-        assert "Traceback" not in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("command", ["polling", "webhook"])
+def test_an_unreachable_bot_api_at_start_up_is_one_clear_line_and_closes_everything(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path, command: str
+) -> None:
+    env = bot_env(
+        fake_bot_api_thread,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}/bot",  # nothing listens there
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_PORT=str(free_port()),
+        STORE_URL=f"sqlite:///{tmp_path / 'sessions.db'}",
+    )
+    result = run_bot([command], env, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "NetworkError" in output
+    assert "could not" in result.stderr
+    assert "Traceback" not in output
+    assert "Unclosed" not in output  # the connection pools were closed
+    assert_no_secrets(output, fake_bot_api_thread.token, SECRET)
 
 
 def test_debug_logs_of_a_polling_bot_with_errors_hold_no_token(

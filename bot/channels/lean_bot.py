@@ -18,6 +18,15 @@ TELEGRAM_API = "https://api.telegram.org/bot"
 class LeanBot(ExtBot[int]):
     """An :class:`~telegram.ext.ExtBot` with :meth:`send_html`."""
 
+    async def initialize(self) -> None:
+        """As :meth:`~telegram.ext.ExtBot.initialize`, but a failure (Telegram unreachable, the
+        token rejected) closes the connection pools it had opened before it is raised."""
+        try:
+            await super().initialize()
+        except BaseException:
+            await self.shutdown()
+            raise
+
     async def send_html(
         self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
     ) -> None:

@@ -12,8 +12,7 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,17 +165,27 @@ def create_app(
     async def not_allowed(request: Request) -> Response:
         return PlainTextResponse("use POST", status_code=405, headers={"Allow": "POST"})
 
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(receive: Receive, send: Send) -> None:
+        """ASGI lifespan. A start-up failure is reported as one clear line (Starlette's own
+        lifespan would report it as a traceback)."""
+        await receive()  # lifespan.startup
         try:
             await _initialize(application)
-            try:
-                yield
-            finally:
-                await channel.drain()
-                await application.shutdown()
+        except StartupFailure as failure:
+            await store.close()
+            await send({"type": "lifespan.startup.failed", "message": str(failure)})
+            return
+        except BaseException:
+            await store.close()
+            raise
+        await send({"type": "lifespan.startup.complete"})
+        await receive()  # lifespan.shutdown
+        try:
+            await channel.drain()
+            await application.shutdown()
         finally:
             await store.close()
+        await send({"type": "lifespan.shutdown.complete"})
 
     rest = Starlette(
         routes=[
@@ -184,11 +193,13 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
-        lifespan=lifespan,
     )
     path = settings.webhook_path
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await lifespan(receive, send)
+            return
         if scope["type"] != "http" or scope["path"] != path or scope["method"] != "POST":
             await rest(scope, receive, send)  # type: ignore[arg-type]
             return
