@@ -179,7 +179,7 @@ def _cross_check(parsed: dict[str, Any], *, digest: str) -> Knowledge:
         at = f"rules[{flag.id}]"
         if not flag.all_of and not flag.any_of:
             problems.append(Problem("red_flags.yaml", at, "needs all_of or any_of (or both)"))
-        for field in ("all_of", "any_of"):
+        for field in ("all_of", "any_of", "none_of"):
             ids = getattr(flag, field)
             problems += _unknown("red_flags.yaml", f"{at}.{field}", "finding", ids, findings)
             used_findings.update(ids)

@@ -141,11 +141,13 @@ class ExercisesFile(Strict):
 
 
 class RedFlagRule(Strict):
-    """When all of ``all_of`` and at least one of ``any_of`` (if given) are present."""
+    """When all of ``all_of`` and at least one of ``any_of`` (if given) are present, and none
+    of ``none_of`` is."""
 
     id: Id
     all_of: tuple[Id, ...] = ()
     any_of: tuple[Id, ...] = ()
+    none_of: tuple[Id, ...] = ()
     urgency: Urgency
     title: Text
     message: Text

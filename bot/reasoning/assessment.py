@@ -95,6 +95,7 @@ def matching_rules(knowledge: Knowledge, answers: Answers) -> tuple[RedFlagRule,
         for rule in knowledge.red_flags
         if all(answers.get(f) is True for f in rule.all_of)
         and (not rule.any_of or any(answers.get(f) is True for f in rule.any_of))
+        and not any(answers.get(f) is True for f in rule.none_of)
     ]
     return tuple(sorted(matched, key=lambda rule: -rule.urgency.rank))
 
