@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 LOCATION_FINDINGS = ("pain_front", "pain_side", "pain_buttock")
 AGE_FINDINGS = ("age_under_16", "age_45_plus")
+DURATION_FINDING = "duration_over_2_weeks"
 
 
 def location_known(conversation: Conversation) -> bool:
@@ -25,6 +26,11 @@ def age_known(conversation: Conversation) -> bool:
     """The runner's age (or age band) is known, or they preferred not to say."""
     session = conversation.session
     return session.age is not None or any(f in session.answers for f in AGE_FINDINGS)
+
+
+def duration_known(conversation: Conversation) -> bool:
+    """The runner has said how long the pain has lasted, or that they are not sure."""
+    return DURATION_FINDING in conversation.session.answers
 
 
 def questions_remain(conversation: Conversation) -> bool:
@@ -50,6 +56,7 @@ def answer_picked(conversation: Conversation) -> bool:
 CONDITIONS: dict[str, Callable[[Conversation], bool]] = {
     "location_known": location_known,
     "age_known": age_known,
+    "duration_known": duration_known,
     "questions_remain": questions_remain,
     "chose_change": chose_change,
     "chose_confirm": chose_confirm,

@@ -30,10 +30,8 @@ class Conversation:
     def next_question(self) -> str | None:
         """The next targeted question, computed at most once per turn."""
         if self._next == _NOT_COMPUTED:
-            if len(self.session.asked) >= self._max_questions:
-                self._next = None
-            else:
-                self._next = self._planner.next_question(self.session.answers)
+            budget_left = len(self.session.asked) < self._max_questions
+            self._next = self._planner.next_question(self.session.answers, budget_left=budget_left)
         return self._next
 
     def forget_next_question(self) -> None:

@@ -23,14 +23,14 @@ from bot.dialogue.answering import (
     note_heard,
     set_age,
 )
-from bot.dialogue.conditions import AGE_FINDINGS, CONDITIONS, LOCATION_FINDINGS
+from bot.dialogue.conditions import AGE_FINDINGS, CONDITIONS
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.messages import Incoming, Option, Reply
 from bot.dialogue.render import Renderer
 from bot.dialogue.session import Session, Undo
 from bot.dialogue.spec import DialogueSpec, Kind, StateSpec
 from bot.knowledge import Knowledge, Urgency
-from bot.reasoning import Assessment, QuestionPlanner, assess, matching_rules
+from bot.reasoning import Assessment, QuestionPlanner, Triage, assess
 from bot.understanding import Lexicon, Understanding, understand
 from bot.understanding.answers import read_age, read_choice
 
@@ -82,7 +82,8 @@ class Engine:
         self.lexicon = Lexicon(knowledge.findings.values(), idioms=knowledge.idioms)
         skip = {f for state in dialogue.states.values() for f in state.findings}
         skip |= {f for s in dialogue.states.values() for o in s.options for f in o.sets}
-        self.planner = QuestionPlanner(knowledge, skip=skip)
+        self.triage = Triage(knowledge)
+        self.planner = QuestionPlanner(knowledge, self.triage, skip=skip, first=dialogue.ask_early)
         self.render = Renderer(knowledge, dialogue.texts)
         self.machine = Machine(
             model=None,
@@ -160,7 +161,7 @@ class Engine:
 
     def assessment(self, session: Session) -> Assessment:
         """The current assessment of a conversation's answers."""
-        return assess(self.knowledge, session.answers)
+        return assess(self.knowledge, session.answers, self.triage)
 
     def asks(self, session: Session) -> list[str]:
         """Finding ids the current question asks about (``"age"`` for the age question)."""
@@ -243,11 +244,7 @@ class Engine:
         answers: dict[str, bool | None] = dict(session.answers)
         answers.update(dict.fromkeys(heard.present, True))
         answers.update(dict.fromkeys(heard.absent, False))
-        before = {rule.id for rule in matching_rules(self.knowledge, session.answers)}
-        return any(
-            rule.urgency.rank >= Urgency.URGENT.rank and rule.id not in before
-            for rule in matching_rules(self.knowledge, answers)
-        )
+        return self.triage.raises(session.answers, answers)
 
     def _library(self, draft: _Draft, value: str) -> bool:
         """Buttons of the ``/learn`` menu: advice topics and the exercise library."""
@@ -349,11 +346,10 @@ class Engine:
         self._prompt(draft)
 
     def _why_question(self, session: Session, finding: str) -> str:
-        for rule in self.knowledge.red_flags:
-            if (
-                finding in (*rule.all_of, *rule.any_of)
-                and rule.urgency.rank >= Urgency.URGENT.rank
-            ) and any(session.answers.get(f) is True for f in (*rule.all_of, *rule.any_of)):
+        for rule in self.triage.rules_about(finding):
+            if rule.urgency.rank >= Urgency.URGENT.rank and any(
+                session.answers.get(f) is True for f in (*rule.all_of, *rule.any_of)
+            ):
                 return self.render.text("why_safety", flag=rule.title)
         ranked = self.assessment(session).causes[:4]
         related = [r.cause.name for r in ranked if finding in r.cause.supported_by]
@@ -386,6 +382,9 @@ class Engine:
         if session.state == self.dialogue.result:
             self._at_result(draft, conversation, outcome, changed=noted)
             return
+        if outcome is Outcome.UNREAD:
+            self._unreadable(draft, conversation, record)
+            return
         if self._escalation_due(state, session, outcome):
             if self._emergency_question(session) is not None:
                 self._fire(conversation, "follow_up")
@@ -393,9 +392,6 @@ class Engine:
             else:
                 self._fire(conversation, "escalate")
                 self._show_result(draft)
-            return
-        if outcome is Outcome.UNREAD:
-            self._unreadable(draft, conversation, record)
             return
         session.unread = 0
         if outcome is Outcome.PROGRESS:
@@ -406,23 +402,18 @@ class Engine:
         self._enter(draft, conversation, came_from=state)
 
     def _escalation_due(self, state: StateSpec, session: Session, outcome: Outcome) -> bool:
-        """Whether an urgent or emergency red flag should end the interview now."""
-        flags = matching_rules(self.knowledge, session.answers)
-        if any(r.urgency is Urgency.EMERGENCY for r in flags):
+        """Whether the triage says the runner must act now (an emergency at once; an urgent
+        result once a checklist in progress is finished)."""
+        decision = self.triage.decide(session.answers)
+        if decision.urgency is Urgency.EMERGENCY:
             return True
-        urgent = [r for r in flags if r.urgency is Urgency.URGENT]
-        if not urgent:
+        if not decision.ends_interview:
             return False
         return not (state.kind is Kind.CHECKLIST and outcome is Outcome.PROGRESS)
 
     def _emergency_question(self, session: Session) -> str | None:
         """A question that could turn an urgent result into an emergency, if still open."""
-        flags = matching_rules(self.knowledge, session.answers)
-        if len(session.asked) >= self.dialogue.max_questions or any(
-            r.urgency is Urgency.EMERGENCY for r in flags
-        ):
-            return None
-        return self.planner.safety_question(session.answers, at_least=Urgency.EMERGENCY)
+        return self.planner.next_question(session.answers, budget_left=False)
 
     def _interpret(
         self,
@@ -468,9 +459,12 @@ class Engine:
             return Outcome.DONE
         if state.kind is Kind.CHOICE and session.state == self.dialogue.initial:
             return Outcome.DONE if not heard.empty or forced else Outcome.UNREAD
-        if any(f in heard.present for f in LOCATION_FINDINGS) or forced:
-            return Outcome.DONE
-        return Outcome.UNREAD
+        heard_one = any(
+            f in (heard.present if present else heard.absent)
+            for option in state.options
+            for f, present in option.sets.items()
+        )
+        return Outcome.DONE if heard_one or forced else Outcome.UNREAD
 
     def _unreadable(self, draft: _Draft, conversation: Conversation, record: Undo) -> None:
         session = draft.session

@@ -78,6 +78,8 @@ class DialogueSpec(Strict):
     follow_up: Id
     idle_minutes: Annotated[float, Field(gt=0)] = 30
     max_questions: Annotated[int, Field(ge=0, le=30)] = 8
+    ask_early: tuple[Id, ...] = ()
+    """Findings asked first among the targeted questions while unanswered (core history)."""
     unreadable_limit: Annotated[int, Field(ge=1, le=5)] = 2
     texts: Annotated[dict[Id, Text], Field(min_length=1)]
     states: Annotated[dict[Id, StateSpec], Field(min_length=2)]
@@ -146,6 +148,9 @@ def check_dialogue(
         problem(f"states.{spec.follow_up}.kind", "the follow-up state must have kind 'yes_no'")
     if spec.result in spec.states and spec.states[spec.result].kind is not Kind.RESULT:
         problem(f"states.{spec.result}.kind", "the result state must have kind 'result'")
+    for i, finding in enumerate(spec.ask_early):
+        if finding not in knowledge.findings:
+            problem(f"ask_early[{i}]", f"unknown finding '{finding}'")
     for text_id in REQUIRED_TEXTS:
         if text_id not in spec.texts:
             problem("texts", f"missing required text '{text_id}'")

@@ -183,6 +183,7 @@ def _cross_check(parsed: dict[str, Any], *, digest: str) -> Knowledge:
             ids = getattr(flag, field)
             problems += _unknown("red_flags.yaml", f"{at}.{field}", "finding", ids, findings)
             used_findings.update(ids)
+        problems += _unknown("red_flags.yaml", f"{at}.suspects", "cause", flag.suspects, causes)
         if flag.urgency.rank >= Urgency.URGENT.rank and not flag.no_exercises:
             problems.append(
                 Problem(

@@ -148,6 +148,8 @@ class RedFlagRule(Strict):
     all_of: tuple[Id, ...] = ()
     any_of: tuple[Id, ...] = ()
     none_of: tuple[Id, ...] = ()
+    suspects: tuple[Id, ...] = ()
+    """Causes this rule points to: listed first in the result, for the clinician."""
     urgency: Urgency
     title: Text
     message: Text

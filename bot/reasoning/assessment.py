@@ -1,18 +1,19 @@
-"""Rank the causes and set the urgency from what is known about the runner.
+"""Rank the causes, and put them together with the triage decision into a result.
 
 Scoring is additive and explainable: a cause earns the weight of each supporting finding that is
 present, loses the weight of each arguing-against finding that is present, and loses a quarter of
-the weight of each supporting finding the runner said is absent. Red-flag rules override
-everything: the highest urgency among matching rules and likely causes wins.
+the weight of each supporting finding the runner said is absent. The urgency is not decided here:
+it comes from the runner's signs through ``triage.Triage``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.knowledge import Cause, Knowledge, RedFlagRule, Urgency
+from bot.reasoning.triage import Answers, Decision, Triage
 
 ABSENT_PENALTY = 0.25
 LIKELY_MIN_SCORE = 3.0
@@ -20,10 +21,8 @@ LIKELY_WITHIN = 1.0
 POSSIBLE_MIN_SCORE = 2.0
 POSSIBLE_WITHIN = 3.5
 MAX_CAUSES_SHOWN = 3
+MIN_CAUSES_SHOWN = 2
 MAX_EXERCISES = 5
-
-Answers = Mapping[str, bool | None]
-"""Finding id → True (present), False (absent) or None (the runner is not sure)."""
 
 
 class Band(StrEnum):
@@ -42,7 +41,11 @@ class RankedCause:
     score: float
     band: Band
     for_: tuple[str, ...]
+    """Supporting findings the runner has."""
     against: tuple[str, ...]
+    """Findings the runner has that argue against this cause."""
+    missing: tuple[str, ...] = ()
+    """Supporting findings the runner said they do not have."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +68,17 @@ class Assessment:
     avoided: tuple[AvoidedExercise, ...]
     exercises_withheld: bool
     see_professional: bool
+    decision: Decision | None = None
 
     @property
     def shown_causes(self) -> tuple[RankedCause, ...]:
-        """The causes worth showing: the top three that are at least possible."""
-        worth = [c for c in self.causes if c.band is not Band.LESS_LIKELY]
-        return tuple(worth[:MAX_CAUSES_SHOWN]) or self.causes[:1]
+        """The causes worth showing: the top two or three, each at least possible."""
+        return tuple(c for c in self.causes if c.band is not Band.LESS_LIKELY)[:MAX_CAUSES_SHOWN]
+
+    @property
+    def acts_now(self) -> bool:
+        """Urgent or an emergency: the result is about the action, not self-care."""
+        return self.urgency.rank >= Urgency.URGENT.rank
 
 
 def score_cause(cause: Cause, answers: Answers) -> float:
@@ -88,80 +96,63 @@ def score_cause(cause: Cause, answers: Answers) -> float:
     return score
 
 
-def matching_rules(knowledge: Knowledge, answers: Answers) -> tuple[RedFlagRule, ...]:
-    """Every red-flag rule whose findings are present, most urgent first."""
-    matched = [
-        rule
-        for rule in knowledge.red_flags
-        if all(answers.get(f) is True for f in rule.all_of)
-        and (not rule.any_of or any(answers.get(f) is True for f in rule.any_of))
-        and not any(answers.get(f) is True for f in rule.none_of)
-    ]
-    return tuple(sorted(matched, key=lambda rule: -rule.urgency.rank))
-
-
-def band_for(score: float, top: float) -> Band:
-    """Which band a score falls in, relative to the best score."""
+def band_for(score: float, top: float, position: int = MIN_CAUSES_SHOWN) -> Band:
+    """Which band a score falls in, relative to the best score; the first ``MIN_CAUSES_SHOWN``
+    causes are always at least possible, so a result never rests on one unlikely cause."""
     if score >= LIKELY_MIN_SCORE and score >= top - LIKELY_WITHIN:
         return Band.LIKELY
-    if score >= POSSIBLE_MIN_SCORE and score >= top - POSSIBLE_WITHIN:
+    if position < MIN_CAUSES_SHOWN or (
+        score >= POSSIBLE_MIN_SCORE and score >= top - POSSIBLE_WITHIN
+    ):
         return Band.POSSIBLE
     return Band.LESS_LIKELY
 
 
-def rank_causes(knowledge: Knowledge, answers: Answers) -> tuple[RankedCause, ...]:
-    """All causes, most likely first, each with its band and reasons."""
+def rank_causes(
+    knowledge: Knowledge, answers: Answers, suspected: Collection[str] = ()
+) -> tuple[RankedCause, ...]:
+    """All causes, most likely first, each with its band and reasons; causes a firing rule
+    suspects come first, whatever their score."""
     scored = sorted(
         ((score_cause(c, answers), c) for c in knowledge.causes.values()),
-        key=lambda pair: -pair[0],
+        key=lambda pair: (pair[1].id not in suspected, -pair[0]),
     )
-    top = scored[0][0]
+    top = max(score for score, _ in scored)
     return tuple(
         RankedCause(
             cause=cause,
             score=score,
-            band=band_for(score, top),
+            band=band_for(score, top, position),
             for_=tuple(f for f in cause.supported_by if answers.get(f) is True),
-            against=tuple(
-                [f for f in cause.argued_against_by if answers.get(f) is True]
-                + [f for f in cause.supported_by if answers.get(f) is False]
-            ),
+            against=tuple(f for f in cause.argued_against_by if answers.get(f) is True),
+            missing=tuple(f for f in cause.supported_by if answers.get(f) is False),
         )
-        for score, cause in scored
+        for position, (score, cause) in enumerate(scored)
     )
 
 
-def assess(knowledge: Knowledge, answers: Answers) -> Assessment:
-    """Rank causes, apply red flags, and choose safe exercises."""
-    rules = matching_rules(knowledge, answers)
-    causes = rank_causes(knowledge, answers)
-    considered = [c for c in causes if c.band is not Band.LESS_LIKELY] or list(causes[:1])
+def assess(knowledge: Knowledge, answers: Answers, triage: Triage | None = None) -> Assessment:
+    """Rank causes, take the triage decision, and choose safe exercises."""
+    decision = (triage or Triage(knowledge)).decide(answers)
+    suspected = {cause for rule in decision.rules for cause in rule.suspects}
+    causes = rank_causes(knowledge, answers, suspected)
+    considered = [c for c in causes if c.band is not Band.LESS_LIKELY]
     likely = [c for c in considered if c.band is Band.LIKELY] or considered[:1]
-
-    urgency = max(
-        [Urgency.SELF_CARE]
-        + [rule.urgency for rule in rules]
-        + [c.cause.see_professional.urgency for c in likely],
-        key=lambda u: u.rank,
-    )
-    fracture_possible = any(c.cause.fracture_possible for c in considered)
-    withheld = (
-        urgency.rank >= Urgency.URGENT.rank
-        or fracture_possible
-        or any(rule.no_exercises for rule in rules)
-    )
+    fracture_suspected = any(c.cause.fracture_possible for c in likely)
+    withheld = decision.exercises_withheld or fracture_suspected
     exercises: list[str] = []
     avoided: list[AvoidedExercise] = []
     if not withheld:
         exercises, avoided = _choose_exercises(knowledge, answers, likely, considered)
     return Assessment(
-        urgency=urgency,
-        red_flags=rules,
+        urgency=decision.urgency,
+        red_flags=decision.rules,
         causes=causes,
         exercises=tuple(exercises),
         avoided=tuple(avoided),
         exercises_withheld=withheld,
-        see_professional=urgency.rank >= Urgency.SEE_PROFESSIONAL.rank,
+        see_professional=decision.urgency.rank >= Urgency.SEE_PROFESSIONAL.rank,
+        decision=decision,
     )
 
 

@@ -1,7 +1,8 @@
-"""Choose the next question: safety first, then what best separates the remaining causes.
+"""Choose the next question: can't-miss questions first, then what best separates the causes.
 
-A question is worth asking only if one of its answers could change the result: the top causes
-and their bands, or the urgency. When no unanswered finding can do that, the interview stops.
+A question that could raise the urgency to urgent or an emergency is always asked, whatever the
+question budget. Other questions are worth asking only if one of their answers could change the
+result: the top causes and their bands, or the urgency. When none can, the interview stops.
 """
 
 from __future__ import annotations
@@ -10,18 +11,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
-from bot.knowledge import Knowledge, RedFlagRule, Urgency
+from bot.knowledge import Knowledge, Urgency
 from bot.reasoning.assessment import (
     ABSENT_PENALTY,
     MAX_CAUSES_SHOWN,
     POSSIBLE_WITHIN,
-    Answers,
     band_for,
-    matching_rules,
     score_cause,
 )
+from bot.reasoning.triage import Answers, Triage
 
-URGENCY_BONUS = 1.0
+URGENCY_BONUS = 3.0
 _rank = attrgetter("rank")
 
 
@@ -37,8 +37,16 @@ _NO_EFFECT = _Effect({}, {})
 class QuestionPlanner:
     """Picks targeted questions for one knowledge base; build once, share across sessions."""
 
-    def __init__(self, knowledge: Knowledge, *, skip: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        triage: Triage,
+        *,
+        skip: Collection[str] = (),
+        first: Collection[str] = (),
+    ) -> None:
         self.knowledge = knowledge
+        self.triage = triage
         self._effects: dict[str, _Effect] = {}
         for cause in knowledge.causes.values():
             for finding, weight in cause.supported_by.items():
@@ -51,11 +59,7 @@ class QuestionPlanner:
                 effect = self._effect(finding)
                 effect.present[cause.id] = effect.present.get(cause.id, 0.0) - weight
         self._order = [f for f in knowledge.findings if f not in skip]
-        self._rules_by_finding: dict[str, list[RedFlagRule]] = {}
-        for rule in knowledge.red_flags:
-            for finding in {*rule.all_of, *rule.any_of}:
-                self._rules_by_finding.setdefault(finding, []).append(rule)
-        self._flagged = set(self._rules_by_finding)
+        self._first = tuple(f for f in first if f not in skip)
 
     def _effect(self, finding: str) -> _Effect:
         return self._effects.setdefault(finding, _Effect({}, {}))
@@ -65,58 +69,31 @@ class QuestionPlanner:
         """The causes a result would show, with their bands."""
         ranked = sorted(scores.items(), key=itemgetter(1), reverse=True)
         top = ranked[0][1]
-        return tuple((cid, band_for(s, top).value) for cid, s in ranked[:MAX_CAUSES_SHOWN])
+        return tuple(
+            (cid, band_for(s, top, i).value)
+            for i, (cid, s) in enumerate(ranked[:MAX_CAUSES_SHOWN])
+        )
 
-    def _urgency_if(self, answers: Answers, finding: str, value: bool, now: Urgency) -> Urgency:
-        """The red-flag urgency once ``finding`` is answered (only its own rules can change)."""
-        rules = self._rules_by_finding.get(finding)
-        if not rules or not value:  # a rule is met only by findings that are present
-            return now
-        changed = {**answers, finding: value}
-        met = [
-            rule.urgency
-            for rule in rules
-            if all(changed.get(f) is True for f in rule.all_of)
-            and (not rule.any_of or any(changed.get(f) is True for f in rule.any_of))
-        ]
-        return max([now, *met], key=_rank)
+    def must_ask(self, answers: Answers) -> str | None:
+        """A question whose "yes" would make the result urgent or an emergency, if one is open
+        (asked even about findings that have a state of their own, such as the age)."""
+        floor = max(self.triage.urgency(answers), Urgency.SEE_PROFESSIONAL, key=_rank)
+        return self.triage.raising_question(answers, above=floor)
 
-    def safety_question(
-        self, answers: Answers, *, at_least: Urgency = Urgency.SEE_PROFESSIONAL
-    ) -> str | None:
-        """An unanswered finding that could complete a red-flag rule, most urgent rule first.
+    def next_question(self, answers: Answers, *, budget_left: bool = True) -> str | None:
+        """The most useful finding to ask about next, or ``None`` when nothing would change.
 
-        Rules already partly met (one of their findings is present) are completed first; a
-        rule that needs just one finding is asked about on its own only when it is urgent.
+        Without ``budget_left`` only a question that could make the result urgent is asked.
         """
-        rules = sorted(self.knowledge.red_flags, key=lambda r: -r.urgency.rank)
-        for rule in rules:
-            if rule.urgency.rank < at_least.rank:
-                continue
-            if any(answers.get(f) is False for f in rule.all_of):
-                continue
-            findings = (*rule.all_of, *rule.any_of)
-            started = any(answers.get(f) is True for f in findings)
-            single = len(findings) == 1 and rule.urgency.rank >= Urgency.URGENT.rank
-            if not (started or single):
-                continue
-            unknown_all = [f for f in rule.all_of if f not in answers]
-            any_met = not rule.any_of or any(answers.get(f) is True for f in rule.any_of)
-            unknown_any = [f for f in rule.any_of if f not in answers]
-            if unknown_all and any_met:
-                return unknown_all[0]
-            if not unknown_all and not any_met and unknown_any:
-                return unknown_any[0]
-        return None
-
-    def next_question(self, answers: Answers) -> str | None:
-        """The most useful finding to ask about next, or ``None`` when nothing would change."""
-        safety = self.safety_question(answers)
-        if safety is not None:
-            return safety
+        must = self.must_ask(answers)
+        if must is not None or not budget_left:
+            return must
+        early = next((f for f in self._first if f not in answers), None)
+        if early is not None:
+            return early
         scores = {c.id: score_cause(c, answers) for c in self.knowledge.causes.values()}
-        rules = matching_rules(self.knowledge, answers)
-        urgency = max([Urgency.SELF_CARE, *(r.urgency for r in rules)], key=_rank)
+        fired = self.triage.fired(answers)
+        urgency = max([Urgency.SELF_CARE, *(r.urgency for r in fired)], key=_rank)
         shown_now = self._shown(scores)
         top = max(scores.values())
         contenders = {cid for cid, s in scores.items() if s >= top - POSSIBLE_WITHIN}
@@ -125,12 +102,12 @@ class QuestionPlanner:
             if finding in answers:
                 continue
             effect = self._effects.get(finding, _NO_EFFECT)
-            if not contenders & effect.present.keys() and finding not in self._flagged:
+            if not contenders & effect.present.keys() and finding not in self.triage.findings:
                 continue
             changes_urgency = False
             changes = False
             for delta, answer in ((effect.present, True), (effect.absent, False)):
-                urgency_then = self._urgency_if(answers, finding, answer, urgency)
+                urgency_then = self.triage.urgency_if(answers, finding, answer, fired)
                 changes_urgency = changes_urgency or urgency_then != urgency
                 if not changes:
                     moved = {cid: s + delta.get(cid, 0.0) for cid, s in scores.items()}

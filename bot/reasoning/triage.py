@@ -1,0 +1,145 @@
+"""The one triage decision: which sign rules fire, how urgent that is, whether exercises are
+safe, and which unanswered question could still raise the urgency.
+
+Urgency comes from the runner's signs (``knowledge/red_flags.yaml``), never from which cause
+looks likely. The question planner, the assessment and the dialogue engine all ask this module;
+none of them reads the rules itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from operator import attrgetter
+
+from bot.knowledge import Knowledge, RedFlagRule, Urgency
+
+Answers = Mapping[str, bool | None]
+"""Finding id → True (present), False (absent) or None (the runner is not sure)."""
+
+_rank = attrgetter("rank")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The urgency for a set of answers, and everything that follows from it."""
+
+    urgency: Urgency
+    rules: tuple[RedFlagRule, ...]
+    """The rules that fire, most urgent first."""
+    exercises_withheld: bool
+    follow_up: str | None
+    """An unanswered finding whose "yes" would raise the urgency (the most urgent rule first)."""
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The titles of the rules that set the urgency."""
+        return tuple(rule.title for rule in self.rules)
+
+    @property
+    def ends_interview(self) -> bool:
+        """Urgent or worse: the runner should act now, not answer more questions."""
+        return self.urgency.rank >= Urgency.URGENT.rank
+
+
+def fires(rule: RedFlagRule, answers: Answers) -> bool:
+    """Whether ``rule`` holds for these answers."""
+    return (
+        all(answers.get(f) is True for f in rule.all_of)
+        and (not rule.any_of or any(answers.get(f) is True for f in rule.any_of))
+        and not any(answers.get(f) is True for f in rule.none_of)
+    )
+
+
+def completing(rule: RedFlagRule, answers: Answers) -> tuple[str, ...]:
+    """Unanswered findings any one of which, answered yes, would make ``rule`` fire."""
+    if any(answers.get(f) is False for f in rule.all_of) or any(
+        answers.get(f) is True for f in rule.none_of
+    ):
+        return ()
+    missing = [f for f in rule.all_of if answers.get(f) is not True]
+    any_met = not rule.any_of or any(answers.get(f) is True for f in rule.any_of)
+    if len(missing) == 1 and any_met:
+        return (missing[0],) if missing[0] not in answers else ()
+    if not missing and not any_met:
+        return tuple(f for f in rule.any_of if f not in answers)
+    return ()
+
+
+class Triage:
+    """The sign rules of one knowledge base, indexed once; build once, share everywhere."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.rules = tuple(sorted(knowledge.red_flags, key=lambda r: -r.urgency.rank))
+        by_finding: dict[str, list[RedFlagRule]] = {}
+        for rule in self.rules:
+            for finding in {*rule.all_of, *rule.any_of, *rule.none_of}:
+                by_finding.setdefault(finding, []).append(rule)
+        self._by_finding = {f: tuple(rules) for f, rules in by_finding.items()}
+        self.findings = frozenset(self._by_finding)
+
+    def fired(self, answers: Answers) -> tuple[RedFlagRule, ...]:
+        """Every rule that holds, most urgent first."""
+        return tuple(rule for rule in self.rules if fires(rule, answers))
+
+    def urgency(self, answers: Answers) -> Urgency:
+        """The highest urgency among the rules that hold (self-care when none does)."""
+        return max([Urgency.SELF_CARE, *(r.urgency for r in self.fired(answers))], key=_rank)
+
+    def urgency_if(
+        self,
+        answers: Answers,
+        finding: str,
+        value: bool | None,
+        fired: tuple[RedFlagRule, ...] | None = None,
+    ) -> Urgency:
+        """The urgency once ``finding`` is answered ``value`` (``fired``: the rules that hold
+        now, when the caller has them); only the rules the finding takes part in are re-read."""
+        now = self.fired(answers) if fired is None else fired
+        involved = self._by_finding.get(finding, ())
+        kept = [rule.urgency for rule in now if rule not in involved]
+        if involved:
+            changed = {**answers, finding: value}
+            kept += [rule.urgency for rule in involved if fires(rule, changed)]
+        return max([Urgency.SELF_CARE, *kept], key=_rank)
+
+    def raising_question(
+        self,
+        answers: Answers,
+        *,
+        above: Urgency | None = None,
+        skip: Collection[str] = (),
+    ) -> str | None:
+        """An unanswered finding (not in ``skip``) whose "yes" would fire a rule more urgent
+        than ``above`` (default: the current urgency), the most urgent rule first."""
+        floor = self.urgency(answers) if above is None else above
+        for rule in self.rules:
+            if rule.urgency.rank <= floor.rank:
+                break
+            for finding in completing(rule, answers):
+                if finding not in skip:
+                    return finding
+        return None
+
+    def raises(self, before: Answers, after: Answers, *, to: Urgency = Urgency.URGENT) -> bool:
+        """Whether ``after`` fires a rule of at least ``to`` that ``before`` did not."""
+        had = {rule.id for rule in self.fired(before)}
+        return any(
+            rule.urgency.rank >= to.rank and rule.id not in had for rule in self.fired(after)
+        )
+
+    def rules_about(self, finding: str) -> tuple[RedFlagRule, ...]:
+        """The rules a finding takes part in, most urgent first."""
+        return self._by_finding.get(finding, ())
+
+    def decide(self, answers: Answers) -> Decision:
+        """The triage decision for a set of answers."""
+        rules = self.fired(answers)
+        urgency = max([Urgency.SELF_CARE, *(r.urgency for r in rules)], key=_rank)
+        withheld = urgency.rank >= Urgency.URGENT.rank or any(r.no_exercises for r in rules)
+        return Decision(
+            urgency=urgency,
+            rules=rules,
+            exercises_withheld=withheld,
+            follow_up=self.raising_question(answers, above=urgency),
+        )
