@@ -55,6 +55,18 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     "numbness_tingling": ("I have pins and needles", "my thigh feels numb", "there's tingling"),
     "morning_stiffness": ("my hip is stiff in the morning", "morning stiffness for an hour"),
     "pain_down_leg": ("pain goes down my leg", "pain shoots down the back of my leg"),
+    "sudden_onset": ("it came on suddenly", "I felt a sudden sharp pain"),
+    "recent_training_increase": (
+        "I've doubled my mileage recently", "I just started marathon training",
+    ),
+    "outer_knee_pain": ("the outside of my knee hurts", "pain on the outer side of my knee"),
+    "pain_side": ("the outer side of my hip hurts", "pain on the outside of my hip"),
+    "tender_to_touch": ("it's tender when I press on it", "sore to touch"),
+    "worse_lying_on_side": ("it hurts to lie on that side", "I can't lie on that side"),
+    "age_45_plus": ("I'm 52", "I am 60 years old"),
+    "stiffness": ("my hip feels stiff", "the hip is stiff and tight"),
+    "clicking_catching": ("my hip clicks and catches", "the hip locks sometimes"),
+    "duration_over_2_weeks": ("it's been going on for six weeks", "I've had it for months"),
 }  # fmt: skip
 SPLIT = -1
 """The phrasing index meaning "one message per finding" (first phrasing of each)."""
