@@ -20,14 +20,16 @@ PATHS = {
     "describe": ["1", "None of these"],
     "location": ["1", "None of these", "Skip"],
     "age": ["1", "None of these", "outer hip pain"],
-    "questions": ["1", "None of these", "outer hip pain", "40"],
-    "review": ["1", "None of these", "outer hip pain", "40", *["no"] * 8],
-    "change": ["1", "None of these", "outer hip pain", "40", *["no"] * 8, "Change an answer"],
+    "duration": ["1", "None of these", "outer hip pain", "40"],
+    "signs": ["1", "None of these", "outer hip pain", "40", "A few days"],
+    "questions": ["1", "None of these", "outer hip pain", "40", "A few days", "None of these"],
+    "review": ["1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6],
+    "change": ["1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Change an answer"],
     "change_answer": [
-        "1", "None of these", "outer hip pain", "40", *["no"] * 8, "Change an answer", "1",
+        "1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Change an answer", "1",
     ],
     "result": [
-        "1", "None of these", "outer hip pain", "40", *["no"] * 8, "Looks right — show my result",
+        "1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Looks right — show my result",
     ],
 }  # fmt: skip
 

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 LOCATION_FINDINGS = ("pain_front", "pain_side", "pain_buttock")
 AGE_FINDINGS = ("age_under_16", "age_45_plus")
 DURATION_FINDING = "duration_over_2_weeks"
+SIGN_FINDINGS = (
+    "swelling", "numbness_tingling", "pain_down_leg", "clicking_catching", "pain_at_rest_or_night",
+)  # fmt: skip
 
 
 def location_known(conversation: Conversation) -> bool:
@@ -31,6 +34,12 @@ def age_known(conversation: Conversation) -> bool:
 def duration_known(conversation: Conversation) -> bool:
     """The runner has said how long the pain has lasted, or that they are not sure."""
     return DURATION_FINDING in conversation.session.answers
+
+
+def signs_known(conversation: Conversation) -> bool:
+    """Every sign of the signs checklist is answered (from the story, or ticked)."""
+    answers = conversation.session.answers
+    return all(f in answers for f in SIGN_FINDINGS)
 
 
 def questions_remain(conversation: Conversation) -> bool:
@@ -57,6 +66,7 @@ CONDITIONS: dict[str, Callable[[Conversation], bool]] = {
     "location_known": location_known,
     "age_known": age_known,
     "duration_known": duration_known,
+    "signs_known": signs_known,
     "questions_remain": questions_remain,
     "chose_change": chose_change,
     "chose_confirm": chose_confirm,

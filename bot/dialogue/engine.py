@@ -386,9 +386,12 @@ class Engine:
             self._unreadable(draft, conversation, record)
             return
         if self._escalation_due(state, session, outcome):
-            if self._emergency_question(session) is not None:
+            question = self._emergency_question(session)
+            if question is not None:
                 self._fire(conversation, "follow_up")
-                self._enter(draft, conversation, came_from=state)
+                session.question = question
+                session.asked.append(question)
+                self._prompt(draft)
             else:
                 self._fire(conversation, "escalate")
                 self._show_result(draft)
@@ -539,7 +542,9 @@ class Engine:
             ]
             return (*picks, *(Option(o.label, o.value) for o in state.options))
         options = tuple(Option(o.label, o.value) for o in state.options)
-        if session.unread >= self.dialogue.unreadable_limit and state.kind is not Kind.RESULT:
+        stuck = session.unread >= self.dialogue.unreadable_limit
+        has_not_sure = any(o.value == NOT_SURE_VALUE for o in options)
+        if stuck and state.kind is not Kind.RESULT and not has_not_sure:
             options = (*options, Option(texts.text("not_sure"), NOT_SURE_VALUE))
         return options
 

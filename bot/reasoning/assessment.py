@@ -163,7 +163,7 @@ def _choose_exercises(
     considered: list[RankedCause],
 ) -> tuple[list[str], list[AvoidedExercise]]:
     avoided: dict[str, AvoidedExercise] = {}
-    for ranked in considered:
+    for ranked in (r for r in considered if r.for_):
         for caution in ranked.cause.avoid_exercises:
             avoided.setdefault(
                 caution.exercise, AvoidedExercise(caution.exercise, caution.why, caution.sources)
