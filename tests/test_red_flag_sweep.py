@@ -173,11 +173,9 @@ def check_no_exercises(engine: Engine, turn: Turn, *, library: bool = True) -> N
     assert assessment is not None
     assert assessment.exercises == () and assessment.exercises_withheld
     names = [e.name for e in engine.knowledge.exercises.values()]
-    shown = [
-        turn,
-        tap(engine, turn, "exercises"),
-        type_text(engine, turn.session, "/exercises", 1),
-    ]
+    assert "exercises" not in [o.value for o in turn.options], "a Show exercises button"
+    stale_tap = engine.step(turn.session, Incoming(button="exercises", at=1e9))
+    shown = [turn, stale_tap, type_text(engine, turn.session, "/exercises", 1)]
     if library:
         learn = type_text(engine, turn.session, "/learn", 1)
         shown.append(tap(engine, learn, "library"))

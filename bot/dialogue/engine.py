@@ -41,7 +41,8 @@ TOPIC_PREFIX = "topic:"
 EXERCISE_PREFIX = "exercise:"
 LIBRARY = "library"
 _COMMAND = re.compile(r"^\s*/([a-z_]+)(?:@\w+)?(?:\s.*)?$", re.IGNORECASE | re.DOTALL)
-RESULT_ACTIONS = ("exercises", "summary", "restart")
+EXERCISES_ACTION = "exercises"
+RESULT_ACTIONS = (EXERCISES_ACTION, "summary", "restart")
 MAX_TEXT = 4096  # Telegram's own limit; longer text is read up to here
 
 
@@ -542,6 +543,8 @@ class Engine:
             ]
             return (*picks, *(Option(o.label, o.value) for o in state.options))
         options = tuple(Option(o.label, o.value) for o in state.options)
+        if state.kind is Kind.RESULT and self.assessment(session).exercises_withheld:
+            options = tuple(o for o in options if o.value != EXERCISES_ACTION)
         stuck = session.unread >= self.dialogue.unreadable_limit
         has_not_sure = any(o.value == NOT_SURE_VALUE for o in options)
         if stuck and state.kind is not Kind.RESULT and not has_not_sure:

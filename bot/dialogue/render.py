@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from bot.dialogue.session import Session
 from bot.knowledge import AdviceTopic, Exercise, Knowledge
-from bot.reasoning import Assessment, Band
+from bot.reasoning import Assessment, Band, RankedCause
 
 BAND_WORDS = {Band.LIKELY: "likely", Band.POSSIBLE: "possible", Band.LESS_LIKELY: "less likely"}
 URGENCY_ICONS = {"self_care": "🟢", "see_professional": "🟡", "urgent": "🟠", "emergency": "🔴"}
@@ -27,6 +27,15 @@ class Renderer:
         """Finding ids as a readable, comma-separated list of labels."""
         return ", ".join(self.knowledge.findings[f].label for f in finding_ids)
 
+    def absent_labels(self, finding_ids: list[str]) -> str:
+        """Findings the runner does not have, phrased as absent ("no limp", "under 45")."""
+        return ", ".join(self.knowledge.findings[f].absent_label for f in finding_ids)
+
+    def against(self, ranked: RankedCause) -> str:
+        """What does not fit a cause: findings that argue against it, then missing support."""
+        parts = [self.labels(list(ranked.against)), self.absent_labels(list(ranked.missing))]
+        return "; ".join(part for part in parts if part)
+
     def answers(self, session: Session) -> str:
         """What the runner has, does not have and is not sure about."""
         have = [
@@ -37,16 +46,24 @@ class Renderer:
         lines = []
         if session.age is not None:
             lines.append(self.text("summary_age", age=session.age))
-        for text_id, group in (("summary_have", have), ("summary_not", lacks)):
-            if group:
-                items = "\n".join(f"  • {self.knowledge.findings[f].label}" for f in group)
-                lines.append(f"{self.text(text_id)}\n{items}")
+        findings = self.knowledge.findings
+        if have:
+            items = "\n".join(f"  • {findings[f].label}" for f in have)
+            lines.append(f"{self.text('summary_have')}\n{items}")
+        if lacks:
+            items = "\n".join(f"  • {findings[f].absent_label}" for f in lacks)
+            lines.append(f"{self.text('summary_not')}\n{items}")
         if unsure:
             lines.append(f"{self.text('summary_unsure')} {self.labels(unsure)}")
         return "\n".join(lines) or self.text("no_answers")
 
     def result(self, assessment: Assessment) -> list[str]:
-        """The result as a few messages: urgency, likely causes, what to do, exercises."""
+        """The result as a few messages: urgency, likely causes, what to do, exercises.
+
+        Urgent and emergency results are one message: the action, what to do if it gets worse,
+        and the causes to consider named for the clinician, with nothing that competes."""
+        if assessment.acts_now:
+            return [self._act_now(assessment)]
         level = self.knowledge.urgency_levels[assessment.urgency]
         icon = URGENCY_ICONS[assessment.urgency.value]
         head = [f"{icon} {level.label}"]
@@ -60,8 +77,9 @@ class Renderer:
             lines = [f"• {cause.name} — {BAND_WORDS[ranked.band]}", f"  {cause.summary.text}"]
             if ranked.for_:
                 lines.append(f"  {self.text('for_label')} {self.labels(list(ranked.for_))}")
-            if ranked.against:
-                lines.append(f"  {self.text('against_label')} {self.labels(list(ranked.against))}")
+            against = self.against(ranked)
+            if against:
+                lines.append(f"  {self.text('against_label')} {against}")
             causes.append("\n".join(lines))
         messages.append("\n\n".join(causes))
 
@@ -91,6 +109,20 @@ class Renderer:
             )
         )
         return messages
+
+    def _act_now(self, assessment: Assessment) -> str:
+        """One message for an urgent or emergency result: the action and nothing else."""
+        level = self.knowledge.urgency_levels[assessment.urgency]
+        icon = URGENCY_ICONS[assessment.urgency.value]
+        rules = [r for r in assessment.red_flags if r.urgency is assessment.urgency]
+        parts = [f"{icon} {level.label}"]
+        parts += [f"⚠️ {rule.title}: {rule.message}" for rule in rules] or [level.what_to_do]
+        parts.append(f"{self.text('worse_title')} {level.if_worse}")
+        names = ", ".join(r.cause.name for r in assessment.shown_causes)
+        if names:
+            parts.append(self.text("clinician_causes", causes=names))
+        parts.append(self.text("disclaimer"))
+        return "\n\n".join(parts)
 
     def exercise(self, exercise: Exercise) -> str:
         """Step-by-step instructions for one exercise."""

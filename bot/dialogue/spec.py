@@ -94,7 +94,7 @@ REQUIRED_TEXTS = (
     "summary_have", "summary_not", "summary_unsure", "summary_age", "no_answers", "dose_label",
     "form_label", "stop_label", "progression_label", "rules_title", "avoid_title",
     "summary_result", "summary_exercises", "answer_noted", "result_ready", "learn_intro",
-    "library_button", "library_intro", "library_avoid",
+    "library_button", "library_intro", "library_avoid", "clinician_causes",
 )  # fmt: skip
 
 
@@ -102,6 +102,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "exercises_offer": frozenset({"names"}),
     "library_avoid": frozenset({"name", "why"}),
     "see_title": frozenset({"who", "when"}),
+    "clinician_causes": frozenset({"causes"}),
     "summary_age": frozenset({"age"}),
     "version_line": frozenset({"version"}),
     "why_question": frozenset({"causes"}),

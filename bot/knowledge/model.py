@@ -52,6 +52,8 @@ class Finding(Strict):
 
     id: Id
     label: Text
+    absent_label: Text
+    """How the finding reads when the runner does not have it ("no limp", "under 45")."""
     question: Text
     hint: Text | None = None
     phrases: Annotated[tuple[Text, ...], Field(min_length=1)]

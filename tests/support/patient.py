@@ -91,7 +91,10 @@ def duration_reply(vignette: dict[str, Any], mode: str) -> str:
     """How long it has hurt: a tapped range, or the runner's own words."""
     known = truth(vignette, "duration_over_2_weeks")
     if mode == "buttons":
-        return {"yes": "More than 2 weeks", "no": "A few days", "unsure": "Not sure"}[known]
+        if known == "yes":
+            better = truth(vignette, "pain_improving") == "yes"
+            return "Over 2 weeks, getting better" if better else "Over 2 weeks, not better"
+        return "A few days" if known == "no" else "Not sure"
     weeks = vignette.get("weeks")
     if known == "unsure" or weeks is None:
         return "not sure, it comes and goes"

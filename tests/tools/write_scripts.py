@@ -54,9 +54,9 @@ class Runner:
         if asks == ["age"]:
             return str(self.age) if self.age is not None else str(len(options))
         if state == "duration":
-            return {"days": "A few days", "weeks": "More than 2 weeks"}.get(
-                self.duration or "", "Not sure"
-            )
+            better = "pain_improving" in self.present
+            weeks = "Over 2 weeks, getting better" if better else "Over 2 weeks, not better"
+            return {"days": "A few days", "weeks": weeks}.get(self.duration or "", "Not sure")
         if state == "red_flag_screen" or len(asks) > 1:
             ticked = self.checklist | self.present
             chosen = next((i for i, f in enumerate(asks, 1) if f in ticked), None)
