@@ -347,11 +347,9 @@ class Engine:
         self._prompt(draft)
 
     def _why_question(self, session: Session, finding: str) -> str:
-        for rule in self.triage.rules_about(finding):
-            if rule.urgency.rank >= Urgency.URGENT.rank and any(
-                session.answers.get(f) is True for f in (*rule.all_of, *rule.any_of)
-            ):
-                return self.render.text("why_safety", flag=rule.title)
+        safety = self.triage.safety_reason(session.answers, finding)
+        if safety is not None:
+            return self.render.text("why_safety", flag=safety.title)
         ranked = self.assessment(session).causes[:4]
         related = [r.cause.name for r in ranked if finding in r.cause.supported_by]
         related += [r.cause.name for r in ranked if finding in r.cause.argued_against_by]

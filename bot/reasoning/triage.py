@@ -128,9 +128,14 @@ class Triage:
             rule.urgency.rank >= to.rank and rule.id not in had for rule in self.fired(after)
         )
 
-    def rules_about(self, finding: str) -> tuple[RedFlagRule, ...]:
-        """The rules a finding takes part in, most urgent first."""
-        return self._by_finding.get(finding, ())
+    def safety_reason(self, answers: Answers, finding: str) -> RedFlagRule | None:
+        """The most urgent rule (urgent or worse) that asking about ``finding`` checks for,
+        among those the runner already shows part of."""
+        for rule in self._by_finding.get(finding, ()):
+            shown = any(answers.get(f) is True for f in (*rule.all_of, *rule.any_of))
+            if rule.urgency.rank >= Urgency.URGENT.rank and shown:
+                return rule
+        return None
 
     def decide(self, answers: Answers) -> Decision:
         """The triage decision for a set of answers."""
