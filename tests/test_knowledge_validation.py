@@ -126,7 +126,13 @@ def test_duplicate_and_unused_ids(project):
     def change(doc):
         doc["findings"].append(dict(doc["findings"][0], phrases=["zzz unique phrase"]))
         doc["findings"].append(
-            {"id": "elbow_pain", "label": "elbow pain", "question": "Elbow?", "phrases": ["elbow"]}
+            {
+                "id": "elbow_pain",
+                "label": "elbow pain",
+                "absent_label": "no elbow pain",
+                "question": "Elbow?",
+                "phrases": ["elbow"],
+            }
         )
 
     edit(project, "findings.yaml", change)

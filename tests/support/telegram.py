@@ -106,6 +106,8 @@ def consultation(reference: Reference | None = None) -> list[Action]:
         ("tap", "none"),
         ("text", CONSULTATION_DESCRIPTION),
         ("text", "I'm 40"),
+        ("tap", "days"),
+        ("tap", "none"),
     ]:
         do(kind, value)
     while reference.state == "questions":
