@@ -52,6 +52,8 @@ def test_every_medical_statement_has_an_http_source():
     statements += list(knowledge.exercise_rules)
     sourced = [*statements, *knowledge.red_flags, *knowledge.exercises.values()]
     sourced += [c.see_professional for c in knowledge.causes.values()]
+    sourced += [e for c in knowledge.causes.values() for e in c.supported_by.values()]
+    sourced += [e for c in knowledge.causes.values() for e in c.argued_against_by.values()]
     sourced += list(knowledge.urgency_levels.values())
     assert len(sourced) > 50
     for item in sourced:
@@ -102,7 +104,11 @@ def test_misspelt_field_is_reported(project):
 
 def test_unknown_id_across_files(project):
     def change(doc):
-        doc["causes"][2]["supported_by"]["pain_in_the_elbow"] = 1
+        doc["causes"][2]["supported_by"]["pain_in_the_elbow"] = {
+            "weight": 1,
+            "why": "A made-up finding.",
+            "sources": ["https://example.org"],
+        }
 
     edit(project, "causes.yaml", change)
     problems = problems_of(project)
@@ -111,6 +117,56 @@ def test_unknown_id_across_files(project):
         and p.endswith(".supported_by: unknown finding 'pain_in_the_elbow'")
         for p in problems
     ), problems
+
+
+def test_every_weight_and_prior_carries_its_source_and_why():
+    knowledge = load_knowledge(paths.knowledge_dir())
+    for cause in knowledge.causes.values():
+        assert cause.prior_sources and cause.prior_why, cause.id
+        for evidence in [*cause.supported_by.values(), *cause.argued_against_by.values()]:
+            assert evidence.weight > 0 and evidence.sources and evidence.why, cause.id
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda e: e.pop("sources"), ".sources: missing required field"),
+        (lambda e: e.pop("why"), ".why: missing required field"),
+        (lambda e: e.update(weight=0), ".weight: "),
+        (lambda e: e.update(wieght=1), ".wieght: unknown field (check the spelling)"),
+    ],
+)
+def test_weight_without_its_evidence_is_refused(project, change, expected):
+    cause = yaml.safe_load((project / "knowledge/causes.yaml").read_text())["causes"][0]
+    finding = next(iter(cause["supported_by"]))
+    edit(project, "causes.yaml", lambda doc: change(doc["causes"][0]["supported_by"][finding]))
+    [problem] = problems_of(project)
+    assert problem.startswith(f"causes.yaml: causes[{cause['id']}].supported_by.{finding}"), (
+        problem
+    )
+    assert problem.endswith(expected) or expected in problem, problem
+
+
+def test_bare_number_weight_is_refused(project):
+    cause = yaml.safe_load((project / "knowledge/causes.yaml").read_text())["causes"][1]
+    finding = next(iter(cause["argued_against_by"]))
+    edit(
+        project,
+        "causes.yaml",
+        lambda doc: doc["causes"][1]["argued_against_by"].update({finding: 1}),
+    )
+    [problem] = problems_of(project)
+    assert problem.startswith(
+        f"causes.yaml: causes[{cause['id']}].argued_against_by.{finding}: "
+    ), problem
+
+
+def test_prior_without_source_is_refused(project):
+    cause = yaml.safe_load((project / "knowledge/causes.yaml").read_text())["causes"][0]
+    edit(project, "causes.yaml", lambda doc: doc["causes"][0].pop("prior_sources"))
+    assert problems_of(project) == [
+        f"causes.yaml: causes[{cause['id']}].prior_sources: missing required field"
+    ]
 
 
 def test_missing_source_is_refused(project):

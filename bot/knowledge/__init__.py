@@ -5,6 +5,7 @@ from bot.knowledge.loader import CONTRACT_CAUSES, CONTRACT_FINDINGS, load_knowle
 from bot.knowledge.model import (
     AdviceTopic,
     Cause,
+    Evidence,
     Exercise,
     Finding,
     RedFlagRule,
@@ -18,6 +19,7 @@ __all__ = [
     "CONTRACT_FINDINGS",
     "AdviceTopic",
     "Cause",
+    "Evidence",
     "Exercise",
     "Finding",
     "Knowledge",

@@ -87,15 +87,31 @@ class ExerciseCaution(Strict):
     sources: Sources
 
 
+class Evidence(Strict):
+    """How much one finding counts for or against a cause, and the source that sets it.
+
+    A weight is roughly the natural log of the finding's likelihood ratio where one is published
+    (0.5 a weak hint, 1 typical, 2 strong, 3 nearly defining); ``why`` says in one short line
+    what the sources state that sets it, or that they state it only in words ("typical").
+    """
+
+    weight: Annotated[float, Field(gt=0, le=5)]
+    sources: Sources
+    why: Text
+
+
 class Cause(Strict):
     """A likely cause of hip pain after running."""
 
     id: Id
     name: Text
     summary: Statement
-    prior: Annotated[float, Field(ge=0, le=5)] = 1.0
-    supported_by: Annotated[dict[Id, Annotated[float, Field(gt=0, le=5)]], Field(min_length=1)]
-    argued_against_by: dict[Id, Annotated[float, Field(gt=0, le=5)]] = Field(default_factory=dict)
+    prior: Annotated[float, Field(ge=0, le=5)]
+    prior_sources: Sources
+    """How common the cause is in runners: where that comes from."""
+    prior_why: Text
+    supported_by: Annotated[dict[Id, Evidence], Field(min_length=1)]
+    argued_against_by: dict[Id, Evidence] = Field(default_factory=dict)
     self_care: tuple[Statement, ...] = ()
     advice: tuple[Id, ...] = ()
     exercises: tuple[Id, ...] = ()

@@ -84,15 +84,15 @@ class Assessment:
 def score_cause(cause: Cause, answers: Answers) -> float:
     """The additive score of one cause given the answers."""
     score = cause.prior
-    for finding, weight in cause.supported_by.items():
+    for finding, evidence in cause.supported_by.items():
         answer = answers.get(finding)
         if answer is True:
-            score += weight
+            score += evidence.weight
         elif answer is False:
-            score -= ABSENT_PENALTY * weight
-    for finding, weight in cause.argued_against_by.items():
+            score -= ABSENT_PENALTY * evidence.weight
+    for finding, evidence in cause.argued_against_by.items():
         if answers.get(finding) is True:
-            score -= weight
+            score -= evidence.weight
     return score
 
 

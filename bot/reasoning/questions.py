@@ -49,15 +49,15 @@ class QuestionPlanner:
         self.triage = triage
         self._effects: dict[str, _Effect] = {}
         for cause in knowledge.causes.values():
-            for finding, weight in cause.supported_by.items():
+            for finding, evidence in cause.supported_by.items():
                 effect = self._effect(finding)
-                effect.present[cause.id] = effect.present.get(cause.id, 0.0) + weight
+                effect.present[cause.id] = effect.present.get(cause.id, 0.0) + evidence.weight
                 effect.absent[cause.id] = (
-                    effect.absent.get(cause.id, 0.0) - ABSENT_PENALTY * weight
+                    effect.absent.get(cause.id, 0.0) - ABSENT_PENALTY * evidence.weight
                 )
-            for finding, weight in cause.argued_against_by.items():
+            for finding, evidence in cause.argued_against_by.items():
                 effect = self._effect(finding)
-                effect.present[cause.id] = effect.present.get(cause.id, 0.0) - weight
+                effect.present[cause.id] = effect.present.get(cause.id, 0.0) - evidence.weight
         self._order = [f for f in knowledge.findings if f not in skip]
         self._first = tuple(f for f in first if f not in skip)
 
