@@ -38,6 +38,23 @@ _CONTRACTIONS = [
     (r"\bi\s*['’]\s*ve\b|\bive\b", "i have"),
     (r"\bit\s*['’]\s*s\b", "it is"),
     (r"\bthere\s*['’]\s*s\b", "there is"),
+    (r"\b(let)'s\b", r"\1 us"),
+    (r"([a-z])'s\b", r"\1 is"),
+    (r"\bdont\b", "do not"),
+    (r"\bdoesnt\b", "does not"),
+    (r"\bdidnt\b", "did not"),
+    (r"\bisnt\b", "is not"),
+    (r"\bwasnt\b", "was not"),
+    (r"\bhavent\b", "have not"),
+    (r"\bhasnt\b", "has not"),
+    (r"\bwont\b", "will not"),
+    (r"\barent\b", "are not"),
+    (r"\bwouldnt\b", "would not"),
+    (r"\bcouldnt\b", "could not"),
+    (r"\bshouldnt\b", "should not"),
+    (r"\bhadnt\b", "had not"),
+    (r"\bwerent\b", "were not"),
+    (r"\bnothin\b", "nothing"),
 ]
 _CONTRACTION_PATTERNS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 
@@ -67,6 +84,13 @@ SPELLING = {
     "jog": "run",
     "jogs": "runs",
     "jogged": "ran",
+    "falling": "fell",
+    "fallen": "fell",
+    "falls": "fall",
+    "tumbled": "tumble",
+    "hobbly": "hobbling",
+    "limpy": "limping",
+    "tingle": "tingling",
 }
 
 CLAUSE_BREAKS = frozenset({"but", "however", "although", "though", "except", "whereas"})
@@ -83,6 +107,7 @@ class Clause:
     tokens: tuple[str, ...]
     question: bool = False
     after_comma: bool = False
+    sentence: int = 0
 
 
 def normalize_text(text: str) -> str:
@@ -107,6 +132,7 @@ def split_clauses(text: str) -> list[Clause]:
     clauses: list[Clause] = []
     position = 0
     after_comma = False
+    sentence = 0
     for match in _SENTENCE_SPLIT.finditer(normalized + "."):
         piece = normalized[position : match.start()]
         position = match.end()
@@ -117,11 +143,12 @@ def split_clauses(text: str) -> list[Clause]:
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
             if token in CLAUSE_BREAKS or (token == "and" and following in NEW_SUBJECTS):
                 if current:
-                    clauses.append(Clause(tuple(current), after_comma=after_comma))
+                    clauses.append(Clause(tuple(current), False, after_comma, sentence))
                 current, after_comma = [], False
                 continue
             current.append(token)
         if current:
-            clauses.append(Clause(tuple(current), question=question, after_comma=after_comma))
+            clauses.append(Clause(tuple(current), question, after_comma, sentence))
         after_comma = match.group(0) == ","
+        sentence += not after_comma
     return clauses

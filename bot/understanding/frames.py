@@ -1,0 +1,186 @@
+"""Findings read from a frame of words rather than one phrase: pain tied to an activity, a change
+in training load, and how long the pain has gone on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.understanding.language import Language, Phrase, phrase_set, word_set
+
+Span = tuple[int, int]
+_FROM_TO = re.compile(r"\bfrom (\d+(?:\.\d+)?) (?:[a-z]+ ){0,4}?to (\d+(?:\.\d+)?)\b")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_COUNT_WORDS = frozenset({"of", "the", "a", "an", "good", "whole", "solid", "best", "couple"})
+_NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class FrameHit:
+    """A finding a frame found, where, and whether the frame itself denies it."""
+
+    finding: str
+    span: Span
+    absent: bool
+    why: str
+
+
+def spans(tokens: tuple[str, ...], phrases: Iterable[Phrase]) -> list[Span]:
+    """Where each phrase occurs in ``tokens``."""
+    found = []
+    for phrase in phrases:
+        width = len(phrase)
+        for i in range(len(tokens) - width + 1):
+            if tokens[i : i + width] == phrase:
+                found.append((i, i + width))
+    return sorted(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """The frame rules of a :class:`Language`, as token sets."""
+
+    activity_finding: str
+    activities: frozenset[Phrase]
+    links: frozenset[str]
+    activity_not_with: frozenset[str]
+    activity_leads: frozenset[str]
+    pain_after: frozenset[str]
+    activity_window: int
+    training_finding: str
+    verbs: frozenset[Phrase]
+    nouns: frozenset[Phrase]
+    ignore_with: frozenset[str]
+    same_words: frozenset[str]
+    training_window: int
+    duration_finding: str
+    threshold: int
+    units: dict[str, int]
+    counts: dict[str, float]
+    leads: frozenset[str]
+    long_since: frozenset[str]
+    short_since: frozenset[str]
+    not_about: frozenset[str]
+    about: frozenset[str]
+
+    @classmethod
+    def compile(cls, language: Language) -> Frames:
+        """Tokenize the frame rules once."""
+        rules = language.rules
+        activity, training, duration = rules.activity, rules.training, rules.duration
+        return cls(
+            activity_finding=activity.finding,
+            activities=phrase_set(activity.words),
+            links=word_set(activity.links),
+            activity_not_with=frozenset(activity.not_with),
+            activity_leads=word_set(activity.lead_words),
+            pain_after=word_set(activity.pain_after_words),
+            activity_window=activity.window,
+            training_finding=training.finding,
+            verbs=phrase_set(training.verbs),
+            nouns=phrase_set(training.nouns),
+            ignore_with=word_set(training.ignore_with),
+            same_words=word_set(training.same_words),
+            training_window=training.window,
+            duration_finding=duration.finding,
+            threshold=duration.threshold_days,
+            units=dict(duration.units),
+            counts=dict(duration.counts),
+            leads=word_set(duration.lead_words),
+            long_since=word_set(duration.long_since),
+            short_since=word_set(duration.short_since),
+            not_about=word_set(duration.not_about),
+            about=word_set(duration.about),
+        )
+
+    def activity(
+        self, tokens: tuple[str, ...], pain: Iterable[int], pain_in_sentence: bool
+    ) -> list[FrameHit]:
+        """Pain during or after an activity: "hurts after fartlek", "lunges set it off"."""
+        pain_at = list(pain)
+        borrowed = bool(tokens) and tokens[0] in self.activity_leads and pain_in_sentence
+        for start, end in spans(tokens, self.activities):
+            linked = bool(self.links & set(tokens[max(0, start - 3) : start]))
+            near = any(abs(p - start) <= self.activity_window for p in pain_at)
+            drives = bool(self.pain_after & set(tokens[end : end + 3]))
+            if (linked and (near or borrowed)) or drives:
+                return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
+        return []
+
+    def training(self, tokens: tuple[str, ...], text: str) -> list[FrameHit]:
+        """A recent change in load: "doubled my weekly kms", "first half marathon", "20 to 40"."""
+        if self.ignore_with & set(tokens):
+            return []
+        nouns = spans(tokens, self.nouns)
+        if not nouns:
+            return []
+        numbers = _FROM_TO.search(text)
+        if numbers and float(numbers.group(2)) > float(numbers.group(1)):
+            return [FrameHit(self.training_finding, nouns[0], False, "from-to numbers")]
+        for verb in spans(tokens, self.verbs):
+            for noun in nouns:
+                gap = noun[0] - verb[1] if noun[0] >= verb[1] else verb[0] - noun[1]
+                if 0 <= gap < self.training_window:
+                    span = (min(verb[0], noun[0]), max(verb[1], noun[1]))
+                    return [FrameHit(self.training_finding, span, False, "increase near load")]
+        for noun in nouns:
+            window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
+            if self.same_words & set(window):
+                return [FrameHit(self.training_finding, noun, True, "same load")]
+        return []
+
+    def _days(self, tokens: tuple[str, ...], i: int) -> float | None:
+        token = tokens[i]
+        joined = _NUMBER_UNIT.match(token)
+        if joined and joined.group(2) in self.units:
+            return float(joined.group(1)) * self.units[joined.group(2)]
+        if token not in self.units:
+            return None
+        unit = self.units[token]
+        j = i - 1
+        while j >= 0 and tokens[j] == "of":
+            j -= 1
+        if j < 0:
+            return None
+        count = tokens[j]
+        if _NUMBER.match(count):
+            return float(count) * unit
+        if count in self.counts:
+            return self.counts[count] * unit
+        if count in {"for", "over", "past", "last", "few"} and token.endswith("s"):
+            return 2.0 * unit
+        return None
+
+    def _led(self, tokens: tuple[str, ...], i: int) -> bool:
+        if i + 1 < len(tokens) and tokens[i + 1] == "ago":
+            return True
+        j = i - 1
+        while j >= 0 and (
+            tokens[j] in self.counts or tokens[j] in _COUNT_WORDS or _NUMBER.match(tokens[j])
+        ):
+            j -= 1
+        return j < 0 or tokens[j] in self.leads
+
+    def duration(
+        self, tokens: tuple[str, ...], pain: bool, other_finding: bool
+    ) -> list[FrameHit]:
+        """How long it has hurt: more than the threshold makes the finding present."""
+        words = set(tokens)
+        if other_finding or (not pain and (self.not_about & words or not self.about & words)):
+            return []
+        for i, token in enumerate(tokens):
+            days = self._days(tokens, i) if self._led(tokens, i) else None
+            if token == "since" and i + 1 < len(tokens):
+                following = tokens[i + 1 : i + 3]
+                if self.short_since & set(following):
+                    days = 1.0
+                elif self.long_since & set(following):
+                    days = float(self.threshold)
+            if days is None:
+                continue
+            over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
+            longer = days >= self.threshold or (over and days >= self.threshold - 1)
+            why = f"duration of about {days:g} days"
+            return [FrameHit(self.duration_finding, (i, i + 1), not longer, why)]
+        return []

@@ -1,0 +1,103 @@
+"""``knowledge/language.yaml`` compiled for matching: every phrase as a tuple of plain tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from bot import paths
+from bot.knowledge.loader import load_language
+from bot.knowledge.model import CueDirection, CueMeaning, Implication, LanguageFile
+from bot.understanding.normalize import normalize_text, tokenize
+
+Phrase = tuple[str, ...]
+
+
+def phrase_tokens(phrase: str) -> Phrase:
+    """The tokens the reader sees for ``phrase``."""
+    return tuple(tokenize(normalize_text(phrase)))
+
+
+def phrase_set(phrases: Iterable[str]) -> frozenset[Phrase]:
+    """Every phrase as tokens, empty ones dropped."""
+    return frozenset(t for t in map(phrase_tokens, phrases) if t)
+
+
+def word_set(phrases: Iterable[str]) -> frozenset[str]:
+    """Every token of every phrase."""
+    return frozenset(token for phrase in phrases for token in phrase_tokens(phrase))
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue phrase and the scope it reaches."""
+
+    tokens: Phrase
+    means: CueMeaning
+    direction: CueDirection
+    window: int
+    clause_end: bool
+    only_for: frozenset[str]
+    not_for: frozenset[str]
+
+    def applies_to(self, finding: str) -> bool:
+        """Whether this cue can change what ``finding`` means."""
+        if self.only_for and finding not in self.only_for:
+            return False
+        return finding not in self.not_for
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """The reading rules, ready to match against token lists."""
+
+    cues: dict[str, tuple[Cue, ...]]
+    terminators: frozenset[str]
+    first_person: frozenset[str]
+    hip_words: frozenset[str]
+    subjects: dict[Phrase, str]
+    pain_words: frozenset[str]
+    locations: frozenset[str]
+    location_blockers: frozenset[str]
+    rules: LanguageFile
+    implications: tuple[Implication, ...]
+    answers: dict[Phrase, str]
+
+    @classmethod
+    def compile(cls, rules: LanguageFile) -> Language:
+        """Tokenize every phrase of ``rules`` once."""
+        by_first: dict[str, list[Cue]] = {}
+        for group in rules.cues:
+            for tokens in phrase_set(group.phrases):
+                cue = Cue(
+                    tokens, group.means, group.direction, group.window, group.clause_end,
+                    frozenset(group.only_for), frozenset(group.not_for),
+                )  # fmt: skip
+                by_first.setdefault(tokens[0], []).append(cue)
+        answers = {p: "yes" for p in phrase_set(rules.answers.affirm)}
+        answers |= {p: "no" for p in phrase_set(rules.answers.deny)}
+        answers |= {p: "unsure" for p in phrase_set(rules.answers.unsure)}
+        return cls(
+            cues={k: tuple(sorted(v, key=lambda c: -len(c.tokens))) for k, v in by_first.items()},
+            terminators=word_set(rules.terminators),
+            first_person=word_set(rules.first_person),
+            hip_words=word_set(rules.hip_words),
+            subjects={
+                tokens: finding
+                for finding, words in rules.subjects.items()
+                for tokens in phrase_set(words)
+            },
+            pain_words=word_set(rules.pain_words),
+            locations=frozenset(rules.locations.findings),
+            location_blockers=word_set(rules.locations.blockers),
+            rules=rules,
+            implications=rules.implications,
+            answers=answers,
+        )
+
+
+@cache
+def default_language() -> Language:
+    """The rules shipped in ``knowledge/language.yaml``."""
+    return Language.compile(load_language(paths.knowledge_dir()))
