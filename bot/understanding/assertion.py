@@ -66,18 +66,22 @@ class Verdict:
 def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
     """Every cue in ``tokens``, longest first where they overlap; pseudo-cues block others."""
     found: list[CueAt] = []
-    taken: set[int] = set()
+    taken = 0
     for start, token in enumerate(tokens):
-        for cue in language.cues.get(token, ()):
-            end = start + len(cue.tokens)
-            if tokens[start:end] != cue.tokens or taken & set(range(start, end)):
-                continue
-            if cue.clause_end and end != len(tokens):
-                continue
-            taken |= set(range(start, end))
-            found.append(CueAt(cue, start, end))
-            break
-    return [c for c in found if c.cue.means is not CueMeaning.PSEUDO]
+        if start < taken:
+            continue
+        here = [
+            CueAt(cue, start, start + len(cue.tokens))
+            for cue in language.cues.get(token, ())
+            if tokens[start : start + len(cue.tokens)] == cue.tokens
+            and not (cue.clause_end and start + len(cue.tokens) != len(tokens))
+        ]
+        if not here:
+            continue
+        taken = here[0].end
+        if here[0].cue.means is not CueMeaning.PSEUDO:
+            found += here
+    return found
 
 
 def _clear(language: Language, between: tuple[str, ...], means: CueMeaning) -> bool:

@@ -26,15 +26,26 @@ class FrameHit:
     why: str
 
 
-def spans(tokens: tuple[str, ...], phrases: Iterable[Phrase]) -> list[Span]:
-    """Where each phrase occurs in ``tokens``."""
-    found = []
+PhraseIndex = dict[str, tuple[Phrase, ...]]
+
+
+def index(phrases: Iterable[Phrase]) -> PhraseIndex:
+    """Phrases by their first token, longest first."""
+    by_first: dict[str, list[Phrase]] = {}
     for phrase in phrases:
-        width = len(phrase)
-        for i in range(len(tokens) - width + 1):
-            if tokens[i : i + width] == phrase:
-                found.append((i, i + width))
-    return sorted(found)
+        by_first.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(sorted(group, key=len, reverse=True)) for first, group in by_first.items()}
+
+
+def spans(tokens: tuple[str, ...], phrases: PhraseIndex) -> list[Span]:
+    """Where the phrases occur in ``tokens``, the longest at each position."""
+    found = []
+    for i, token in enumerate(tokens):
+        for phrase in phrases.get(token, ()):
+            if tokens[i : i + len(phrase)] == phrase:
+                found.append((i, i + len(phrase)))
+                break
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +53,15 @@ class Frames:
     """The frame rules of a :class:`Language`, as token sets."""
 
     activity_finding: str
-    activities: frozenset[Phrase]
+    activities: PhraseIndex
     links: frozenset[str]
     activity_not_with: frozenset[str]
     activity_leads: frozenset[str]
     pain_after: frozenset[str]
     activity_window: int
     training_finding: str
-    verbs: frozenset[Phrase]
-    nouns: frozenset[Phrase]
+    verbs: PhraseIndex
+    nouns: PhraseIndex
     ignore_with: frozenset[str]
     same_words: frozenset[str]
     training_window: int
@@ -71,15 +82,15 @@ class Frames:
         activity, training, duration = rules.activity, rules.training, rules.duration
         return cls(
             activity_finding=activity.finding,
-            activities=phrase_set(activity.words),
+            activities=index(phrase_set(activity.words)),
             links=word_set(activity.links),
             activity_not_with=frozenset(activity.not_with),
             activity_leads=word_set(activity.lead_words),
             pain_after=word_set(activity.pain_after_words),
             activity_window=activity.window,
             training_finding=training.finding,
-            verbs=phrase_set(training.verbs),
-            nouns=phrase_set(training.nouns),
+            verbs=index(phrase_set(training.verbs)),
+            nouns=index(phrase_set(training.nouns)),
             ignore_with=word_set(training.ignore_with),
             same_words=word_set(training.same_words),
             training_window=training.window,

@@ -24,7 +24,7 @@ OLDER_AGE = 45
 UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
-ABSENT_PHRASE_REACH = 2
+NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
 PRESUMING_QUESTIONS = frozenset({"why", "how", "what", "when", "where", "which"})
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
@@ -151,8 +151,7 @@ def _polarity(pattern: Pattern, verdict: Verdict, start: int, tokens: tuple[str,
         denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
         return verdict if denied else Verdict(Assertion.ELSEWHERE, "topic word, not denied")
     if verdict.assertion is Assertion.ABSENT:
-        lead = tokens[max(0, start - ABSENT_PHRASE_REACH) : start]
-        if {"no", "not", "never", "cannot"} & set(lead):
+        if start > 0 and tokens[start - 1] in NEGATIVE_WORDS:
             return Verdict(Assertion.PRESENT, f"denied absent phrase: {verdict.why}")
         return Verdict(Assertion.ABSENT, "absent phrase")
     if verdict.assertion in (Assertion.PRESENT, Assertion.RESOLVED):
@@ -161,14 +160,18 @@ def _polarity(pattern: Pattern, verdict: Verdict, start: int, tokens: tuple[str,
 
 
 def _located(
-    language: Language, finding: str, pattern: Pattern, tokens: tuple[str, ...], others: int
+    language: Language,
+    pattern: Pattern,
+    tokens: tuple[str, ...],
+    others: int,
+    pain_in_sentence: bool,
 ) -> bool:
     """A location counts with a pain word in its clause, or alone in a clause that says nothing
     else ("not the front, it's round the back")."""
-    if finding not in language.locations or pattern.polarity != "present":
+    if pattern.finding not in language.locations or pattern.polarity != "present":
         return True
     words = set(tokens)
-    if language.pain_words & words:
+    if pain_in_sentence or language.pain_words & words:
         return True
     if language.pain_words & set(pattern.phrase.split()):
         return True
@@ -242,10 +245,16 @@ class _Reading:
         cues = find_cues(language, tokens)
         found = _find(self.lexicon, tokens)
         owned = [(f[1], f[2]) for f in found if f[0].polarity != "subject"]
-        cues = [c for c in cues if not any(s <= c.start and c.end <= e for s, e in owned)]
+        negative = [(f[1], f[2]) for f in found if NEGATIVE_WORDS & set(tokens[f[1] : f[2]])]
+        cues = [
+            c
+            for c in cues
+            if not any(s <= c.start and c.end <= e for s, e in owned)
+            and not any(c.start < e and s < c.end for s, e in negative)
+        ]
         found = [f for f in found if f[0].finding != IDIOM]
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
-        used = {i for s, e in owned for i in range(s, e)}
+        used = {i for f in found if f[0].polarity == "present" for i in range(f[1], f[2])}
         denied_to_end = False
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
@@ -255,7 +264,7 @@ class _Reading:
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
             verdict = _polarity(pattern, verdict, start, tokens)
             others = len(findings - {pattern.finding})
-            located = _located(language, pattern.finding, pattern, tokens, others)
+            located = _located(language, pattern, tokens, others, pain_in_sentence)
             if verdict.assertion is Assertion.PRESENT and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, "location without pain")
             unpained = pattern.finding == self.frames.activity_finding and not pain_in_sentence
