@@ -249,6 +249,8 @@ class TrainingFrame(Strict):
     verbs: Annotated[Words, Field(min_length=1)]
     nouns: Annotated[Words, Field(min_length=1)]
     ignore_with: Words = ()
+    not_before: Words = ()
+    """A verb followed by one of these is a comparison, not a change ("more than")."""
     same_words: Words = ()
     window: Annotated[int, Field(ge=1, le=20)] = 5
 
@@ -261,6 +263,8 @@ class DurationFrame(Strict):
     units: Annotated[dict[Text, Annotated[int, Field(ge=1)]], Field(min_length=1)]
     counts: dict[Text, Annotated[float, Field(gt=0)]]
     lead_words: Words = ()
+    onsets: Words = ()
+    """When it started, as a day: "yesterday", "last Tuesday" (a short duration)."""
     long_since: Words = ()
     short_since: Words = ()
     not_about: Words = ()
@@ -295,10 +299,21 @@ class Implication(Strict):
     """If given, only when ``when`` was heard through one of these phrases."""
 
 
+class Slip(Strict):
+    """A real-word slip: ``word`` read as ``means`` before a finding, unless after a word in
+    ``unless_after`` ("know swelling", but not "I know swelling")."""
+
+    word: Text
+    means: Text
+    unless_after: Words = ()
+
+
 class LanguageFile(Strict):
     """``language.yaml``: how free text is read around the phrases of findings."""
 
     version: Text
+    transparent: tuple[Id, ...] = ()
+    slips: tuple[Slip, ...] = ()
     terminators: Words = ()
     first_person: Words = ()
     hip_words: Words = ()

@@ -12,6 +12,8 @@ from bot.understanding.language import Language, Phrase, phrase_set, word_set
 Span = tuple[int, int]
 _FROM_TO = re.compile(r"\bfrom (\d+(?:\.\d+)?) (?:[a-z]+ ){0,4}?to (\d+(?:\.\d+)?)\b")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+LINK_REACH = 4
+LEAD_REACH = 3
 _COUNT_WORDS = frozenset({"of", "the", "a", "an", "good", "whole", "solid", "best", "couple"})
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
 
@@ -63,6 +65,7 @@ class Frames:
     verbs: PhraseIndex
     nouns: PhraseIndex
     ignore_with: frozenset[str]
+    not_before: frozenset[str]
     same_words: frozenset[str]
     training_window: int
     duration_finding: str
@@ -70,6 +73,7 @@ class Frames:
     units: dict[str, int]
     counts: dict[str, float]
     leads: frozenset[str]
+    onsets: PhraseIndex
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
@@ -92,6 +96,7 @@ class Frames:
             verbs=index(phrase_set(training.verbs)),
             nouns=index(phrase_set(training.nouns)),
             ignore_with=word_set(training.ignore_with),
+            not_before=word_set(training.not_before),
             same_words=word_set(training.same_words),
             training_window=training.window,
             duration_finding=duration.finding,
@@ -99,6 +104,7 @@ class Frames:
             units=dict(duration.units),
             counts=dict(duration.counts),
             leads=word_set(duration.lead_words),
+            onsets=index(phrase_set(duration.onsets)),
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),
@@ -112,7 +118,9 @@ class Frames:
         pain_at = list(pain)
         borrowed = bool(tokens) and tokens[0] in self.activity_leads and pain_in_sentence
         for start, end in spans(tokens, self.activities):
-            linked = bool(self.links & set(tokens[max(0, start - 3) : start]))
+            if borrowed and start <= LEAD_REACH:
+                return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
+            linked = bool(self.links & set(tokens[max(0, start - LINK_REACH) : start]))
             near = any(abs(p - start) <= self.activity_window for p in pain_at)
             drives = bool(self.pain_after & set(tokens[end : end + 3]))
             if (linked and (near or borrowed)) or drives:
@@ -130,6 +138,8 @@ class Frames:
         if numbers and float(numbers.group(2)) > float(numbers.group(1)):
             return [FrameHit(self.training_finding, nouns[0], False, "from-to numbers")]
         for verb in spans(tokens, self.verbs):
+            if verb[1] < len(tokens) and tokens[verb[1]] in self.not_before:
+                continue
             for noun in nouns:
                 gap = noun[0] - verb[1] if noun[0] >= verb[1] else verb[0] - noun[1]
                 if 0 <= gap < self.training_window:
@@ -163,6 +173,9 @@ class Frames:
             return 2.0 * unit
         return None
 
+    def _onset_at(self, tokens: tuple[str, ...], i: int) -> bool:
+        return any(tokens[i : i + len(p)] == p for p in self.onsets.get(tokens[i], ()))
+
     def _led(self, tokens: tuple[str, ...], i: int) -> bool:
         if i + 1 < len(tokens) and tokens[i + 1] == "ago":
             return True
@@ -178,7 +191,10 @@ class Frames:
     ) -> list[FrameHit]:
         """How long it has hurt: more than the threshold makes the finding present."""
         words = set(tokens)
-        if other_finding or (not pain and (self.not_about & words or not self.about & words)):
+        if not pain and (self.not_about & words or not self.about & words or other_finding):
+            onset = spans(tokens, self.onsets)
+            if onset and not self.not_about & words:
+                return [FrameHit(self.duration_finding, onset[0], True, "started days ago")]
             return []
         for i, token in enumerate(tokens):
             days = self._days(tokens, i) if self._led(tokens, i) else None
@@ -188,6 +204,8 @@ class Frames:
                     days = 1.0
                 elif self.long_since & set(following):
                     days = float(self.threshold)
+            if days is None and self._onset_at(tokens, i):
+                days = 1.0
             if days is None:
                 continue
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))

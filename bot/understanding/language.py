@@ -63,6 +63,8 @@ class Language:
     rules: LanguageFile
     implications: tuple[Implication, ...]
     answers: dict[Phrase, str]
+    transparent: frozenset[str]
+    slips: dict[str, tuple[str, frozenset[str]]]
 
     @classmethod
     def compile(cls, rules: LanguageFile) -> Language:
@@ -94,6 +96,8 @@ class Language:
             rules=rules,
             implications=rules.implications,
             answers=answers,
+            transparent=frozenset(rules.transparent),
+            slips={s.word: (s.means, word_set(s.unless_after)) for s in rules.slips},
         )
 
 

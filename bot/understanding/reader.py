@@ -9,7 +9,7 @@ findings need a word for pain near them; implications fill in what the findings 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.knowledge.model import Becomes, CueMeaning
 from bot.understanding.assertion import Assertion, Verdict, assess, find_cues
@@ -25,6 +25,12 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
+ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
+LIST_ITEM_WORDS = 6
+SUBJECT_WORDS = frozenset(
+    {"i", "it", "my", "there", "the", "this", "mine", "me", "that", "he", "she", "we", "they",
+     "its", "now", "just", "only", "which", "am", "is", "was"}
+)  # fmt: skip
 PRESUMING_QUESTIONS = frozenset({"why", "how", "what", "when", "where", "which"})
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
@@ -126,6 +132,26 @@ def _find(lexicon: Lexicon, tokens: tuple[str, ...]) -> list[Found]:
             chosen.append((pattern, start, end, edits))
     chosen.sort(key=lambda m: m[1])
     return chosen
+
+
+def _unslipped(lexicon: Lexicon, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Real-word slips read as meant where a finding follows: "know swelling"."""
+    slips = lexicon.language.slips
+    if not slips.keys() & set(tokens):
+        return tokens
+    fixed = list(tokens)
+    for i, token in enumerate(tokens[:-1]):
+        if token in slips and (i == 0 or tokens[i - 1] not in slips[token][1]):
+            if lexicon.canonical(tokens[i + 1])[0] in lexicon.patterns:
+                fixed[i] = slips[token][0]
+    return tuple(fixed)
+
+
+def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
+    """A clause that says what came before is over: "but that's gone", "it's cleared up"."""
+    if not ANAPHORS & set(tokens):
+        return False
+    return any(c.cue.means is CueMeaning.RESOLVED for c in find_cues(language, tokens))
 
 
 def _questioned(clause: Clause, answer: bool | None) -> bool:
@@ -236,15 +262,31 @@ class _Reading:
         if outcome != "ignored" and not framed_again:
             self.state[finding] = outcome
 
+    def said_in(self, index: int) -> bool:
+        """Whether clause ``index`` has been read with any finding in it."""
+        return any(m.clause == index and m.verdict != "ignored" for m in self.mentions)
+
+    def resolve(self, index: int) -> None:
+        """What clause ``index`` said is present is over now: absent."""
+        for i, m in enumerate(self.mentions):
+            if m.clause == index and m.verdict == "present":
+                why = "resolved by the clause after"
+                self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
+                self.state[m.finding] = "absent"
+
     def clause(
         self, index: int, clause: Clause, hedged: bool, inherited: bool, pain_in_sentence: bool
     ) -> bool:
         """Read one clause; return whether a denial reaches its end (for the next list item)."""
         language = self.language
-        tokens = self.lexicon.expand(clause.tokens)
+        tokens = _unslipped(self.lexicon, self.lexicon.expand(clause.tokens))
         cues = find_cues(language, tokens)
         found = _find(self.lexicon, tokens)
-        owned = [(f[1], f[2]) for f in found if f[0].polarity != "subject"]
+        owned = [
+            (f[1], f[2])
+            for f in found
+            if f[0].polarity != "subject" and f[0].finding not in language.transparent
+        ]
         negative = [(f[1], f[2]) for f in found if NEGATIVE_WORDS & set(tokens[f[1] : f[2]])]
         cues = [
             c
@@ -310,13 +352,21 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     pain_words = lexicon.language.pain_words
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
     carried = False
+    previous: Clause | None = None
     for index, clause in enumerate(clauses):
         answer = _answer(clauses, index)
         hedged = _questioned(clause, answer)
-        inherits = carried and clause.after_comma and not (
-            {"i", "it", "my", "there", "the", "this"} & set(clause.tokens)
+        inherits = (
+            carried
+            and clause.after_comma
+            and len(clause.tokens) <= LIST_ITEM_WORDS
+            and not SUBJECT_WORDS & set(clause.tokens)
         )
         before = len(reading.mentions)
+        if previous is not None and previous.sentence == clause.sentence:
+            if not reading.said_in(index) and _resolves(lexicon.language, clause.tokens):
+                reading.resolve(index - 1)
+        previous = clause
         carried = reading.clause(
             index, clause, hedged, inherits, clause.sentence in pain_sentences
         ) or (inherits and len(reading.mentions) == before)
