@@ -193,7 +193,7 @@ class Frames:
         words = set(tokens)
         if not pain and (self.not_about & words or not self.about & words or other_finding):
             onset = spans(tokens, self.onsets)
-            if onset and not self.not_about & words:
+            if onset and "since" in words and not self.not_about & words:
                 return [FrameHit(self.duration_finding, onset[0], True, "started days ago")]
             return []
         for i, token in enumerate(tokens):
@@ -204,7 +204,7 @@ class Frames:
                     days = 1.0
                 elif self.long_since & set(following):
                     days = float(self.threshold)
-            if days is None and self._onset_at(tokens, i):
+            if days is None and pain and self._onset_at(tokens, i):
                 days = 1.0
             if days is None:
                 continue
