@@ -26,7 +26,7 @@ OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
-LIST_ITEM_WORDS = 6
+LIST_ITEM_WORDS = 8
 SUBJECT_WORDS = frozenset(
     {"i", "it", "my", "there", "the", "this", "mine", "me", "that", "he", "she", "we", "they",
      "its", "now", "just", "only", "which", "am", "is", "was"}
@@ -360,7 +360,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             carried
             and clause.after_comma
             and len(clause.tokens) <= LIST_ITEM_WORDS
-            and not SUBJECT_WORDS & set(clause.tokens)
+            and clause.tokens[0] not in SUBJECT_WORDS
         )
         before = len(reading.mentions)
         if previous is not None and previous.sentence == clause.sentence:
