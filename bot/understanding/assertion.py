@@ -90,9 +90,7 @@ def _clear(language: Language, between: tuple[str, ...], means: CueMeaning) -> b
     return not (means is CueMeaning.OTHER_PERSON and language.first_person & set(between))
 
 
-def _covers(
-    language: Language, at: CueAt, tokens: tuple[str, ...], start: int, end: int
-) -> bool:
+def _covers(language: Language, at: CueAt, tokens: tuple[str, ...], start: int, end: int) -> bool:
     cue = at.cue
     forward = cue.direction in (CueDirection.FORWARD, CueDirection.BOTH)
     backward = cue.direction in (CueDirection.BACKWARD, CueDirection.BOTH)

@@ -36,7 +36,9 @@ def index(phrases: Iterable[Phrase]) -> PhraseIndex:
     by_first: dict[str, list[Phrase]] = {}
     for phrase in phrases:
         by_first.setdefault(phrase[0], []).append(phrase)
-    return {first: tuple(sorted(group, key=len, reverse=True)) for first, group in by_first.items()}
+    return {
+        first: tuple(sorted(group, key=len, reverse=True)) for first, group in by_first.items()
+    }
 
 
 def spans(tokens: tuple[str, ...], phrases: PhraseIndex) -> list[Span]:
@@ -186,9 +188,7 @@ class Frames:
             j -= 1
         return j < 0 or tokens[j] in self.leads
 
-    def duration(
-        self, tokens: tuple[str, ...], pain: bool, other_finding: bool
-    ) -> list[FrameHit]:
+    def duration(self, tokens: tuple[str, ...], pain: bool, other_finding: bool) -> list[FrameHit]:
         """How long it has hurt: more than the threshold makes the finding present."""
         words = set(tokens)
         if not pain and (self.not_about & words or not self.about & words or other_finding):

@@ -77,9 +77,9 @@ class Language:
                     frozenset(group.only_for), frozenset(group.not_for),
                 )  # fmt: skip
                 by_first.setdefault(tokens[0], []).append(cue)
-        answers = {p: "yes" for p in phrase_set(rules.answers.affirm)}
-        answers |= {p: "no" for p in phrase_set(rules.answers.deny)}
-        answers |= {p: "unsure" for p in phrase_set(rules.answers.unsure)}
+        answers = dict.fromkeys(phrase_set(rules.answers.affirm), "yes")
+        answers |= dict.fromkeys(phrase_set(rules.answers.deny), "no")
+        answers |= dict.fromkeys(phrase_set(rules.answers.unsure), "unsure")
         return cls(
             cues={k: tuple(sorted(v, key=lambda c: -len(c.tokens))) for k, v in by_first.items()},
             terminators=word_set(rules.terminators),

@@ -121,9 +121,9 @@ class Lexicon:
                     if tokens:
                         stems = tuple(stem(t) for t in tokens)
                         patterns.append(Pattern(finding.id, polarity, stems, phrase))
-        for tokens, finding_id in self.language.subjects.items():
-            stems = tuple(stem(t) for t in tokens)
-            patterns.append(Pattern(finding_id, "subject", stems, " ".join(tokens)))
+        for words, finding_id in self.language.subjects.items():
+            stems = tuple(stem(t) for t in words)
+            patterns.append(Pattern(finding_id, "subject", stems, " ".join(words)))
         by_first: dict[str, list[Pattern]] = defaultdict(list)
         for pattern in patterns:
             by_first[pattern.stems[0]].append(pattern)

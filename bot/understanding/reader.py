@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from bot.knowledge.model import Becomes, CueMeaning
+from bot.knowledge.model import Becomes, CueDirection, CueMeaning
 from bot.understanding.assertion import Assertion, Verdict, assess, find_cues
 from bot.understanding.frames import FrameHit
 from bot.understanding.language import Language
@@ -25,6 +25,7 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
+FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
 SUBJECT_WORDS = frozenset(
@@ -141,9 +142,10 @@ def _unslipped(lexicon: Lexicon, tokens: tuple[str, ...]) -> tuple[str, ...]:
         return tokens
     fixed = list(tokens)
     for i, token in enumerate(tokens[:-1]):
-        if token in slips and (i == 0 or tokens[i - 1] not in slips[token][1]):
-            if lexicon.canonical(tokens[i + 1])[0] in lexicon.patterns:
-                fixed[i] = slips[token][0]
+        unless = slips[token][1] if token in slips else frozenset()
+        after_ok = token in slips and (i == 0 or tokens[i - 1] not in unless)
+        if after_ok and lexicon.canonical(tokens[i + 1])[0] in lexicon.patterns:
+            fixed[i] = slips[token][0]
     return tuple(fixed)
 
 
@@ -177,7 +179,7 @@ def _polarity(pattern: Pattern, verdict: Verdict, start: int, tokens: tuple[str,
         denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
         return verdict if denied else Verdict(Assertion.ELSEWHERE, "topic word, not denied")
     if verdict.assertion is Assertion.ABSENT:
-        if start > 0 and tokens[start - 1] in NEGATIVE_WORDS:
+        if start > 0 and tokens[start - 1] in FLIPPING_WORDS:
             return Verdict(Assertion.PRESENT, f"denied absent phrase: {verdict.why}")
         return Verdict(Assertion.ABSENT, "absent phrase")
     if verdict.assertion in (Assertion.PRESENT, Assertion.RESOLVED):
@@ -340,7 +342,10 @@ class _Reading:
             words = " ".join(tokens[hit.span[0] : hit.span[1]])
             self.note(hit.finding, words, verdict, index, phrase=hit.why, frame="yes")
         ends_denied = any(
-            c.cue.means is CueMeaning.NEGATED and len(tokens) - c.end <= c.cue.window for c in cues
+            c.cue.means is CueMeaning.NEGATED
+            and c.cue.direction is not CueDirection.BACKWARD
+            and len(tokens) - c.end <= c.cue.window
+            for c in cues
         )
         return (ends_denied or denied_to_end) and not hedged
 
@@ -363,9 +368,13 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             and clause.tokens[0] not in SUBJECT_WORDS
         )
         before = len(reading.mentions)
-        if previous is not None and previous.sentence == clause.sentence:
-            if not reading.said_in(index) and _resolves(lexicon.language, clause.tokens):
-                reading.resolve(index - 1)
+        same_sentence = previous is not None and previous.sentence == clause.sentence
+        if (
+            same_sentence
+            and not reading.said_in(index)
+            and _resolves(lexicon.language, clause.tokens)
+        ):
+            reading.resolve(index - 1)
         previous = clause
         carried = reading.clause(
             index, clause, hedged, inherits, clause.sentence in pain_sentences
