@@ -227,6 +227,8 @@ class Locations(Strict):
 
     findings: Annotated[tuple[Id, ...], Field(min_length=1)]
     blockers: Words = ()
+    alone_words: Annotated[int, Field(ge=1)] = 7
+    """A clause this short that names only a location counts without a pain word."""
 
 
 class ActivityFrame(Strict):

@@ -131,10 +131,14 @@ class Frames:
 
     def training(self, tokens: tuple[str, ...], text: str) -> list[FrameHit]:
         """A recent change in load: "doubled my weekly kms", "first half marathon", "20 to 40"."""
-        if self.ignore_with & set(tokens):
-            return []
         nouns = spans(tokens, self.nouns)
         if not nouns:
+            return []
+        for noun in nouns:
+            window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
+            if self.same_words & set(window):
+                return [FrameHit(self.training_finding, noun, True, "same load")]
+        if self.ignore_with & set(tokens):
             return []
         numbers = _FROM_TO.search(text)
         if numbers and float(numbers.group(2)) > float(numbers.group(1)):
@@ -147,10 +151,6 @@ class Frames:
                 if 0 <= gap < self.training_window:
                     span = (min(verb[0], noun[0]), max(verb[1], noun[1]))
                     return [FrameHit(self.training_finding, span, False, "increase near load")]
-        for noun in nouns:
-            window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
-            if self.same_words & set(window):
-                return [FrameHit(self.training_finding, noun, True, "same load")]
         return []
 
     def _days(self, tokens: tuple[str, ...], i: int) -> float | None:

@@ -64,6 +64,8 @@ class Language:
     implications: tuple[Implication, ...]
     answers: dict[Phrase, str]
     transparent: frozenset[str]
+    vocabulary: frozenset[str]
+    """Every word the rules use: never "corrected" into a finding's word."""
     slips: dict[str, tuple[str, frozenset[str]]]
 
     @classmethod
@@ -97,8 +99,15 @@ class Language:
             implications=rules.implications,
             answers=answers,
             transparent=frozenset(rules.transparent),
+            vocabulary=_vocabulary(rules),
             slips={s.word: (s.means, word_set(s.unless_after)) for s in rules.slips},
         )
+
+
+def _vocabulary(rules: LanguageFile) -> frozenset[str]:
+    frames = (rules.activity.words, rules.training.verbs, rules.training.nouns)
+    groups = [g.phrases for g in rules.cues] + list(frames) + [rules.pain_words]
+    return frozenset(word for group in groups for word in word_set(group) if len(word) > 4)
 
 
 @cache

@@ -133,7 +133,7 @@ class Lexicon:
         }
         self.stems = frozenset(s for p in patterns for s in p.stems)
         self._words = tuple(sorted(w for w in surface if len(w) > 4 and w not in COMMON_WORDS))
-        self._known = frozenset(surface | COMMON_WORDS)
+        self._known = frozenset(surface | COMMON_WORDS | self.language.vocabulary)
         self.canonical = lru_cache(maxsize=8192)(self._canonical)
         self.split_joined = lru_cache(maxsize=8192)(self._split_joined)
 
@@ -153,7 +153,8 @@ class Lexicon:
     def _canonical(self, token: str) -> tuple[str, int]:
         """The known stem this token stands for and the edits it took (0 when exact)."""
         stemmed = stem(token)
-        if stemmed in self.stems or token in COMMON_WORDS or token.isdigit():
+        known = token in COMMON_WORDS or token in self.language.vocabulary
+        if stemmed in self.stems or known or token.isdigit():
             return stemmed, 0
         budget = _edit_budget(token)
         if budget == 0:

@@ -203,7 +203,8 @@ def _located(
         return True
     if language.pain_words & set(pattern.phrase.split()):
         return True
-    return not others and not (language.location_blockers & words)
+    short = len(tokens) <= language.rules.locations.alone_words
+    return short and not others and not (language.location_blockers & words)
 
 
 def _implied(
