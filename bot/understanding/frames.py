@@ -125,7 +125,7 @@ class Frames:
             linked = bool(self.links & set(tokens[max(0, start - LINK_REACH) : start]))
             near = any(abs(p - start) <= self.activity_window for p in pain_at)
             drives = bool(self.pain_after & set(tokens[end : end + 3]))
-            if (linked and (near or borrowed)) or drives:
+            if (linked and (near or pain_in_sentence)) or drives:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
         return []
 
