@@ -270,7 +270,6 @@ class DurationFrame(Strict):
     long_since: Words = ()
     short_since: Words = ()
     not_about: Words = ()
-    about: Words = ()
 
 
 class AnswerWords(Strict):

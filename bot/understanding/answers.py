@@ -113,7 +113,7 @@ def _duration(words: list[str], finding: str) -> YesNo | None:
     frames = _frames()
     if finding != frames.duration_finding:
         return None
-    hits = frames.duration(tuple(words), True, False)
+    hits = frames.duration(tuple(words), True)
     return (YesNo.NO if hits[0].absent else YesNo.YES) if hits else None
 
 

@@ -13,6 +13,9 @@ Span = tuple[int, int]
 _FROM_TO = re.compile(r"\bfrom (\d+(?:\.\d+)?) (?:[a-z]+ ){0,4}?to (\d+(?:\.\d+)?)\b")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 LINK_REACH = 4
+SINCE_REACH = 5
+NOT_ABOUT_REACH = 4
+YEAR_DAYS = 365
 LEAD_REACH = 3
 _COUNT_WORDS = frozenset({"of", "the", "a", "an", "good", "whole", "solid", "best", "couple"})
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
@@ -79,7 +82,6 @@ class Frames:
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
-    about: frozenset[str]
 
     @classmethod
     def compile(cls, language: Language) -> Frames:
@@ -110,7 +112,6 @@ class Frames:
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),
-            about=word_set(duration.about),
         )
 
     def activity(
@@ -122,7 +123,10 @@ class Frames:
         for start, end in spans(tokens, self.activities):
             if borrowed and start <= LEAD_REACH:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
+            before = set(tokens[max(0, start - LINK_REACH - 2) : start])
             linked = bool(self.links & set(tokens[max(0, start - LINK_REACH) : start]))
+            if linked and self.activity_leads & before:
+                return [FrameHit(self.activity_finding, (start, end), False, "only with activity")]
             near = any(abs(p - start) <= self.activity_window for p in pain_at)
             drives = bool(self.pain_after & set(tokens[end : end + 3]))
             if (linked and (near or pain_in_sentence)) or drives:
@@ -188,28 +192,30 @@ class Frames:
             j -= 1
         return j < 0 or tokens[j] in self.leads
 
-    def duration(self, tokens: tuple[str, ...], pain: bool, other_finding: bool) -> list[FrameHit]:
-        """How long it has hurt: more than the threshold makes the finding present."""
-        words = set(tokens)
-        if not pain and (self.not_about & words or not self.about & words or other_finding):
-            onset = spans(tokens, self.onsets)
-            if onset and "since" in words and not self.not_about & words:
-                return [FrameHit(self.duration_finding, onset[0], True, "started days ago")]
-            return []
+    def duration(self, tokens: tuple[str, ...], pain: bool) -> list[FrameHit]:
+        """How long it has hurt: more than the threshold makes the finding present. A day it
+        started on ("yesterday") counts only beside a word for pain."""
         for i, token in enumerate(tokens):
             days = self._days(tokens, i) if self._led(tokens, i) else None
             if token == "since" and i + 1 < len(tokens):
-                following = tokens[i + 1 : i + 3]
-                if self.short_since & set(following):
+                following = set(tokens[i + 1 : i + SINCE_REACH])
+                if self.short_since & following:
                     days = 1.0
-                elif self.long_since & set(following):
+                elif self.long_since & following:
                     days = float(self.threshold)
             if days is None and pain and self._onset_at(tokens, i):
                 days = 1.0
-            if days is None:
+            if days is None or self._not_about(tokens, i):
                 continue
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
             longer = days >= self.threshold or (over and days >= self.threshold - 1)
             why = f"duration of about {days:g} days"
             return [FrameHit(self.duration_finding, (i, i + 1), not longer, why)]
         return []
+
+    def _not_about(self, tokens: tuple[str, ...], i: int) -> bool:
+        """Durations of something else: "running for 2 years", "30 years old", "years ago"."""
+        near = set(tokens[max(0, i - NOT_ABOUT_REACH) : i + 2])
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        long_ago = following == "ago" and self.units.get(tokens[i], 0) >= YEAR_DAYS
+        return bool(self.not_about & near) or following == "old" or long_ago

@@ -329,7 +329,7 @@ class _Reading:
         if self.frames.training_finding not in findings:
             hits += self.frames.training(tokens, text)
         if self.frames.duration_finding not in findings:
-            hits += self.frames.duration(tokens, bool(pain), bool(findings))
+            hits += self.frames.duration(tokens, pain_in_sentence)
         for hit in hits:
             if used & set(range(*hit.span)):
                 continue
