@@ -115,9 +115,10 @@ class Frames:
         )
 
     def activity(
-        self, tokens: tuple[str, ...], pain: Iterable[int], pain_in_sentence: bool
+        self, tokens: tuple[str, ...], pain: Iterable[int], pain_in_sentence: bool, onset: bool
     ) -> list[FrameHit]:
-        """Pain during or after an activity: "hurts after fartlek", "lunges set it off"."""
+        """Pain during or after an activity: "hurts after fartlek", "lunges set it off". Beside
+        an onset or an injury ("felt a pull during sprints") only the activity hurting counts."""
         pain_at = list(pain)
         borrowed = bool(tokens) and tokens[0] in self.activity_leads and pain_in_sentence
         for start, end in spans(tokens, self.activities):
@@ -125,11 +126,11 @@ class Frames:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
             before = set(tokens[max(0, start - LINK_REACH - 2) : start])
             linked = bool(self.links & set(tokens[max(0, start - LINK_REACH) : start]))
-            if linked and self.activity_leads & before:
+            if linked and self.activity_leads & before and not onset:
                 return [FrameHit(self.activity_finding, (start, end), False, "only with activity")]
             near = any(abs(p - start) <= self.activity_window for p in pain_at)
             drives = bool(self.pain_after & set(tokens[end : end + 3]))
-            if (linked and (near or pain_in_sentence)) or drives:
+            if (linked and (near or pain_in_sentence) and not onset) or drives:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
         return []
 

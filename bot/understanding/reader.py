@@ -303,14 +303,14 @@ class _Reading:
         denied_to_end = False
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
-            if inherited and verdict.assertion is Assertion.PRESENT:
+            if inherited and verdict.assertion is Assertion.PRESENT and pattern.polarity != "subject":
                 verdict = Verdict(Assertion.ABSENT, "denial carried over a list")
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
             verdict = _polarity(pattern, verdict, start, tokens)
-            others = len(findings - {pattern.finding})
+            others = len(findings - language.locations)
             located = _located(language, pattern, tokens, others, pain_in_sentence)
-            if verdict.assertion is Assertion.PRESENT and not located:
+            if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, "location without pain")
             unpained = pattern.finding == self.frames.activity_finding and not pain_in_sentence
             if verdict.assertion is Assertion.PRESENT and unpained:
@@ -323,9 +323,9 @@ class _Reading:
         pain = [i for i, t in enumerate(tokens) if t in language.pain_words]
         text = " ".join(tokens)
         hits: list[FrameHit] = []
-        clear = not findings & self.frames.activity_not_with
-        if self.frames.activity_finding not in findings and clear:
-            hits += self.frames.activity(tokens, pain, pain_in_sentence)
+        onset = bool(findings & self.frames.activity_not_with)
+        if self.frames.activity_finding not in findings:
+            hits += self.frames.activity(tokens, pain, pain_in_sentence, onset)
         if self.frames.training_finding not in findings:
             hits += self.frames.training(tokens, text)
         if self.frames.duration_finding not in findings:
