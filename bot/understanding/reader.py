@@ -193,6 +193,7 @@ def _located(
     tokens: tuple[str, ...],
     others: int,
     pain_in_sentence: bool,
+    denied: bool,
 ) -> bool:
     """A location counts with a pain word in its clause, or alone in a clause that says nothing
     else ("not the front, it's round the back")."""
@@ -201,6 +202,8 @@ def _located(
     words = set(tokens)
     if pain_in_sentence or language.pain_words & words:
         return True
+    if denied:
+        return not others
     if language.pain_words & set(pattern.phrase.split()):
         return True
     short = len(tokens) <= language.rules.locations.alone_words
@@ -303,13 +306,18 @@ class _Reading:
         denied_to_end = False
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
-            if inherited and verdict.assertion is Assertion.PRESENT and pattern.polarity != "subject":
+            if (
+                inherited
+                and verdict.assertion is Assertion.PRESENT
+                and pattern.polarity != "subject"
+            ):
                 verdict = Verdict(Assertion.ABSENT, "denial carried over a list")
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
             verdict = _polarity(pattern, verdict, start, tokens)
             others = len(findings - language.locations)
-            located = _located(language, pattern, tokens, others, pain_in_sentence)
+            denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
+            located = _located(language, pattern, tokens, others, pain_in_sentence, denied)
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, "location without pain")
             unpained = pattern.finding == self.frames.activity_finding and not pain_in_sentence
