@@ -134,6 +134,7 @@ class Lexicon:
         self.stems = frozenset(s for p in patterns for s in p.stems)
         self._words = tuple(sorted(w for w in surface if len(w) > 4 and w not in COMMON_WORDS))
         self._known = frozenset(surface | COMMON_WORDS | self.language.vocabulary)
+        self._parts = frozenset(surface | self.language.vocabulary)
         self.canonical = lru_cache(maxsize=8192)(self._canonical)
         self.split_joined = lru_cache(maxsize=8192)(self._split_joined)
 
@@ -146,7 +147,7 @@ class Lexicon:
             return (token,)
         for cut in range(MIN_PART, len(token) - MIN_PART + 1):
             left, right = token[:cut], token[cut:]
-            if left in self._known and right in self._known:
+            if left in self._parts and right in self._parts:
                 return (left, right)
         return (token,)
 

@@ -38,7 +38,7 @@ ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False
 
 _AGE = re.compile(
     r"\b(?:i am|aged?|age is|age)\s+(\d{1,3})\b(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
-    r"|weeks?|days?|months?|years? (?!old)|yrs? (?!old)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
+    r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
     r"|\b(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age)\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
@@ -153,7 +153,10 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
     """A clause that says what came before is over: "but that's gone", "it's cleared up"."""
     if not ANAPHORS & set(tokens):
         return False
-    return any(c.cue.means is CueMeaning.RESOLVED for c in find_cues(language, tokens))
+    return any(
+        c.cue.means is CueMeaning.RESOLVED and c.cue.direction is CueDirection.BACKWARD
+        for c in find_cues(language, tokens)
+    )
 
 
 def _questioned(clause: Clause, answer: bool | None) -> bool:
