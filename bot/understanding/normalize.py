@@ -40,20 +40,6 @@ _CONTRACTIONS = [
     (r"\bthere\s*['’]\s*s\b", "there is"),
     (r"\b(let)'s\b", r"\1 us"),
     (r"([a-z])'s\b", r"\1 is"),
-    (r"\bdont\b", "do not"),
-    (r"\bdoesnt\b", "does not"),
-    (r"\bdidnt\b", "did not"),
-    (r"\bisnt\b", "is not"),
-    (r"\bwasnt\b", "was not"),
-    (r"\bhavent\b", "have not"),
-    (r"\bhasnt\b", "has not"),
-    (r"\bwont\b", "will not"),
-    (r"\barent\b", "are not"),
-    (r"\bwouldnt\b", "would not"),
-    (r"\bcouldnt\b", "could not"),
-    (r"\bshouldnt\b", "should not"),
-    (r"\bhadnt\b", "had not"),
-    (r"\bwerent\b", "were not"),
     (r"\bnothin\b", "nothing"),
 ]
 _CONTRACTION_PATTERNS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
@@ -126,9 +112,8 @@ def tokenize(text: str) -> list[str]:
     return [SPELLING.get(token, token) for token in _TOKEN.findall(text)]
 
 
-def split_clauses(text: str) -> list[Clause]:
-    """Normalize ``text`` and split it into clauses at punctuation and words like "but"."""
-    normalized = normalize_text(text)
+def split_normalized(normalized: str) -> list[Clause]:
+    """Split normalized text into clauses at punctuation and words like "but"."""
     clauses: list[Clause] = []
     position = 0
     after_comma = False

@@ -16,7 +16,7 @@ from bot.understanding.assertion import Assertion, Verdict, assess, find_cues
 from bot.understanding.frames import FrameHit
 from bot.understanding.language import Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
-from bot.understanding.normalize import Clause, normalize_text, split_clauses
+from bot.understanding.normalize import Clause, normalize_text, split_normalized
 
 MAX_AGE = 110
 ADULT_AGE = 16
@@ -275,6 +275,15 @@ class _Reading:
         """Whether clause ``index`` has been read with any finding in it."""
         return any(m.clause == index and m.verdict != "ignored" for m in self.mentions)
 
+    def answered(self, first: int, yes: bool) -> None:
+        """The question's mentions from ``first`` on, as the reply after it says."""
+        verdict = "present" if yes else "absent"
+        for i, m in enumerate(self.mentions[first:], first):
+            if m.verdict in ("present", "absent"):
+                why = f"answered {'yes' if yes else 'no'} right after the question"
+                self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
+                self.state[m.finding] = verdict
+
     def resolve(self, index: int) -> None:
         """What clause ``index`` said is present is over now: absent."""
         for i, m in enumerate(self.mentions):
@@ -364,7 +373,8 @@ class _Reading:
 
 def understand(text: str, lexicon: Lexicon) -> Understanding:
     """Map one free-text message onto findings, each present, absent or hedged."""
-    clauses = split_clauses(text)
+    normalized = normalize_text(text)
+    clauses = split_normalized(normalized)
     reading = _Reading(lexicon)
     pain_words = lexicon.language.pain_words
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
@@ -392,10 +402,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             index, clause, hedged, inherits, clause.sentence in pain_sentences
         ) or (inherits and len(reading.mentions) == before)
         if answer is not None:
-            for mention in reading.mentions[before:]:
-                if mention.verdict in ("present", "absent"):
-                    reading.state[mention.finding] = "present" if answer else "absent"
-    normalized = normalize_text(text)
+            reading.answered(before, answer)
     age = _age(normalized, reading.state)
     implied = _implied(lexicon.language, reading.state, reading.mentions)
     state = reading.state
