@@ -143,6 +143,8 @@ class Lexicon:
         return tuple(part for token in tokens for part in self.split_joined(token))
 
     def _split_joined(self, token: str) -> tuple[str, ...]:
+        if token.endswith("in") and token not in self._known and token + "g" in self._known:
+            return (token + "g",)
         if len(token) < MIN_JOINED or token in self._known or stem(token) in self.stems:
             return (token,)
         for cut in range(MIN_PART, len(token) - MIN_PART + 1):

@@ -40,7 +40,7 @@ _CONTRACTIONS = [
     (r"\bthere\s*['’]\s*s\b", "there is"),
     (r"\b(let)'s\b", r"\1 us"),
     (r"([a-z])'s\b", r"\1 is"),
-    (r"\bnothin\b", "nothing"),
+    (r"\b([a-z]{3,})in'(?=\W|$)", r"\1ing"),
 ]
 _CONTRACTION_PATTERNS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 
