@@ -321,6 +321,7 @@ class LanguageFile(Strict):
     cues: Annotated[tuple[CueGroup, ...], Field(min_length=1)]
     subjects: dict[Id, Words] = Field(default_factory=dict)
     """Words naming a finding's topic, which count only when denied or resolved."""
+    pain_subjects: tuple[Id, ...] = ()
     pain_words: Annotated[Words, Field(min_length=1)]
     locations: Locations
     activity: ActivityFrame

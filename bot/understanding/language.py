@@ -58,6 +58,7 @@ class Language:
     hip_words: frozenset[str]
     subjects: dict[Phrase, str]
     pain_words: frozenset[str]
+    pain_subjects: frozenset[str]
     locations: frozenset[str]
     location_blockers: frozenset[str]
     rules: LanguageFile
@@ -93,6 +94,7 @@ class Language:
                 for tokens in phrase_set(words)
             },
             pain_words=word_set(rules.pain_words),
+            pain_subjects=frozenset(rules.pain_subjects),
             locations=frozenset(rules.locations.findings),
             location_blockers=word_set(rules.locations.blockers),
             rules=rules,

@@ -32,6 +32,7 @@ SUBJECT_WORDS = frozenset(
     {"i", "it", "my", "there", "the", "this", "mine", "me", "that", "he", "she", "we", "they",
      "its", "now", "just", "only", "which", "am", "is", "was"}
 )  # fmt: skip
+TOPIC_REACH = 2
 PRESUMING_QUESTIONS = frozenset({"why", "how", "what", "when", "where", "which"})
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
@@ -175,13 +176,25 @@ def _answer(clauses: list[Clause], index: int) -> bool | None:
     return None
 
 
-def _polarity(pattern: Pattern, verdict: Verdict, start: int, tokens: tuple[str, ...]) -> Verdict:
-    """Absent phrases are flipped only by a denial right before them ("not walking normally")."""
+def _polarity(
+    language: Language,
+    pattern: Pattern,
+    verdict: Verdict,
+    span: tuple[int, int],
+    tokens: tuple[str, ...],
+) -> Verdict:
+    """Absent phrases are flipped only by a denial right before them ("not walking normally");
+    topic words count when denied, or for pain findings with a pain word beside them."""
+    start, end = span
     if pattern.polarity == "present":
         return verdict
     if pattern.polarity == "subject":
         denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
-        return verdict if denied else Verdict(Assertion.ELSEWHERE, "topic word, not denied")
+        beside = set(tokens[max(0, start - TOPIC_REACH) : end + TOPIC_REACH])
+        pained = pattern.finding in language.pain_subjects and bool(language.pain_words & beside)
+        if denied or (pained and verdict.assertion is Assertion.PRESENT):
+            return verdict
+        return Verdict(Assertion.ELSEWHERE, "topic word, not denied")
     if verdict.assertion is Assertion.ABSENT:
         if start > 0 and tokens[start - 1] in FLIPPING_WORDS:
             return Verdict(Assertion.PRESENT, f"denied absent phrase: {verdict.why}")
@@ -204,7 +217,7 @@ def _located(
     if pattern.finding not in language.locations or pattern.polarity != "present":
         return True
     words = set(tokens)
-    if pain_in_sentence or language.pain_words & words:
+    if language.pain_words & words or (pain_in_sentence and not others):
         return True
     if denied:
         return not others
@@ -319,15 +332,14 @@ class _Reading:
         denied_to_end = False
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
-            if (
-                inherited
-                and verdict.assertion is Assertion.PRESENT
-                and pattern.polarity != "subject"
-            ):
+            if inherited and verdict.assertion is Assertion.PRESENT:
                 verdict = Verdict(Assertion.ABSENT, "denial carried over a list")
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
-            verdict = _polarity(pattern, verdict, start, tokens)
+            verdict = _polarity(language, pattern, verdict, (start, end), tokens)
+            comparing = end < len(tokens) and tokens[end] in self.frames.not_before
+            if pattern.finding == self.frames.training_finding and comparing:
+                verdict = Verdict(Assertion.ELSEWHERE, "a comparison, not a change")
             others = len(findings - language.locations)
             denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
             located = _located(language, pattern, tokens, others, pain_in_sentence, denied)
