@@ -286,7 +286,7 @@ def test_yes_no_replies_are_read_right_and_no_denial_is_stored_present(lexicon, 
         got = "unsure" if reply in (None, YesNo.UNSURE) else reply.value
         if got != expect:
             wrong.append((item["finding"], item["reply"], expect, got))
-        if expect == "no" and got == "yes":
+        if expect == "no" and (got == "yes" or item["finding"] in heard.present):
             denials_present.append(item["reply"])
     right = 1 - len(wrong) / len(replies)
     with capsys.disabled():

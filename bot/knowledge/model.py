@@ -307,6 +307,8 @@ class Slip(Strict):
     word: Text
     means: Text
     unless_after: Words = ()
+    before: Words = ()
+    """If given, the slip is read only before one of these words; else before a finding."""
 
 
 class LanguageFile(Strict):

@@ -13,7 +13,8 @@ Span = tuple[int, int]
 _FROM_TO = re.compile(r"\bfrom (\d+(?:\.\d+)?) (?:[a-z]+ ){0,4}?to (\d+(?:\.\d+)?)\b")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 LINK_REACH = 4
-DRIVE_REACH = 3
+DRIVE_REACH = 4
+DENIALS = frozenset({"no", "not", "never", "cannot", "nothing"})
 SINCE_REACH = 5
 NOT_ABOUT_REACH = 5
 YEAR_DAYS = 365
@@ -130,7 +131,8 @@ class Frames:
             if linked and self.activity_leads & before and not onset:
                 return [FrameHit(self.activity_finding, (start, end), False, "only with activity")]
             near = any(abs(p - start) <= self.activity_window for p in pain_at)
-            drives = bool(self.pain_after & set(tokens[end : end + DRIVE_REACH]))
+            after = set(tokens[end : end + DRIVE_REACH + 1])
+            drives = bool(self.pain_after & after) and not DENIALS & after
             drives = drives and (
                 not onset or (end < len(tokens) and tokens[end] in self.pain_after)
             )

@@ -67,7 +67,7 @@ class Language:
     transparent: frozenset[str]
     vocabulary: frozenset[str]
     """Every word the rules use: never "corrected" into a finding's word."""
-    slips: dict[str, tuple[str, frozenset[str]]]
+    slips: dict[str, tuple[str, frozenset[str], frozenset[str]]]
 
     @classmethod
     def compile(cls, rules: LanguageFile) -> Language:
@@ -102,7 +102,10 @@ class Language:
             answers=answers,
             transparent=frozenset(rules.transparent),
             vocabulary=_vocabulary(rules),
-            slips={s.word: (s.means, word_set(s.unless_after)) for s in rules.slips},
+            slips={
+                s.word: (s.means, word_set(s.unless_after), word_set(s.before))
+                for s in rules.slips
+            },
         )
 
 

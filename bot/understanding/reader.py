@@ -33,6 +33,7 @@ SUBJECT_WORDS = frozenset(
      "its", "now", "just", "only", "which", "am", "is", "was"}
 )  # fmt: skip
 TOPIC_REACH = 2
+TOPIC_AFTER = 6
 PRESUMING_QUESTIONS = frozenset({"why", "how", "what", "when", "where", "which"})
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
@@ -144,10 +145,16 @@ def _unslipped(lexicon: Lexicon, tokens: tuple[str, ...]) -> tuple[str, ...]:
         return tokens
     fixed = list(tokens)
     for i, token in enumerate(tokens[:-1]):
-        unless = slips[token][1] if token in slips else frozenset()
-        after_ok = token in slips and (i == 0 or tokens[i - 1] not in unless)
-        if after_ok and lexicon.canonical(tokens[i + 1])[0] in lexicon.patterns:
-            fixed[i] = slips[token][0]
+        if token not in slips:
+            continue
+        means, unless, before = slips[token]
+        after_ok = i == 0 or tokens[i - 1] not in unless
+        following = tokens[i + 1]
+        fits = (
+            following in before if before else lexicon.canonical(following)[0] in lexicon.patterns
+        )
+        if after_ok and fits:
+            fixed[i] = means
     return tuple(fixed)
 
 
@@ -190,7 +197,7 @@ def _polarity(
         return verdict
     if pattern.polarity == "subject":
         denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
-        beside = set(tokens[max(0, start - TOPIC_REACH) : end + TOPIC_REACH])
+        beside = set(tokens[max(0, start - TOPIC_REACH) : end + TOPIC_AFTER])
         pained = pattern.finding in language.pain_subjects and bool(language.pain_words & beside)
         if denied or (pained and verdict.assertion is Assertion.PRESENT):
             return verdict
@@ -345,7 +352,11 @@ class _Reading:
             located = _located(language, pattern, tokens, others, pain_in_sentence, denied)
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, "location without pain")
-            unpained = pattern.finding == self.frames.activity_finding and not pain_in_sentence
+            unpained = (
+                pattern.finding == self.frames.activity_finding
+                and not pain_in_sentence
+                and not NEGATIVE_WORDS & set(tokens[start:end])
+            )
             if verdict.assertion is Assertion.PRESENT and unpained:
                 verdict = Verdict(Assertion.ELSEWHERE, "activity without pain")
             words = " ".join(tokens[start:end])
