@@ -210,9 +210,10 @@ class Frames:
                     days = 1.0
                 elif self.long_since & following:
                     days = float(self.threshold)
+            counted = days is not None
             if days is None and pain and self._onset_at(tokens, i):
                 days = 1.0
-            if days is None or self._not_about(tokens, i):
+            if days is None or (counted and self._not_about(tokens, i)):
                 continue
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
             longer = days >= self.threshold or (over and days >= self.threshold - 1)

@@ -33,6 +33,7 @@ SUBJECT_WORDS = frozenset(
      "its", "now", "just", "only", "which", "am", "is", "was"}
 )  # fmt: skip
 TOPIC_REACH = 2
+CLOSING_REACH = 3
 TOPIC_AFTER = 6
 PRESUMING_QUESTIONS = frozenset({"why", "how", "what", "when", "where", "which"})
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
@@ -163,7 +164,9 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
     if not ANAPHORS & set(tokens):
         return False
     return any(
-        c.cue.means is CueMeaning.RESOLVED and c.cue.direction is CueDirection.BACKWARD
+        c.cue.means is CueMeaning.RESOLVED
+        and c.cue.direction is CueDirection.BACKWARD
+        and len(tokens) - c.end <= CLOSING_REACH
         for c in find_cues(language, tokens)
     )
 
