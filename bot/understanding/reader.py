@@ -338,7 +338,7 @@ class _Reading:
         ]
         found = [f for f in found if f[0].finding != IDIOM]
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
-        used = {i for f in found if f[0].polarity == "present" for i in range(f[1], f[2])}
+        used: set[int] = set()
         denied_to_end = False
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
@@ -362,6 +362,8 @@ class _Reading:
             )
             if verdict.assertion is Assertion.PRESENT and unpained:
                 verdict = Verdict(Assertion.ELSEWHERE, "activity without pain")
+            if pattern.polarity == "present" and verdict.assertion is not Assertion.ELSEWHERE:
+                used.update(range(start, end))
             words = " ".join(tokens[start:end])
             self.note(pattern.finding, words, verdict, index, phrase=pattern.phrase,
                       edits=str(edits))  # fmt: skip
