@@ -195,6 +195,9 @@ ASSERTIONS = {
         ("a clunk at the side", {"clicking_catching"}, set()),
         ("a dull ache at the side of my hip", {"pain_side"}, set()),
     ],
+    "double negation": [
+        ("cannot sit down without a twinge in my bum", {"pain_buttock", "pain_sitting"}, set()),
+    ],
 }
 
 
@@ -293,3 +296,18 @@ def test_yes_no_replies_are_read_right_and_no_denial_is_stored_present(lexicon, 
         print(f"\nyes/no replies: {right:.3f} read right over {len(replies)}")
     assert not denials_present, denials_present
     assert right >= YES_NO_BAR, wrong
+
+
+def test_reading_rules_are_validated_data(tmp_path):
+    import shutil
+
+    from bot.problems import DataError
+
+    shutil.copytree(paths.knowledge_dir(), tmp_path / "knowledge")
+    rules = tmp_path / "knowledge" / "language.yaml"
+    rules.write_text(rules.read_text().replace("then: stiffness", "then: stifness"))
+    with pytest.raises(DataError, match=r"language.yaml: implications\[0\].then: unknown finding"):
+        load_knowledge(tmp_path / "knowledge")
+    rules.write_text(rules.read_text().replace("means: negated", "means: denied", 1))
+    with pytest.raises(DataError, match=r"language\.yaml: cues"):
+        load_knowledge(tmp_path / "knowledge")

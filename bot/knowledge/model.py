@@ -300,6 +300,13 @@ class Implication(Strict):
     """If given, only when ``when`` was heard through one of these phrases."""
 
 
+class DoubleNegatives(Strict):
+    """Cues that a denial before them in the clause cancels: "can't sit without a twinge"."""
+
+    cues: Words = ()
+    after: Words = ()
+
+
 class Slip(Strict):
     """A real-word slip: ``word`` read as ``means`` before a finding, unless after a word in
     ``unless_after`` ("know swelling", but not "I know swelling")."""
@@ -316,6 +323,7 @@ class LanguageFile(Strict):
 
     version: Text
     transparent: tuple[Id, ...] = ()
+    double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())
     slips: tuple[Slip, ...] = ()
     terminators: Words = ()
     first_person: Words = ()

@@ -79,6 +79,9 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
         if not here:
             continue
         taken = here[0].end
+        denied_before = bool(language.double_after & set(tokens[:start]))
+        if denied_before and here[0].cue.tokens in language.double_negatives:
+            continue
         if here[0].cue.means is not CueMeaning.PSEUDO:
             found += here
     return found

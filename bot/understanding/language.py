@@ -65,6 +65,8 @@ class Language:
     implications: tuple[Implication, ...]
     answers: dict[Phrase, str]
     transparent: frozenset[str]
+    double_negatives: frozenset[Phrase]
+    double_after: frozenset[str]
     vocabulary: frozenset[str]
     """Every word the rules use: never "corrected" into a finding's word."""
     slips: dict[str, tuple[str, frozenset[str], frozenset[str]]]
@@ -101,6 +103,8 @@ class Language:
             implications=rules.implications,
             answers=answers,
             transparent=frozenset(rules.transparent),
+            double_negatives=phrase_set(rules.double_negatives.cues),
+            double_after=word_set(rules.double_negatives.after),
             vocabulary=_vocabulary(rules),
             slips={
                 s.word: (s.means, word_set(s.unless_after), word_set(s.before))
