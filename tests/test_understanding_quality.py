@@ -219,6 +219,7 @@ FRAMES = [
     ("added two hill nights", {"recent_training_increase"}, set()),
     ("same mileage as always", set(), {"recent_training_increase"}),
     ("it has hurt for 6 weeks", {"duration_over_2_weeks"}, set()),
+    ("my hip has not been right for about 3 weeks", {"duration_over_2_weeks"}, set()),
     ("it has ached for a couple of days", set(), {"duration_over_2_weeks"}),
     ("sore since saturday", set(), {"duration_over_2_weeks"}),
     ("been running for 2 years", set(), set()),

@@ -383,6 +383,9 @@ class _Reading:
             if used & set(range(*hit.span)):
                 continue
             verdict = assess(language, tokens, hit.span, hit.finding, cues)
+            timed = hit.finding == self.frames.duration_finding
+            if timed and verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED):
+                verdict = Verdict(Assertion.PRESENT, "a denial says nothing of how long")
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
             if hit.absent and verdict.assertion is Assertion.PRESENT:
