@@ -169,6 +169,7 @@ ASSERTIONS = {
     "terminators": [
         ("no tingling but my groin aches", {"pain_front"}, {"numbness_tingling"}),
         ("not swollen, it just clicks", {"clicking_catching"}, {"swelling"}),
+        ("it is not at the front, more round the side", {"pain_side"}, {"pain_front"}),
     ],
     "resolved": [
         ("it used to lock up, not any more", set(), {"clicking_catching"}),

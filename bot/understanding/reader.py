@@ -30,7 +30,8 @@ ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "bo
 LIST_ITEM_WORDS = 8
 SUBJECT_WORDS = frozenset(
     {"i", "it", "my", "there", "the", "this", "mine", "me", "that", "he", "she", "we", "they",
-     "its", "now", "just", "only", "which", "am", "is", "was"}
+     "its", "now", "just", "only", "which", "am", "is", "was", "more", "rather", "mainly",
+     "mostly", "instead", "actually", "really", "but", "though"}
 )  # fmt: skip
 TOPIC_REACH = 2
 CLOSING_REACH = 3
