@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -10,9 +12,13 @@ import yaml
 from bot import paths
 from bot.knowledge import load_knowledge
 from bot.understanding import Lexicon, understand
+from bot.understanding.answers import YesNo, read_answer
 
-DATA = Path(__file__).parent / "data" / "utterances.yaml"
-F1_BAR = 0.90
+DATA = Path(__file__).parent / "data"
+DEV_SETS = ["utterances.yaml", "utterances_fresh1.yaml"]
+F1_BAR = 0.93
+TAG_RECALL_BAR = 0.85
+GATED_TAGS = ("negation", "paraphrase", "typo", "multi")
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +27,8 @@ def lexicon() -> Lexicon:
     return Lexicon(knowledge.findings.values(), idioms=knowledge.idioms)
 
 
-def labelled() -> list[dict]:
-    return yaml.safe_load(DATA.read_text())
+def labelled(name: str = "utterances.yaml") -> list[dict]:
+    return yaml.safe_load((DATA / name).read_text())
 
 
 def test_the_labelled_set_is_big_and_varied():
@@ -32,34 +38,71 @@ def test_the_labelled_set_is_big_and_varied():
     assert sum(1 for i in items if not i.get("present") and not i.get("absent")) >= 20
 
 
-def test_precision_recall_f1_and_no_negated_finding_reported_present(lexicon, capsys):
-    true_pos = false_pos = false_neg = 0
-    negated_as_present = []
-    misses = []
-    for item in labelled():
+@dataclass
+class Score:
+    true_pos: int = 0
+    false_pos: int = 0
+    false_neg: int = 0
+    negated_as_present: list[tuple[str, str]] = field(default_factory=list)
+    misses: list[tuple[str, list, list]] = field(default_factory=list)
+    tag_gold: Counter[str] = field(default_factory=Counter)
+    tag_found: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def precision(self) -> float:
+        return self.true_pos / max(1, self.true_pos + self.false_pos)
+
+    @property
+    def recall(self) -> float:
+        return self.true_pos / max(1, self.true_pos + self.false_neg)
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.precision * self.recall / max(1e-9, self.precision + self.recall)
+
+    def tag_recall(self, tag: str) -> float:
+        return self.tag_found[tag] / self.tag_gold[tag]
+
+
+def score(items: list[dict], lexicon: Lexicon) -> Score:
+    result = Score()
+    for item in items:
         gold = {(f, True) for f in item.get("present") or []}
         gold |= {(f, False) for f in item.get("absent") or []}
         heard = understand(item["text"], lexicon)
         got = {(f, True) for f in heard.present} | {(f, False) for f in heard.absent}
-        true_pos += len(gold & got)
-        false_pos += len(got - gold)
-        false_neg += len(gold - got)
-        negated_as_present += [
+        result.true_pos += len(gold & got)
+        result.false_pos += len(got - gold)
+        result.false_neg += len(gold - got)
+        result.negated_as_present += [
             (item["text"], f) for f in item.get("absent") or [] if f in heard.present
         ]
+        for tag in item.get("tags") or []:
+            result.tag_gold[tag] += len(gold)
+            result.tag_found[tag] += len(gold & got)
         if gold != got:
-            misses.append((item["text"], sorted(gold - got), sorted(got - gold)))
-    precision = true_pos / (true_pos + false_pos)
-    recall = true_pos / (true_pos + false_neg)
-    f1 = 2 * precision * recall / (precision + recall)
+            result.misses.append((item["text"], sorted(gold - got), sorted(got - gold)))
+    return result
+
+
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_precision_recall_f1_and_no_negated_finding_reported_present(lexicon, capsys, name):
+    items = labelled(name)
+    result = score(items, lexicon)
+    tags = {t: result.tag_recall(t) for t in sorted(result.tag_gold) if result.tag_gold[t]}
     with capsys.disabled():
         print(
-            f"\nunderstanding: precision {precision:.3f} recall {recall:.3f} F1 {f1:.3f} "
-            f"over {len(labelled())} messages; negated reported present: {len(negated_as_present)}"
+            f"\n{name}: precision {result.precision:.3f} recall {result.recall:.3f} "
+            f"F1 {result.f1:.3f} over {len(items)} messages; "
+            f"negated reported present: {len(result.negated_as_present)}"
         )
-    report = "\n".join(f"  {t!r}: missed {m} extra {e}" for t, m, e in misses[:40])
-    assert not negated_as_present, negated_as_present
-    assert f1 >= F1_BAR, f"F1 {f1:.3f} below {F1_BAR}\n{report}"
+        if tags:
+            print("  recall by tag: " + ", ".join(f"{t} {r:.2f}" for t, r in tags.items()))
+    report = "\n".join(f"  {t!r}: missed {m} extra {e}" for t, m, e in result.misses[:40])
+    assert not result.negated_as_present, result.negated_as_present
+    assert result.f1 >= F1_BAR, f"F1 {result.f1:.3f} below {F1_BAR}\n{report}"
+    low = {t: r for t, r in tags.items() if t in GATED_TAGS and r < TAG_RECALL_BAR}
+    assert not low, f"recall below {TAG_RECALL_BAR} for {low}"
 
 
 @pytest.mark.parametrize(
@@ -68,13 +111,14 @@ def test_precision_recall_f1_and_no_negated_finding_reported_present(lexicon, ca
         ("no swelling but it clicks", {"clicking_catching"}, {"swelling"}),
         ("never had any tingling", set(), {"numbness_tingling"}),
         ("can walk fine", set(), {"cannot_bear_weight"}),
-        ("Pins and needles down my leg", {"numbness_tingling", "pain_down_leg"}, set()),
+        ("Pins and needles down my leg", {"numbness_tingling"}, set()),
+        ("a shooting pain down my leg", {"pain_down_leg"}, set()),
         ("outer hip hurts", {"pain_side"}, set()),
         ("GROIN PAIN 😩", {"pain_front"}, set()),
         ("bit of numbnes and its stiif", {"numbness_tingling", "stiffness"}, set()),
         ("no numbness, tingling or pins and needles", set(), {"numbness_tingling"}),
         ("I haven't fallen and there's no fever", set(), {"fall_or_injury", "fever"}),
-        ("swelling? no", set(), set()),
+        ("swelling? no", set(), {"swelling"}),
         ("swelling: none", set(), {"swelling"}),
         ("it isn't swollen however it does click", {"clicking_catching"}, {"swelling"}),
     ],
@@ -101,3 +145,171 @@ def test_examples_from_the_issue(lexicon, text, present, absent):
 def test_hedges_and_off_topic_yield_nothing(lexicon, text):
     heard = understand(text, lexicon)
     assert not heard.present and not heard.absent
+
+
+# -- the assertion layer, one rule type at a time (none of these sentences is in a labelled set)
+
+ASSERTIONS = {
+    "negated before": [
+        ("never had any swelling round there", set(), {"swelling"}),
+        ("without any clicking", set(), {"clicking_catching"}),
+    ],
+    "negated after": [
+        ("the groin feels normal", set(), {"pain_front"}),
+        ("long car journeys don't bother it", set(), {"pain_sitting"}),
+        ("bruising? nope", set(), set()),
+        ("puffiness? nah", set(), {"swelling"}),
+        ("temperature - nope", set(), {"fever"}),
+        ("sitting's grand", set(), {"pain_sitting"}),
+    ],
+    "pairs": [
+        ("catching: no; aching: yes", set(), {"clicking_catching"}),
+        ("clunking yes, swelling no", {"clicking_catching"}, {"swelling"}),
+    ],
+    "terminators": [
+        ("no tingling but my groin aches", {"pain_front"}, {"numbness_tingling"}),
+        ("not swollen, it just clicks", {"clicking_catching"}, {"swelling"}),
+        ("it is not at the front, more round the side", {"pain_side"}, {"pain_front"}),
+    ],
+    "resolved": [
+        ("it used to lock up, not any more", set(), {"clicking_catching"}),
+        ("the pain at night has settled", {"pain_improving"}, {"pain_at_rest_or_night"}),
+        ("had some tingling last year but that has gone", set(), {"numbness_tingling"}),
+        ("had a stress fracture years ago", {"bone_stress_risk"}, set()),
+    ],
+    "hypothetical": [
+        ("could it be swollen?", set(), set()),
+        ("what if it starts to swell", set(), set()),
+        ("maybe a bit of tingling", set(), set()),
+    ],
+    "other person": [
+        ("my partner's feverish", set(), set()),
+        ("my friend had a stress fracture", set(), set()),
+        ("my wife is limping but my groin hurts", {"pain_front"}, set()),
+    ],
+    "other body part": [
+        ("my elbow clicks", set(), set()),
+        ("my wrist swells up", set(), set()),
+        ("my right groin aches", {"pain_front"}, set()),
+    ],
+    "location needs pain": [
+        ("a clunk at the side", {"clicking_catching"}, set()),
+        ("a dull ache at the side of my hip", {"pain_side"}, set()),
+    ],
+    "double negation": [
+        ("cannot sit down without a twinge in my bum", {"pain_buttock", "pain_sitting"}, set()),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [case for cases in ASSERTIONS.values() for case in cases],
+    ids=[f"{rule}: {case[0]}" for rule, cases in ASSERTIONS.items() for case in cases],
+)
+def test_assertion_rules(lexicon, text, present, absent):
+    heard = understand(text, lexicon)
+    assert (set(heard.present), set(heard.absent)) == (present, absent)
+
+
+FRAMES = [
+    ("my hip aches after fartlek", {"worse_with_activity"}, set()),
+    ("lunges set it off", {"worse_with_activity"}, set()),
+    ("sore groin during five a side", {"worse_with_activity", "pain_front"}, set()),
+    ("tripled my weekly kms since christmas", {"recent_training_increase"}, set()),
+    ("added two hill nights", {"recent_training_increase"}, set()),
+    ("same mileage as always", set(), {"recent_training_increase"}),
+    ("it has hurt for 6 weeks", {"duration_over_2_weeks"}, set()),
+    ("my hip has not been right for about 3 weeks", {"duration_over_2_weeks"}, set()),
+    ("it has ached for a couple of days", set(), {"duration_over_2_weeks"}),
+    ("sore since saturday", set(), {"duration_over_2_weeks"}),
+    ("been running for 2 years", set(), set()),
+    ("the pain is easing off", {"pain_improving"}, set()),
+    ("it is no better", set(), {"pain_improving"}),
+    ("comes on earlier every run", {"pain_worsening"}, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), FRAMES, ids=[c[0] for c in FRAMES])
+def test_frames_for_activity_load_duration_and_course(lexicon, text, present, absent):
+    heard = understand(text, lexicon)
+    assert (set(heard.present), set(heard.absent)) == (present, absent)
+    assert heard.age is None
+
+
+IMPLICATIONS = [
+    ("stiff first thing in the morning", {"morning_stiffness", "stiffness"}, set()),
+    ("numb saddle area", {"saddle_numbness_or_bladder", "numbness_tingling"}, set()),
+    ("walking normally", set(), {"limp", "cannot_bear_weight"}),
+    ("can walk, just sore", set(), {"cannot_bear_weight"}),
+    ("sore to lie on that side at night", {"worse_lying_on_side"}, set()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"), IMPLICATIONS, ids=[c[0] for c in IMPLICATIONS]
+)
+def test_implications_from_knowledge(lexicon, text, present, absent):
+    heard = understand(text, lexicon)
+    assert (set(heard.present), set(heard.absent)) == (present, absent)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [("my outerhip hurts", {"pain_side"}), ("i keep falling over", {"fall_or_injury"}),
+     ("know swelling, just an ache in the groin", {"pain_front"})],
+)  # fmt: skip
+def test_spelling_joined_words_word_forms_and_slips(lexicon, text, present):
+    assert set(understand(text, lexicon).present) == present
+
+
+def test_explain_names_each_assertion_and_its_cue(lexicon):
+    from bot.understanding.explain import explain
+
+    out = explain(
+        understand("no swelling, my partner is feverish, the front feels normal", lexicon)
+    )
+    assert "negated cue 'no' before" in out
+    assert "other_person cue 'my partner' before" in out
+    assert "negated cue 'feels normal' after" in out
+
+
+# -- yes/no replies, read with the question's finding as context
+
+YES_NO = DATA / "yesno_replies.yaml"
+YES_NO_BAR = 0.97
+
+
+def test_yes_no_replies_are_read_right_and_no_denial_is_stored_present(lexicon, capsys):
+    replies = yaml.safe_load(YES_NO.read_text())
+    assert len(replies) >= 150
+    wrong, denials_present = [], []
+    for item in replies:
+        expect = {True: "yes", False: "no"}.get(item["expect"], item["expect"])
+        heard = understand(item["reply"], lexicon)
+        reply = read_answer(item["reply"], item["finding"], heard)
+        got = "unsure" if reply in (None, YesNo.UNSURE) else reply.value
+        if got != expect:
+            wrong.append((item["finding"], item["reply"], expect, got))
+        if expect == "no" and (got == "yes" or item["finding"] in heard.present):
+            denials_present.append(item["reply"])
+    right = 1 - len(wrong) / len(replies)
+    with capsys.disabled():
+        print(f"\nyes/no replies: {right:.3f} read right over {len(replies)}")
+    assert not denials_present, denials_present
+    assert right >= YES_NO_BAR, wrong
+
+
+def test_reading_rules_are_validated_data(tmp_path):
+    import shutil
+
+    from bot.problems import DataError
+
+    shutil.copytree(paths.knowledge_dir(), tmp_path / "knowledge")
+    rules = tmp_path / "knowledge" / "language.yaml"
+    rules.write_text(rules.read_text().replace("then: stiffness", "then: stifness"))
+    with pytest.raises(DataError, match=r"language.yaml: implications\[0\].then: unknown finding"):
+        load_knowledge(tmp_path / "knowledge")
+    rules.write_text(rules.read_text().replace("means: negated", "means: denied", 1))
+    with pytest.raises(DataError, match=r"language\.yaml: cues"):
+        load_knowledge(tmp_path / "knowledge")

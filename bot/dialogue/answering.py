@@ -11,7 +11,7 @@ from enum import Enum, auto
 from bot.dialogue.session import Session, Undo
 from bot.dialogue.spec import StateSpec
 from bot.understanding import Understanding
-from bot.understanding.answers import YesNo, read_yes_no
+from bot.understanding.answers import YesNo, read_answer, read_yes_no
 
 NONE_VALUE = "none"
 NOT_SURE_VALUE = "not_sure"
@@ -88,9 +88,9 @@ def answer_yes_no(session: Session, record: Undo, given: Given) -> Outcome:
     finding = session.question
     if finding is None:
         return Outcome.DONE
-    if finding in heard.present or finding in heard.absent:
+    reply = YES_NO_VALUES.get(value or "") or (read_answer(text, finding, heard) if text else None)
+    if reply is not YesNo.NO and (finding in heard.present or finding in heard.absent):
         return Outcome.DONE
-    reply = YES_NO_VALUES.get(value or "") or (read_yes_no(text) if text else None)
     if reply is None and not forced:
         return Outcome.UNREAD
     answer = {YesNo.YES: True, YesNo.NO: False}.get(reply) if reply else None

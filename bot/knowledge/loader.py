@@ -16,6 +16,7 @@ from bot.knowledge.model import (
     CausesFile,
     ExercisesFile,
     FindingsFile,
+    LanguageFile,
     RedFlagsFile,
     Urgency,
 )
@@ -27,6 +28,7 @@ FILES: dict[str, type[BaseModel]] = {
     "exercises.yaml": ExercisesFile,
     "red_flags.yaml": RedFlagsFile,
     "advice.yaml": AdviceFile,
+    "language.yaml": LanguageFile,
 }
 
 CONTRACT_FINDINGS = (
@@ -67,6 +69,39 @@ def load_knowledge(directory: Path) -> Knowledge:
     if problems:
         raise DataError(problems)
     return _cross_check(parsed, digest=raw_text.hexdigest()[:8])
+
+
+def load_language(directory: Path) -> LanguageFile:
+    """Load and check ``language.yaml`` alone: the rules for reading free text.
+
+    Raises:
+        DataError: with every problem found in the file.
+    """
+    name = "language.yaml"
+    document, problems = read_yaml(directory / name, shown_as=name)
+    if problems:
+        raise DataError(problems)
+    language, problems = validate_document(LanguageFile, document, shown_as=name)
+    if language is None:
+        raise DataError(problems)
+    return language
+
+
+def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
+    ids = [(f"cues[{i}].{field}", finding)
+           for i, group in enumerate(language.cues)
+           for field in ("only_for", "not_for")
+           for finding in getattr(group, field)]  # fmt: skip
+    ids += [("subjects", finding) for finding in language.subjects]
+    ids += [("activity.not_with", finding) for finding in language.activity.not_with]
+    ids += [("transparent", finding) for finding in language.transparent]
+    ids += [("pain_subjects", finding) for finding in language.pain_subjects]
+    ids += [("locations.findings", finding) for finding in language.locations.findings]
+    ids += [(f"{frame}.finding", getattr(language, frame).finding)
+            for frame in ("activity", "training", "duration")]  # fmt: skip
+    for i, rule in enumerate(language.implications):
+        ids += [(f"implications[{i}].when", rule.when), (f"implications[{i}].then", rule.then)]
+    return ids
 
 
 def _duplicates(file: str, section: str, ids: Iterable[str]) -> list[Problem]:
@@ -201,6 +236,13 @@ def _cross_check(parsed: dict[str, Any], *, digest: str) -> Knowledge:
         )
         for fid in findings
         if fid not in used_findings
+    ]
+
+    language_file: LanguageFile = parsed["language.yaml"]
+    problems += [
+        Problem("language.yaml", path, f"unknown finding '{finding}'")
+        for path, finding in _language_ids(language_file)
+        if finding not in findings
     ]
 
     levels = [level.id for level in advice_file.urgency_levels]

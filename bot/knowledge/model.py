@@ -7,7 +7,7 @@ Anything that states a medical fact carries ``sources``: one or more http(s) URL
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -206,3 +206,156 @@ class AdviceFile(Strict):
     version: Text
     urgency_levels: Annotated[tuple[UrgencyLevel, ...], Field(min_length=4, max_length=4)]
     topics: Annotated[tuple[AdviceTopic, ...], Field(min_length=1)]
+
+
+class CueMeaning(StrEnum):
+    """What a cue says about a finding mentioned in its scope (ConText's categories)."""
+
+    NEGATED = "negated"
+    RESOLVED = "resolved"
+    HYPOTHETICAL = "hypothetical"
+    OTHER_PERSON = "other_person"
+    ELSEWHERE = "elsewhere"
+    PSEUDO = "pseudo"
+
+
+class CueDirection(StrEnum):
+    """Which way a cue's scope reaches from the cue."""
+
+    FORWARD = "forward"
+    BACKWARD = "backward"
+    BOTH = "both"
+
+
+Words = tuple[Text, ...]
+
+
+class CueGroup(Strict):
+    """Cue phrases sharing a meaning, a direction and a reach."""
+
+    means: CueMeaning
+    direction: CueDirection
+    window: Annotated[int, Field(ge=1, le=30)] = 8
+    clause_end: bool = False
+    only_for: tuple[Id, ...] = ()
+    not_for: tuple[Id, ...] = ()
+    phrases: Annotated[Words, Field(min_length=1)]
+
+
+class Locations(Strict):
+    """Location findings, which count only when pain is named near them."""
+
+    findings: Annotated[tuple[Id, ...], Field(min_length=1)]
+    blockers: Words = ()
+    alone_words: Annotated[int, Field(ge=1)] = 7
+    """A clause this short that names only a location counts without a pain word."""
+
+
+class ActivityFrame(Strict):
+    """Pain during or after an activity: ``hurts after fartlek``, ``lunges aggravate it``."""
+
+    finding: Id
+    words: Annotated[Words, Field(min_length=1)]
+    links: Annotated[Words, Field(min_length=1)]
+    pain_after_words: Words = ()
+    not_with: tuple[Id, ...] = ()
+    lead_words: Words = ()
+    """A clause starting with one of these borrows the pain of its sentence ("only on runs")."""
+    window: Annotated[int, Field(ge=1, le=20)] = 8
+
+
+class TrainingFrame(Strict):
+    """A change in load: a verb of increase or novelty near a training noun."""
+
+    finding: Id
+    verbs: Annotated[Words, Field(min_length=1)]
+    nouns: Annotated[Words, Field(min_length=1)]
+    ignore_with: Words = ()
+    not_before: Words = ()
+    """A verb followed by one of these is a comparison, not a change ("more than")."""
+    same_words: Words = ()
+    window: Annotated[int, Field(ge=1, le=20)] = 5
+
+
+class DurationFrame(Strict):
+    """How long the pain has gone on: ``for 6 weeks``, ``since March``, ``a couple of days``."""
+
+    finding: Id
+    threshold_days: Annotated[int, Field(ge=1)]
+    units: Annotated[dict[Text, Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    counts: dict[Text, Annotated[float, Field(gt=0)]]
+    lead_words: Words = ()
+    onsets: Words = ()
+    """When it started, as a day: "yesterday", "last Tuesday" (a short duration)."""
+    long_since: Words = ()
+    short_since: Words = ()
+    not_about: Words = ()
+
+
+class AnswerWords(Strict):
+    """A reply's opening words and what they say to a yes/no question."""
+
+    affirm: Annotated[Words, Field(min_length=1)]
+    deny: Annotated[Words, Field(min_length=1)]
+    unsure: Annotated[Words, Field(min_length=1)]
+
+
+class Becomes(StrEnum):
+    """What an implication does to the other finding."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNSAID = "unsaid"
+
+
+class Implication(Strict):
+    """When ``when`` is heard as ``is``, ``then`` becomes ``becomes`` unless stated itself."""
+
+    when: Id
+    is_: Annotated[Literal["present", "absent"], Field(alias="is")]
+    then: Id
+    becomes: Becomes
+    same_clause: bool = False
+    only_by: Words = ()
+    """If given, only when ``when`` was heard through one of these phrases."""
+
+
+class DoubleNegatives(Strict):
+    """Cues that a denial before them in the clause cancels: "can't sit without a twinge"."""
+
+    cues: Words = ()
+    after: Words = ()
+
+
+class Slip(Strict):
+    """A real-word slip: ``word`` read as ``means`` before a finding, unless after a word in
+    ``unless_after`` ("know swelling", but not "I know swelling")."""
+
+    word: Text
+    means: Text
+    unless_after: Words = ()
+    before: Words = ()
+    """If given, the slip is read only before one of these words; else before a finding."""
+
+
+class LanguageFile(Strict):
+    """``language.yaml``: how free text is read around the phrases of findings."""
+
+    version: Text
+    transparent: tuple[Id, ...] = ()
+    double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())
+    slips: tuple[Slip, ...] = ()
+    terminators: Words = ()
+    first_person: Words = ()
+    hip_words: Words = ()
+    cues: Annotated[tuple[CueGroup, ...], Field(min_length=1)]
+    subjects: dict[Id, Words] = Field(default_factory=dict)
+    """Words naming a finding's topic, which count only when denied or resolved."""
+    pain_subjects: tuple[Id, ...] = ()
+    pain_words: Annotated[Words, Field(min_length=1)]
+    locations: Locations
+    activity: ActivityFrame
+    training: TrainingFrame
+    duration: DurationFrame
+    answers: AnswerWords
+    implications: tuple[Implication, ...] = ()

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import cache
 
 from rapidfuzz import fuzz, process, utils
 
+from bot.understanding.frames import Frames
+from bot.understanding.language import Language, default_language
 from bot.understanding.normalize import normalize_text, tokenize
+from bot.understanding.reader import Understanding
 
 
 class YesNo(StrEnum):
@@ -57,6 +61,85 @@ def read_yes_no(text: str) -> YesNo | None:
         if best is not None:
             return _CHOICES[best[2]]
     return _FIRST_WORD.get(words[0])
+
+
+_OPENERS = frozenset(
+    "um umm erm er hmm well oh ah uh honestly tbh so like mate hey hi look haha lol ha "
+    "actually really basically nope".split()
+)
+_ASKING = frozenset("what why how wat wut which who huh pardon".split())
+_ONLY = frozenset({"only", "just", "mainly", "mostly"})
+_SOFT_HEDGES = frozenset({("kind", "of"), ("sort", "of"), ("kinda",), ("sorta",), ("i", "think")})
+_READINGS = {"yes": YesNo.YES, "no": YesNo.NO, "unsure": YesNo.UNSURE}
+
+
+def _lead(words: list[str], language: Language) -> YesNo | None:
+    """What the reply's opening words say: the longest answer phrase at its start."""
+    start = 0
+    while start < len(words) - 1 and words[start] in _OPENERS and words[start] != "nope":
+        start += 1
+    best: YesNo | None = None
+    for end in range(start + 1, min(len(words), start + 6) + 1):
+        reading = language.answers.get(tuple(words[start:end]))
+        if reading is not None:
+            best = _READINGS[reading]
+    return best
+
+
+def _hedged(words: list[str], language: Language) -> bool:
+    phrase = f" {' '.join(words)} "
+    return any(
+        f" {' '.join(p)} " in phrase
+        for p, reading in language.answers.items()
+        if reading == "unsure" and p not in _SOFT_HEDGES
+    )
+
+
+def _trailing(words: list[str], language: Language) -> YesNo | None:
+    """An answer word closing the reply: "bit sore when I poke it ya"."""
+    for start in range(max(0, len(words) - 3), len(words)):
+        reading = language.answers.get(tuple(words[start:]))
+        if reading is not None and reading != "unsure":
+            return _READINGS[reading]
+    return None
+
+
+@cache
+def _frames() -> Frames:
+    return Frames.compile(default_language())
+
+
+def _duration(words: list[str], finding: str) -> YesNo | None:
+    frames = _frames()
+    if finding != frames.duration_finding:
+        return None
+    hits = frames.duration(tuple(words), True)
+    return (YesNo.NO if hits[0].absent else YesNo.YES) if hits else None
+
+
+def read_answer(
+    text: str, finding: str, heard: Understanding, language: Language | None = None
+) -> YesNo | None:
+    """A reply to a yes/no question about ``finding``, read with the finding as context.
+
+    A reply that opens with a denial, or denies the finding, is never read as yes.
+    """
+    rules = language or default_language()
+    words = tokenize(normalize_text(text))
+    if not words:
+        return None
+    lead = _lead(words, rules)
+    if lead is YesNo.UNSURE or words[0] in _ASKING:
+        return YesNo.UNSURE
+    if lead is YesNo.NO or finding in heard.absent:
+        return YesNo.NO
+    if finding in heard.present:
+        return YesNo.UNSURE if _hedged(words, rules) else YesNo.YES
+    if finding in heard.hedged or _hedged(words, rules):
+        return YesNo.UNSURE
+    if words[0] in _ONLY and heard.present:
+        return YesNo.NO
+    return lead or _trailing(words, rules) or _duration(words, finding)
 
 
 def read_choice(text: str, labels: Sequence[str]) -> int | None:

@@ -37,7 +37,8 @@ def describe(heard: Understanding, knowledge: Knowledge) -> str:
 
 
 def explain(heard: Understanding) -> str:
-    """The normalised text, each clause, and every phrase matched with its score and verdict."""
+    """The normalised text, each clause, and every phrase or frame matched: its score, verdict,
+    assertion and the cue or rule behind it, then what was implied."""
     lines = [f"normalised: {heard.normalized}", "clauses:"]
     lines += [f"  [{i}] {clause}" for i, clause in enumerate(heard.clauses)]
     lines.append("matches:")
@@ -45,9 +46,11 @@ def explain(heard: Understanding) -> str:
         lines.append("  (none)")
     for m in heard.mentions:
         lines.append(
-            f"  {m.finding:<28} {m.verdict:<8} score {m.score:>3}  "
+            f"  [{m.clause}] {m.finding:<28} {m.verdict:<8} score {m.score:>3}  "
             f"text '{m.words}' ~ phrase '{m.phrase}'"
         )
+        lines.append(f"      assertion {m.assertion}: {m.why}")
+    lines += [f"implied: {note}" for note in heard.implied]
     lines.append(f"present: {sorted(heard.present)}  absent: {sorted(heard.absent)}")
     if heard.age is not None:
         lines.append(f"age: {heard.age}")

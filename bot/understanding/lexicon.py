@@ -17,9 +17,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import Finding
+from bot.understanding.frames import Frames
+from bot.understanding.language import Language, default_language
 from bot.understanding.normalize import normalize_text, tokenize
 
-Polarity = Literal["present", "absent"]
+Polarity = Literal["present", "absent", "subject"]
+MIN_JOINED = 6
+MIN_PART = 3
 IDIOM = ""  # the "finding" of an idiom: its words are taken, and mean nothing
 
 COMMON_WORDS = frozenset(
@@ -47,13 +51,18 @@ FILLERS = frozenset(
     """
     a an the my me it its this that of in on at to is am are was very really bit little quite
     so too kind sort slightly some and or when i while after during up down area just weekly
-    running training any more much pretty super real bloody part long
+    running training any more much pretty super real bloody part long left right l r both
+    have has been got af
     """.split()
 )
 
 
 def stem(token: str) -> str:
     """A deliberately light stemmer: enough to join "clicks", "clicking" and "clicked"."""
+    return _strip(_strip(token))
+
+
+def _strip(token: str) -> str:
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
     for suffix, keep in (("ing", 4), ("ed", 4), ("es", 4), ("s", 3)):
@@ -79,9 +88,21 @@ class Pattern:
 
 
 class Lexicon:
-    """Phrase patterns indexed by their first stem, plus typo correction onto known words."""
+    """Phrase patterns indexed by their first stem, plus typo correction onto known words.
 
-    def __init__(self, findings: Iterable[Finding], *, idioms: Iterable[str] = ()) -> None:
+    ``language`` holds the reading rules (cues, frames, implications); by default the ones in
+    the shipped ``knowledge/language.yaml``.
+    """
+
+    def __init__(
+        self,
+        findings: Iterable[Finding],
+        *,
+        idioms: Iterable[str] = (),
+        language: Language | None = None,
+    ) -> None:
+        self.language = language or default_language()
+        self.frames = Frames.compile(self.language)
         patterns: list[Pattern] = []
         surface: set[str] = set()
         for idiom in idioms:
@@ -100,6 +121,9 @@ class Lexicon:
                     if tokens:
                         stems = tuple(stem(t) for t in tokens)
                         patterns.append(Pattern(finding.id, polarity, stems, phrase))
+        for words, finding_id in self.language.subjects.items():
+            stems = tuple(stem(t) for t in words)
+            patterns.append(Pattern(finding_id, "subject", stems, " ".join(words)))
         by_first: dict[str, list[Pattern]] = defaultdict(list)
         for pattern in patterns:
             by_first[pattern.stems[0]].append(pattern)
@@ -109,12 +133,31 @@ class Lexicon:
         }
         self.stems = frozenset(s for p in patterns for s in p.stems)
         self._words = tuple(sorted(w for w in surface if len(w) > 4 and w not in COMMON_WORDS))
+        self._known = frozenset(surface | COMMON_WORDS | self.language.vocabulary)
+        self._parts = frozenset(surface | self.language.vocabulary)
         self.canonical = lru_cache(maxsize=8192)(self._canonical)
+        self.split_joined = lru_cache(maxsize=8192)(self._split_joined)
+
+    def expand(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """``tokens`` with joined words ("outerhip") split into known ones."""
+        return tuple(part for token in tokens for part in self.split_joined(token))
+
+    def _split_joined(self, token: str) -> tuple[str, ...]:
+        if token.endswith("in") and token not in self._known and token + "g" in self._known:
+            return (token + "g",)
+        if len(token) < MIN_JOINED or token in self._known or stem(token) in self.stems:
+            return (token,)
+        for cut in range(MIN_PART, len(token) - MIN_PART + 1):
+            left, right = token[:cut], token[cut:]
+            if left in self._parts and right in self._parts:
+                return (left, right)
+        return (token,)
 
     def _canonical(self, token: str) -> tuple[str, int]:
         """The known stem this token stands for and the edits it took (0 when exact)."""
         stemmed = stem(token)
-        if stemmed in self.stems or token in COMMON_WORDS or token.isdigit():
+        known = token in COMMON_WORDS or token in self.language.vocabulary
+        if stemmed in self.stems or known or token.isdigit():
             return stemmed, 0
         budget = _edit_budget(token)
         if budget == 0:

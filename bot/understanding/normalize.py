@@ -26,6 +26,7 @@ EMOJI_WORDS = {
 }
 
 _CONTRACTIONS = [
+    (r"\bcan\s+no\s+longer\b|\bno\s+longer\s+able\s+to\b|\bunable\s+to\b", "cannot"),
     (r"\bcan\s*['’]?\s*t\b|\bcan not\b", "cannot"),
     (r"\bwon\s*['’]?\s*t\b", "will not"),
     (r"\bain\s*['’]?\s*t\b", "is not"),
@@ -38,6 +39,9 @@ _CONTRACTIONS = [
     (r"\bi\s*['’]\s*ve\b|\bive\b", "i have"),
     (r"\bit\s*['’]\s*s\b", "it is"),
     (r"\bthere\s*['’]\s*s\b", "there is"),
+    (r"\b(let)'s\b", r"\1 us"),
+    (r"([a-z])'s\b", r"\1 is"),
+    (r"\b([a-z]{3,})in'(?=\W|$)", r"\1ing"),
 ]
 _CONTRACTION_PATTERNS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 
@@ -67,6 +71,13 @@ SPELLING = {
     "jog": "run",
     "jogs": "runs",
     "jogged": "ran",
+    "falling": "fell",
+    "fallen": "fell",
+    "falls": "fall",
+    "tumbled": "tumble",
+    "hobbly": "hobbling",
+    "limpy": "limping",
+    "tingle": "tingling",
 }
 
 CLAUSE_BREAKS = frozenset({"but", "however", "although", "though", "except", "whereas"})
@@ -83,6 +94,7 @@ class Clause:
     tokens: tuple[str, ...]
     question: bool = False
     after_comma: bool = False
+    sentence: int = 0
 
 
 def normalize_text(text: str) -> str:
@@ -101,12 +113,12 @@ def tokenize(text: str) -> list[str]:
     return [SPELLING.get(token, token) for token in _TOKEN.findall(text)]
 
 
-def split_clauses(text: str) -> list[Clause]:
-    """Normalize ``text`` and split it into clauses at punctuation and words like "but"."""
-    normalized = normalize_text(text)
+def split_normalized(normalized: str) -> list[Clause]:
+    """Split normalized text into clauses at punctuation and words like "but"."""
     clauses: list[Clause] = []
     position = 0
     after_comma = False
+    sentence = 0
     for match in _SENTENCE_SPLIT.finditer(normalized + "."):
         piece = normalized[position : match.start()]
         position = match.end()
@@ -117,11 +129,12 @@ def split_clauses(text: str) -> list[Clause]:
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
             if token in CLAUSE_BREAKS or (token == "and" and following in NEW_SUBJECTS):
                 if current:
-                    clauses.append(Clause(tuple(current), after_comma=after_comma))
+                    clauses.append(Clause(tuple(current), False, after_comma, sentence))
                 current, after_comma = [], False
                 continue
             current.append(token)
         if current:
-            clauses.append(Clause(tuple(current), question=question, after_comma=after_comma))
+            clauses.append(Clause(tuple(current), question, after_comma, sentence))
         after_comma = match.group(0) == ","
+        sentence += not after_comma
     return clauses

@@ -1,78 +1,78 @@
 """Read a message: which findings it mentions, and whether each is present, absent or hedged.
 
-Negation reaches from its cue to the end of the clause (at most ``NEGATION_REACH`` words), and
-over a comma into a bare list ("no numbness, tingling or pins and needles"). Hedged clauses
-("maybe a bit swollen?") say nothing either way.
+Phrases of ``findings.yaml`` are found clause by clause (typos corrected); frames add pain tied
+to an activity, changes in training load and how long it has hurt. Each mention then gets an
+assertion from the cues of ``language.yaml`` (see :mod:`bot.understanding.assertion`); location
+findings need a word for pain near them; implications fill in what the findings heard entail.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bot.knowledge.model import Becomes, CueDirection, CueMeaning
+from bot.understanding.assertion import Assertion, Verdict, assess, find_cues
+from bot.understanding.frames import FrameHit
+from bot.understanding.language import Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
-from bot.understanding.normalize import Clause, normalize_text, split_clauses
+from bot.understanding.normalize import Clause, normalize_text, split_normalized
 
-NEGATION_REACH = 8
 MAX_AGE = 110
 ADULT_AGE = 16
 OLDER_AGE = 45
 UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
-
-NEGATION_CUES = frozenset(
-    {"no", "not", "never", "without", "nor", "neither", "none", "zero", "nothing", "hardly"}
-)
-CLOSING_NEGATIONS = frozenset({"no", "none", "nope", "not", "nil", "absent", "negative", "nah"})
-PSEUDO_NEGATIONS = frozenset({("no", "doubt"), ("not", "only"), ("no", "matter")})
-HEDGES = (
-    ("maybe",),
-    ("perhaps",),
-    ("possibly",),
-    ("probably",),
-    ("might",),
-    ("may", "be"),
-    ("could", "be"),
-    ("not", "sure"),
-    ("unsure",),
-    ("dunno",),
-    ("idk",),
-    ("do", "not", "know"),
-    ("no", "idea"),
-    ("i", "guess"),
-    ("not", "certain"),
-    ("hard", "to", "say"),
-    ("hard", "to", "tell"),
-    ("may", "or"),
-    ("not", "certain"),
-)
-SUBJECTS = frozenset(
-    {"i", "it", "its", "my", "there", "he", "she", "we", "they", "this", "that", "the"}
-)
-PERCEPTION_VERBS = frozenset({"feel", "see", "notice", "remember", "say", "tell"})
-PAIN_VERBS = frozenset(
-    {"hurt", "hurts", "ache", "aches", "bother", "bothers", "affect", "make", "sore", "painful",
-     "happen", "wake", "wakes", "feel", "seem", "change", "trouble", "worse"}
+NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
+FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
+ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
+LIST_ITEM_WORDS = 8
+SUBJECT_WORDS = frozenset(
+    {"i", "it", "my", "there", "the", "this", "mine", "me", "that", "he", "she", "we", "they",
+     "its", "now", "just", "only", "which", "am", "is", "was", "more", "rather", "mainly",
+     "mostly", "instead", "actually", "really", "but", "though"}
 )  # fmt: skip
-ABSENT_PHRASE_REACH = 2
+TOPIC_REACH = 2
+CLOSING_REACH = 3
+TOPIC_AFTER = 6
+PRESUMING_QUESTIONS = frozenset({"why", "how", "what", "when", "where", "which"})
+ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
+                "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
 _AGE = re.compile(
-    r"\b(?:i am|aged?|age is|age)\s+(\d{1,3})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|lbs?))"
-    r"|\b(\d{1,3})\s*(?:yo|y o|yrs?|years?)(?:\s*old)?\b"
+    r"\b(?:i am(?: now| only| just)?|aged?|age is|age)\s+(\d{1,3})\b"
+    r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
+    r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
+    r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
+    r"|\b(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age)\b"
+    r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
 )
+_DECADE = re.compile(r"\b(?:in (?:my|his|her) )?(?:early |mid |late )?(\d)0s\b")
+
+VERDICTS = {
+    Assertion.PRESENT: "present",
+    Assertion.ABSENT: "absent",
+    Assertion.RESOLVED: "absent",
+    Assertion.HYPOTHETICAL: "hedged",
+    Assertion.OTHER_PERSON: "ignored",
+    Assertion.ELSEWHERE: "ignored",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A phrase found in the message, and what it was taken to mean."""
+    """A phrase or frame found in the message, what it was taken to mean, and why."""
 
     finding: str
     phrase: str
     words: str
     verdict: str
     edits: int
+    assertion: str = Assertion.PRESENT.value
+    why: str = ""
+    clause: int = 0
 
     @property
     def score(self) -> int:
@@ -91,6 +91,7 @@ class Understanding:
     normalized: str = ""
     clauses: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = field(default=())
+    implied: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -98,12 +99,7 @@ class Understanding:
         return not (self.present or self.absent or self.hedged or self.age is not None)
 
 
-def _contains(tokens: tuple[str, ...], sequence: tuple[str, ...]) -> int | None:
-    width = len(sequence)
-    for i in range(len(tokens) - width + 1):
-        if tokens[i : i + width] == sequence:
-            return i
-    return None
+Found = tuple[Pattern, int, int, int]
 
 
 def _match_at(pattern: Pattern, stems: list[str], start: int) -> int | None:
@@ -122,29 +118,8 @@ def _match_at(pattern: Pattern, stems: list[str], start: int) -> int | None:
     return position
 
 
-def _negation_cues(tokens: tuple[str, ...]) -> list[int]:
-    cues = []
-    for i, word in enumerate(tokens):
-        following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        plain = word in NEGATION_CUES and (word, following) not in PSEUDO_NEGATIONS
-        if plain or (word == "cannot" and following in PERCEPTION_VERBS):
-            cues.append(i)
-    return cues
-
-
-def _negated_after(tokens: tuple[str, ...], end: int, cues: list[int]) -> bool:
-    """``"lifting my knee does not hurt"``: a cue after the phrase, followed by a pain verb."""
-    return any(
-        cue >= end and cue + 1 < len(tokens) and tokens[cue + 1] in PAIN_VERBS for cue in cues
-    )
-
-
-def _is_hedged(clause: Clause) -> bool:
-    return clause.question or any(_contains(clause.tokens, h) is not None for h in HEDGES)
-
-
-def _find(lexicon: Lexicon, clause: Clause) -> list[tuple[Pattern, int, int, int]]:
-    canon = [lexicon.canonical(token) for token in clause.tokens]
+def _find(lexicon: Lexicon, tokens: tuple[str, ...]) -> list[Found]:
+    canon = [lexicon.canonical(token) for token in tokens]
     stems = [stem for stem, _ in canon]
     found = []
     for start, first in enumerate(stems):
@@ -153,7 +128,7 @@ def _find(lexicon: Lexicon, clause: Clause) -> list[tuple[Pattern, int, int, int
             if end is not None:
                 edits = sum(edit for _, edit in canon[start:end])
                 found.append((pattern, start, end, edits))
-    found.sort(key=lambda m: (-len(m[0].stems), m[3], m[1]))
+    found.sort(key=lambda m: (-len(m[0].stems), m[0].polarity == "subject", m[3], m[1]))
     taken: set[int] = set()
     chosen = []
     for pattern, start, end, edits in found:
@@ -165,56 +140,305 @@ def _find(lexicon: Lexicon, clause: Clause) -> list[tuple[Pattern, int, int, int
     return chosen
 
 
-def _verdict(
-    pattern: Pattern, start: int, end: int, clause: Clause, cues: list[int], inherited: bool
-) -> str:
-    tokens = clause.tokens
-    if pattern.polarity == "absent":
-        flipped = any(0 < start - cue <= ABSENT_PHRASE_REACH for cue in cues)
-        return "present" if flipped else "absent"
-    closing = len(tokens) > 1 and tokens[-1] in CLOSING_NEGATIONS and end < len(tokens)
-    before = any(0 < start - cue <= NEGATION_REACH for cue in cues)
-    negated = inherited or closing or before or _negated_after(tokens, end, cues)
-    return "absent" if negated else "present"
-
-
-def understand(text: str, lexicon: Lexicon) -> Understanding:
-    """Map one free-text message onto findings, each present, absent or hedged."""
-    clauses = split_clauses(text)
-    state: dict[str, str] = {}
-    mentions: list[Mention] = []
-    carried_negation = False
-    previous: list[str] = []
-    for clause in clauses:
-        tokens = clause.tokens
-        hedged = _is_hedged(clause)
-        cues = _negation_cues(tokens)
-        inherits = (
-            carried_negation and clause.after_comma and not cues and not (SUBJECTS & set(tokens))
+def _unslipped(lexicon: Lexicon, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Real-word slips read as meant where a finding follows: "know swelling"."""
+    slips = lexicon.language.slips
+    if not slips.keys() & set(tokens):
+        return tokens
+    fixed = list(tokens)
+    for i, token in enumerate(tokens[:-1]):
+        if token not in slips:
+            continue
+        means, unless, before = slips[token]
+        after_ok = i == 0 or tokens[i - 1] not in unless
+        following = tokens[i + 1]
+        fits = (
+            following in before if before else lexicon.canonical(following)[0] in lexicon.patterns
         )
-        found = _find(lexicon, clause)
-        if hedged and not found:
-            for finding in previous:
-                state[finding] = "hedged"
-        previous = []
-        for pattern, start, end, edits in found:
-            if pattern.finding == IDIOM:
-                continue
-            verdict = "hedged" if hedged else _verdict(pattern, start, end, clause, cues, inherits)
-            state[pattern.finding] = verdict
-            previous.append(pattern.finding)
-            words = " ".join(tokens[start:end])
-            mentions.append(Mention(pattern.finding, pattern.phrase, words, verdict, edits))
-        reaches_end = bool(cues) and len(tokens) - 1 - cues[-1] <= NEGATION_REACH
-        carried_negation = (reaches_end or inherits) and not hedged
-    normalized = normalize_text(text)
+        if after_ok and fits:
+            fixed[i] = means
+    return tuple(fixed)
+
+
+def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
+    """A clause that says what came before is over: "but that's gone", "it's cleared up"."""
+    if not ANAPHORS & set(tokens):
+        return False
+    return any(
+        c.cue.means is CueMeaning.RESOLVED
+        and c.cue.direction is CueDirection.BACKWARD
+        and len(tokens) - c.end <= CLOSING_REACH
+        for c in find_cues(language, tokens)
+    )
+
+
+def _questioned(clause: Clause, answer: bool | None) -> bool:
+    presumed = bool(clause.tokens) and clause.tokens[0] in PRESUMING_QUESTIONS
+    return clause.question and not presumed and answer is None
+
+
+def _answer(clauses: list[Clause], index: int) -> bool | None:
+    """The yes or no that follows a one-clause question: "puffiness? nah"."""
+    if index + 1 >= len(clauses) or not clauses[index].question:
+        return None
+    following = clauses[index + 1].tokens
+    if len(following) <= 2 and following and following[0] in ANSWER_WORDS:
+        return ANSWER_WORDS[following[0]]
+    return None
+
+
+def _polarity(
+    language: Language,
+    pattern: Pattern,
+    verdict: Verdict,
+    span: tuple[int, int],
+    tokens: tuple[str, ...],
+) -> Verdict:
+    """Absent phrases are flipped only by a denial right before them ("not walking normally");
+    topic words count when denied, or for pain findings with a pain word beside them."""
+    start, end = span
+    if pattern.polarity == "present":
+        return verdict
+    if pattern.polarity == "subject":
+        denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
+        beside = set(tokens[max(0, start - TOPIC_REACH) : end + TOPIC_AFTER])
+        pained = pattern.finding in language.pain_subjects and bool(language.pain_words & beside)
+        if denied or (pained and verdict.assertion is Assertion.PRESENT):
+            return verdict
+        return Verdict(Assertion.ELSEWHERE, "topic word, not denied")
+    if verdict.assertion is Assertion.ABSENT:
+        if start > 0 and tokens[start - 1] in FLIPPING_WORDS:
+            return Verdict(Assertion.PRESENT, f"denied absent phrase: {verdict.why}")
+        return Verdict(Assertion.ABSENT, "absent phrase")
+    if verdict.assertion in (Assertion.PRESENT, Assertion.RESOLVED):
+        return Verdict(Assertion.ABSENT, "absent phrase")
+    return verdict
+
+
+def _located(
+    language: Language,
+    pattern: Pattern,
+    tokens: tuple[str, ...],
+    others: int,
+    pain_in_sentence: bool,
+    denied: bool,
+) -> bool:
+    """A location counts with a pain word in its clause, or alone in a clause that says nothing
+    else ("not the front, it's round the back")."""
+    if pattern.finding not in language.locations or pattern.polarity != "present":
+        return True
+    words = set(tokens)
+    if language.pain_words & words or (pain_in_sentence and not others):
+        return True
+    if denied:
+        return not others
+    if language.pain_words & set(pattern.phrase.split()):
+        return True
+    short = len(tokens) <= language.rules.locations.alone_words
+    return short and not others and not (language.location_blockers & words)
+
+
+def _implied(
+    language: Language, state: dict[str, str], mentions: list[Mention]
+) -> tuple[str, ...]:
+    stated = dict(state)
+    notes = []
+    for rule in language.implications:
+        if stated.get(rule.when) != rule.is_:
+            continue
+        if rule.becomes is Becomes.UNSAID:
+            clauses = {m.clause for m in mentions if m.finding == rule.when}
+            other = [m for m in mentions if m.finding == rule.then and m.verdict == "present"]
+            if other and all(m.clause in clauses for m in other) and rule.then in state:
+                del state[rule.then]
+                notes.append(f"{rule.then} dropped: only said with {rule.when}")
+        elif rule.only_by and not any(
+            m.finding == rule.when and m.phrase in rule.only_by for m in mentions
+        ):
+            continue
+        elif rule.then not in stated:
+            state[rule.then] = rule.becomes.value
+            notes.append(f"{rule.then} {rule.becomes.value}: implied by {rule.when} {rule.is_}")
+    return tuple(notes)
+
+
+def _age(normalized: str, state: dict[str, str]) -> int | None:
     age_match = _AGE.search(normalized)
     age = int(next(g for g in age_match.groups() if g)) if age_match else None
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
-    if age is not None:
-        state[UNDER_16] = "present" if age < ADULT_AGE else "absent"
-        state[OVER_45] = "present" if age >= OLDER_AGE else "absent"
+    decade = _DECADE.search(normalized)
+    years = age if age is not None else (int(decade.group(1)) * 10 if decade else None)
+    if years is not None and (age is not None or years >= ADULT_AGE):
+        state[UNDER_16] = "present" if years < ADULT_AGE else "absent"
+        state[OVER_45] = "present" if years >= OLDER_AGE else "absent"
+    return age
+
+
+class _Reading:
+    """The state of one reading: what each finding is, and every mention with its reason."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.language = lexicon.language
+        self.frames = lexicon.frames
+        self.state: dict[str, str] = {}
+        self.mentions: list[Mention] = []
+
+    def note(self, finding: str, words: str, verdict: Verdict, index: int, **how: str) -> None:
+        outcome = VERDICTS[verdict.assertion]
+        mention = Mention(
+            finding, how.get("phrase", ""), words, outcome, int(how.get("edits", "0")),
+            verdict.assertion.value, verdict.why, index,
+        )  # fmt: skip
+        self.mentions.append(mention)
+        framed_again = "frame" in how and finding in self.state
+        if outcome != "ignored" and not framed_again:
+            self.state[finding] = outcome
+
+    def said_in(self, index: int) -> bool:
+        """Whether clause ``index`` has been read with any finding in it."""
+        return any(m.clause == index and m.verdict != "ignored" for m in self.mentions)
+
+    def answered(self, first: int, yes: bool) -> None:
+        """The question's mentions from ``first`` on, as the reply after it says."""
+        verdict = "present" if yes else "absent"
+        for i, m in enumerate(self.mentions[first:], first):
+            if m.verdict in ("present", "absent"):
+                why = f"answered {'yes' if yes else 'no'} right after the question"
+                self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
+                self.state[m.finding] = verdict
+
+    def resolve(self, index: int) -> None:
+        """What clause ``index`` said is present is over now: absent."""
+        for i, m in enumerate(self.mentions):
+            if m.clause == index and m.verdict == "present":
+                why = "resolved by the clause after"
+                self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
+                self.state[m.finding] = "absent"
+
+    def clause(
+        self, index: int, clause: Clause, hedged: bool, inherited: bool, pain_in_sentence: bool
+    ) -> bool:
+        """Read one clause; return whether a denial reaches its end (for the next list item)."""
+        language = self.language
+        tokens = _unslipped(self.lexicon, self.lexicon.expand(clause.tokens))
+        cues = find_cues(language, tokens)
+        found = _find(self.lexicon, tokens)
+        owned = [
+            (f[1], f[2])
+            for f in found
+            if f[0].polarity != "subject" and f[0].finding not in language.transparent
+        ]
+        negative = [(f[1], f[2]) for f in found if NEGATIVE_WORDS & set(tokens[f[1] : f[2]])]
+        cues = [
+            c
+            for c in cues
+            if not any(s <= c.start and c.end <= e for s, e in owned)
+            and not any(c.start < e and s < c.end for s, e in negative)
+        ]
+        found = [f for f in found if f[0].finding != IDIOM]
+        findings = {f[0].finding for f in found if f[0].polarity != "subject"}
+        used: set[int] = set()
+        denied_to_end = False
+        for pattern, start, end, edits in found:
+            verdict = assess(language, tokens, (start, end), pattern.finding, cues)
+            if inherited and verdict.assertion is Assertion.PRESENT:
+                verdict = Verdict(Assertion.ABSENT, "denial carried over a list")
+            if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
+                verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
+            verdict = _polarity(language, pattern, verdict, (start, end), tokens)
+            comparing = end < len(tokens) and tokens[end] in self.frames.not_before
+            if pattern.finding == self.frames.training_finding and comparing:
+                verdict = Verdict(Assertion.ELSEWHERE, "a comparison, not a change")
+            others = len(findings - language.locations)
+            denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
+            located = _located(language, pattern, tokens, others, pain_in_sentence, denied)
+            if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
+                verdict = Verdict(Assertion.ELSEWHERE, "location without pain")
+            unpained = (
+                pattern.finding == self.frames.activity_finding
+                and not pain_in_sentence
+                and not NEGATIVE_WORDS & set(tokens[start:end])
+            )
+            if verdict.assertion is Assertion.PRESENT and unpained:
+                verdict = Verdict(Assertion.ELSEWHERE, "activity without pain")
+            if pattern.polarity == "present" and verdict.assertion is not Assertion.ELSEWHERE:
+                used.update(range(start, end))
+            words = " ".join(tokens[start:end])
+            self.note(pattern.finding, words, verdict, index, phrase=pattern.phrase,
+                      edits=str(edits))  # fmt: skip
+            if verdict.assertion is Assertion.ABSENT and end == len(tokens):
+                denied_to_end = True
+        pain = [i for i, t in enumerate(tokens) if t in language.pain_words]
+        text = " ".join(tokens)
+        hits: list[FrameHit] = []
+        onset = bool(findings & self.frames.activity_not_with)
+        if self.frames.activity_finding not in findings:
+            hits += self.frames.activity(tokens, pain, pain_in_sentence, onset)
+        if self.frames.training_finding not in findings:
+            hits += self.frames.training(tokens, text)
+        if self.frames.duration_finding not in findings:
+            hits += self.frames.duration(tokens, pain_in_sentence)
+        for hit in hits:
+            if used & set(range(*hit.span)):
+                continue
+            verdict = assess(language, tokens, hit.span, hit.finding, cues)
+            timed = hit.finding == self.frames.duration_finding
+            if timed and verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED):
+                verdict = Verdict(Assertion.PRESENT, "a denial says nothing of how long")
+            if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
+                verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
+            if hit.absent and verdict.assertion is Assertion.PRESENT:
+                verdict = Verdict(Assertion.ABSENT, hit.why)
+            elif verdict.assertion is Assertion.PRESENT:
+                verdict = Verdict(Assertion.PRESENT, hit.why)
+            words = " ".join(tokens[hit.span[0] : hit.span[1]])
+            self.note(hit.finding, words, verdict, index, phrase=hit.why, frame="yes")
+        ends_denied = any(
+            c.cue.means is CueMeaning.NEGATED
+            and c.cue.direction is not CueDirection.BACKWARD
+            and len(tokens) - c.end <= c.cue.window
+            for c in cues
+        )
+        return (ends_denied or denied_to_end) and not hedged
+
+
+def understand(text: str, lexicon: Lexicon) -> Understanding:
+    """Map one free-text message onto findings, each present, absent or hedged."""
+    normalized = normalize_text(text)
+    clauses = split_normalized(normalized)
+    reading = _Reading(lexicon)
+    pain_words = lexicon.language.pain_words
+    pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
+    carried = False
+    previous: Clause | None = None
+    for index, clause in enumerate(clauses):
+        answer = _answer(clauses, index)
+        hedged = _questioned(clause, answer)
+        inherits = (
+            carried
+            and clause.after_comma
+            and len(clause.tokens) <= LIST_ITEM_WORDS
+            and clause.tokens[0] not in SUBJECT_WORDS
+        )
+        before = len(reading.mentions)
+        same_sentence = previous is not None and previous.sentence == clause.sentence
+        if (
+            same_sentence
+            and not reading.said_in(index)
+            and _resolves(lexicon.language, clause.tokens)
+        ):
+            reading.resolve(index - 1)
+        previous = clause
+        carried = reading.clause(
+            index, clause, hedged, inherits, clause.sentence in pain_sentences
+        ) or (inherits and len(reading.mentions) == before)
+        if answer is not None:
+            reading.answered(before, answer)
+    age = _age(normalized, reading.state)
+    implied = _implied(lexicon.language, reading.state, reading.mentions)
+    state = reading.state
     return Understanding(
         present=frozenset(f for f, v in state.items() if v == "present"),
         absent=frozenset(f for f, v in state.items() if v == "absent"),
@@ -222,5 +446,6 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         age=age,
         normalized=" ".join(normalized.split()),
         clauses=tuple(" ".join(c.tokens) + (" ?" if c.question else "") for c in clauses),
-        mentions=tuple(mentions),
+        mentions=tuple(reading.mentions),
+        implied=implied,
     )

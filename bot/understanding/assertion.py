@@ -1,0 +1,133 @@
+"""What a clause says about each mention in it, in the manner of ConText (Harkema et al. 2009).
+
+Cues from ``knowledge/language.yaml`` reach forward or backward over a window of words, stopped
+by terminators ("but", "only"...). The strongest cue covering a mention decides its assertion:
+someone else's body, another body part, a hypothetical, a denial, or something now resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.knowledge.model import CueDirection, CueMeaning
+from bot.understanding.language import Cue, Language
+
+
+class Assertion(StrEnum):
+    """How a mention is asserted."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    RESOLVED = "resolved"
+    HYPOTHETICAL = "hypothetical"
+    OTHER_PERSON = "other_person"
+    ELSEWHERE = "elsewhere"
+
+
+_FROM_CUE = {
+    CueMeaning.NEGATED: Assertion.ABSENT,
+    CueMeaning.RESOLVED: Assertion.RESOLVED,
+    CueMeaning.HYPOTHETICAL: Assertion.HYPOTHETICAL,
+    CueMeaning.OTHER_PERSON: Assertion.OTHER_PERSON,
+    CueMeaning.ELSEWHERE: Assertion.ELSEWHERE,
+}
+_STRENGTH = (
+    Assertion.OTHER_PERSON,
+    Assertion.ELSEWHERE,
+    Assertion.HYPOTHETICAL,
+    Assertion.ABSENT,
+    Assertion.RESOLVED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CueAt:
+    """A cue found in a clause, from ``start`` to ``end`` (exclusive)."""
+
+    cue: Cue
+    start: int
+    end: int
+
+    @property
+    def words(self) -> str:
+        """The cue as written in the rules."""
+        return " ".join(self.cue.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """An assertion and the cue (or rule) that gave it."""
+
+    assertion: Assertion
+    why: str
+
+
+def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
+    """Every cue in ``tokens``, longest first where they overlap; pseudo-cues block others."""
+    found: list[CueAt] = []
+    taken = 0
+    for start, token in enumerate(tokens):
+        if start < taken:
+            continue
+        here = [
+            CueAt(cue, start, start + len(cue.tokens))
+            for cue in language.cues.get(token, ())
+            if tokens[start : start + len(cue.tokens)] == cue.tokens
+            and not (cue.clause_end and start + len(cue.tokens) != len(tokens))
+        ]
+        if not here:
+            continue
+        taken = here[0].end
+        denied_before = bool(language.double_after & set(tokens[:start]))
+        if denied_before and here[0].cue.tokens in language.double_negatives:
+            continue
+        if here[0].cue.means is not CueMeaning.PSEUDO:
+            found += here
+    return found
+
+
+def _clear(language: Language, between: tuple[str, ...], means: CueMeaning) -> bool:
+    if language.terminators & set(between):
+        return False
+    return not (means is CueMeaning.OTHER_PERSON and language.first_person & set(between))
+
+
+def _covers(language: Language, at: CueAt, tokens: tuple[str, ...], start: int, end: int) -> bool:
+    cue = at.cue
+    forward = cue.direction in (CueDirection.FORWARD, CueDirection.BOTH)
+    backward = cue.direction in (CueDirection.BACKWARD, CueDirection.BOTH)
+    if forward and at.end <= start and start - at.end < cue.window:
+        return _clear(language, tokens[at.end : start], cue.means)
+    if backward and at.start >= end and at.start - end < cue.window:
+        return _clear(language, tokens[end : at.start], cue.means)
+    return False
+
+
+def assess(
+    language: Language,
+    tokens: tuple[str, ...],
+    span: tuple[int, int],
+    finding: str,
+    cues: list[CueAt],
+) -> Verdict:
+    """The assertion of the mention of ``finding`` at ``span`` in a clause of ``tokens``."""
+    start, end = span
+    hits: dict[Assertion, CueAt] = {}
+    for at in cues:
+        if not at.cue.applies_to(finding):
+            continue
+        overlaps = at.end > start and at.start < end
+        if overlaps and not (at.start < start and at.cue.direction is not CueDirection.BACKWARD):
+            continue
+        if not overlaps and not _covers(language, at, tokens, start, end):
+            continue
+        if at.cue.means is CueMeaning.ELSEWHERE and language.hip_words & set(tokens):
+            continue
+        hits.setdefault(_FROM_CUE[at.cue.means], at)
+    for assertion in _STRENGTH:
+        if assertion in hits:
+            at = hits[assertion]
+            side = "before" if at.end <= start else "after"
+            return Verdict(assertion, f"{at.cue.means} cue '{at.words}' {side}")
+    return Verdict(Assertion.PRESENT, "no cue in scope")

@@ -1,0 +1,233 @@
+"""Findings read from a frame of words rather than one phrase: pain tied to an activity, a change
+in training load, and how long the pain has gone on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.understanding.language import Language, Phrase, phrase_set, word_set
+
+Span = tuple[int, int]
+_FROM_TO = re.compile(r"\bfrom (\d+(?:\.\d+)?) (?:[a-z]+ ){0,4}?to (\d+(?:\.\d+)?)\b")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+LINK_REACH = 4
+DRIVE_REACH = 4
+DENIALS = frozenset({"no", "not", "never", "cannot", "nothing"})
+SINCE_REACH = 5
+NOT_ABOUT_REACH = 6
+YEAR_DAYS = 365
+LEAD_REACH = 3
+_COUNT_WORDS = frozenset({"of", "the", "a", "an", "good", "whole", "solid", "best", "couple"})
+_NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class FrameHit:
+    """A finding a frame found, where, and whether the frame itself denies it."""
+
+    finding: str
+    span: Span
+    absent: bool
+    why: str
+
+
+PhraseIndex = dict[str, tuple[Phrase, ...]]
+
+
+def index(phrases: Iterable[Phrase]) -> PhraseIndex:
+    """Phrases by their first token, longest first."""
+    by_first: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
+    return {
+        first: tuple(sorted(group, key=len, reverse=True)) for first, group in by_first.items()
+    }
+
+
+def spans(tokens: tuple[str, ...], phrases: PhraseIndex) -> list[Span]:
+    """Where the phrases occur in ``tokens``, the longest at each position."""
+    found = []
+    for i, token in enumerate(tokens):
+        for phrase in phrases.get(token, ()):
+            if tokens[i : i + len(phrase)] == phrase:
+                found.append((i, i + len(phrase)))
+                break
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """The frame rules of a :class:`Language`, as token sets."""
+
+    activity_finding: str
+    activities: PhraseIndex
+    links: frozenset[str]
+    activity_not_with: frozenset[str]
+    activity_leads: frozenset[str]
+    pain_after: frozenset[str]
+    activity_window: int
+    training_finding: str
+    verbs: PhraseIndex
+    nouns: PhraseIndex
+    ignore_with: frozenset[str]
+    not_before: frozenset[str]
+    pain_words: frozenset[str]
+    same_words: frozenset[str]
+    training_window: int
+    duration_finding: str
+    threshold: int
+    units: dict[str, int]
+    counts: dict[str, float]
+    leads: frozenset[str]
+    onsets: PhraseIndex
+    long_since: frozenset[str]
+    short_since: frozenset[str]
+    not_about: frozenset[str]
+
+    @classmethod
+    def compile(cls, language: Language) -> Frames:
+        """Tokenize the frame rules once."""
+        rules = language.rules
+        activity, training, duration = rules.activity, rules.training, rules.duration
+        return cls(
+            activity_finding=activity.finding,
+            activities=index(phrase_set(activity.words)),
+            links=word_set(activity.links),
+            activity_not_with=frozenset(activity.not_with),
+            activity_leads=word_set(activity.lead_words),
+            pain_after=word_set(activity.pain_after_words),
+            activity_window=activity.window,
+            training_finding=training.finding,
+            verbs=index(phrase_set(training.verbs)),
+            nouns=index(phrase_set(training.nouns)),
+            ignore_with=word_set(training.ignore_with),
+            not_before=word_set(training.not_before),
+            pain_words=language.pain_words,
+            same_words=word_set(training.same_words),
+            training_window=training.window,
+            duration_finding=duration.finding,
+            threshold=duration.threshold_days,
+            units=dict(duration.units),
+            counts=dict(duration.counts),
+            leads=word_set(duration.lead_words),
+            onsets=index(phrase_set(duration.onsets)),
+            long_since=word_set(duration.long_since),
+            short_since=word_set(duration.short_since),
+            not_about=word_set(duration.not_about),
+        )
+
+    def activity(
+        self, tokens: tuple[str, ...], pain: Iterable[int], pain_in_sentence: bool, onset: bool
+    ) -> list[FrameHit]:
+        """Pain during or after an activity: "hurts after fartlek", "lunges set it off". Beside
+        an onset or an injury ("felt a pull during sprints") only the activity hurting counts."""
+        pain_at = list(pain)
+        borrowed = bool(tokens) and tokens[0] in self.activity_leads and pain_in_sentence
+        for start, end in spans(tokens, self.activities):
+            if borrowed and start <= LEAD_REACH:
+                return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
+            before = set(tokens[max(0, start - LINK_REACH - 2) : start])
+            linked = bool(self.links & set(tokens[max(0, start - LINK_REACH) : start]))
+            if linked and self.activity_leads & before and not onset:
+                return [FrameHit(self.activity_finding, (start, end), False, "only with activity")]
+            near = any(abs(p - start) <= self.activity_window for p in pain_at)
+            after = set(tokens[end : end + DRIVE_REACH + 1])
+            drives = bool(self.pain_after & after) and not DENIALS & after
+            drives = drives and (
+                not onset or (end < len(tokens) and tokens[end] in self.pain_after)
+            )
+            if (linked and (near or pain_in_sentence) and not onset) or drives:
+                return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
+        return []
+
+    def training(self, tokens: tuple[str, ...], text: str) -> list[FrameHit]:
+        """A recent change in load: "doubled my weekly kms", "first half marathon", "20 to 40"."""
+        nouns = spans(tokens, self.nouns)
+        if not nouns:
+            return []
+        for noun in nouns:
+            window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
+            if self.same_words & set(window):
+                return [FrameHit(self.training_finding, noun, True, "same load")]
+        if self.ignore_with & set(tokens):
+            return []
+        numbers = _FROM_TO.search(text)
+        if numbers and float(numbers.group(2)) > float(numbers.group(1)):
+            return [FrameHit(self.training_finding, nouns[0], False, "from-to numbers")]
+        for verb in spans(tokens, self.verbs):
+            if verb[1] < len(tokens) and tokens[verb[1]] in self.not_before:
+                continue
+            if verb[0] > 0 and tokens[verb[0] - 1] in self.pain_words:
+                continue  # "ached more on runs": more pain, not more running
+            for noun in nouns:
+                gap = noun[0] - verb[1] if noun[0] >= verb[1] else verb[0] - noun[1]
+                if 0 <= gap < self.training_window:
+                    span = (min(verb[0], noun[0]), max(verb[1], noun[1]))
+                    return [FrameHit(self.training_finding, span, False, "increase near load")]
+        return []
+
+    def _days(self, tokens: tuple[str, ...], i: int) -> float | None:
+        token = tokens[i]
+        joined = _NUMBER_UNIT.match(token)
+        if joined and joined.group(2) in self.units:
+            return float(joined.group(1)) * self.units[joined.group(2)]
+        if token not in self.units:
+            return None
+        unit = self.units[token]
+        j = i - 1
+        while j >= 0 and tokens[j] == "of":
+            j -= 1
+        if j < 0:
+            return None
+        count = tokens[j]
+        if _NUMBER.match(count):
+            return float(count) * unit
+        if count in self.counts:
+            return self.counts[count] * unit
+        if count in {"for", "over", "past", "last", "few"} and token.endswith("s"):
+            return 2.0 * unit
+        return None
+
+    def _onset_at(self, tokens: tuple[str, ...], i: int) -> bool:
+        return any(tokens[i : i + len(p)] == p for p in self.onsets.get(tokens[i], ()))
+
+    def _led(self, tokens: tuple[str, ...], i: int) -> bool:
+        if i + 1 < len(tokens) and tokens[i + 1] == "ago":
+            return True
+        j = i - 1
+        while j >= 0 and (
+            tokens[j] in self.counts or tokens[j] in _COUNT_WORDS or _NUMBER.match(tokens[j])
+        ):
+            j -= 1
+        return j < 0 or tokens[j] in self.leads
+
+    def duration(self, tokens: tuple[str, ...], pain: bool) -> list[FrameHit]:
+        """How long it has hurt: more than the threshold makes the finding present. A day it
+        started on ("yesterday") counts only beside a word for pain."""
+        for i, token in enumerate(tokens):
+            days = self._days(tokens, i) if self._led(tokens, i) else None
+            if token == "since" and i + 1 < len(tokens):
+                following = set(tokens[i + 1 : i + SINCE_REACH])
+                if self.short_since & following:
+                    days = 1.0
+                elif self.long_since & following:
+                    days = float(self.threshold)
+            counted = days is not None
+            if days is None and pain and self._onset_at(tokens, i):
+                days = 1.0
+            if days is None or (counted and self._not_about(tokens, i)):
+                continue
+            over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
+            longer = days >= self.threshold or (over and days >= self.threshold - 1)
+            why = f"duration of about {days:g} days"
+            return [FrameHit(self.duration_finding, (i, i + 1), not longer, why)]
+        return []
+
+    def _not_about(self, tokens: tuple[str, ...], i: int) -> bool:
+        """Durations of something else: "running for 2 years", "30 years old", "years ago"."""
+        near = set(tokens[max(0, i - NOT_ABOUT_REACH) : i + 2])
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        long_ago = following == "ago" and self.units.get(tokens[i], 0) >= YEAR_DAYS
+        return bool(self.not_about & near) or following == "old" or long_ago

@@ -1,0 +1,125 @@
+"""``knowledge/language.yaml`` compiled for matching: every phrase as a tuple of plain tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from bot import paths
+from bot.knowledge.loader import load_language
+from bot.knowledge.model import CueDirection, CueMeaning, Implication, LanguageFile
+from bot.understanding.normalize import normalize_text, tokenize
+
+Phrase = tuple[str, ...]
+
+
+def phrase_tokens(phrase: str) -> Phrase:
+    """The tokens the reader sees for ``phrase``."""
+    return tuple(tokenize(normalize_text(phrase)))
+
+
+def phrase_set(phrases: Iterable[str]) -> frozenset[Phrase]:
+    """Every phrase as tokens, empty ones dropped."""
+    return frozenset(t for t in map(phrase_tokens, phrases) if t)
+
+
+def word_set(phrases: Iterable[str]) -> frozenset[str]:
+    """Every token of every phrase."""
+    return frozenset(token for phrase in phrases for token in phrase_tokens(phrase))
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue phrase and the scope it reaches."""
+
+    tokens: Phrase
+    means: CueMeaning
+    direction: CueDirection
+    window: int
+    clause_end: bool
+    only_for: frozenset[str]
+    not_for: frozenset[str]
+
+    def applies_to(self, finding: str) -> bool:
+        """Whether this cue can change what ``finding`` means."""
+        if self.only_for and finding not in self.only_for:
+            return False
+        return finding not in self.not_for
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """The reading rules, ready to match against token lists."""
+
+    cues: dict[str, tuple[Cue, ...]]
+    terminators: frozenset[str]
+    first_person: frozenset[str]
+    hip_words: frozenset[str]
+    subjects: dict[Phrase, str]
+    pain_words: frozenset[str]
+    pain_subjects: frozenset[str]
+    locations: frozenset[str]
+    location_blockers: frozenset[str]
+    rules: LanguageFile
+    implications: tuple[Implication, ...]
+    answers: dict[Phrase, str]
+    transparent: frozenset[str]
+    double_negatives: frozenset[Phrase]
+    double_after: frozenset[str]
+    vocabulary: frozenset[str]
+    """Every word the rules use: never "corrected" into a finding's word."""
+    slips: dict[str, tuple[str, frozenset[str], frozenset[str]]]
+
+    @classmethod
+    def compile(cls, rules: LanguageFile) -> Language:
+        """Tokenize every phrase of ``rules`` once."""
+        by_first: dict[str, list[Cue]] = {}
+        for group in rules.cues:
+            for tokens in phrase_set(group.phrases):
+                cue = Cue(
+                    tokens, group.means, group.direction, group.window, group.clause_end,
+                    frozenset(group.only_for), frozenset(group.not_for),
+                )  # fmt: skip
+                by_first.setdefault(tokens[0], []).append(cue)
+        answers = dict.fromkeys(phrase_set(rules.answers.affirm), "yes")
+        answers |= dict.fromkeys(phrase_set(rules.answers.deny), "no")
+        answers |= dict.fromkeys(phrase_set(rules.answers.unsure), "unsure")
+        return cls(
+            cues={k: tuple(sorted(v, key=lambda c: -len(c.tokens))) for k, v in by_first.items()},
+            terminators=word_set(rules.terminators),
+            first_person=word_set(rules.first_person),
+            hip_words=word_set(rules.hip_words),
+            subjects={
+                tokens: finding
+                for finding, words in rules.subjects.items()
+                for tokens in phrase_set(words)
+            },
+            pain_words=word_set(rules.pain_words),
+            pain_subjects=frozenset(rules.pain_subjects),
+            locations=frozenset(rules.locations.findings),
+            location_blockers=word_set(rules.locations.blockers),
+            rules=rules,
+            implications=rules.implications,
+            answers=answers,
+            transparent=frozenset(rules.transparent),
+            double_negatives=phrase_set(rules.double_negatives.cues),
+            double_after=word_set(rules.double_negatives.after),
+            vocabulary=_vocabulary(rules),
+            slips={
+                s.word: (s.means, word_set(s.unless_after), word_set(s.before))
+                for s in rules.slips
+            },
+        )
+
+
+def _vocabulary(rules: LanguageFile) -> frozenset[str]:
+    frames = (rules.activity.words, rules.training.verbs, rules.training.nouns)
+    groups = [g.phrases for g in rules.cues] + list(frames) + [rules.pain_words]
+    return frozenset(word for group in groups for word in word_set(group) if len(word) > 4)
+
+
+@cache
+def default_language() -> Language:
+    """The rules shipped in ``knowledge/language.yaml``."""
+    return Language.compile(load_language(paths.knowledge_dir()))
