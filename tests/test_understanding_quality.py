@@ -15,7 +15,10 @@ from bot.understanding import Lexicon, understand
 from bot.understanding.answers import YesNo, read_answer
 
 DATA = Path(__file__).parent / "data"
-DEV_SETS = ["utterances.yaml", "utterances_fresh1.yaml"]
+DEV_SETS = ["utterances.yaml", "utterances_fresh1.yaml", "utterances_fresh2.yaml"]
+NEWER_FINDINGS = frozenset({"pain_thigh"})
+"""Findings added after the sets were labelled: their writers could not mark them, so they are
+not scored."""
 F1_BAR = 0.93
 TAG_RECALL_BAR = 0.85
 GATED_TAGS = ("negation", "paraphrase", "typo", "multi")
@@ -71,6 +74,7 @@ def score(items: list[dict], lexicon: Lexicon) -> Score:
         gold |= {(f, False) for f in item.get("absent") or []}
         heard = understand(item["text"], lexicon)
         got = {(f, True) for f in heard.present} | {(f, False) for f in heard.absent}
+        got = {(f, v) for f, v in got if f not in NEWER_FINDINGS}
         result.true_pos += len(gold & got)
         result.false_pos += len(got - gold)
         result.false_neg += len(gold - got)

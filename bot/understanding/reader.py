@@ -168,6 +168,7 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
         c.cue.means is CueMeaning.RESOLVED
         and c.cue.direction is CueDirection.BACKWARD
         and len(tokens) - c.end <= CLOSING_REACH
+        and tokens[c.end : c.end + 1] != ("be",)  # "mile 2 now, it used to be mile 8"
         for c in find_cues(language, tokens)
     )
 
