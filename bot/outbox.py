@@ -26,6 +26,9 @@ class Outbox:
 
     id: str
     replies: tuple[Reply, ...]
+    uncertain: bool = False
+    """The first reply may already have gone out once (its send timed out): it is sent at most
+    once more, so that no reply ever reaches the runner more than twice."""
 
     @classmethod
     def new(cls, replies: Sequence[Reply]) -> Outbox:
@@ -54,7 +57,9 @@ def encode(session: Session | str, outbox: Outbox | None = None) -> str:
         {"text": r.text, "options": [[o.label, o.value] for o in r.options]}
         for r in outbox.replies
     ]
-    box = {"id": outbox.id, "replies": replies}
+    box: dict[str, Any] = {"id": outbox.id, "replies": replies}
+    if outbox.uncertain:
+        box["uncertain"] = True
     box_json = json.dumps(box, separators=(",", ":"), ensure_ascii=False)
     return f'{{"session":{session_json},"outbox":{box_json}}}'
 
@@ -75,11 +80,13 @@ def decode(text: str) -> Record:
 
 
 def _outbox(data: dict[str, Any]) -> Outbox:
-    box_id, replies = data.get("id"), data.get("replies")
+    box_id, replies, uncertain = data.get("id"), data.get("replies"), data.get("uncertain", False)
     if not isinstance(box_id, str) or not isinstance(replies, list):
         raise SessionFormatError("malformed outbox: needs an id and a list of replies")
+    if not isinstance(uncertain, bool):
+        raise SessionFormatError("malformed outbox: uncertain must be true or false")
     try:
-        return Outbox(box_id, tuple(_reply(reply) for reply in replies))
+        return Outbox(box_id, tuple(_reply(reply) for reply in replies), uncertain)
     except (TypeError, ValueError, KeyError) as error:
         raise SessionFormatError(f"malformed outbox reply: {error}") from error
 

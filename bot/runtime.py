@@ -9,19 +9,19 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import load_engine
 from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
 from bot.channels.lean_bot import TELEGRAM_API, LeanBot
 from bot.channels.retry import FIRST_DELAY, MAX_DELAY, RetryQueue
 from bot.channels.telegram import TelegramChannel, set_commands
+from bot.channels.throttle import ThrottlingRateLimiter
 from bot.config import Settings
 from bot.service import ChatService, DeliveryFailed
 from bot.store import SessionStore, StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
-RATE_LIMIT_RETRIES = 3
 CONNECTION_POOL = 256
 RETRY_DELAYS = (FIRST_DELAY, MAX_DELAY)
 GC_YOUNG_THRESHOLD = 50_000
@@ -74,9 +74,9 @@ def build_application(
             connect_timeout=request_timeout,
         ),
         get_updates_request=AiohttpRequest(connection_pool_size=1, read_timeout=None),
-        rate_limiter=AIORateLimiter(
-            overall_max_rate=settings.telegram_max_messages_per_second,
-            max_retries=RATE_LIMIT_RETRIES,
+        # 429s are waited out per chat by the channel, never by pausing every chat
+        rate_limiter=ThrottlingRateLimiter(
+            channel.throttle, max_per_second=settings.telegram_max_messages_per_second
         ),
     )
     builder = ApplicationBuilder().bot(bot).concurrent_updates(True).post_init(_post_init)

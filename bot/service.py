@@ -31,9 +31,11 @@ class DeliveryFailed(Exception):
     (a retried update), before anything else is processed.
     """
 
-    def __init__(self, unsent: Sequence[Reply], reason: str) -> None:
+    def __init__(self, unsent: Sequence[Reply], reason: str, *, uncertain: bool = False) -> None:
         super().__init__(f"{len(unsent)} message(s) not delivered: {reason}")
         self.unsent = tuple(unsent)
+        self.uncertain = uncertain
+        """The first of ``unsent`` may have gone out (its send timed out without an answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +150,9 @@ class ChatService:
         try:
             await deliver(turn)
         except DeliveryFailed as failed:
-            if failed.unsent != outbox.replies:  # what did go out is not sent again
-                await self._save_outbox(key, session_json, Outbox(outbox.id, failed.unsent))
+            left = _left_over(outbox, failed)
+            if left != outbox:  # what did go out is not sent again
+                await self._save_outbox(key, session_json, left)
             raise
         except Exception:
             await self._save_outbox(key, session_json, None)  # never deliverable: dropped
@@ -184,3 +187,17 @@ class ChatService:
         except SessionFormatError as error:
             logger.warning("discarding an unreadable stored session: %s", error)
             return Record()
+
+
+def _left_over(outbox: Outbox, failed: DeliveryFailed) -> Outbox | None:
+    """What is still to be delivered after ``failed``: a reply whose send timed out is kept
+    once (it may have gone out), and dropped when it times out again, so that it reaches the
+    runner at most twice."""
+    unsent, uncertain = failed.unsent, failed.uncertain
+    same_first = bool(unsent) and unsent[:1] == outbox.replies[:1]
+    if uncertain and outbox.uncertain and same_first:
+        logger.warning("a message timed out twice; it is not sent a third time")
+        unsent, uncertain = unsent[1:], False
+    elif not uncertain:
+        uncertain = outbox.uncertain and same_first
+    return Outbox(outbox.id, unsent, uncertain) if unsent else None
