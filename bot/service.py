@@ -31,10 +31,10 @@ class DeliveryFailed(Exception):
     (a retried update), before anything else is processed.
     """
 
-    def __init__(self, unsent: Sequence[Reply], reason: str, *, uncertain: bool = False) -> None:
+    def __init__(self, unsent: Sequence[Reply], reason: str, *, maybe_sent: bool = False) -> None:
         super().__init__(f"{len(unsent)} message(s) not delivered: {reason}")
         self.unsent = tuple(unsent)
-        self.uncertain = uncertain
+        self.maybe_sent = maybe_sent
         """The first of ``unsent`` may have gone out (its send timed out without an answer)."""
 
 
@@ -128,18 +128,25 @@ class ChatService:
         if self._delivered.get(key) == outbox.id:  # it did go out; only emptying it failed
             await self._save_outbox(key, session, None, delivered=outbox.id)
             return 0
-        logger.info("re-sending %d pending message(s) of an earlier turn", len(outbox.replies))
+        session_json = session.to_json()
+        capped = outbox.capped()
+        if capped is None:  # its only reply may have gone out twice already
+            await self._save_outbox(key, session_json, None)
+            return 0
+        # Saved before sending, so that a crash now counts as a try: never a third copy.
+        attempt = capped.attempting()
+        await self.store.save(key, encode(session_json, attempt))
+        logger.info("re-sending %d pending message(s) of an earlier turn", len(attempt.replies))
         try:
-            await self._deliver(
-                key, Turn(session, outbox.replies), outbox, deliver, session.to_json()
-            )
+            turn = Turn(session, attempt.replies)
+            await self._deliver(key, turn, attempt, deliver, session_json)
         except DeliveryFailed:
             raise
         except Exception as error:  # never deliverable: the update itself still goes ahead
             logger.warning("dropped pending messages that cannot be delivered: %s",
                            type(error).__name__)  # fmt: skip
             return 0
-        return len(outbox.replies)
+        return len(attempt.replies)
 
     async def _deliver(
         self, key: str, turn: Turn, outbox: Outbox, deliver: Deliver, session_json: str,
@@ -150,7 +157,7 @@ class ChatService:
         try:
             await deliver(turn)
         except DeliveryFailed as failed:
-            left = _left_over(outbox, failed)
+            left = outbox.after(failed.unsent, maybe_sent=failed.maybe_sent)
             if left != outbox:  # what did go out is not sent again
                 await self._save_outbox(key, session_json, left)
             raise
@@ -187,17 +194,3 @@ class ChatService:
         except SessionFormatError as error:
             logger.warning("discarding an unreadable stored session: %s", error)
             return Record()
-
-
-def _left_over(outbox: Outbox, failed: DeliveryFailed) -> Outbox | None:
-    """What is still to be delivered after ``failed``: a reply whose send timed out is kept
-    once (it may have gone out), and dropped when it times out again, so that it reaches the
-    runner at most twice."""
-    unsent, uncertain = failed.unsent, failed.uncertain
-    same_first = bool(unsent) and unsent[:1] == outbox.replies[:1]
-    if uncertain and outbox.uncertain and same_first:
-        logger.warning("a message timed out twice; it is not sent a third time")
-        unsent, uncertain = unsent[1:], False
-    elif not uncertain:
-        uncertain = outbox.uncertain and same_first
-    return Outbox(outbox.id, unsent, uncertain) if unsent else None

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from redis import Redis
 
-from bot.channels.telegram import SEND_ATTEMPTS, TelegramChannel
+from bot.channels.telegram import SEND_ATTEMPTS, UPDATE_BUDGET_SECONDS, TelegramChannel
 from bot.channels.webhook import create_app
 from bot.config import Settings
 from bot.dialogue import Option, Reply, Session, SessionFormatError, Turn
@@ -145,10 +145,12 @@ class Webhook:
 
 
 @asynccontextmanager
-async def webhook(api: FakeBotAPI, store: SessionStore) -> AsyncIterator[Webhook]:
+async def webhook(
+    api: FakeBotAPI, store: SessionStore, *, budget: float = UPDATE_BUDGET_SECONDS
+) -> AsyncIterator[Webhook]:
     settings = settings_for(api)
     service = ChatService(real_engine(), store)
-    channel = TelegramChannel(service, backoff=BACKOFF)
+    channel = TelegramChannel(service, backoff=BACKOFF, budget=budget)
     application = build_application(
         settings, channel, with_updater=False, request_timeout=REQUEST_TIMEOUT
     )
@@ -257,6 +259,38 @@ async def test_bot_api_faults_on_every_message_of_a_consultation(
     )
     report(capsys, f"Bot API faults over {transport} ({dict(kinds)})", injected(api), sent,
            expected)  # fmt: skip
+
+
+async def test_a_long_429_is_answered_within_the_budget_and_delivered_once_later(
+    fake_bot_api: FakeBotAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Waiting out a 429 longer than the update's budget would hold the request past the
+    proxy's patience (and the chat's lock past its lease): the update is answered 502 at once,
+    Telegram's retries find the chat still backing off without calling the Bot API, and the
+    first retry after ``retry_after`` sends the reply, once."""
+    api = fake_bot_api
+    budget, retry_after = 0.5, 2
+    greeting, *_ = consultation()
+    async with webhook(api, MemorySessionStore(), budget=budget) as hook:
+        api.fail_next("sendMessage", status=429, retry_after=retry_after)
+        update = update_for(api, greeting, 1)
+        statuses, longest, started = [], 0.0, time.monotonic()
+        for attempt in range(12):
+            began = time.monotonic()
+            statuses.append((await hook.post(update)).status_code)
+            longest = max(longest, time.monotonic() - began)
+            if statuses[-1] == 200:
+                break
+            await asyncio.sleep(0.01 * 2**attempt)
+        sent = hook.sent()
+    assert statuses[-1] == 200 and set(statuses[:-1]) == {502}, statuses
+    assert longest < budget + 0.5  # every answer within the budget
+    assert time.monotonic() - started >= retry_after  # delivered only once the 429 was over
+    assert [call.fault for call in api.calls("sendMessage")] == [429, None]  # no hammering
+    assert sent == greeting.expected
+    report(capsys, f"a {retry_after} s 429 with a {budget} s budget per update, webhook: "
+           f"{len(statuses) - 1} retries answered 502 within {longest:.2f} s", 1, sent,
+           greeting.expected)  # fmt: skip
 
 
 @pytest.mark.parametrize("slow", ["one call", "every call"])
@@ -690,6 +724,32 @@ def test_an_outbox_record_round_trips_and_a_damaged_one_is_refused() -> None:
         '{"session": {"state": "greeting", "v": 1}, "outbox": {"id": "a", "replies": [{}]}}',
         '{"session": {"state": "greeting", "v": 1}, "outbox": {"id": "a", "replies": '
         '[{"text": "t", "options": [["only a label"]]}]}}',
+        '{"session": {"state": "greeting", "v": 1}, "outbox": {"id": "a", "replies": '
+        '[{"text": "t", "options": []}], "tries": 3}}',
     ):
         with pytest.raises(SessionFormatError):
             decode(damaged)
+
+
+def test_a_reply_that_may_have_gone_out_twice_is_not_sent_a_third_time() -> None:
+    """The copy count behind README's "at most twice": every attempt whose outcome is unknown
+    (in flight at a crash, timed out) counts; a known failure does not."""
+    first, second = Reply("first"), Reply("second")
+    box = Outbox.new((first, second))
+    assert box.tries == 1  # saved just before its first attempt
+    # a known failure (429, 500) of the first reply: it did not go out
+    assert box.after((first, second), maybe_sent=False) == Outbox(box.id, (first, second), 0)
+    # a timeout: it may have; the retry is its second and last copy
+    timed_out = box.after((first, second), maybe_sent=True)
+    assert timed_out == Outbox(box.id, (first, second), 1)
+    assert timed_out is not None
+    retry = timed_out.attempting()
+    assert retry.tries == 2
+    assert retry.after((first, second), maybe_sent=True) == Outbox(box.id, (second,), 0)
+    # a crash during the retry leaves tries at 2: the next attempt starts with the second reply
+    assert retry.capped() == Outbox(box.id, (second,), 0)
+    # the first went out, the second timed out: the count starts again for the second
+    assert box.after((second,), maybe_sent=True) == Outbox(box.id, (second,), 1)
+    assert Outbox(box.id, (first,), 2).capped() is None
+    record = decode(encode(real_engine().start(at=1.0).session, retry))
+    assert record.outbox == retry

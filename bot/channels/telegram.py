@@ -169,6 +169,8 @@ async def send_with_retry(
     no answer) is never repeated here, so a timeout makes at most one copy per attempt.
     """
     for attempt in range(1, attempts + 1):
+        if deadline is not None and time.monotonic() >= deadline:
+            raise OutOfTime(1)  # a call now could end a read timeout past the budget
         if throttle is not None:
             await _pause(throttle.wait(chat), deadline)
         try:
@@ -353,11 +355,11 @@ class TelegramChannel:
             except (Forbidden, BadRequest):
                 raise
             except TelegramError as error:
-                uncertain = isinstance(error, TimedOut)
+                maybe_sent = isinstance(error, TimedOut)
                 unsent = [Reply(t) for t in texts[index:-1]] + [Reply(texts[-1], options)]
                 reason = type(error).__name__
                 raise DeliveryFailed(
-                    unsent if index or uncertain else replies, reason, uncertain=uncertain
+                    unsent if index or maybe_sent else replies, reason, maybe_sent=maybe_sent
                 ) from None
 
 
