@@ -201,16 +201,19 @@ def setup_logging(level: str, *, secrets: Iterable[str | None] = ()) -> None:
     logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler])
     for noisy in ("httpx", "httpcore", "telegram", "telegram.ext", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    logging.getLogger("telegram.ext").addFilter(_BRIEF_NETWORK_LOOP_FAILURES)
+    for name in ("telegram.ext", "telegram.ext.Updater"):
+        logging.getLogger(name).addFilter(_BRIEF_NETWORK_LOOP_FAILURES)
 
 
 class _BriefNetworkLoopFailures(logging.Filter):
     """PTB logs a network loop that gave up (Telegram unreachable at start-up, the token
-    rejected) with a traceback; the bot reports the failure itself in a clear line, so the
-    record keeps only the exception's class."""
+    rejected) or a last ``getUpdates`` that failed at stop (the store down, see
+    :mod:`bot.channels.inbox`) with a traceback; the bot reports the failure itself in a clear
+    line, so the record keeps only the exception's class."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[0] and record.pathname.endswith("networkloop.py"):
+        polling = record.pathname.endswith(("networkloop.py", "_updater.py"))
+        if record.exc_info and record.exc_info[0] and polling:
             record.msg = f"{record.msg} ({record.exc_info[0].__name__})"
             record.exc_info = None
         return True

@@ -8,7 +8,7 @@ chosen by URL (see :func:`bot.store.open_store`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Final
 
@@ -101,6 +101,23 @@ class SessionStore(ABC):
         lower ``order`` is left in any process, so one chat's updates run in update order even
         when several replicas receive them at once.
         """
+
+    @abstractmethod
+    async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
+        """Keep received updates, ``(update_id, JSON text)``, until :meth:`inbox_remove`: a
+        poller saves a batch here before it lets Telegram forget it (the next ``getUpdates``
+        offset), so a crash or a restart loses none. Adding an id already kept changes nothing.
+
+        On :class:`StoreUnavailable` nothing may have been kept: do not acknowledge the batch.
+        """
+
+    @abstractmethod
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        """The updates kept and not yet removed, in ``update_id`` order."""
+
+    @abstractmethod
+    async def inbox_remove(self, update_id: int) -> None:
+        """Forget a kept update (it was processed). Removing a missing one is not an error."""
 
     @abstractmethod
     async def ping(self) -> None:

@@ -27,7 +27,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -214,6 +214,30 @@ class RedisSessionStore(SessionStore):
             return False, value.decode("utf-8")
         return False, None if value is None else str(value)
 
+    async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
+        if not items:
+            return
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for update_id, data in items:
+                    pipe.hsetnx(self._key("inbox", "updates"), str(update_id), data)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        try:
+            kept = await self._redis.hgetall(self._key("inbox", "updates"))
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        return sorted((int(_text(k)), _text(v)) for k, v in kept.items())
+
+    async def inbox_remove(self, update_id: int) -> None:
+        try:
+            await self._redis.hdel(self._key("inbox", "updates"), str(update_id))
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
         return self._hold(key, order)
 
@@ -372,6 +396,10 @@ class RedisSessionStore(SessionStore):
             await self._redis.zrem(self._key("queue", key), entry)
         except (RedisError, OSError):
             logger.warning("could not leave the queue for %r; the entry expires on its own", key)
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 _ACQUIRED, _EARLIER_PENDING = 1, 0  # and 2: the lock is held

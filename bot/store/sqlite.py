@@ -20,7 +20,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Final, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -53,6 +53,10 @@ CREATE TABLE IF NOT EXISTS processed_updates (
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS processed_updates_at ON processed_updates (at);
+CREATE TABLE IF NOT EXISTS inbox (
+    update_id INTEGER PRIMARY KEY,
+    data TEXT NOT NULL
+);
 """
 
 _PURGE_INTERVAL: Final = 3600.0
@@ -137,6 +141,15 @@ class SqliteSessionStore(SessionStore):
         self, key: str, update_id: int | None
     ) -> tuple[bool, str | None]:
         return await self._run(self._load_unless_processed, key, update_id, mode="read")
+
+    async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
+        await self._run(self._inbox_add, list(items), mode="write")
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        return await self._run(self._inbox_pending, mode="read")
+
+    async def inbox_remove(self, update_id: int) -> None:
+        await self._run(self._inbox_remove, update_id, mode="write")
 
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
         return saving_on_release(self, key, self._locks.hold(key))
@@ -242,6 +255,17 @@ class SqliteSessionStore(SessionStore):
             (update_id, time.time() - PROCESSED_UPDATE_TTL),
         ).fetchone()
         return row is not None
+
+    def _inbox_add(self, items: list[tuple[int, str]], conn: sqlite3.Connection) -> None:
+        conn.executemany("INSERT OR IGNORE INTO inbox (update_id, data) VALUES (?, ?)", items)
+
+    def _inbox_pending(self, conn: sqlite3.Connection) -> list[tuple[int, str]]:
+        rows = conn.execute("SELECT update_id, data FROM inbox ORDER BY update_id").fetchall()
+        return [(int(update_id), str(data)) for update_id, data in rows]
+
+    def _inbox_remove(self, update_id: int, conn: sqlite3.Connection) -> None:
+        if conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,)).rowcount:
+            self._deleted = True  # the message text must not stay in the write-ahead log
 
     def _ping(self, conn: sqlite3.Connection) -> None:
         """Check that a write could go through now: not read-only, not locked by another
