@@ -233,6 +233,19 @@ async def test_a_write_left_for_the_release_is_dropped_when_the_block_fails(
     assert await store.load("42") is None
 
 
+async def test_the_inbox_keeps_updates_in_order_until_removed(make_store: MakeStore) -> None:
+    store = make_store()
+    await store.inbox_add([(12, '{"t": "b"}'), (11, '{"t": "a"}')])
+    await store.inbox_add([(12, '{"t": "changed"}'), (13, SESSION)])  # a re-fetch: kept as is
+    await store.inbox_add([])
+    assert await store.inbox_pending() == [(11, '{"t": "a"}'), (12, '{"t": "b"}'), (13, SESSION)]
+    await store.inbox_remove(12)
+    await store.inbox_remove(99)  # missing: not an error
+    assert [update_id for update_id, _ in await store.inbox_pending()] == [11, 13]
+    if not isinstance(store, MemorySessionStore):  # durable: another process sees it
+        assert [update_id for update_id, _ in await make_store().inbox_pending()] == [11, 13]
+
+
 async def test_ping_ok(store: SessionStore) -> None:
     await store.ping()
 
