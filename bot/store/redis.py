@@ -40,6 +40,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import RedisError
 
 from bot.store._locks import KeyedLock
+from bot.store._tag import tag
 from bot.store._url import check_ttl, malformed
 from bot.store.base import (
     DEFAULT_IDLE_TTL,
@@ -328,12 +329,13 @@ class RedisSessionStore(SessionStore):
                 return token
             if time.monotonic() > deadline:
                 waiting_for = (
-                    "earlier updates for {key!r} still pending"
+                    "earlier updates for {key} still pending"
                     if outcome[0] == _EARLIER_PENDING
-                    else "lock for {key!r} still held by another process"
+                    else "lock for {key} still held by another process"
                 )
                 raise StoreUnavailable(
-                    f"{self._where}: {waiting_for.format(key=key)} after {self._lock_wait:g} s"
+                    f"{self._where}: {waiting_for.format(key=tag(key))} after "
+                    f"{self._lock_wait:g} s"
                 )
             await asyncio.sleep(self._lock_poll_interval)
 
@@ -344,11 +346,11 @@ class RedisSessionStore(SessionStore):
                 keys=[self._key("lock", key)], args=[token, round(self._lock_lease * 1000)]
             )
         except (RedisError, OSError) as exc:
-            logger.warning("could not renew the lock for %r: %s", key, type(exc).__name__)
+            logger.warning("could not renew the lock for %s: %s", tag(key), type(exc).__name__)
             return True  # Redis may be back before the lease runs out
         if not owned:
-            logger.error("lock for %r was lost while held; another process may run concurrently",
-                         key)  # fmt: skip
+            logger.error("lock for %s was lost while held; another process may run concurrently",
+                         tag(key))  # fmt: skip
         return bool(owned)
 
     async def _release(
@@ -375,27 +377,29 @@ class RedisSessionStore(SessionStore):
             if final is not None:
                 raise ReleaseWriteFailed(f"{self._unavailable(exc)}") from exc
             logger.warning(
-                "could not release lock for %r; it expires in %g s",
-                key,
+                "could not release lock for %s; it expires in %g s: %s",
+                tag(key),
                 self._lock_lease,
-                exc_info=True,
+                type(exc).__name__,
             )
             return
         if not owned:
             logger.error(
-                "lock for %r expired while held (work took over %g s); "
+                "lock for %s expired while held (work took over %g s); "
                 "another process may have run concurrently",
-                key,
+                tag(key),
                 self._lock_timeout,
             )
             if final is not None:
-                raise ReleaseWriteFailed(f"{self._where}: the lock for {key!r} was lost")
+                raise ReleaseWriteFailed(f"{self._where}: the lock for {tag(key)} was lost")
 
     async def _dequeue(self, key: str, entry: str) -> None:
         try:
             await self._redis.zrem(self._key("queue", key), entry)
         except (RedisError, OSError):
-            logger.warning("could not leave the queue for %r; the entry expires on its own", key)
+            logger.warning(
+                "could not leave the queue for %s; the entry expires on its own", tag(key)
+            )
 
 
 def _text(value: str | bytes) -> str:
