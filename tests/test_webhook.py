@@ -242,6 +242,26 @@ NOT_UPDATES = [
     json.dumps({"update_id": 1.5, "message": _message()}).encode(),
     json.dumps({"update_id": True, "message": _message()}).encode(),
     json.dumps({"update_id": None, "message": _message()}).encode(),
+    # integers no Telegram update holds, which would overflow a store (or Python's int parser)
+    json.dumps({"update_id": 2**63, "message": _message()}).encode(),
+    json.dumps({"update_id": -1, "message": _message()}).encode(),
+    json.dumps(
+        {"update_id": 1, "message": _message(chat={"id": -(2**64), "type": "group"})}
+    ).encode(),
+    json.dumps({"update_id": 1, "message": _message(**{"from": {"id": 10**30}})}).encode(),
+    b'{"update_id": 1' + b"0" * 5_000 + b', "message": {}}',
+    json.dumps(
+        {
+            "update_id": 1,
+            "callback_query": {
+                "id": "q",
+                "from": {"id": CHAT, "is_bot": False, "first_name": "R"},
+                "chat_instance": "1",
+                "data": "9" * 5_000 + ":yes",
+                "message": _message(),
+            },
+        }
+    ).encode(),
     json.dumps({"update_id": 1, "message": "hello"}).encode(),
     json.dumps({"update_id": 1, "message": []}).encode(),
     json.dumps({"update_id": 1, "message": {"text": "hi"}}).encode(),

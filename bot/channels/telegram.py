@@ -33,7 +33,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.channels.inbound import Inbound, Kind
+from bot.channels.inbound import MAX_CALLBACK_BYTES, Inbound, Kind
 from bot.channels.lean_bot import LeanBot
 from bot.channels.throttle import Throttle, retry_seconds
 from bot.dialogue import Option, Reply, Turn
@@ -67,7 +67,7 @@ a webhook 60 s and a proxy typically 55-60 s: past the budget the update is answ
 is retried later (the webhook: 502; polling: held), and the saved outbox delivers the replies."""
 DRAIN_SECONDS = 5.0
 TYPING_AFTER_SECONDS = 0.3
-MAX_CALLBACK_BYTES = 64
+MAX_STEP_DIGITS = 9
 WebhookReply = dict[str, str]
 """A Bot API method call sent back as the body of the webhook response."""
 ESCAPED_LENGTH = {"&": len("&amp;"), "<": len("&lt;"), ">": len("&gt;")}
@@ -147,7 +147,9 @@ def parse_callback(data: str | None) -> tuple[int | None, str | None]:
     if not data or ":" not in data:
         return None, None
     step, _, value = data.partition(":")
-    return (int(step), value) if step.isdecimal() and value else (None, None)
+    if not (step.isascii() and step.isdecimal() and len(step) <= MAX_STEP_DIGITS and value):
+        return None, None
+    return int(step), value
 
 
 class OutOfTime(RetryAfter):
