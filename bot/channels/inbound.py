@@ -103,7 +103,7 @@ def _chat(message: Any) -> tuple[int, str] | None:
     if not isinstance(chat, dict) or not _user_ok(message):
         return None
     chat_id, chat_type = chat.get("id"), chat.get("type")
-    if not _id_ok(chat_id) or not isinstance(chat_type, str):
+    if not isinstance(chat_id, int) or not _id_ok(chat_id) or not isinstance(chat_type, str):
         return None
     return chat_id, chat_type
 
