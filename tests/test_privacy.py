@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -299,5 +300,24 @@ async def test_an_expired_session_leaves_no_trace_in_the_sqlite_file(tmp_path: P
         await asyncio.sleep(0.5)
         assert await store.load(CHAT) is None
         assert CHAT.encode() not in sqlite_bytes(path), "the expired chat is still on disk"
+    finally:
+        await store.close()
+
+
+async def test_an_idle_sqlite_store_expires_sessions_on_its_own(tmp_path: Path) -> None:
+    """No message comes in after the chat went idle: the sweep runs on a timer all the same."""
+    path = tmp_path / "sessions.db"
+    store = SqliteSessionStore(path, idle_ttl=0.3, purge_interval=0.2)
+    try:
+        service = ChatService(real_engine(), store)
+        await service.handle(CHAT, text=INTRO)
+        assert CHAT.encode() in sqlite_bytes(path)
+        await asyncio.sleep(1.0)  # the bot is idle: no load, no save
+        assert CHAT.encode() not in sqlite_bytes(path), "the idle chat is still on disk"
+        conn = sqlite3.connect(path)
+        try:
+            assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
+        finally:
+            conn.close()
     finally:
         await store.close()

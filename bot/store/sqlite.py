@@ -15,6 +15,8 @@ cut can lose at most the last commits (the session and its update id together).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -77,6 +79,8 @@ class SqliteSessionStore(SessionStore):
             deleted; ``None`` keeps sessions forever.
         busy_timeout: Seconds to wait for another connection's write lock before giving up with
             :class:`StoreUnavailable`.
+        purge_interval: Seconds between sweeps of expired sessions and old update ids; they run
+            on a timer from the first use on, also while the bot is idle.
     """
 
     def __init__(
@@ -85,8 +89,12 @@ class SqliteSessionStore(SessionStore):
         *,
         idle_ttl: float | None = DEFAULT_IDLE_TTL,
         busy_timeout: float = 5.0,
+        purge_interval: float = _PURGE_INTERVAL,
     ) -> None:
         self._path = os.fspath(path)
+        self._purge_interval = purge_interval
+        self._purge_timer: asyncio.TimerHandle | None = None
+        self._purge_task: asyncio.Task[None] | None = None
         self._idle_ttl = check_ttl(idle_ttl)
         self._busy_timeout = busy_timeout
         self._locks = KeyedLock()
@@ -159,13 +167,42 @@ class SqliteSessionStore(SessionStore):
 
     async def close(self) -> None:
         self._closed = True
+        if self._purge_timer is not None:
+            self._purge_timer.cancel()
+        if self._purge_task is not None and not self._purge_task.done():
+            self._purge_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purge_task
         await self._worker.stop()
+
+    # -- expiry on a timer ------------------------------------------------------------------
+
+    def _schedule_purge(self) -> None:
+        if self._purge_timer is None and not self._closed:
+            loop = asyncio.get_running_loop()
+            self._purge_timer = loop.call_later(self._purge_interval, self._start_purge)
+
+    def _start_purge(self) -> None:
+        self._purge_task = asyncio.get_running_loop().create_task(self._purge_on_timer())
+
+    async def _purge_on_timer(self) -> None:
+        try:
+            await self._run(self._purge_now, mode="write")
+        except StoreUnavailable as error:  # the next sweep tries again
+            logger.warning("could not sweep expired sessions: %s", error)
+        self._purge_timer = None
+        self._schedule_purge()
+
+    def _purge_now(self, conn: sqlite3.Connection) -> None:
+        if self._purge(conn, time.time()):
+            self._deleted = True
 
     # -- handing work to the worker thread ---------------------------------------------------
 
     async def _run(self, fn: Callable[..., _T], *args: object, mode: Mode) -> _T:
         if self._closed:
             raise StoreUnavailable(f"SQLite store {self._path!r} is closed")
+        self._schedule_purge()
         try:
             return await self._worker.run(functools.partial(fn, *args), mode)
         except WorkerStopped:
