@@ -329,3 +329,20 @@ async def test_stopped_redis_raises_store_unavailable_then_recovers(
         assert await store.load("42") == SESSION
     finally:
         await store.close()
+
+
+async def test_ping_proves_a_write_and_fails_when_redis_is_out_of_memory(
+    redis_server_factory: Callable[..., RedisServer],
+) -> None:
+    server = redis_server_factory()
+    store = RedisSessionStore.from_url(f"{server.url}/0")
+    try:
+        await store.ping()
+        async with Redis(port=server.port) as admin:
+            await admin.config_set("maxmemory-policy", "noeviction")
+            await admin.config_set("maxmemory", "1")  # every write is refused: OOM
+            await admin.ping()  # reads still work: a ping alone would call this healthy
+        with pytest.raises(StoreUnavailable, match=r"OutOfMemory|OOM"):
+            await store.ping()
+    finally:
+        await store.close()

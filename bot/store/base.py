@@ -121,7 +121,8 @@ class SessionStore(ABC):
 
     @abstractmethod
     async def ping(self) -> None:
-        """Raise :class:`StoreUnavailable` if the backend cannot be used right now."""
+        """Raise :class:`StoreUnavailable` if the backend cannot be written right now (a real,
+        small write: a store that can be read but not written is not healthy)."""
 
     async def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
         """Release connections and files."""

@@ -243,8 +243,10 @@ class RedisSessionStore(SessionStore):
         return self._hold(key, order)
 
     async def ping(self) -> None:
+        """Prove that a write goes through now (Redis out of memory, a read-only replica or a
+        failed snapshot with ``stop-writes-on-bgsave-error`` refuse it)."""
         try:
-            await self._redis.ping()
+            await self._redis.set(self._key("health", "write"), "1", px=60_000)
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 

@@ -55,6 +55,10 @@ CREATE TABLE IF NOT EXISTS processed_updates (
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS processed_updates_at ON processed_updates (at);
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS inbox (
     update_id INTEGER PRIMARY KEY,
     data TEXT NOT NULL
@@ -305,12 +309,15 @@ class SqliteSessionStore(SessionStore):
             self._deleted = True  # the message text must not stay in the write-ahead log
 
     def _ping(self, conn: sqlite3.Connection) -> None:
-        """Check that a write could go through now: not read-only, not locked by another
-        connection (waiting for its lock at most ``PING_BUSY_TIMEOUT``). Writes nothing."""
+        """Prove that a write goes through now: one row is written and committed (so a full
+        disk, a read-only file or another connection's lock, waited for at most
+        ``PING_BUSY_TIMEOUT``, fail it)."""
         wait = min(self._busy_timeout, PING_BUSY_TIMEOUT)
         conn.execute(f"PRAGMA busy_timeout = {round(wait * 1000)}")
         try:
-            with transaction(conn, rollback=True):
-                conn.execute("DELETE FROM processed_updates WHERE update_id IS NULL")
+            with transaction(conn):
+                conn.execute(
+                    "INSERT OR REPLACE INTO health (id, at) VALUES (1, ?)", (time.time(),)
+                )
         finally:
             conn.execute(f"PRAGMA busy_timeout = {round(self._busy_timeout * 1000)}")
