@@ -10,8 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.channels.aiohttp_request import DEFAULT_TIMEOUT
+from bot.channels.telegram import UPDATE_BUDGET_SECONDS
 from bot.channels.throttle import Throttle
-from bot.store import MemorySessionStore
+from bot.store import MemorySessionStore, RedisSessionStore
 from tests.fakes.bot_api import FakeBotAPI
 from tests.test_faults import Webhook, report, webhook
 
@@ -100,3 +102,14 @@ def test_429s_of_chats_far_apart_stay_with_their_chats() -> None:
         throttle.record(chat, 1)
         now[0] += 2
     assert throttle.wait(None) == 0
+
+
+def test_the_work_under_a_chat_lock_ends_before_the_lock_can_expire() -> None:
+    """An update's delivery stops waiting at its budget; the send under way then ends within
+    one read timeout, and the turn's last writes within the store's timeouts. All of it must
+    fit in the lock's lifetime, or a second replica could take the chat meanwhile."""
+    store = RedisSessionStore.from_url("redis://127.0.0.1:6399/0")  # never connected
+    socket_timeout = store._redis.connection_pool.connection_kwargs["socket_timeout"]
+    worst = UPDATE_BUDGET_SECONDS + DEFAULT_TIMEOUT + 2 * socket_timeout
+    assert worst < store.lock_timeout
+    assert UPDATE_BUDGET_SECONDS + DEFAULT_TIMEOUT < 55  # a proxy's patience

@@ -149,6 +149,12 @@ class RedisSessionStore(SessionStore):
             lock_wait=lock_wait,
         )
 
+    @property
+    def lock_timeout(self) -> float:
+        """Seconds a held lock lasts at most, renewed or not: the work done under it must end
+        sooner (the channel's time budget per update sees to that)."""
+        return self._lock_timeout
+
     def _key(self, kind: str, name: str | int) -> str:
         return f"{self._prefix}{kind}:{name}"
 
