@@ -753,3 +753,41 @@ def test_a_reply_that_may_have_gone_out_twice_is_not_sent_a_third_time() -> None
     assert Outbox(box.id, (first,), 2).capped() is None
     record = decode(encode(real_engine().start(at=1.0).session, retry))
     assert record.outbox == retry
+
+
+async def test_polling_stopped_while_the_store_is_down_loses_nothing(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Updates that arrive while the store cannot save them stay with Telegram (the offset does
+    not move past them), also through a graceful stop; the next run answers every one."""
+    api = fake_bot_api
+    path = tmp_path / "sessions.db"
+    reference = Reference()
+    greeting, start, none, describe, *_ = consultation(reference)
+    lock = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with polling_bot(api, SqliteSessionStore(path, busy_timeout=0.1)) as bot:
+            bot.push(greeting)
+            await bot.wait_sent(len(greeting.expected))
+            lock.execute("BEGIN EXCLUSIVE")
+            bot.push(start)
+            await bot.wait_sent(len(greeting.expected) + 1)  # the runner is told, once
+            bot.push(none)
+            await asyncio.sleep(0.3)
+        unconfirmed = api.pending_updates()
+        assert len(unconfirmed) == 2  # stopped: both are still Telegram's to deliver again
+        lock.execute("ROLLBACK")
+        async with polling_bot(api, SqliteSessionStore(path)) as bot:
+            expected = [*greeting.expected, NOTICE, *start.expected, *none.expected]
+            assert await bot.wait_sent(len(expected)) == expected
+            bot.push(describe)
+            expected += describe.expected
+            assert await bot.wait_sent(len(expected)) == expected
+            await bot.quiet(0.2)
+            session, pending = await stored(bot.service.store)
+        same_conversation(session, reference_at(4))  # each update applied once
+        assert pending == 0
+    finally:
+        lock.close()
+    report(capsys, "polling stopped (SIGTERM) while SQLite is locked, restarted", 2, bot.sent(),
+           expected, unit="updates left with Telegram")  # fmt: skip
