@@ -146,13 +146,14 @@ class Webhook:
 
 @asynccontextmanager
 async def webhook(
-    api: FakeBotAPI, store: SessionStore, *, budget: float = UPDATE_BUDGET_SECONDS
-) -> AsyncIterator[Webhook]:
+    api: FakeBotAPI, store: SessionStore, *, budget: float = UPDATE_BUDGET_SECONDS,
+    request_timeout: float = REQUEST_TIMEOUT,
+) -> AsyncIterator[Webhook]:  # fmt: skip
     settings = settings_for(api)
     service = ChatService(real_engine(), store)
     channel = TelegramChannel(service, backoff=BACKOFF, budget=budget)
     application = build_application(
-        settings, channel, with_updater=False, request_timeout=REQUEST_TIMEOUT
+        settings, channel, with_updater=False, request_timeout=request_timeout
     )
     async with (
         serve(create_app(settings, channel, application)) as url,

@@ -7,6 +7,7 @@ The kill with polling is in ``tests/test_processes.py`` (``test_polling_carries_
 from __future__ import annotations
 
 import asyncio
+import itertools
 import signal
 import socket
 import sqlite3
@@ -293,3 +294,58 @@ def test_polling_killed_mid_batch_with_a_slow_bot_api_loses_no_update(
               f"confirmed, {in_flight} replies in flight ({SLOW_SEND} s Bot API) and "
               f"{len(BATCH_CHATS)} messages waiting behind them: {lost} messages lost, "
               f"0 applied twice, {duplicated} replies duplicated (at most 2 copies)")  # fmt: skip
+
+
+# -- (5) one chat's 429s in the real webhook process --------------------------------------------
+
+OTHER_CHATS = range(9101, 9109)
+FLOODED = 9999
+TURNS = 10
+ROUNDS = 3
+FLOOD_429S = 3
+
+
+async def test_one_chats_429s_leave_the_other_chats_alone_in_the_webhook_process(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = fake_bot_api_thread
+    db, port = tmp_path / "sessions.db", free_port()
+    ids = itertools.count(1)
+
+    async def throughput(client: httpx.AsyncClient, turns: int) -> float:
+        async def chat(chat_id: int) -> None:
+            for _ in range(turns):
+                update = {"update_id": next(ids), **api.make_text_update(chat_id, "hello")}
+                assert await post(client, update) == 200
+
+        started = time.perf_counter()
+        await asyncio.gather(*(chat(chat_id) for chat_id in OTHER_CHATS))
+        return len(OTHER_CHATS) * turns / (time.perf_counter() - started)
+
+    # no overall cap (30 messages/s by default), or the cap alone would set the pace
+    env = {**webhook_env(api, db, port), "LOG_LEVEL": "INFO",
+           "TELEGRAM_MAX_MESSAGES_PER_SECOND": "0"}  # fmt: skip
+    with bot_process(["webhook"], env, tmp_path, "webhook") as process:
+        async with webhook_client(port, process) as client:
+            api.latency = 0.1  # turns wait on I/O: a busy machine barely moves the figures
+            await throughput(client, 5)  # warm up
+            # the best of a few rounds on each side: a busy machine only ever slows a round
+            normal = max([await throughput(client, TURNS) for _ in range(ROUNDS)])
+            api.fail_next(
+                "sendMessage", chat_id=FLOODED, status=429, retry_after=2, times=FLOOD_429S
+            )
+            flood = {"update_id": next(ids), **api.make_text_update(FLOODED, "hello")}
+            flooded = asyncio.create_task(post(client, flood))
+            await api.wait_for(lambda call: call.fault == 429, method="sendMessage", timeout=10)
+            limited = max([await throughput(client, TURNS) for _ in range(ROUNDS)])
+            assert not flooded.done()  # every round ran while the chat was backing off
+            assert await flooded == 200
+            api.latency = 0
+    ratio = limited / normal
+    assert ratio >= 0.9, f"{normal:.0f}/s normally, {limited:.0f}/s while one chat got 429s"
+    assert len(api.sent_messages(FLOODED)) == 1
+    assert "Traceback" not in process.log
+    with capsys.disabled():
+        print(f"\nfaults: hipbot webhook + SQLite, one chat answered 429 (retry_after 2 s) "
+              f"{FLOOD_429S} times: {len(OTHER_CHATS)} other chats {normal:.0f} updates/s before, "
+              f"{limited:.0f}/s during ({ratio:.0%}); the flooded chat's reply sent once")  # fmt: skip

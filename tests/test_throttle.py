@@ -17,12 +17,13 @@ from bot.store import MemorySessionStore, RedisSessionStore
 from tests.fakes.bot_api import FakeBotAPI
 from tests.test_faults import Webhook, report, webhook
 
-LATENCY = 0.05  # seconds every Bot API call takes: the turns wait on I/O, not on the CPU
+LATENCY = 0.1  # seconds every Bot API call takes: the turns wait on I/O, not on the CPU
 CHATS = range(9001, 9009)
-TURNS = 40  # per chat, one at a time as Telegram sends them
+TURNS = 10  # per chat, one at a time as Telegram sends them
 FLOODED = 4242
-RETRY_AFTER = 1  # seconds; AIORateLimiter paused every chat this long, three times
+RETRY_AFTER = 2  # seconds; AIORateLimiter paused every chat this long, three times
 FLOOD_429S = 3
+ROUNDS = 3
 
 
 async def throughput(hook: Webhook, ids: Iterator[int], turns: int = TURNS) -> float:
@@ -43,17 +44,19 @@ async def test_one_chats_429s_leave_the_other_chats_throughput_alone(
 ) -> None:
     api = fake_bot_api
     ids = itertools.count(1)
-    async with webhook(api, MemorySessionStore()) as hook:
+    async with webhook(api, MemorySessionStore(), request_timeout=5.0) as hook:
         api.latency = LATENCY
         await throughput(hook, ids, turns=5)  # warm up: connections, caches
-        normal = await throughput(hook, ids)
+        # the best of a few rounds on each side: a busy machine only ever slows a round
+        normal = max([await throughput(hook, ids) for _ in range(ROUNDS)])
         api.fail_next(
             "sendMessage", chat_id=FLOODED, status=429, retry_after=RETRY_AFTER, times=FLOOD_429S
         )
         flood = {"update_id": next(ids), **api.make_text_update(FLOODED, "hello")}
         flooded = asyncio.create_task(hook.post(flood))
         await api.wait_for(lambda call: call.fault == 429, method="sendMessage")
-        limited = await throughput(hook, ids)
+        limited = max([await throughput(hook, ids) for _ in range(ROUNDS)])
+        assert not flooded.done()  # every round ran while the chat was backing off
         assert (await flooded).status_code == 200  # waited out its own back-off, then sent
         api.latency = 0
     ratio = limited / normal
