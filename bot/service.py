@@ -94,6 +94,33 @@ class ChatService:
             self._delivered.pop(key, None)
         return handled
 
+    async def once(
+        self, key: str, update_id: int | None, send: Callable[[], Awaitable[None]]
+    ) -> bool:
+        """Run ``send`` (a notice that leaves the conversation alone: "please type", the group
+        suggestion) once per ``update_id``, under the conversation's lock; whether it ran.
+
+        A ``send`` that may have gone out (:class:`DeliveryFailed` with ``maybe_sent``) counts
+        as done, so a notice reaches the runner at most once per attempt that timed out, and a
+        retried update does not send it again.
+
+        Raises:
+            StoreUnavailable: the store cannot tell or record it; nothing was sent.
+            DeliveryFailed: the notice was not sent; a retry of the update sends it.
+        """
+        async with self.store.lock(key, order=update_id):
+            if update_id is not None and await self.store.was_processed(update_id):
+                return False
+            try:
+                await send()
+            except DeliveryFailed as failed:
+                if failed.maybe_sent and update_id is not None:
+                    await self.store.mark_processed(update_id)
+                raise
+            if update_id is not None:
+                await self.store.mark_processed(update_id)
+        return True
+
     async def _turn(
         self, key: str, held: Held, incoming: Incoming, update_id: int | None,
         deliver: Deliver | None,

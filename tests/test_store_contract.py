@@ -110,6 +110,13 @@ async def test_update_marked_processed_by_save(store: SessionStore) -> None:
     assert not await store.was_processed(1002)
 
 
+async def test_an_update_can_be_marked_processed_alone(store: SessionStore) -> None:
+    await store.mark_processed(2001)
+    assert await store.was_processed(2001)
+    assert not await store.was_processed(2002)
+    assert await store.load("42") is None  # nothing else stored
+
+
 async def test_save_without_update_id_marks_nothing(store: SessionStore) -> None:
     await store.save("42", SESSION)
     assert not await store.was_processed(1001)

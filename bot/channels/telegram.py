@@ -254,12 +254,22 @@ class TelegramChannel:
             if self._addressed(inbound, bot):
                 link = f"https://t.me/{bot.username}" if bot.username else "a private chat"
                 notice = [Reply(GROUP_NOTICE.format(link=link))]
-                await self._send(bot, inbound.chat_id, notice, 0, deadline)
+                await self._notice(bot, inbound, notice, deadline)
             return
         if inbound.text is None:
-            await self._send(bot, inbound.chat_id, [Reply(NOT_TEXT)], 0, deadline)
+            await self._notice(bot, inbound, [Reply(NOT_TEXT)], deadline)
             return
         await self._converse(bot, inbound.chat_id, inbound.update_id, deadline, text=inbound.text)
+
+    async def _notice(
+        self, bot: LeanBot, inbound: Inbound, replies: list[Reply], deadline: float
+    ) -> None:
+        """Answer with ``replies`` and nothing else, once per update (a retry is not answered
+        again)."""
+        chat = inbound.chat_id
+        assert chat is not None
+        send = partial(self._send, bot, chat, replies, 0, deadline)
+        await self.service.once(str(chat), inbound.update_id, send)
 
     async def drain(self) -> None:
         """Let the typing actions and callback answers still in flight finish (at shutdown)."""
@@ -275,7 +285,7 @@ class TelegramChannel:
             return
         step, value = parse_callback(inbound.data)
         if value is None:
-            await self._send(bot, inbound.chat_id, [Reply(STALE_TAP)], 0, deadline)
+            await self._notice(bot, inbound, [Reply(STALE_TAP)], deadline)
             return
         await self._converse(
             bot, inbound.chat_id, inbound.update_id, deadline, button=value, step=step

@@ -77,6 +77,11 @@ class SessionStore(ABC):
         """Erase everything stored for ``key``. Deleting a missing key is not an error."""
 
     @abstractmethod
+    async def mark_processed(self, update_id: int) -> None:
+        """Mark ``update_id`` processed without storing anything else (an update answered with
+        a notice, which leaves no conversation to save)."""
+
+    @abstractmethod
     async def was_processed(self, update_id: int) -> bool:
         """Whether ``update_id`` was already saved by :meth:`save` (kept for at least a day)."""
 

@@ -77,6 +77,9 @@ class MemorySessionStore(SessionStore):
     async def delete(self, key: str) -> None:
         self._sessions.pop(key, None)
 
+    async def mark_processed(self, update_id: int) -> None:
+        self._processed[update_id] = self._clock()
+
     async def was_processed(self, update_id: int) -> bool:
         at = self._processed.get(update_id)
         return at is not None and self._clock() - at <= PROCESSED_UPDATE_TTL

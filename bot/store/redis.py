@@ -194,6 +194,12 @@ class RedisSessionStore(SessionStore):
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
+    async def mark_processed(self, update_id: int) -> None:
+        try:
+            await self._redis.set(self._key("update", update_id), 1, ex=PROCESSED_UPDATE_TTL)
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
     async def was_processed(self, update_id: int) -> bool:
         try:
             return bool(await self._redis.exists(self._key("update", update_id)))

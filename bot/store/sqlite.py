@@ -146,6 +146,9 @@ class SqliteSessionStore(SessionStore):
     async def delete(self, key: str) -> None:
         await self._run(self._delete, key, mode="write")
 
+    async def mark_processed(self, update_id: int) -> None:
+        await self._run(self._mark_processed, update_id, mode="write")
+
     async def was_processed(self, update_id: int) -> bool:
         return await self._run(self._was_processed, update_id, mode="read")
 
@@ -289,6 +292,12 @@ class SqliteSessionStore(SessionStore):
     def _delete(self, key: str, conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM sessions WHERE key = ?", (key,))
         self._deleted = True
+
+    def _mark_processed(self, update_id: int, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO processed_updates (update_id, at) VALUES (?, ?)",
+            (update_id, time.time()),
+        )
 
     def _was_processed(self, update_id: int, conn: sqlite3.Connection) -> bool:
         row = conn.execute(
