@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
@@ -15,17 +14,25 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.app import load_engine
 from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
-from bot.channels.inbound import Inbound
-from bot.channels.inbox import Inbox, InboxBot
+from bot.channels.inbox import InboxBot
 from bot.channels.lean_bot import TELEGRAM_API, LeanBot
-from bot.channels.retry import DRAIN_SECONDS, FIRST_DELAY, MAX_DELAY, RetryQueue
+from bot.channels.polling import STORE_DOWN, Poller
+from bot.channels.retry import FIRST_DELAY, MAX_DELAY
 from bot.channels.telegram import TelegramChannel, set_commands
 from bot.channels.throttle import ThrottlingRateLimiter
 from bot.config import Settings
-from bot.service import ChatService, DeliveryFailed
-from bot.store import SessionStore, StoreUnavailable, open_store
+from bot.service import ChatService
+from bot.store import SessionStore, open_store
 
 logger = logging.getLogger(__name__)
+__all__ = [
+    "GC_YOUNG_THRESHOLD",
+    "STORE_DOWN",
+    "build_application",
+    "build_service",
+    "environment_settings",
+    "settle_garbage_collector",
+]
 CONNECTION_POOL = 256
 RETRY_DELAYS = (FIRST_DELAY, MAX_DELAY)
 GC_YOUNG_THRESHOLD = 50_000
@@ -64,21 +71,14 @@ def build_application(
     """A PTB application that hands every update to ``channel``.
 
     Different chats are processed concurrently; one chat's updates stay in order because the
-    service holds a per-chat lock for the whole turn. With the updater (polling), an update
-    that fails for a passing reason (store down, Bot API unreachable) is kept and retried,
-    ``retry_delays`` = (first, longest) seconds apart; ``request_timeout`` bounds each Bot API
-    call (connect and read).
+    service holds a per-chat lock for the whole turn. With the updater (polling, see
+    :mod:`bot.channels.polling`), every update is kept in the store's inbox before Telegram may
+    forget it, and one that fails for a passing reason (store down, Bot API unreachable) is
+    retried, ``retry_delays`` = (first, longest) seconds apart; ``request_timeout`` bounds each
+    Bot API call (connect and read).
     """
-    inbox = Inbox(channel.service.store)
-    told: set[int] = set()  # chats told that their answer is delayed, while the store is down
-
-    async def on_unkept(updates: Sequence[Inbound]) -> None:
-        for chat in dict.fromkeys(u.chat_id for u in updates if u.chat_id is not None):
-            if chat not in told:
-                told.add(chat)
-                await _tell(application.bot, chat)
-
-    bot_class = partial(InboxBot, inbox=inbox, on_unkept=on_unkept) if with_updater else LeanBot
+    poller = Poller(channel, retry_delays=retry_delays) if with_updater else None
+    bot_class = partial(InboxBot, **poller.bot_options()) if poller is not None else LeanBot
     bot = bot_class(
         settings.token,
         base_url=settings.telegram_api_base_url or TELEGRAM_API,
@@ -94,90 +94,27 @@ def build_application(
         ),
     )
     builder = ApplicationBuilder().bot(bot).concurrent_updates(True).post_init(_post_init)
-    if not with_updater:  # the webhook app hands updates to the channel itself
+    if poller is None:  # the webhook app hands updates to the channel itself
         application = builder.updater(None).build()
         application.add_error_handler(_log_error)
         return application
-
-    retryable = (StoreUnavailable, DeliveryFailed)
-
-    async def handle(update: Inbound) -> None:
-        try:
-            await channel.handle(update, application.bot)
-        except retryable:
-            raise
-        except Exception:
-            await forget(update)  # it can never go through
-            raise
-        await forget(update)
-        told.discard(update.chat_id or 0)
-
-    async def forget(update: Inbound) -> None:
-        if update.chat_id is not None:  # only those are kept
-            await inbox.done(update.update_id)
-
-    async def on_hold(update: Inbound, error: Exception) -> None:
-        chat = update.chat_id
-        if isinstance(error, StoreUnavailable) and chat is not None and chat not in told:
-            told.add(chat)  # said once
-            await application.bot.send_message(chat, STORE_DOWN)
-
-    queue = RetryQueue(
-        handle, on_hold=on_hold, retryable=retryable,
-        first_delay=retry_delays[0], max_delay=retry_delays[1],
-    )  # fmt: skip
-    resuming: set[asyncio.Task[None]] = set()
+    poller.attach(bot)
 
     async def resume(application: Application) -> None:  # type: ignore[type-arg]
-        """Process what a crash or a stop left in the inbox, before any new update."""
         await _post_init(application)
-        try:
-            left = await inbox.pending()
-        except StoreUnavailable as error:
-            logger.warning("could not read the inbox at start: %s", error)
-            return
-        if left:
-            logger.info("processing %d update(s) received before the restart", len(left))
-        for update in left:
-            task = asyncio.create_task(queue.submit(update.chat_id, update))
-            resuming.add(task)
-            task.add_done_callback(resuming.discard)
+        await poller.resume()
 
     async def drain(application: Application) -> None:  # type: ignore[type-arg]
-        if resuming:
-            await asyncio.wait(set(resuming), timeout=DRAIN_SECONDS)
-        await queue.drain()
-        await channel.drain()
+        await poller.drain()
 
     async def close_store(application: Application) -> None:  # type: ignore[type-arg]
         await channel.service.store.close()
 
-    builder = builder.post_init(resume)
-    application = builder.post_stop(drain).post_shutdown(close_store).build()
-
-    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        inbound = Inbound.from_update(update)
-        if inbound is None:
-            logger.warning("update %s ignored: malformed", update.update_id)
-            return
-        await queue.submit(inbound.chat_id, inbound)
-
-    application.add_handler(TypeHandler(Update, on_update))
+    builder = builder.post_init(resume).post_stop(drain).post_shutdown(close_store)
+    application = builder.build()
+    application.add_handler(TypeHandler(Update, poller.on_update))
     application.add_error_handler(_log_error)
     return application
-
-
-STORE_DOWN = (
-    "Sorry — a technical problem on my side is holding up my reply. I've kept your message and "
-    "will answer as soon as it's fixed; there's no need to send it again."
-)
-
-
-async def _tell(bot: LeanBot, chat: int) -> None:
-    try:
-        await bot.send_message(chat, STORE_DOWN)
-    except TelegramError as error:
-        logger.info("could not say that a reply is delayed: %s", type(error).__name__)
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
