@@ -16,8 +16,7 @@ from bot.app import load_engine
 from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
 from bot.channels.inbox import InboxBot
 from bot.channels.lean_bot import TELEGRAM_API, LeanBot
-from bot.channels.polling import STORE_DOWN, Poller
-from bot.channels.retry import FIRST_DELAY, MAX_DELAY
+from bot.channels.polling import RETRY_DELAYS, STORE_DOWN, Poller
 from bot.channels.telegram import TelegramChannel, set_commands
 from bot.channels.throttle import ThrottlingRateLimiter
 from bot.config import Settings
@@ -34,7 +33,6 @@ __all__ = [
     "settle_garbage_collector",
 ]
 CONNECTION_POOL = 256
-RETRY_DELAYS = (FIRST_DELAY, MAX_DELAY)
 GC_YOUNG_THRESHOLD = 50_000
 
 

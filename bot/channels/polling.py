@@ -33,6 +33,7 @@ STORE_DOWN = (
     "will answer as soon as it's fixed; there's no need to send it again."
 )
 RETRYABLE = (StoreUnavailable, DeliveryFailed)
+RETRY_DELAYS = (FIRST_DELAY, MAX_DELAY)
 
 
 class Poller:
@@ -40,9 +41,8 @@ class Poller:
     :meth:`attach` it; :meth:`on_update` is the handler for every update."""
 
     def __init__(
-        self, channel: TelegramChannel, *, retry_delays: tuple[float, float] = (FIRST_DELAY,
-        MAX_DELAY),
-    ) -> None:  # fmt: skip
+        self, channel: TelegramChannel, *, retry_delays: tuple[float, float] = RETRY_DELAYS
+    ) -> None:
         self.channel = channel
         self.inbox = Inbox(channel.service.store)
         self.queue = RetryQueue(
@@ -63,6 +63,7 @@ class Poller:
 
     @property
     def bot(self) -> LeanBot:
+        """The attached bot."""
         if self._bot is None:
             raise RuntimeError("Poller.attach() was not called")
         return self._bot
