@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.channels.aiohttp_request import DEFAULT_TIMEOUT
 from bot.dialogue import Session
 from bot.outbox import decode
 from tests.fakes.bot_api import FakeBotAPI
@@ -349,3 +350,41 @@ async def test_one_chats_429s_leave_the_other_chats_alone_in_the_webhook_process
         print(f"\nfaults: hipbot webhook + SQLite, one chat answered 429 (retry_after 2 s) "
               f"{FLOOD_429S} times: {len(OTHER_CHATS)} other chats {normal:.0f} updates/s before, "
               f"{limited:.0f}/s during ({ratio:.0%}); the flooded chat's reply sent once")  # fmt: skip
+
+
+# -- (6) a Bot API slower than the bot's timeout, real webhook process ----------------------------
+
+SLOWER_THAN_TIMEOUT = DEFAULT_TIMEOUT + 1.0  # seconds every sendMessage takes
+
+
+async def test_a_bot_api_slower_than_the_timeout_gets_each_reply_at_most_twice(
+    fake_bot_api_thread: FakeBotAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every send times out at the bot (5 s) and is carried out by the API (6 s). The issue
+    measured five copies of every reply here (four attempts, then Telegram's retry); now the
+    update is answered 502, Telegram's retry sends it once more, and that is all."""
+    api = fake_bot_api_thread
+    db, port = tmp_path / "sessions.db", free_port()
+    greeting, *_ = consultation()
+    statuses = []
+    with bot_process(["webhook"], webhook_env(api, db, port), tmp_path, "webhook") as process:
+        async with webhook_client(port, process) as client:
+            api.latency = SLOWER_THAN_TIMEOUT
+            update = update_for(api, greeting, 1)
+            for attempt in range(6):  # Telegram: again after a non-2xx, 1 s, 2 s… later
+                statuses.append(await post(client, update))
+                if statuses[-1] == 200:
+                    break
+                await asyncio.sleep(0.1 * 2**attempt)
+            await asyncio.sleep(SLOWER_THAN_TIMEOUT - DEFAULT_TIMEOUT + 0.5)  # the last lands
+            api.latency = 0
+        session, pending = stored(db)
+    copies = len(sent(api))
+    assert statuses == [502, 502, 200]
+    assert sent(api) == greeting.expected * 2  # carried out twice, never a third time
+    same_conversation(session, reference_at(1))
+    assert pending == 0
+    with capsys.disabled():
+        print(f"\nfaults: hipbot webhook, every sendMessage {SLOWER_THAN_TIMEOUT:g} s (the bot "
+              f"waits {DEFAULT_TIMEOUT:g} s), Telegram retrying: answers {statuses}, the reply "
+              f"delivered {copies} times (at most 2), 0 lost")  # fmt: skip
