@@ -156,8 +156,7 @@ def cmd_polling(args: argparse.Namespace) -> int:
 
 def cmd_webhook(args: argparse.Namespace) -> int:
     """Serve the webhook endpoint (run set-webhook once at deploy time)."""
-    import uvicorn
-
+    from bot.channels.serve import server_config
     from bot.channels.telegram import TelegramChannel
     from bot.channels.webhook import create_app
     from bot.runtime import build_application, build_service, settle_garbage_collector
@@ -169,17 +168,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     channel = TelegramChannel(service)
     application = build_application(settings, channel, with_updater=False)
     app = create_app(settings, channel, application)
-    config = uvicorn.Config(
-        app,
-        host=settings.webhook_host,
-        port=settings.webhook_port,
-        log_config=None,  # log through our handler, which masks the token and secret
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=30,
-    )
-    server = _graceful_server(config)
+    server = _graceful_server(server_config(app, settings))
     settle_garbage_collector()
     try:
         server.run()

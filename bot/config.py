@@ -21,6 +21,9 @@ LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECONDS_PER_DAY = 86_400
 MAX_PORT = 65_535
 MAX_WEBHOOK_CONNECTIONS = 100
+MAX_IDLE_DAYS = 3650
+"""Ten years: longer is no retention policy, and Redis refuses expiry times past 2^63 ms."""
+MAX_MESSAGES_PER_SECOND = 1000
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -124,11 +127,16 @@ class Settings:
         if not 1 <= connections <= MAX_WEBHOOK_CONNECTIONS:
             problems.append(f"WEBHOOK_MAX_CONNECTIONS must be from 1 to {MAX_WEBHOOK_CONNECTIONS}")
         idle_days = _number(values, "SESSION_IDLE_DAYS", "30", problems, float)
-        if not (math.isfinite(idle_days) and idle_days > 0):
-            problems.append("SESSION_IDLE_DAYS must be a positive number of days")
+        if not (math.isfinite(idle_days) and 0 < idle_days <= MAX_IDLE_DAYS):
+            problems.append(
+                f"SESSION_IDLE_DAYS must be a number of days above 0 and at most {MAX_IDLE_DAYS}"
+            )
         rate = _number(values, "TELEGRAM_MAX_MESSAGES_PER_SECOND", "30", problems, float)
-        if not (math.isfinite(rate) and rate >= 0):
-            problems.append("TELEGRAM_MAX_MESSAGES_PER_SECOND must be 0 (no cap) or more")
+        if not (math.isfinite(rate) and 0 <= rate <= MAX_MESSAGES_PER_SECOND):
+            problems.append(
+                "TELEGRAM_MAX_MESSAGES_PER_SECOND must be 0 (no cap) or up to "
+                f"{MAX_MESSAGES_PER_SECOND} (Telegram allows about 30)"
+            )
         level = values.get("LOG_LEVEL", "INFO").upper()
         if level not in LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LEVELS)}")
@@ -201,16 +209,19 @@ def setup_logging(level: str, *, secrets: Iterable[str | None] = ()) -> None:
     logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler])
     for noisy in ("httpx", "httpcore", "telegram", "telegram.ext", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    logging.getLogger("telegram.ext").addFilter(_BRIEF_NETWORK_LOOP_FAILURES)
+    for name in ("telegram.ext", "telegram.ext.Updater"):
+        logging.getLogger(name).addFilter(_BRIEF_NETWORK_LOOP_FAILURES)
 
 
 class _BriefNetworkLoopFailures(logging.Filter):
     """PTB logs a network loop that gave up (Telegram unreachable at start-up, the token
-    rejected) with a traceback; the bot reports the failure itself in a clear line, so the
-    record keeps only the exception's class."""
+    rejected) or a last ``getUpdates`` that failed at stop (the store down, see
+    :mod:`bot.channels.inbox`) with a traceback; the bot reports the failure itself in a clear
+    line, so the record keeps only the exception's class."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[0] and record.pathname.endswith("networkloop.py"):
+        polling = record.pathname.endswith(("networkloop.py", "_updater.py"))
+        if record.exc_info and record.exc_info[0] and polling:
             record.msg = f"{record.msg} ({record.exc_info[0].__name__})"
             record.exc_info = None
         return True

@@ -19,6 +19,9 @@ from typing import Any
 from bot.dialogue import Option, Reply, Session, SessionFormatError
 from bot.dialogue.session import json_object
 
+MAX_COPIES = 2
+"""The most copies of one reply the runner may get (README: "at most twice")."""
+
 
 @dataclass(frozen=True, slots=True)
 class Outbox:
@@ -26,11 +29,35 @@ class Outbox:
 
     id: str
     replies: tuple[Reply, ...]
+    tries: int = 0
+    """Attempts to send the first reply that may have gone out: one in flight (saved before
+    it is sent), cut short by a crash, or timed out without an answer. At :data:`MAX_COPIES`
+    the first reply is not sent again, so no reply reaches the runner more than twice."""
 
     @classmethod
     def new(cls, replies: Sequence[Reply]) -> Outbox:
-        """A fresh outbox for ``replies``."""
-        return cls(secrets.token_hex(4), tuple(replies))
+        """A fresh outbox for ``replies``, saved just before its first attempt."""
+        return cls(secrets.token_hex(4), tuple(replies), tries=1)
+
+    def after(self, unsent: Sequence[Reply], *, maybe_sent: bool) -> Outbox | None:
+        """What is left once an attempt failed with ``unsent`` not delivered (the first of them
+        perhaps carried out if ``maybe_sent``), or ``None`` once nothing is."""
+        unsent = tuple(unsent)
+        tries = 1 if maybe_sent else 0
+        if unsent[:1] == self.replies[:1]:  # the same first reply: this attempt was counted
+            tries = self.tries - (0 if maybe_sent else 1)
+        return Outbox(self.id, unsent, max(0, tries)).capped()
+
+    def capped(self) -> Outbox | None:
+        """Without its first reply once that may have gone out :data:`MAX_COPIES` times."""
+        if self.tries < MAX_COPIES:
+            return self if self.replies else None
+        rest = self.replies[1:]
+        return Outbox(self.id, rest) if rest else None
+
+    def attempting(self) -> Outbox:
+        """This outbox as saved before another attempt: one more try of its first reply."""
+        return Outbox(self.id, self.replies, self.tries + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +81,9 @@ def encode(session: Session | str, outbox: Outbox | None = None) -> str:
         {"text": r.text, "options": [[o.label, o.value] for o in r.options]}
         for r in outbox.replies
     ]
-    box = {"id": outbox.id, "replies": replies}
+    box: dict[str, Any] = {"id": outbox.id, "replies": replies}
+    if outbox.tries:
+        box["tries"] = outbox.tries
     box_json = json.dumps(box, separators=(",", ":"), ensure_ascii=False)
     return f'{{"session":{session_json},"outbox":{box_json}}}'
 
@@ -75,11 +104,13 @@ def decode(text: str) -> Record:
 
 
 def _outbox(data: dict[str, Any]) -> Outbox:
-    box_id, replies = data.get("id"), data.get("replies")
+    box_id, replies, tries = data.get("id"), data.get("replies"), data.get("tries", 0)
     if not isinstance(box_id, str) or not isinstance(replies, list):
         raise SessionFormatError("malformed outbox: needs an id and a list of replies")
+    if type(tries) is not int or not 0 <= tries <= MAX_COPIES:
+        raise SessionFormatError(f"malformed outbox: tries must be from 0 to {MAX_COPIES}")
     try:
-        return Outbox(box_id, tuple(_reply(reply) for reply in replies))
+        return Outbox(box_id, tuple(_reply(reply) for reply in replies), tries)
     except (TypeError, ValueError, KeyError) as error:
         raise SessionFormatError(f"malformed outbox reply: {error}") from error
 

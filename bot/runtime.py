@@ -5,25 +5,34 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.app import load_engine
 from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
+from bot.channels.inbox import InboxBot
 from bot.channels.lean_bot import TELEGRAM_API, LeanBot
-from bot.channels.retry import FIRST_DELAY, MAX_DELAY, RetryQueue
+from bot.channels.polling import RETRY_DELAYS, STORE_DOWN, Poller
 from bot.channels.telegram import TelegramChannel, set_commands
+from bot.channels.throttle import ThrottlingRateLimiter
 from bot.config import Settings
-from bot.service import ChatService, DeliveryFailed
-from bot.store import SessionStore, StoreUnavailable, open_store
+from bot.service import ChatService
+from bot.store import SessionStore, open_store
 
 logger = logging.getLogger(__name__)
-RATE_LIMIT_RETRIES = 3
+__all__ = [
+    "GC_YOUNG_THRESHOLD",
+    "STORE_DOWN",
+    "build_application",
+    "build_service",
+    "environment_settings",
+    "settle_garbage_collector",
+]
 CONNECTION_POOL = 256
-RETRY_DELAYS = (FIRST_DELAY, MAX_DELAY)
 GC_YOUNG_THRESHOLD = 50_000
 
 
@@ -60,12 +69,15 @@ def build_application(
     """A PTB application that hands every update to ``channel``.
 
     Different chats are processed concurrently; one chat's updates stay in order because the
-    service holds a per-chat lock for the whole turn. With the updater (polling), an update
-    that fails for a passing reason (store down, Bot API unreachable) is kept and retried,
-    ``retry_delays`` = (first, longest) seconds apart; ``request_timeout`` bounds each Bot API
-    call (connect and read).
+    service holds a per-chat lock for the whole turn. With the updater (polling, see
+    :mod:`bot.channels.polling`), every update is kept in the store's inbox before Telegram may
+    forget it, and one that fails for a passing reason (store down, Bot API unreachable) is
+    retried, ``retry_delays`` = (first, longest) seconds apart; ``request_timeout`` bounds each
+    Bot API call (connect and read).
     """
-    bot = LeanBot(
+    poller = Poller(channel, retry_delays=retry_delays) if with_updater else None
+    bot_class = partial(InboxBot, **poller.bot_options()) if poller is not None else LeanBot
+    bot = bot_class(
         settings.token,
         base_url=settings.telegram_api_base_url or TELEGRAM_API,
         request=AiohttpRequest(
@@ -74,52 +86,33 @@ def build_application(
             connect_timeout=request_timeout,
         ),
         get_updates_request=AiohttpRequest(connection_pool_size=1, read_timeout=None),
-        rate_limiter=AIORateLimiter(
-            overall_max_rate=settings.telegram_max_messages_per_second,
-            max_retries=RATE_LIMIT_RETRIES,
+        # 429s are waited out per chat by the channel, never by pausing every chat
+        rate_limiter=ThrottlingRateLimiter(
+            channel.throttle, max_per_second=settings.telegram_max_messages_per_second
         ),
     )
     builder = ApplicationBuilder().bot(bot).concurrent_updates(True).post_init(_post_init)
-    if not with_updater:  # the webhook app hands updates to the channel itself
+    if poller is None:  # the webhook app hands updates to the channel itself
         application = builder.updater(None).build()
         application.add_error_handler(_log_error)
         return application
+    poller.attach(bot)
 
-    async def handle(update: Update) -> None:
-        await channel.handle_update(update, application.bot)
-
-    async def on_hold(update: Update, error: Exception) -> None:
-        chat = update.effective_chat
-        if isinstance(error, StoreUnavailable) and chat is not None:  # said once per chat
-            await application.bot.send_message(chat.id, STORE_DOWN)
-
-    queue = RetryQueue(
-        handle, on_hold=on_hold, retryable=(StoreUnavailable, DeliveryFailed),
-        first_delay=retry_delays[0], max_delay=retry_delays[1],
-    )  # fmt: skip
+    async def resume(application: Application) -> None:  # type: ignore[type-arg]
+        await _post_init(application)
+        await poller.resume()
 
     async def drain(application: Application) -> None:  # type: ignore[type-arg]
-        await queue.drain()
-        await channel.drain()
+        await poller.drain()
 
     async def close_store(application: Application) -> None:  # type: ignore[type-arg]
         await channel.service.store.close()
 
-    application = builder.post_stop(drain).post_shutdown(close_store).build()
-
-    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = update.effective_chat
-        await queue.submit(chat.id if chat is not None else None, update)
-
-    application.add_handler(TypeHandler(Update, on_update))
+    builder = builder.post_init(resume).post_stop(drain).post_shutdown(close_store)
+    application = builder.build()
+    application.add_handler(TypeHandler(Update, poller.on_update))
     application.add_error_handler(_log_error)
     return application
-
-
-STORE_DOWN = (
-    "Sorry — a technical problem on my side is holding up my reply. I've kept your message and "
-    "will answer as soon as it's fixed; there's no need to send it again."
-)
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

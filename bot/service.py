@@ -31,9 +31,11 @@ class DeliveryFailed(Exception):
     (a retried update), before anything else is processed.
     """
 
-    def __init__(self, unsent: Sequence[Reply], reason: str) -> None:
+    def __init__(self, unsent: Sequence[Reply], reason: str, *, maybe_sent: bool = False) -> None:
         super().__init__(f"{len(unsent)} message(s) not delivered: {reason}")
         self.unsent = tuple(unsent)
+        self.maybe_sent = maybe_sent
+        """The first of ``unsent`` may have gone out (its send timed out without an answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,33 @@ class ChatService:
             self._delivered.pop(key, None)
         return handled
 
+    async def once(
+        self, key: str, update_id: int | None, send: Callable[[], Awaitable[None]]
+    ) -> bool:
+        """Run ``send`` (a notice that leaves the conversation alone: "please type", the group
+        suggestion) once per ``update_id``, under the conversation's lock; whether it ran.
+
+        A ``send`` that may have gone out (:class:`DeliveryFailed` with ``maybe_sent``) counts
+        as done, so a notice reaches the runner at most once per attempt that timed out, and a
+        retried update does not send it again.
+
+        Raises:
+            StoreUnavailable: the store cannot tell or record it; nothing was sent.
+            DeliveryFailed: the notice was not sent; a retry of the update sends it.
+        """
+        async with self.store.lock(key, order=update_id):
+            if update_id is not None and await self.store.was_processed(update_id):
+                return False
+            try:
+                await send()
+            except DeliveryFailed as failed:
+                if failed.maybe_sent and update_id is not None:
+                    await self.store.mark_processed(update_id)
+                raise
+            if update_id is not None:
+                await self.store.mark_processed(update_id)
+        return True
+
     async def _turn(
         self, key: str, held: Held, incoming: Incoming, update_id: int | None,
         deliver: Deliver | None,
@@ -126,18 +155,25 @@ class ChatService:
         if self._delivered.get(key) == outbox.id:  # it did go out; only emptying it failed
             await self._save_outbox(key, session, None, delivered=outbox.id)
             return 0
-        logger.info("re-sending %d pending message(s) of an earlier turn", len(outbox.replies))
+        session_json = session.to_json()
+        capped = outbox.capped()
+        if capped is None:  # its only reply may have gone out twice already
+            await self._save_outbox(key, session_json, None)
+            return 0
+        # Saved before sending, so that a crash now counts as a try: never a third copy.
+        attempt = capped.attempting()
+        await self.store.save(key, encode(session_json, attempt))
+        logger.info("re-sending %d pending message(s) of an earlier turn", len(attempt.replies))
         try:
-            await self._deliver(
-                key, Turn(session, outbox.replies), outbox, deliver, session.to_json()
-            )
+            turn = Turn(session, attempt.replies)
+            await self._deliver(key, turn, attempt, deliver, session_json)
         except DeliveryFailed:
             raise
         except Exception as error:  # never deliverable: the update itself still goes ahead
             logger.warning("dropped pending messages that cannot be delivered: %s",
                            type(error).__name__)  # fmt: skip
             return 0
-        return len(outbox.replies)
+        return len(attempt.replies)
 
     async def _deliver(
         self, key: str, turn: Turn, outbox: Outbox, deliver: Deliver, session_json: str,
@@ -148,8 +184,9 @@ class ChatService:
         try:
             await deliver(turn)
         except DeliveryFailed as failed:
-            if failed.unsent != outbox.replies:  # what did go out is not sent again
-                await self._save_outbox(key, session_json, Outbox(outbox.id, failed.unsent))
+            left = outbox.after(failed.unsent, maybe_sent=failed.maybe_sent)
+            if left != outbox:  # what did go out is not sent again
+                await self._save_outbox(key, session_json, left)
             raise
         except Exception:
             await self._save_outbox(key, session_json, None)  # never deliverable: dropped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -67,14 +67,14 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
 
 @pytest.fixture
 def redis_server_factory(tmp_path: Path) -> Iterator[Callable[..., RedisServer]]:
-    """``start(*, port=0)`` starts a dedicated redis-server (e.g. to stop it mid-test) and
+    """``start(*, port=0, options=())`` starts a dedicated redis-server (e.g. to stop it mid-test) and
     returns it; all are stopped at the end."""
     executable = _redis_executable()
     servers: list[RedisServer] = []
 
-    def start(*, port: int = 0) -> RedisServer:
+    def start(*, port: int = 0, options: Sequence[str] = ()) -> RedisServer:
         workdir = tmp_path / f"redis-{len(servers)}"
-        server = RedisServer(workdir, executable=executable, port=port)
+        server = RedisServer(workdir, executable=executable, port=port, options=options)
         servers.append(server)
         return server.start()
 

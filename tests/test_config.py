@@ -122,6 +122,10 @@ def test_an_unreadable_dotenv_is_a_config_error(tmp_path: Path) -> None:
         ("SESSION_IDLE_DAYS", "-3"),
         ("SESSION_IDLE_DAYS", "nan"),
         ("SESSION_IDLE_DAYS", "inf"),
+        ("SESSION_IDLE_DAYS", "1e13"),  # accepted once, then every save failed in Redis
+        ("SESSION_IDLE_DAYS", "3651"),
+        ("TELEGRAM_MAX_MESSAGES_PER_SECOND", "-1"),
+        ("TELEGRAM_MAX_MESSAGES_PER_SECOND", "1e9"),
         ("LOG_LEVEL", "LOUD"),
         ("STORE_URL", "postgres://db/hipbot"),
         ("STORE_URL", "redis://127.0.0.1:notaport/0"),

@@ -13,16 +13,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+import yaml
 
 from bot.dialogue import Incoming, Session, Turn
 from bot.service import ChatService
 from bot.store import MemorySessionStore, RedisSessionStore, SessionStore, SqliteSessionStore
+from tests.fakes.redis_server import RedisServer
 from tests.support.engine import real_engine, walk_to
 from tests.test_dialogue_graph import PATHS
 
@@ -299,5 +303,77 @@ async def test_an_expired_session_leaves_no_trace_in_the_sqlite_file(tmp_path: P
         await asyncio.sleep(0.5)
         assert await store.load(CHAT) is None
         assert CHAT.encode() not in sqlite_bytes(path), "the expired chat is still on disk"
+    finally:
+        await store.close()
+
+
+async def test_an_idle_sqlite_store_expires_sessions_on_its_own(tmp_path: Path) -> None:
+    """No message comes in after the chat went idle: the sweep runs on a timer all the same."""
+    path = tmp_path / "sessions.db"
+    store = SqliteSessionStore(path, idle_ttl=0.3, purge_interval=0.2)
+    try:
+        service = ChatService(real_engine(), store)
+        await service.handle(CHAT, text=INTRO)
+        assert CHAT.encode() in sqlite_bytes(path)
+        await asyncio.sleep(1.0)  # the bot is idle: no load, no save
+        assert CHAT.encode() not in sqlite_bytes(path), "the idle chat is still on disk"
+        conn = sqlite3.connect(path)
+        try:
+            assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
+        finally:
+            conn.close()
+    finally:
+        await store.close()
+
+
+REPO = Path(__file__).resolve().parents[1]
+FORGOTTEN_WITHIN = 60  # seconds, as deploy/README.md and deploy/docker-compose.yml say
+
+
+def compose_redis_options() -> list[str]:
+    """The ``redis-server`` arguments of deploy/docker-compose.yml."""
+    compose = yaml.safe_load((REPO / "deploy" / "docker-compose.yml").read_text())
+    command: list[str] = compose["services"]["redis"]["command"]
+    assert command[0] == "redis-server"
+    return command[1:]
+
+
+def redis_files(workdir: Path) -> bytes:
+    """Everything Redis keeps on disk: the snapshot and any append-only files."""
+    skip = {"redis.log"}
+    return b"".join(
+        f.read_bytes() for f in sorted(workdir.rglob("*")) if f.is_file() and f.name not in skip
+    )
+
+
+async def test_forget_on_redis_with_the_compose_settings_leaves_the_data_files(
+    tmp_path: Path, redis_server_factory: Callable[..., RedisServer]
+) -> None:
+    """The compose file runs Redis without an append-only file and with a snapshot within
+    ``FORGOTTEN_WITHIN`` seconds of any change. Run with those settings (the snapshot period
+    scaled down to a second), a forgotten chat is gone from every Redis file on disk."""
+    options = compose_redis_options()
+    settings = dict(zip(options[::2], options[1::2], strict=True))
+    assert settings["--appendonly"] == "no"
+    period, changes = settings["--save"].split()
+    assert int(period) <= FORGOTTEN_WITHIN and changes == "1"
+    scaled = [*options[: options.index("--save")], "--save", "1 1"]
+    scaled += options[options.index("--save") + 2 :]
+    server = redis_server_factory(options=scaled)
+    store = RedisSessionStore.from_url(f"{server.url}/0")
+    try:
+        service = ChatService(real_engine(), store)
+        await consult(service, CHAT, 2000)
+        await consult(service, OTHER_CHAT, 3000)
+        deadline = time.monotonic() + 10
+        while CHAT.encode() not in redis_files(server.workdir):  # the snapshot holds the chat
+            assert time.monotonic() < deadline, "no snapshot was written"
+            await asyncio.sleep(0.1)
+        await service.handle(CHAT, text="/forget", update_id=2999)
+        deadline = time.monotonic() + 10
+        while CHAT.encode() in redis_files(server.workdir):
+            assert time.monotonic() < deadline, "the forgotten chat is still in Redis's files"
+            await asyncio.sleep(0.1)
+        assert OTHER_CHAT.encode() in redis_files(server.workdir)  # a snapshot, not a wipe
     finally:
         await store.close()

@@ -110,6 +110,13 @@ async def test_update_marked_processed_by_save(store: SessionStore) -> None:
     assert not await store.was_processed(1002)
 
 
+async def test_an_update_can_be_marked_processed_alone(store: SessionStore) -> None:
+    await store.mark_processed(2001)
+    assert await store.was_processed(2001)
+    assert not await store.was_processed(2002)
+    assert await store.load("42") is None  # nothing else stored
+
+
 async def test_save_without_update_id_marks_nothing(store: SessionStore) -> None:
     await store.save("42", SESSION)
     assert not await store.was_processed(1001)
@@ -231,6 +238,19 @@ async def test_a_write_left_for_the_release_is_dropped_when_the_block_fails(
             held.save_on_release('{"v": 2}')
             raise RuntimeError("boom")
     assert await store.load("42") is None
+
+
+async def test_the_inbox_keeps_updates_in_order_until_removed(make_store: MakeStore) -> None:
+    store = make_store()
+    await store.inbox_add([(12, '{"t": "b"}'), (11, '{"t": "a"}')])
+    await store.inbox_add([(12, '{"t": "changed"}'), (13, SESSION)])  # a re-fetch: kept as is
+    await store.inbox_add([])
+    assert await store.inbox_pending() == [(11, '{"t": "a"}'), (12, '{"t": "b"}'), (13, SESSION)]
+    await store.inbox_remove(12)
+    await store.inbox_remove(99)  # missing: not an error
+    assert [update_id for update_id, _ in await store.inbox_pending()] == [11, 13]
+    if not isinstance(store, MemorySessionStore):  # durable: another process sees it
+        assert [update_id for update_id, _ in await make_store().inbox_pending()] == [11, 13]
 
 
 async def test_ping_ok(store: SessionStore) -> None:

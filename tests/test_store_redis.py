@@ -14,6 +14,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.store import RedisSessionStore, ReleaseWriteFailed, StoreUnavailable
+from bot.store._tag import tag
 from tests.fakes.redis_server import RedisServer
 
 SESSION = '{"state": "ask_side", "slots": {"name": "Zoë"}}'
@@ -144,10 +145,12 @@ async def test_lock_wait_gives_up_with_store_unavailable(open_store: OpenStore) 
     holder, impatient = open_store(), open_store(lock_wait=0.2)
     async with holder.lock("42"):
         started = time.monotonic()
-        with pytest.raises(StoreUnavailable, match="still held by another process"):
+        with pytest.raises(StoreUnavailable, match="still held by another process") as failure:
             async with impatient.lock("42"):
                 pytest.fail("entered a lock held by another replica")
         assert 0.15 < time.monotonic() - started < 2
+    said = str(failure.value).split(": ", 1)[1]
+    assert tag("42") in said and "42" not in said.replace(tag("42"), "")  # no chat (user) id
     async with asyncio.timeout(2), impatient.lock("42"):
         pass  # free again once the holder released it
 
@@ -164,6 +167,8 @@ async def test_lock_of_a_crashed_holder_expires(
     with caplog.at_level(logging.ERROR, logger="bot.store.redis"):
         await held.__aexit__(None, None, None)  # the late holder finds the lock gone
     assert "expired while held" in caplog.text
+    said = " ".join(caplog.messages)
+    assert tag("42") in said and "42" not in said.replace(tag("42"), "")  # no chat (user) id
 
 
 async def test_a_working_holder_keeps_its_lock_past_the_lease(open_store: OpenStore) -> None:
@@ -322,5 +327,22 @@ async def test_stopped_redis_raises_store_unavailable_then_recovers(
         await store.ping()
         await store.save("42", SESSION, update_id=3)
         assert await store.load("42") == SESSION
+    finally:
+        await store.close()
+
+
+async def test_ping_proves_a_write_and_fails_when_redis_is_out_of_memory(
+    redis_server_factory: Callable[..., RedisServer],
+) -> None:
+    server = redis_server_factory()
+    store = RedisSessionStore.from_url(f"{server.url}/0")
+    try:
+        await store.ping()
+        async with Redis(port=server.port) as admin:
+            await admin.config_set("maxmemory-policy", "noeviction")
+            await admin.config_set("maxmemory", "1")  # every write is refused: OOM
+            await admin.ping()  # reads still work: a ping alone would call this healthy
+        with pytest.raises(StoreUnavailable, match=r"OutOfMemory|OOM"):
+            await store.ping()
     finally:
         await store.close()

@@ -528,6 +528,9 @@ def test_keyboard_callback_data_is_step_and_value() -> None:
         ("3:", (None, None)),
         ("-1:yes", (None, None)),
         ("²:yes", (None, None)),
+        ("١٢:yes", (None, None)),  # Arabic-Indic digits are decimal to Python, not to us
+        ("999999999:yes", (999_999_999, "yes")),
+        ("9" * 5_000 + ":yes", (None, None)),  # int() would refuse it with a ValueError
         ("", (None, None)),
         (None, (None, None)),
     ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import json
 import re
 import time
@@ -18,7 +19,7 @@ import redis.asyncio as redis_client
 import uvicorn
 from starlette.applications import Starlette
 
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import NOT_TEXT, SEND_ATTEMPTS, STALE_TAP, TelegramChannel
 from bot.channels.webhook import MAX_BODY_BYTES, create_app
 from bot.config import Settings
 from bot.runtime import build_application, build_service
@@ -242,6 +243,26 @@ NOT_UPDATES = [
     json.dumps({"update_id": 1.5, "message": _message()}).encode(),
     json.dumps({"update_id": True, "message": _message()}).encode(),
     json.dumps({"update_id": None, "message": _message()}).encode(),
+    # integers no Telegram update holds, which would overflow a store (or Python's int parser)
+    json.dumps({"update_id": 2**63, "message": _message()}).encode(),
+    json.dumps({"update_id": -1, "message": _message()}).encode(),
+    json.dumps(
+        {"update_id": 1, "message": _message(chat={"id": -(2**64), "type": "group"})}
+    ).encode(),
+    json.dumps({"update_id": 1, "message": _message(**{"from": {"id": 10**30}})}).encode(),
+    b'{"update_id": 1' + b"0" * 5_000 + b', "message": {}}',
+    json.dumps(
+        {
+            "update_id": 1,
+            "callback_query": {
+                "id": "q",
+                "from": {"id": CHAT, "is_bot": False, "first_name": "R"},
+                "chat_instance": "1",
+                "data": "9" * 5_000 + ":yes",
+                "message": _message(),
+            },
+        }
+    ).encode(),
     json.dumps({"update_id": 1, "message": "hello"}).encode(),
     json.dumps({"update_id": 1, "message": []}).encode(),
     json.dumps({"update_id": 1, "message": {"text": "hi"}}).encode(),
@@ -349,6 +370,38 @@ async def test_a_replayed_update_is_processed_once(webhook: Webhook) -> None:
     both = await asyncio.gather(*[webhook.post(webhook.update_for(none, update_id=3))] * 2)
     assert [r.status_code for r in both] == [200, 200]
     assert webhook.sent() == greeting.expected + start.expected + none.expected
+
+
+async def test_notices_are_sent_once_per_update_like_replies(webhook: Webhook) -> None:
+    """ "Please type", the group suggestion and "that question has moved on" change no
+    conversation, but a retried update must not repeat them either; a failed one is sent by
+    the retry."""
+    api, group = webhook.api, -100_777
+    sticker = {"update_id": 11, "message": {**_message(), "text": None, "sticker": {}}}
+    del sticker["message"]["text"]
+    in_group = {
+        "update_id": 12,
+        "message": {
+            **_message(text="/start"),
+            "chat": {"id": group, "type": "group", "title": "G"},
+        },
+    }
+    stale = {"update_id": 13, **api.make_callback_update(CHAT, "garbage", 1)}
+    for update in (sticker, in_group, stale):
+        statuses = [(await webhook.post(update)).status_code for _ in range(3)]
+        assert statuses == [200, 200, 200]
+    assert [m.text for m in webhook.sent()] == [
+        html.escape(NOT_TEXT, quote=False),
+        html.escape(STALE_TAP, quote=False),
+    ]
+    assert len(webhook.sent(group)) == 1
+
+    api.fail_next("sendMessage", status=500, times=SEND_ATTEMPTS)  # every attempt of one try
+    again = {**sticker, "update_id": 14}
+    assert (await webhook.post(again)).status_code == 502
+    assert (await webhook.post(again)).status_code == 200  # Telegram's retry
+    assert (await webhook.post(again)).status_code == 200
+    assert [m.text for m in webhook.sent()][2:] == [html.escape(NOT_TEXT, quote=False)]
 
 
 # -- the store going down and coming back -------------------------------------------------------

@@ -20,6 +20,11 @@ MEDIA_WRITE_TIMEOUT = 20.0
 _JSON = {"Content-Type": "application/json"}
 
 
+class MaybeSent(TimedOut):
+    """The request went out but no answer came back (read timeout, connection lost while
+    waiting): Telegram may have carried it out. Sending it again can make a duplicate."""
+
+
 def _seconds(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
@@ -86,8 +91,12 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=data, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError:  # never reached Telegram: safe to send again
+            raise NetworkError("aiohttp.ConnectionTimeoutError") from None
         except TimeoutError as error:
-            raise TimedOut from error
+            raise MaybeSent("read timed out") from error
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as error:
+            raise MaybeSent(f"aiohttp.{type(error).__name__}") from None
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}") from None
 

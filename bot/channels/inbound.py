@@ -15,6 +15,9 @@ from typing import Any
 
 from telegram import Update
 
+MAX_ID = 2**53 - 1
+MAX_CALLBACK_BYTES = 64
+
 
 class Kind(enum.Enum):
     """What an update is, as far as the bot is concerned."""
@@ -50,7 +53,7 @@ class Inbound:
 
 def parse_update(data: Any) -> Inbound | None:
     """Read an update's JSON object; ``None`` when it is not a well-formed update."""
-    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+    if not isinstance(data, dict) or not _id_ok(data.get("update_id"), signed=False):
         return None
     update_id = data["update_id"]
     if "message" in data:
@@ -81,6 +84,8 @@ def _button(update_id: int, query: Any) -> Inbound | None:
     query_id, data, message = query.get("id"), query.get("data"), query.get("message")
     if not isinstance(query_id, str) or not isinstance(data, str | None):
         return None
+    if data is not None and len(data.encode("utf-8", "surrogatepass")) > MAX_CALLBACK_BYTES:
+        return None  # Telegram never sends more
     chat = _chat(message) if message is not None else None
     if message is not None and chat is None:
         return None
@@ -92,13 +97,13 @@ def _button(update_id: int, query: Any) -> Inbound | None:
 
 def _chat(message: Any) -> tuple[int, str] | None:
     """A message's (chat id, chat type), or ``None`` when the message is malformed."""
-    if not isinstance(message, dict) or type(message.get("date")) is not int:
+    if not isinstance(message, dict) or not _id_ok(message.get("date"), signed=False):
         return None
     chat = message.get("chat")
     if not isinstance(chat, dict) or not _user_ok(message):
         return None
     chat_id, chat_type = chat.get("id"), chat.get("type")
-    if type(chat_id) is not int or not isinstance(chat_type, str):
+    if not isinstance(chat_id, int) or not _id_ok(chat_id) or not isinstance(chat_type, str):
         return None
     return chat_id, chat_type
 
@@ -108,4 +113,10 @@ def _user_ok(holder: dict[str, Any], *, required: bool = False) -> bool:
     user = holder.get("from")
     if user is None:
         return not required
-    return isinstance(user, dict) and type(user.get("id")) is int
+    return isinstance(user, dict) and _id_ok(user.get("id"))
+
+
+def _id_ok(value: Any, *, signed: bool = True) -> bool:
+    """An integer as the Bot API sends them: ids fit in 52 bits and a sign (dates and update
+    ids are positive); anything larger cannot come from Telegram and would overflow a store."""
+    return type(value) is int and (-MAX_ID if signed else 0) <= value <= MAX_ID

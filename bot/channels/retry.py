@@ -1,10 +1,10 @@
 """Polling's safety net: an update that failed for a passing reason is kept and retried.
 
 Over the webhook, Telegram retries an update we answer with an error. With long polling an
-update is confirmed as soon as the next batch is fetched, so one that could not be processed
-because the store is down (or its replies could not be delivered) would be lost: it is kept
-here instead, in memory, and retried with backoff until it goes through. A chat's later updates
-wait behind it so they stay in order; other chats carry on.
+update is confirmed as soon as the next batch is fetched (it is then in the store's inbox, see
+:mod:`bot.channels.inbox`), so one that could not be processed because the store is down (or
+its replies could not be delivered) is retried here, with backoff, until it goes through. A
+chat's later updates wait behind it so they stay in order; other chats carry on.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from bot.channels.inbound import Inbound
 
 logger = logging.getLogger(__name__)
 
-Handle = Callable[[Update], Awaitable[None]]
-OnHold = Callable[[Update, Exception], Awaitable[None]]
+Handle = Callable[[Inbound], Awaitable[None]]
+OnHold = Callable[[Inbound, Exception], Awaitable[None]]
 FIRST_DELAY = 0.5
 MAX_DELAY = 30.0
 DRAIN_SECONDS = 10.0
@@ -50,7 +50,7 @@ class RetryQueue:
         self._retryable = retryable
         self._first_delay = first_delay
         self._max_delay = max_delay
-        self._queues: dict[int, deque[Update]] = {}
+        self._queues: dict[int, deque[Inbound]] = {}
         self._retrying: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
 
@@ -59,7 +59,7 @@ class RetryQueue:
         """Updates waiting in some chat's queue (being retried or behind one that is)."""
         return sum(len(queue) for queue in self._queues.values())
 
-    async def submit(self, chat: int | None, update: Update) -> None:
+    async def submit(self, chat: int | None, update: Inbound) -> None:
         """Handle ``update`` after the chat's earlier ones; returns once it is handled, queued
         behind an earlier update, or held for retry in the background."""
         if chat is None:
@@ -93,7 +93,7 @@ class RetryQueue:
         self._queues.clear()
         return abandoned
 
-    async def _retry(self, chat: int, queue: deque[Update]) -> None:
+    async def _retry(self, chat: int, queue: deque[Inbound]) -> None:
         delay = self._first_delay
         while True:
             with contextlib.suppress(TimeoutError):
@@ -106,7 +106,7 @@ class RetryQueue:
                 return
             delay = min(delay * 2, self._max_delay)
 
-    async def _run(self, chat: int, queue: deque[Update]) -> Exception | None:
+    async def _run(self, chat: int, queue: deque[Inbound]) -> Exception | None:
         """Handle the queue's updates in order; ``None`` once it is empty (and gone), or the
         passing failure that keeps its first update at the head."""
         while queue:
@@ -118,7 +118,7 @@ class RetryQueue:
         del self._queues[chat]
         return None
 
-    async def _run_one(self, update: Update) -> None:
+    async def _run_one(self, update: Inbound) -> None:
         try:
             await self._handle(update)
         except self._retryable:
@@ -127,7 +127,7 @@ class RetryQueue:
             # Only the class: a network error's message can contain the request URL (and token).
             logger.error("update %s failed: %s", update.update_id, type(error).__name__)
 
-    async def _notify(self, update: Update, error: Exception) -> None:
+    async def _notify(self, update: Inbound, error: Exception) -> None:
         try:
             await self._on_hold(update, error)
         except Exception as failure:

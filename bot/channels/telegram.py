@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import math
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
 from typing import Any
@@ -22,10 +24,18 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
-from bot.channels.inbound import Inbound, Kind
+from bot.channels.inbound import MAX_CALLBACK_BYTES, Inbound, Kind
 from bot.channels.lean_bot import LeanBot
+from bot.channels.throttle import Throttle, retry_seconds
 from bot.dialogue import Option, Reply, Turn
 from bot.service import ChatService, DeliveryFailed
 
@@ -51,9 +61,13 @@ GROUP_NOTICE = (
 STALE_TAP = "That question has moved on."
 SEND_ATTEMPTS = 4
 SEND_BACKOFF_SECONDS = 0.4
+UPDATE_BUDGET_SECONDS = 25.0
+"""How long one update may spend waiting to deliver its replies (429s, retries). Telegram gives
+a webhook 60 s and a proxy typically 55-60 s: past the budget the update is answered so that it
+is retried later (the webhook: 502; polling: held), and the saved outbox delivers the replies."""
 DRAIN_SECONDS = 5.0
 TYPING_AFTER_SECONDS = 0.3
-MAX_CALLBACK_BYTES = 64
+MAX_STEP_DIGITS = 9
 WebhookReply = dict[str, str]
 """A Bot API method call sent back as the body of the webhook response."""
 ESCAPED_LENGTH = {"&": len("&amp;"), "<": len("&lt;"), ">": len("&gt;")}
@@ -133,40 +147,68 @@ def parse_callback(data: str | None) -> tuple[int | None, str | None]:
     if not data or ":" not in data:
         return None, None
     step, _, value = data.partition(":")
-    return (int(step), value) if step.isdecimal() and value else (None, None)
+    if not (step.isascii() and step.isdecimal() and len(step) <= MAX_STEP_DIGITS and value):
+        return None, None
+    return int(step), value
+
+
+class OutOfTime(RetryAfter):
+    """Waiting out a 429 (or a retry) would take the update past its time budget; nothing was
+    sent."""
 
 
 async def send_with_retry(
     call: Callable[[], Awaitable[Any]], *, attempts: int = SEND_ATTEMPTS,
-    backoff: float = SEND_BACKOFF_SECONDS,
+    backoff: float = SEND_BACKOFF_SECONDS, throttle: Throttle | None = None,
+    chat: int | None = None, deadline: float | None = None,
 ) -> Any:  # fmt: skip
-    """Run one Bot API call, waiting out 429 ``retry_after`` and retrying network errors, server
-    errors and timeouts after ``backoff``, then twice, four times as long…"""
+    """Run one Bot API call, waiting out 429 ``retry_after`` and retrying network and server
+    errors after ``backoff``, then twice, four times as long…
+
+    With ``throttle``, a back-off that Telegram asked for ``chat`` (or the whole bot) is waited
+    out first. With ``deadline`` (:func:`time.monotonic`), a wait that would end past it raises
+    :class:`OutOfTime` instead. A call that may have been carried out (:class:`TimedOut`: sent,
+    no answer) is never repeated here, so a timeout makes at most one copy per attempt.
+    """
     for attempt in range(1, attempts + 1):
+        if deadline is not None and time.monotonic() >= deadline:
+            raise OutOfTime(1)  # a call now could end a read timeout past the budget
+        if throttle is not None:
+            await _pause(throttle.wait(chat), deadline)
         try:
             return await call()
         except RetryAfter as error:
             if attempt == attempts:
                 raise
-            delay = error.retry_after
-            await asyncio.sleep(
-                delay.total_seconds() if hasattr(delay, "total_seconds") else delay
-            )
-        except (Forbidden, BadRequest):
+            await _pause(retry_seconds(error), deadline)
+        except (Forbidden, BadRequest, TimedOut):
             raise
         except NetworkError:
             if attempt == attempts:
                 raise
-            await asyncio.sleep(backoff * 2 ** (attempt - 1))
+            await _pause(backoff * 2 ** (attempt - 1), deadline)
     return None
+
+
+async def _pause(seconds: float, deadline: float | None) -> None:
+    if seconds <= 0:
+        return
+    if deadline is not None and time.monotonic() + seconds > deadline:
+        raise OutOfTime(max(1, math.ceil(seconds)))
+    await asyncio.sleep(seconds)
 
 
 class TelegramChannel:
     """Turns Telegram updates into engine input and engine replies into Telegram messages."""
 
-    def __init__(self, service: ChatService, *, backoff: float = SEND_BACKOFF_SECONDS) -> None:
+    def __init__(
+        self, service: ChatService, *, backoff: float = SEND_BACKOFF_SECONDS,
+        throttle: Throttle | None = None, budget: float = UPDATE_BUDGET_SECONDS,
+    ) -> None:  # fmt: skip
         self.service = service
         self.backoff = backoff
+        self.throttle = throttle if throttle is not None else Throttle()
+        self.budget = budget
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def handle_update(
@@ -190,31 +232,44 @@ class TelegramChannel:
 
         Raises:
             StoreUnavailable: the session store is down; the update can be retried later.
+            DeliveryFailed: the replies are saved but not (all) delivered within the budget.
         """
+        deadline = time.monotonic() + self.budget
         if inbound.kind is Kind.BUTTON:
             if not answer_in_reply:
                 # Answered on the side: waiting for it here would let a later message of the
                 # same chat take the conversation's lock first.
                 self._background(self._answer(bot, inbound.query_id))
-            await self._button(inbound, bot)
+            await self._button(inbound, bot, deadline)
             return {"method": "answerCallbackQuery", "callback_query_id": inbound.query_id} if (
                 answer_in_reply
             ) else None  # fmt: skip
         if inbound.kind is Kind.MESSAGE:
-            await self._message(inbound, bot)
+            await self._message(inbound, bot, deadline)
         return None
 
-    async def _message(self, inbound: Inbound, bot: LeanBot) -> None:
+    async def _message(self, inbound: Inbound, bot: LeanBot, deadline: float) -> None:
         assert inbound.chat_id is not None  # a message always has its chat
         if not inbound.private:
             if self._addressed(inbound, bot):
                 link = f"https://t.me/{bot.username}" if bot.username else "a private chat"
-                await self._send(bot, inbound.chat_id, [Reply(GROUP_NOTICE.format(link=link))], 0)
+                notice = [Reply(GROUP_NOTICE.format(link=link))]
+                await self._notice(bot, inbound, notice, deadline)
             return
         if inbound.text is None:
-            await self._send(bot, inbound.chat_id, [Reply(NOT_TEXT)], 0)
+            await self._notice(bot, inbound, [Reply(NOT_TEXT)], deadline)
             return
-        await self._converse(bot, inbound.chat_id, inbound.update_id, text=inbound.text)
+        await self._converse(bot, inbound.chat_id, inbound.update_id, deadline, text=inbound.text)
+
+    async def _notice(
+        self, bot: LeanBot, inbound: Inbound, replies: list[Reply], deadline: float
+    ) -> None:
+        """Answer with ``replies`` and nothing else, once per update (a retry is not answered
+        again)."""
+        chat = inbound.chat_id
+        assert chat is not None
+        send = partial(self._send, bot, chat, replies, 0, deadline)
+        await self.service.once(str(chat), inbound.update_id, send)
 
     async def drain(self) -> None:
         """Let the typing actions and callback answers still in flight finish (at shutdown)."""
@@ -225,18 +280,20 @@ class TelegramChannel:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
 
-    async def _button(self, inbound: Inbound, bot: LeanBot) -> None:
+    async def _button(self, inbound: Inbound, bot: LeanBot, deadline: float) -> None:
         if inbound.chat_id is None or not inbound.private:
             return
         step, value = parse_callback(inbound.data)
         if value is None:
-            await self._send(bot, inbound.chat_id, [Reply(STALE_TAP)], 0)
+            await self._notice(bot, inbound, [Reply(STALE_TAP)], deadline)
             return
-        await self._converse(bot, inbound.chat_id, inbound.update_id, button=value, step=step)
+        await self._converse(
+            bot, inbound.chat_id, inbound.update_id, deadline, button=value, step=step
+        )
 
     async def _converse(
-        self, bot: LeanBot, chat_id: int, update_id: int, *, text: str | None = None,
-        button: str | None = None, step: int | None = None,
+        self, bot: LeanBot, chat_id: int, update_id: int, deadline: float, *,
+        text: str | None = None, button: str | None = None, step: int | None = None,
     ) -> None:  # fmt: skip
         # Typing shows only when a turn is slow (a busy store): a turn normally takes a few
         # milliseconds, and an extra Bot API call per message would halve the throughput.
@@ -247,7 +304,7 @@ class TelegramChannel:
 
         async def deliver(turn: Turn) -> None:
             typing.cancel()
-            await self._send(bot, chat_id, turn.replies, turn.session.step)
+            await self._send(bot, chat_id, turn.replies, turn.session.step, deadline)
 
         try:
             await self.service.handle(
@@ -284,11 +341,14 @@ class TelegramChannel:
             return True
         return inbound.reply_to_user is not None and inbound.reply_to_user == bot.id
 
-    async def _send(self, bot: LeanBot, chat_id: int, replies: Sequence[Reply], step: int) -> None:
+    async def _send(
+        self, bot: LeanBot, chat_id: int, replies: Sequence[Reply], step: int, deadline: float
+    ) -> None:
         """Send ``replies`` as few messages as possible, the buttons under the last one.
 
         Raises:
-            DeliveryFailed: the Bot API kept failing; it names the messages not sent.
+            DeliveryFailed: the Bot API kept failing, or the budget ran out; it names the
+                messages not sent (the first of them perhaps sent once if ``uncertain``).
             Forbidden, BadRequest: Telegram refused the message (blocked by the user…).
         """
         texts = message_texts(replies)
@@ -300,13 +360,19 @@ class TelegramChannel:
                 keyboard(options, step) if last else None,
             )  # fmt: skip
             try:
-                await send_with_retry(send, backoff=self.backoff)
+                await send_with_retry(
+                    send, backoff=self.backoff, throttle=self.throttle, chat=chat_id,
+                    deadline=deadline,
+                )  # fmt: skip
             except (Forbidden, BadRequest):
                 raise
             except TelegramError as error:
+                maybe_sent = isinstance(error, TimedOut)
                 unsent = [Reply(t) for t in texts[index:-1]] + [Reply(texts[-1], options)]
                 reason = type(error).__name__
-                raise DeliveryFailed(unsent if index else replies, reason) from None
+                raise DeliveryFailed(
+                    unsent if index or maybe_sent else replies, reason, maybe_sent=maybe_sent
+                ) from None
 
 
 async def set_commands(bot: Bot) -> None:

@@ -8,7 +8,7 @@ chosen by URL (see :func:`bot.store.open_store`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Final
 
@@ -77,6 +77,11 @@ class SessionStore(ABC):
         """Erase everything stored for ``key``. Deleting a missing key is not an error."""
 
     @abstractmethod
+    async def mark_processed(self, update_id: int) -> None:
+        """Mark ``update_id`` processed without storing anything else (an update answered with
+        a notice, which leaves no conversation to save)."""
+
+    @abstractmethod
     async def was_processed(self, update_id: int) -> bool:
         """Whether ``update_id`` was already saved by :meth:`save` (kept for at least a day)."""
 
@@ -103,8 +108,26 @@ class SessionStore(ABC):
         """
 
     @abstractmethod
+    async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
+        """Keep received updates, ``(update_id, JSON text)``, until :meth:`inbox_remove`: a
+        poller saves a batch here before it lets Telegram forget it (the next ``getUpdates``
+        offset), so a crash or a restart loses none. Adding an id already kept changes nothing.
+
+        On :class:`StoreUnavailable` nothing may have been kept: do not acknowledge the batch.
+        """
+
+    @abstractmethod
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        """The updates kept and not yet removed, in ``update_id`` order."""
+
+    @abstractmethod
+    async def inbox_remove(self, update_id: int) -> None:
+        """Forget a kept update (it was processed). Removing a missing one is not an error."""
+
+    @abstractmethod
     async def ping(self) -> None:
-        """Raise :class:`StoreUnavailable` if the backend cannot be used right now."""
+        """Raise :class:`StoreUnavailable` if the backend cannot be written right now (a real,
+        small write: a store that can be read but not written is not healthy)."""
 
     async def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
         """Release connections and files."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from urllib.parse import urlsplit
 
@@ -40,6 +40,7 @@ class MemorySessionStore(SessionStore):
         self._processed: dict[int, float] = {}
         self._locks = KeyedLock()
         self._saves = 0
+        self._inbox: dict[int, str] = {}
 
     @classmethod
     def from_url(
@@ -76,12 +77,25 @@ class MemorySessionStore(SessionStore):
     async def delete(self, key: str) -> None:
         self._sessions.pop(key, None)
 
+    async def mark_processed(self, update_id: int) -> None:
+        self._processed[update_id] = self._clock()
+
     async def was_processed(self, update_id: int) -> bool:
         at = self._processed.get(update_id)
         return at is not None and self._clock() - at <= PROCESSED_UPDATE_TTL
 
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
         return saving_on_release(self, key, self._locks.hold(key))
+
+    async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
+        for update_id, data in items:
+            self._inbox.setdefault(update_id, data)
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        return sorted(self._inbox.items())
+
+    async def inbox_remove(self, update_id: int) -> None:
+        self._inbox.pop(update_id, None)
 
     async def ping(self) -> None:
         return None

@@ -27,7 +27,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -40,6 +40,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import RedisError
 
 from bot.store._locks import KeyedLock
+from bot.store._tag import tag
 from bot.store._url import check_ttl, malformed
 from bot.store.base import (
     DEFAULT_IDLE_TTL,
@@ -148,6 +149,12 @@ class RedisSessionStore(SessionStore):
             lock_wait=lock_wait,
         )
 
+    @property
+    def lock_timeout(self) -> float:
+        """Seconds a held lock lasts at most, renewed or not: the work done under it must end
+        sooner (the channel's time budget per update sees to that)."""
+        return self._lock_timeout
+
     def _key(self, kind: str, name: str | int) -> str:
         return f"{self._prefix}{kind}:{name}"
 
@@ -187,6 +194,12 @@ class RedisSessionStore(SessionStore):
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
+    async def mark_processed(self, update_id: int) -> None:
+        try:
+            await self._redis.set(self._key("update", update_id), 1, ex=PROCESSED_UPDATE_TTL)
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
     async def was_processed(self, update_id: int) -> bool:
         try:
             return bool(await self._redis.exists(self._key("update", update_id)))
@@ -214,12 +227,38 @@ class RedisSessionStore(SessionStore):
             return False, value.decode("utf-8")
         return False, None if value is None else str(value)
 
+    async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
+        if not items:
+            return
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for update_id, data in items:
+                    pipe.hsetnx(self._key("inbox", "updates"), str(update_id), data)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        try:
+            kept = await self._redis.hgetall(self._key("inbox", "updates"))
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        return sorted((int(_text(k)), _text(v)) for k, v in kept.items())
+
+    async def inbox_remove(self, update_id: int) -> None:
+        try:
+            await self._redis.hdel(self._key("inbox", "updates"), str(update_id))
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
         return self._hold(key, order)
 
     async def ping(self) -> None:
+        """Prove that a write goes through now (Redis out of memory, a read-only replica or a
+        failed snapshot with ``stop-writes-on-bgsave-error`` refuse it)."""
         try:
-            await self._redis.ping()
+            await self._redis.set(self._key("health", "write"), "1", px=60_000)
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
@@ -304,12 +343,13 @@ class RedisSessionStore(SessionStore):
                 return token
             if time.monotonic() > deadline:
                 waiting_for = (
-                    "earlier updates for {key!r} still pending"
+                    "earlier updates for {key} still pending"
                     if outcome[0] == _EARLIER_PENDING
-                    else "lock for {key!r} still held by another process"
+                    else "lock for {key} still held by another process"
                 )
                 raise StoreUnavailable(
-                    f"{self._where}: {waiting_for.format(key=key)} after {self._lock_wait:g} s"
+                    f"{self._where}: {waiting_for.format(key=tag(key))} after "
+                    f"{self._lock_wait:g} s"
                 )
             await asyncio.sleep(self._lock_poll_interval)
 
@@ -320,11 +360,11 @@ class RedisSessionStore(SessionStore):
                 keys=[self._key("lock", key)], args=[token, round(self._lock_lease * 1000)]
             )
         except (RedisError, OSError) as exc:
-            logger.warning("could not renew the lock for %r: %s", key, type(exc).__name__)
+            logger.warning("could not renew the lock for %s: %s", tag(key), type(exc).__name__)
             return True  # Redis may be back before the lease runs out
         if not owned:
-            logger.error("lock for %r was lost while held; another process may run concurrently",
-                         key)  # fmt: skip
+            logger.error("lock for %s was lost while held; another process may run concurrently",
+                         tag(key))  # fmt: skip
         return bool(owned)
 
     async def _release(
@@ -351,27 +391,33 @@ class RedisSessionStore(SessionStore):
             if final is not None:
                 raise ReleaseWriteFailed(f"{self._unavailable(exc)}") from exc
             logger.warning(
-                "could not release lock for %r; it expires in %g s",
-                key,
+                "could not release lock for %s; it expires in %g s: %s",
+                tag(key),
                 self._lock_lease,
-                exc_info=True,
+                type(exc).__name__,
             )
             return
         if not owned:
             logger.error(
-                "lock for %r expired while held (work took over %g s); "
+                "lock for %s expired while held (work took over %g s); "
                 "another process may have run concurrently",
-                key,
+                tag(key),
                 self._lock_timeout,
             )
             if final is not None:
-                raise ReleaseWriteFailed(f"{self._where}: the lock for {key!r} was lost")
+                raise ReleaseWriteFailed(f"{self._where}: the lock for {tag(key)} was lost")
 
     async def _dequeue(self, key: str, entry: str) -> None:
         try:
             await self._redis.zrem(self._key("queue", key), entry)
         except (RedisError, OSError):
-            logger.warning("could not leave the queue for %r; the entry expires on its own", key)
+            logger.warning(
+                "could not leave the queue for %s; the entry expires on its own", tag(key)
+            )
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 _ACQUIRED, _EARLIER_PENDING = 1, 0  # and 2: the lock is held

@@ -15,12 +15,14 @@ cut can lose at most the last commits (the session and its update id together).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Final, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -53,6 +55,14 @@ CREATE TABLE IF NOT EXISTS processed_updates (
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS processed_updates_at ON processed_updates (at);
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS inbox (
+    update_id INTEGER PRIMARY KEY,
+    data TEXT NOT NULL
+);
 """
 
 _PURGE_INTERVAL: Final = 3600.0
@@ -73,6 +83,8 @@ class SqliteSessionStore(SessionStore):
             deleted; ``None`` keeps sessions forever.
         busy_timeout: Seconds to wait for another connection's write lock before giving up with
             :class:`StoreUnavailable`.
+        purge_interval: Seconds between sweeps of expired sessions and old update ids; they run
+            on a timer from the first use on, also while the bot is idle.
     """
 
     def __init__(
@@ -81,8 +93,12 @@ class SqliteSessionStore(SessionStore):
         *,
         idle_ttl: float | None = DEFAULT_IDLE_TTL,
         busy_timeout: float = 5.0,
+        purge_interval: float = _PURGE_INTERVAL,
     ) -> None:
         self._path = os.fspath(path)
+        self._purge_interval = purge_interval
+        self._purge_timer: asyncio.TimerHandle | None = None
+        self._purge_task: asyncio.Task[None] | None = None
         self._idle_ttl = check_ttl(idle_ttl)
         self._busy_timeout = busy_timeout
         self._locks = KeyedLock()
@@ -130,6 +146,9 @@ class SqliteSessionStore(SessionStore):
     async def delete(self, key: str) -> None:
         await self._run(self._delete, key, mode="write")
 
+    async def mark_processed(self, update_id: int) -> None:
+        await self._run(self._mark_processed, update_id, mode="write")
+
     async def was_processed(self, update_id: int) -> bool:
         return await self._run(self._was_processed, update_id, mode="read")
 
@@ -137,6 +156,15 @@ class SqliteSessionStore(SessionStore):
         self, key: str, update_id: int | None
     ) -> tuple[bool, str | None]:
         return await self._run(self._load_unless_processed, key, update_id, mode="read")
+
+    async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
+        await self._run(self._inbox_add, list(items), mode="write")
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        return await self._run(self._inbox_pending, mode="read")
+
+    async def inbox_remove(self, update_id: int) -> None:
+        await self._run(self._inbox_remove, update_id, mode="write")
 
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
         return saving_on_release(self, key, self._locks.hold(key))
@@ -146,13 +174,42 @@ class SqliteSessionStore(SessionStore):
 
     async def close(self) -> None:
         self._closed = True
+        if self._purge_timer is not None:
+            self._purge_timer.cancel()
+        if self._purge_task is not None and not self._purge_task.done():
+            self._purge_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purge_task
         await self._worker.stop()
+
+    # -- expiry on a timer ------------------------------------------------------------------
+
+    def _schedule_purge(self) -> None:
+        if self._purge_timer is None and not self._closed:
+            loop = asyncio.get_running_loop()
+            self._purge_timer = loop.call_later(self._purge_interval, self._start_purge)
+
+    def _start_purge(self) -> None:
+        self._purge_task = asyncio.get_running_loop().create_task(self._purge_on_timer())
+
+    async def _purge_on_timer(self) -> None:
+        try:
+            await self._run(self._purge_now, mode="write")
+        except StoreUnavailable as error:  # the next sweep tries again
+            logger.warning("could not sweep expired sessions: %s", error)
+        self._purge_timer = None
+        self._schedule_purge()
+
+    def _purge_now(self, conn: sqlite3.Connection) -> None:
+        if self._purge(conn, time.time()):
+            self._deleted = True
 
     # -- handing work to the worker thread ---------------------------------------------------
 
     async def _run(self, fn: Callable[..., _T], *args: object, mode: Mode) -> _T:
         if self._closed:
             raise StoreUnavailable(f"SQLite store {self._path!r} is closed")
+        self._schedule_purge()
         try:
             return await self._worker.run(functools.partial(fn, *args), mode)
         except WorkerStopped:
@@ -236,6 +293,12 @@ class SqliteSessionStore(SessionStore):
         conn.execute("DELETE FROM sessions WHERE key = ?", (key,))
         self._deleted = True
 
+    def _mark_processed(self, update_id: int, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO processed_updates (update_id, at) VALUES (?, ?)",
+            (update_id, time.time()),
+        )
+
     def _was_processed(self, update_id: int, conn: sqlite3.Connection) -> bool:
         row = conn.execute(
             "SELECT 1 FROM processed_updates WHERE update_id = ? AND at >= ?",
@@ -243,13 +306,27 @@ class SqliteSessionStore(SessionStore):
         ).fetchone()
         return row is not None
 
+    def _inbox_add(self, items: list[tuple[int, str]], conn: sqlite3.Connection) -> None:
+        conn.executemany("INSERT OR IGNORE INTO inbox (update_id, data) VALUES (?, ?)", items)
+
+    def _inbox_pending(self, conn: sqlite3.Connection) -> list[tuple[int, str]]:
+        rows = conn.execute("SELECT update_id, data FROM inbox ORDER BY update_id").fetchall()
+        return [(int(update_id), str(data)) for update_id, data in rows]
+
+    def _inbox_remove(self, update_id: int, conn: sqlite3.Connection) -> None:
+        if conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,)).rowcount:
+            self._deleted = True  # the message text must not stay in the write-ahead log
+
     def _ping(self, conn: sqlite3.Connection) -> None:
-        """Check that a write could go through now: not read-only, not locked by another
-        connection (waiting for its lock at most ``PING_BUSY_TIMEOUT``). Writes nothing."""
+        """Prove that a write goes through now: one row is written and committed (so a full
+        disk, a read-only file or another connection's lock, waited for at most
+        ``PING_BUSY_TIMEOUT``, fail it)."""
         wait = min(self._busy_timeout, PING_BUSY_TIMEOUT)
         conn.execute(f"PRAGMA busy_timeout = {round(wait * 1000)}")
         try:
-            with transaction(conn, rollback=True):
-                conn.execute("DELETE FROM processed_updates WHERE update_id IS NULL")
+            with transaction(conn):
+                conn.execute(
+                    "INSERT OR REPLACE INTO health (id, at) VALUES (1, ?)", (time.time(),)
+                )
         finally:
             conn.execute(f"PRAGMA busy_timeout = {round(self._busy_timeout * 1000)}")

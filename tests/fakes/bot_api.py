@@ -88,6 +88,7 @@ class _Fault:
     description: str | None
     delay: float
     times: int
+    chat_id: int | None = None
 
 
 @dataclass
@@ -511,14 +512,16 @@ class FakeBotAPI:
         description: str | None = None,
         delay: float = 0.0,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` (``None`` = any) with an error.
+        """Answer the next ``times`` calls of ``method`` (``None`` = any) with an error; with
+        ``chat_id``, only calls for that chat (a chat flooded with messages gets its own 429s).
 
         ``status`` 429 carries ``parameters.retry_after`` and a ``Retry-After`` header (PTB
         raises ``RetryAfter``); 403 → ``Forbidden``; 400 → ``BadRequest``; 5xx → ``NetworkError``.
         ``delay`` seconds pass before the error is sent.
         """
-        self._add_fault(_Fault(method, status, retry_after, description, delay, times))
+        self._add_fault(_Fault(method, status, retry_after, description, delay, times, chat_id))
 
     def delay_next(self, method: str | None, seconds: float, *, times: int = 1) -> None:
         """Hold the next ``times`` calls of ``method`` for ``seconds``, then answer normally."""
@@ -542,7 +545,7 @@ class FakeBotAPI:
         except ValueError as exc:
             return error_response(400, f"Bad Request: {exc}")
         with self._lock:
-            fault = self._take_fault(method)
+            fault = self._take_fault(method, params)
             code = None if fault is None else (fault.status or 0)
             self._state.calls.append(Call(method, params, time.time(), code))
             self._lock.notify_all()
@@ -560,8 +563,10 @@ class FakeBotAPI:
             return error_response(exc.status, exc.description)
         return JSONResponse({"ok": True, "result": result})
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def _take_fault(self, method: str, params: JSON) -> _Fault | None:
         for fault in self._state.faults:
+            if fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id):
+                continue
             if fault.method is None or fault.method == method:
                 fault.times -= 1
                 if fault.times <= 0:

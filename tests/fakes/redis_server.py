@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -39,10 +40,19 @@ class RedisServer:
         workdir: Its working directory (created if missing) and log location.
         executable: The ``redis-server`` binary.
         port: The port to use; 0 picks a free one at each start.
+        options: More ``redis-server`` arguments (``["--save", "60 1"]``).
     """
 
-    def __init__(self, workdir: Path, *, executable: str = "redis-server", port: int = 0) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        executable: str = "redis-server",
+        port: int = 0,
+        options: Sequence[str] = (),
+    ) -> None:
         self.workdir = workdir
+        self.options = list(options)
         self.executable = executable
         self.port = port
         self._fixed_port = port != 0
@@ -94,7 +104,8 @@ class RedisServer:
             "dir": str(self.workdir),
             "logfile": "redis.log",
         }
-        return [arg for name, value in options.items() for arg in (f"--{name}", value)]
+        base = [arg for name, value in options.items() for arg in (f"--{name}", value)]
+        return base + self.options  # given options win over the defaults above
 
     def stop(self) -> None:
         """Terminate it (SIGTERM, then SIGKILL after 5 s) and reap the process."""
