@@ -59,6 +59,7 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     "recent_training_increase": (
         "I've doubled my mileage recently", "I just started marathon training",
     ),
+    "pain_thigh": ("my thigh aches", "the front of my thigh hurts"),
     "outer_knee_pain": ("the outside of my knee hurts", "pain on the outer side of my knee"),
     "pain_side": ("the outer side of my hip hurts", "pain on the outside of my hip"),
     "tender_to_touch": ("it's tender when I press on it", "sore to touch"),
