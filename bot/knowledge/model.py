@@ -327,6 +327,15 @@ class DoubleNegatives(Strict):
     after: Words = ()
 
 
+class Ellipsis(Strict):
+    """A clause that denies by leaving out its verb: "but the hip doesn't", "mine isn't". What
+    the clauses before it in the sentence said (of the hip, another body part or someone else)
+    is then denied of the hip."""
+
+    subjects: Words = ()
+    verbs: Words = ()
+
+
 class Slip(Strict):
     """A real-word slip: ``word`` read as ``means`` before a finding, unless after a word in
     ``unless_after`` ("know swelling", but not "I know swelling")."""
@@ -345,6 +354,7 @@ class LanguageFile(Strict):
     transparent: tuple[Id, ...] = ()
     double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())
     slips: tuple[Slip, ...] = ()
+    ellipsis: Ellipsis = Field(default_factory=lambda: Ellipsis())
     terminators: Words = ()
     first_person: Words = ()
     hip_words: Words = ()

@@ -70,6 +70,8 @@ class Language:
     vocabulary: frozenset[str]
     """Every word the rules use: never "corrected" into a finding's word."""
     slips: dict[str, tuple[str, frozenset[str], frozenset[str]]]
+    elliptic_subjects: frozenset[Phrase]
+    elliptic_verbs: frozenset[Phrase]
 
     @classmethod
     def compile(cls, rules: LanguageFile) -> Language:
@@ -110,6 +112,8 @@ class Language:
                 s.word: (s.means, word_set(s.unless_after), word_set(s.before))
                 for s in rules.slips
             },
+            elliptic_subjects=phrase_set(rules.ellipsis.subjects),
+            elliptic_verbs=phrase_set(rules.ellipsis.verbs),
         )
 
 

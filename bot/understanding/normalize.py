@@ -127,6 +127,10 @@ def split_normalized(normalized: str) -> list[Clause]:
         tokens = tokenize(piece)
         for index, token in enumerate(tokens):
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if token == "now" and following in NEW_SUBJECTS and len(current) > 1:
+                clauses.append(Clause(tuple(current), False, after_comma, sentence))
+                current, after_comma = [token], False
+                continue
             if token in CLAUSE_BREAKS or (token == "and" and following in NEW_SUBJECTS):
                 if current:
                     clauses.append(Clause(tuple(current), False, after_comma, sentence))

@@ -173,6 +173,20 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
     )
 
 
+def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
+    """A subject and a verb alone, denying: "but the hip doesn't", "mine isn't"."""
+    for subject in language.elliptic_subjects:
+        if tokens[: len(subject)] != subject:
+            continue
+        rest = tokens[len(subject) :]
+        for verb in language.elliptic_verbs:
+            if rest[: len(verb)] == verb:
+                after = rest[len(verb) :]
+                if not after or after[0] in SUBJECT_WORDS:
+                    return True
+    return False
+
+
 def _questioned(clause: Clause, answer: bool | None) -> bool:
     presumed = bool(clause.tokens) and clause.tokens[0] in PRESUMING_QUESTIONS
     return clause.question and not presumed and answer is None
@@ -264,8 +278,9 @@ def _implied(
 
 
 def _age(normalized: str, state: dict[str, str]) -> int | None:
-    age_match = _AGE.search(normalized)
-    age = int(next(g for g in age_match.groups() if g)) if age_match else None
+    matches = list(_AGE.finditer(normalized))
+    own = [m for m in matches if not m.group(4)] or matches  # "my son is 13 ... i am 49": 49
+    age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
     decade = _DECADE.search(normalized)
@@ -309,6 +324,27 @@ class _Reading:
                 why = f"answered {'yes' if yes else 'no'} right after the question"
                 self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
                 self.state[m.finding] = verdict
+
+    def deny_before(self, clauses: list[Clause], index: int, skip: frozenset[str]) -> None:
+        """An elliptic denial: what the clauses before it in its sentence said is absent."""
+        sentence = clauses[index].sentence
+        for i, m in enumerate(self.mentions):
+            if m.finding in skip or m.clause >= index or clauses[m.clause].sentence != sentence:
+                continue
+            if m.verdict == "present" or m.assertion in ("elsewhere", "other_person"):
+                why = "denied by an elliptic clause after"
+                self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
+                self.state[m.finding] = "absent"
+
+    def resolve_back(self, clauses: list[Clause], index: int) -> None:
+        """Resolve the nearest clause before ``index`` in its sentence that said something
+        present ("clicking ..., couldn't sit ..., but the physio sorted all that")."""
+        for j in range(index - 1, -1, -1):
+            if clauses[j].sentence != clauses[index].sentence:
+                return
+            if any(m.clause == j and m.verdict == "present" for m in self.mentions):
+                self.resolve(j)
+                return
 
     def resolve(self, index: int) -> None:
         """What clause ``index`` said is present is over now: absent."""
@@ -414,6 +450,10 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
     carried = False
     previous: Clause | None = None
+    frames = lexicon.frames
+    frame_findings = frozenset(
+        {frames.activity_finding, frames.training_finding, frames.duration_finding}
+    )
     for index, clause in enumerate(clauses):
         answer = _answer(clauses, index)
         hedged = _questioned(clause, answer)
@@ -430,13 +470,15 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             and not reading.said_in(index)
             and _resolves(lexicon.language, clause.tokens)
         ):
-            reading.resolve(index - 1)
+            reading.resolve_back(clauses, index)
         previous = clause
         carried = reading.clause(
             index, clause, hedged, inherits, clause.sentence in pain_sentences
         ) or (inherits and len(reading.mentions) == before)
         if answer is not None:
             reading.answered(before, answer)
+        if same_sentence and _elliptic(lexicon.language, clause.tokens):
+            reading.deny_before(clauses, index, frame_findings)
     age = _age(normalized, reading.state)
     implied = _implied(lexicon.language, reading.state, reading.mentions)
     state = reading.state
