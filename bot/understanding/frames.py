@@ -16,7 +16,7 @@ LINK_REACH = 4
 DRIVE_REACH = 4
 DENIALS = frozenset({"no", "not", "never", "cannot", "nothing"})
 SINCE_REACH = 5
-NOT_ABOUT_REACH = 6
+NOT_ABOUT_REACH = 9
 YEAR_DAYS = 365
 LEAD_REACH = 3
 _COUNT_WORDS = frozenset({"of", "the", "a", "an", "good", "whole", "solid", "best", "couple"})
@@ -182,6 +182,11 @@ class Frames:
         if j < 0:
             return None
         count = tokens[j]
+        if count == "half" and j >= 3 and tokens[j - 2] == "and" and tokens[j - 1] == "a":
+            whole = tokens[j - 3]
+            number = float(whole) if _NUMBER.match(whole) else self.counts.get(whole)
+            if number is not None:
+                return (number + 0.5) * unit
         if _NUMBER.match(count):
             return float(count) * unit
         if count in self.counts:
@@ -217,8 +222,11 @@ class Frames:
             counted = days is not None
             if days is None and pain and self._onset_at(tokens, i):
                 days = 1.0
-            if days is None or (counted and self._not_about(tokens, i)):
+            onset = "since" in tokens[i + 1 :] and i + 1 < len(tokens) and tokens[i + 1] == "ago"
+            if days is None or (counted and not onset and self._not_about(tokens, i)):
                 continue
+            if not counted and i > 0 and tokens[i - 1] in self.not_before:
+                continue  # "the same as last week": a comparison, not when it began
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
             longer = days >= self.threshold or (over and days >= self.threshold - 1)
             why = f"duration of about {days:g} days"

@@ -342,14 +342,24 @@ class _Reading:
         for j in range(index - 1, -1, -1):
             if clauses[j].sentence != clauses[index].sentence:
                 return
-            if any(m.clause == j and m.verdict == "present" for m in self.mentions):
+            said = {m.finding for m in self.mentions if m.clause == j and m.verdict == "present"}
+            if said - {self.frames.duration_finding}:
                 self.resolve(j)
                 return
 
     def resolve(self, index: int) -> None:
-        """What clause ``index`` said is present is over now: absent."""
+        """What clause ``index`` said is present is over now: absent. How long ago it began is
+        still how long ago it began."""
         for i, m in enumerate(self.mentions):
-            if m.clause == index and m.verdict == "present":
+            if m.clause == index and m.finding == self.frames.duration_finding:
+                why = "how long a resolved episode lasted"
+                self.mentions[i] = replace(m, verdict="ignored", assertion="elsewhere", why=why)
+                if not any(
+                    n.finding == m.finding and n.clause != index and n.verdict != "ignored"
+                    for n in self.mentions
+                ):
+                    self.state.pop(m.finding, None)
+            elif m.clause == index and m.verdict == "present":
                 why = "resolved by the clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
                 self.state[m.finding] = "absent"
