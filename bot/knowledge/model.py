@@ -356,6 +356,8 @@ class LanguageFile(Strict):
     slips: tuple[Slip, ...] = ()
     ellipsis: Ellipsis = Field(default_factory=lambda: Ellipsis())
     terminators: Words = ()
+    contrasts: Words = ()
+    """Phrases that end every cue's scope, as terminators do: "it's more on the side"."""
     first_person: Words = ()
     hip_words: Words = ()
     cues: Annotated[tuple[CueGroup, ...], Field(min_length=1)]

@@ -54,6 +54,7 @@ class Language:
 
     cues: dict[str, tuple[Cue, ...]]
     terminators: frozenset[str]
+    contrasts: frozenset[Phrase]
     first_person: frozenset[str]
     hip_words: frozenset[str]
     subjects: dict[Phrase, str]
@@ -90,6 +91,7 @@ class Language:
         return cls(
             cues={k: tuple(sorted(v, key=lambda c: -len(c.tokens))) for k, v in by_first.items()},
             terminators=word_set(rules.terminators),
+            contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),
             hip_words=word_set(rules.hip_words),
             subjects={
