@@ -41,14 +41,29 @@ ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
 _AGE = re.compile(
-    r"\b(?:i am(?: now| only| just)?|aged?|age is|age)\s+(\d{1,3})\b"
+    r"\b(?:i am(?: now| only| just)?|aged?|age is|age)\s+\(?(\d{1,3})\b"
     r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
-    r"|\b(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age)\b"
+    r"|\b(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age|years young"
+    r"|years? (?:girl|boy|woman|man|lady|female|male))\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
+    r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years)\b"
 )
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}  # fmt: skip
+_WORDED = re.compile(
+    r"\b(i am|aged?|at) (" + "|".join(_TENS) + r")(?:[- ](" + "|".join(_UNITS) + r"))?\b"
+)
+
+
+def _digits(match: re.Match[str]) -> str:
+    """ "i am seventy-four" read as "i am 74"."""
+    return f"{match.group(1)} {_TENS[match.group(2)] + _UNITS.get(match.group(3) or '', 0)}"
+
 _DECADE = re.compile(r"\b(?:in (?:my|his|her) )?(?:early |mid |late )?(\d)0s\b")
 
 VERDICTS = {
@@ -278,7 +293,7 @@ def _implied(
 
 
 def _age(normalized: str, state: dict[str, str]) -> int | None:
-    matches = list(_AGE.finditer(normalized))
+    matches = list(_AGE.finditer(_WORDED.sub(_digits, normalized)))
     own = [m for m in matches if not m.group(4)] or matches  # "my son is 13 ... i am 49": 49
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
