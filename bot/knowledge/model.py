@@ -261,6 +261,8 @@ class ActivityFrame(Strict):
     not_with: tuple[Id, ...] = ()
     lead_words: Words = ()
     """A clause starting with one of these borrows the pain of its sentence ("only on runs")."""
+    not_before: Words = ()
+    """An activity word followed by one of these is another verb: "runs down the leg"."""
     window: Annotated[int, Field(ge=1, le=20)] = 8
 
 

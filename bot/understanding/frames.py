@@ -21,6 +21,8 @@ YEAR_DAYS = 365
 LEAD_REACH = 3
 _COUNT_WORDS = frozenset({"of", "the", "a", "an", "good", "whole", "solid", "best", "couple"})
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
+_DISTANCE = re.compile(r"^\d+(?:k|km|mi|m)$")
+FRAGMENT_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class Frames:
     links: frozenset[str]
     activity_not_with: frozenset[str]
     activity_leads: frozenset[str]
+    activity_not_before: PhraseIndex
     pain_after: frozenset[str]
     activity_window: int
     training_finding: str
@@ -97,6 +100,7 @@ class Frames:
             links=word_set(activity.links),
             activity_not_with=frozenset(activity.not_with),
             activity_leads=word_set(activity.lead_words),
+            activity_not_before=index(phrase_set(activity.not_before)),
             pain_after=word_set(activity.pain_after_words),
             activity_window=activity.window,
             training_finding=training.finding,
@@ -118,14 +122,37 @@ class Frames:
             not_about=word_set(duration.not_about),
         )
 
+    def _activities(self, tokens: tuple[str, ...]) -> list[Span]:
+        """Activity words, and distances ("after 6k"), that are not another verb ("runs down
+        the back of my leg")."""
+        found = spans(tokens, self.activities)
+        found += [(i, i + 1) for i, t in enumerate(tokens) if _DISTANCE.match(t)]
+        return sorted(
+            (start, end)
+            for start, end in found
+            if not any(
+                tokens[end : end + len(p)] == p
+                for p in self.activity_not_before.get(tokens[end] if end < len(tokens) else "", ())
+            )
+        )
+
     def activity(
-        self, tokens: tuple[str, ...], pain: Iterable[int], pain_in_sentence: bool, onset: bool
+        self,
+        tokens: tuple[str, ...],
+        pain: Iterable[int],
+        pain_in_sentence: bool,
+        onset: bool,
+        pain_in_message: bool = False,
     ) -> list[FrameHit]:
         """Pain during or after an activity: "hurts after fartlek", "lunges set it off". Beside
-        an onset or an injury ("felt a pull during sprints") only the activity hurting counts."""
+        an onset or an injury ("felt a pull during sprints") only the activity hurting counts.
+        A clause led by "only" borrows the pain of its sentence, or of the message when it is a
+        fragment ("No pain sitting. Only running.")."""
         pain_at = list(pain)
-        borrowed = bool(tokens) and tokens[0] in self.activity_leads and pain_in_sentence
-        for start, end in spans(tokens, self.activities):
+        fragment = len(tokens) <= FRAGMENT_WORDS and pain_in_message
+        borrowed = bool(tokens) and tokens[0] in self.activity_leads
+        borrowed = borrowed and (pain_in_sentence or fragment)
+        for start, end in self._activities(tokens):
             if borrowed and start <= LEAD_REACH:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
             before = set(tokens[max(0, start - LINK_REACH - 2) : start])
@@ -138,7 +165,8 @@ class Frames:
             drives = drives and (
                 not onset or (end < len(tokens) and tokens[end] in self.pain_after)
             )
-            if (linked and (near or pain_in_sentence) and not onset) or drives:
+            pained = start > 0 and start - 1 in pain_at and not onset  # "no pain running"
+            if (linked and (near or pain_in_sentence) and not onset) or drives or pained:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
         return []
 

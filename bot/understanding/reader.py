@@ -315,6 +315,7 @@ class _Reading:
         self.frames = lexicon.frames
         self.state: dict[str, str] = {}
         self.mentions: list[Mention] = []
+        self.pain_in_message = False
 
     def note(self, finding: str, words: str, verdict: Verdict, index: int, **how: str) -> None:
         outcome = VERDICTS[verdict.assertion]
@@ -437,7 +438,9 @@ class _Reading:
         hits: list[FrameHit] = []
         onset = bool(findings & self.frames.activity_not_with)
         if self.frames.activity_finding not in findings:
-            hits += self.frames.activity(tokens, pain, pain_in_sentence, onset)
+            hits += self.frames.activity(
+                tokens, pain, pain_in_sentence, onset, self.pain_in_message
+            )
         if self.frames.training_finding not in findings:
             hits += self.frames.training(tokens, text)
         if self.frames.duration_finding not in findings:
@@ -473,6 +476,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     reading = _Reading(lexicon)
     pain_words = lexicon.language.pain_words
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
+    reading.pain_in_message = bool(pain_sentences)
     carried = False
     previous: Clause | None = None
     frames = lexicon.frames
