@@ -444,7 +444,8 @@ class _Reading:
         if self.frames.training_finding not in findings:
             hits += self.frames.training(tokens, text)
         if self.frames.duration_finding not in findings:
-            hits += self.frames.duration(tokens, pain_in_sentence)
+            symptoms = bool(findings - {self.frames.training_finding})  # the day it began
+            hits += self.frames.duration(tokens, pain_in_sentence or symptoms)
         for hit in hits:
             if used & set(range(*hit.span)):
                 continue
