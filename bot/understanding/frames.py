@@ -88,6 +88,8 @@ class Frames:
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
+    duration_words: frozenset[str]
+    """Words without which a clause says nothing of how long: units, onsets, "since"."""
 
     @classmethod
     def compile(cls, language: Language) -> Frames:
@@ -120,13 +122,16 @@ class Frames:
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),
+            duration_words=frozenset(duration.units)
+            | word_set(duration.onsets)
+            | frozenset({"since"}),
         )
 
     def _activities(self, tokens: tuple[str, ...]) -> list[Span]:
         """Activity words, and distances ("after 6k"), that are not another verb ("runs down
         the back of my leg")."""
         found = spans(tokens, self.activities)
-        found += [(i, i + 1) for i, t in enumerate(tokens) if _DISTANCE.match(t)]
+        found += [(i, i + 1) for i, t in enumerate(tokens) if t[0].isdigit() and _DISTANCE.match(t)]
         return sorted(
             (start, end)
             for start, end in found
@@ -239,8 +244,12 @@ class Frames:
     def duration(self, tokens: tuple[str, ...], pain: bool) -> list[FrameHit]:
         """How long it has hurt: more than the threshold makes the finding present. A day it
         started on ("yesterday") counts only beside a word for pain."""
+        if not self.duration_words & set(tokens) and not any(t[0].isdigit() for t in tokens):
+            return []
         for i, token in enumerate(tokens):
-            days = self._days(tokens, i) if self._led(tokens, i) else None
+            days = self._days(tokens, i)
+            if days is not None and not self._led(tokens, i):
+                days = None
             if token == "since" and i + 1 < len(tokens):
                 following = set(tokens[i + 1 : i + SINCE_REACH])
                 if self.short_since & following:

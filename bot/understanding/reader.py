@@ -136,9 +136,12 @@ def _match_at(pattern: Pattern, stems: list[str], start: int) -> int | None:
 def _find(lexicon: Lexicon, tokens: tuple[str, ...]) -> list[Found]:
     canon = [lexicon.canonical(token) for token in tokens]
     stems = [stem for stem, _ in canon]
+    present = frozenset(stems)
     found = []
     for start, first in enumerate(stems):
         for pattern in lexicon.patterns.get(first, ()):
+            if not pattern.rest <= present:
+                continue
             end = _match_at(pattern, stems, start)
             if end is not None:
                 edits = sum(edit for _, edit in canon[start:end])
@@ -293,7 +296,8 @@ def _implied(
 
 
 def _age(normalized: str, state: dict[str, str]) -> int | None:
-    matches = list(_AGE.finditer(_WORDED.sub(_digits, normalized)))
+    worded = _WORDED.sub(_digits, normalized) if "ty" in normalized else normalized
+    matches = list(_AGE.finditer(worded))
     own = [m for m in matches if not m.group(4)] or matches  # "my son is 13 ... i am 49": 49
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
