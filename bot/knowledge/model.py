@@ -336,6 +336,7 @@ class Ellipsis(Strict):
 
     subjects: Words = ()
     verbs: Words = ()
+    not_for: tuple[Id, ...] = ()
 
 
 class Slip(Strict):

@@ -19,7 +19,9 @@ SINCE_REACH = 5
 NOT_ABOUT_REACH = 9
 YEAR_DAYS = 365
 LEAD_REACH = 3
-_COUNT_WORDS = frozenset({"of", "the", "a", "an", "good", "whole", "solid", "best", "couple"})
+_COUNT_WORDS = frozenset(
+    {"of", "the", "a", "an", "good", "whole", "solid", "best", "couple", "and"}
+)
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
 _DISTANCE = re.compile(r"^\d+(?:k|km|mi|m)$")
 FRAGMENT_WORDS = 3
@@ -131,7 +133,9 @@ class Frames:
         """Activity words, and distances ("after 6k"), that are not another verb ("runs down
         the back of my leg")."""
         found = spans(tokens, self.activities)
-        found += [(i, i + 1) for i, t in enumerate(tokens) if t[0].isdigit() and _DISTANCE.match(t)]
+        found += [
+            (i, i + 1) for i, t in enumerate(tokens) if t[0].isdigit() and _DISTANCE.match(t)
+        ]
         return sorted(
             (start, end)
             for start, end in found
@@ -275,4 +279,4 @@ class Frames:
         near = set(tokens[max(0, i - NOT_ABOUT_REACH) : i + 2])
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         long_ago = following == "ago" and self.units.get(tokens[i], 0) >= YEAR_DAYS
-        return bool(self.not_about & near) or following == "old" or long_ago
+        return bool(self.not_about & near) or following in ("old", "young") or long_ago

@@ -73,6 +73,7 @@ class Language:
     slips: dict[str, tuple[str, frozenset[str], frozenset[str]]]
     elliptic_subjects: frozenset[Phrase]
     elliptic_verbs: frozenset[Phrase]
+    elliptic_not_for: frozenset[str]
 
     @classmethod
     def compile(cls, rules: LanguageFile) -> Language:
@@ -116,6 +117,7 @@ class Language:
             },
             elliptic_subjects=phrase_set(rules.ellipsis.subjects),
             elliptic_verbs=phrase_set(rules.ellipsis.verbs),
+            elliptic_not_for=frozenset(rules.ellipsis.not_for),
         )
 
 

@@ -64,6 +64,7 @@ def _digits(match: re.Match[str]) -> str:
     """ "i am seventy-four" read as "i am 74"."""
     return f"{match.group(1)} {_TENS[match.group(2)] + _UNITS.get(match.group(3) or '', 0)}"
 
+
 _DECADE = re.compile(r"\b(?:in (?:my|his|her) )?(?:early |mid |late )?(\d)0s\b")
 
 VERDICTS = {
@@ -351,7 +352,8 @@ class _Reading:
         for i, m in enumerate(self.mentions):
             if m.finding in skip or m.clause >= index or clauses[m.clause].sentence != sentence:
                 continue
-            if m.verdict == "present" or m.assertion in ("elsewhere", "other_person"):
+            scoped = m.why.startswith(("elsewhere cue", "other_person cue"))
+            if m.verdict == "present" or scoped:
                 why = "denied by an elliptic clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
@@ -512,7 +514,8 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         if answer is not None:
             reading.answered(before, answer)
         if same_sentence and _elliptic(lexicon.language, clause.tokens):
-            reading.deny_before(clauses, index, frame_findings)
+            skip = frame_findings | lexicon.language.elliptic_not_for
+            reading.deny_before(clauses, index, skip)
     age = _age(normalized, reading.state)
     implied = _implied(lexicon.language, reading.state, reading.mentions)
     state = reading.state
