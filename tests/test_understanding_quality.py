@@ -210,7 +210,7 @@ ASSERTIONS = {
     "resolved across clauses": [
         ("had clicking last spring and the osteo sorted all that", set(), {"clicking_catching"}),
         ("there was numbness in the leg before, now it is gone", set(), {"numbness_tingling"}),
-        ("the night ache is completely cured", set(), {"pain_at_rest_or_night"}),
+        ("that night ache of mine got cured", set(), {"pain_at_rest_or_night"}),
     ],
     "contrast ends scope": [
         ("the ache isn't in my glute, it's more at the side", {"pain_side"}, {"pain_buttock"}),
@@ -224,8 +224,8 @@ ASSERTIONS = {
     ],
     "denied topic": [
         ("steps are no trouble", set(), {"pain_lifting_knee"}),
-        ("no bother at night", set(), {"pain_at_rest_or_night"}),
-        ("it's grand when I'm resting", set(), {"pain_at_rest_or_night"}),
+        ("no bother overnight", set(), {"pain_at_rest_or_night"}),
+        ("it's grand when I'm resting on the couch", set(), {"pain_at_rest_or_night"}),
     ],
     "another body part as subject": [
         ("my shoulder has been stiff and swollen for ages since boxing", set(), set()),
@@ -262,8 +262,8 @@ FRAMES = [
     ("it's been three and a half weeks", {"duration_over_2_weeks"}, set()),
     ("groin hurts after 8k", {"pain_front", "worse_with_activity"}, set()),
     ("the ache runs down my leg", {"pain_down_leg"}, set()),
-    ("no pain sitting. only running", {"worse_with_activity"}, {"pain_sitting"}),
-    ("ran my first ultra", {"recent_training_increase"}, set()),
+    ("no pain sitting. only sprinting", {"worse_with_activity"}, {"pain_sitting"}),
+    ("raced my first trail ultra", {"recent_training_increase"}, set()),
 ]
 
 
@@ -271,7 +271,7 @@ AGES = [
     ("my son is 13 and he has a limp, but I'm 50", 50),
     ("at 72, I still jog", 72),
     ("i am sixty-three", 63),
-    ("55 years young and my groin aches", 55),
+    ("a proud 55 years young, groin aches", 55),
 ]
 
 
