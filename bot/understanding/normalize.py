@@ -42,6 +42,7 @@ _CONTRACTIONS = [
     (r"\b(let)'s\b", r"\1 us"),
     (r"([a-z])'s\b", r"\1 is"),
     (r"\b([a-z]{3,})in'(?=\W|$)", r"\1ing"),
+    (r"\b(my|in the|the) but\b(?! (?:i|it|the|my|its|now|then|not)\b)", r"\1 butt"),
 ]
 _CONTRACTION_PATTERNS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 

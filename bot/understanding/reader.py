@@ -28,6 +28,8 @@ NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"}
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
+PREDICATE_WORDS = frozenset({"is", "are", "was", "were", "feels", "feel", "gets", "got"})
+"""A list item is a noun phrase; with one of these it says something of its own."""
 SUBJECT_WORDS = frozenset(
     {"i", "it", "my", "there", "the", "this", "mine", "me", "that", "he", "she", "we", "they",
      "its", "now", "just", "only", "which", "am", "is", "was", "more", "rather", "mainly",
@@ -369,6 +371,13 @@ class _Reading:
                 self.resolve(j)
                 return
 
+    def drop_duration(self, index: int) -> None:
+        """Forget a duration heard in clause ``index`` alone."""
+        finding = self.frames.duration_finding
+        heard = [m for m in self.mentions if m.finding == finding and m.verdict != "ignored"]
+        if heard and all(m.clause == index for m in heard):
+            self.state.pop(finding, None)
+
     def resolve(self, index: int) -> None:
         """What clause ``index`` said is present is over now: absent. How long ago it began is
         still how long ago it began."""
@@ -498,19 +507,23 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             and clause.after_comma
             and len(clause.tokens) <= LIST_ITEM_WORDS
             and clause.tokens[0] not in SUBJECT_WORDS
+            and not PREDICATE_WORDS & set(clause.tokens)
         )
         before = len(reading.mentions)
         same_sentence = previous is not None and previous.sentence == clause.sentence
-        if (
+        resolving = (
             same_sentence
             and not reading.said_in(index)
             and _resolves(lexicon.language, clause.tokens)
-        ):
+        )
+        if resolving:
             reading.resolve_back(clauses, index)
         previous = clause
         carried = reading.clause(
             index, clause, hedged, inherits, clause.sentence in pain_sentences
         ) or (inherits and len(reading.mentions) == before)
+        if resolving:  # "it stopped a week ago": when it ended, not how long it has hurt
+            reading.drop_duration(index)
         if answer is not None:
             reading.answered(before, answer)
         if same_sentence and _elliptic(lexicon.language, clause.tokens):
