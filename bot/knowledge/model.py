@@ -329,7 +329,7 @@ class DoubleNegatives(Strict):
     after: Words = ()
 
 
-class Ellipsis(Strict):
+class EllipticDenial(Strict):
     """A clause that denies by leaving out its verb: "but the hip doesn't", "mine isn't". What
     the clauses before it in the sentence said (of the hip, another body part or someone else)
     is then denied of the hip."""
@@ -357,7 +357,7 @@ class LanguageFile(Strict):
     transparent: tuple[Id, ...] = ()
     double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())
     slips: tuple[Slip, ...] = ()
-    ellipsis: Ellipsis = Field(default_factory=lambda: Ellipsis())
+    ellipsis: EllipticDenial = Field(default_factory=lambda: EllipticDenial())
     terminators: Words = ()
     contrasts: Words = ()
     """Phrases that end every cue's scope, as terminators do: "it's more on the side"."""
