@@ -61,6 +61,7 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     ),
     "pain_thigh": ("my thigh aches", "the front of my thigh hurts"),
     "outer_knee_pain": ("the outside of my knee hurts", "pain on the outer side of my knee"),
+    "pain_thigh": ("my thigh hurts", "pain in the front of my thigh", "my upper leg aches"),
     "pain_side": ("the outer side of my hip hurts", "pain on the outside of my hip"),
     "tender_to_touch": ("it's tender when I press on it", "sore to touch"),
     "worse_lying_on_side": ("it hurts to lie on that side", "I can't lie on that side"),

@@ -203,6 +203,33 @@ ASSERTIONS = {
     "double negation": [
         ("cannot sit down without a twinge in my bum", {"pain_buttock", "pain_sitting"}, set()),
     ],
+    "elliptic denial": [
+        ("my knee clicks, my elbow clicks, but the hip does not", set(), {"clicking_catching"}),
+        ("my sister's hip swells up but mine doesn't", set(), {"swelling"}),
+    ],
+    "resolved across clauses": [
+        ("had clicking last spring and the osteo sorted all that", set(), {"clicking_catching"}),
+        ("there was numbness in the leg before, now it is gone", set(), {"numbness_tingling"}),
+        ("that night ache of mine got cured", set(), {"pain_at_rest_or_night"}),
+    ],
+    "contrast ends scope": [
+        ("the ache isn't in my glute, it's more at the side", {"pain_side"}, {"pain_buttock"}),
+    ],
+    "approximator is no hedge": [
+        (
+            "stiff in the mornings for maybe twenty minutes",
+            {"morning_stiffness", "stiffness"},
+            set(),
+        ),
+    ],
+    "denied topic": [
+        ("steps are no trouble", set(), {"pain_lifting_knee"}),
+        ("no bother overnight", set(), {"pain_at_rest_or_night"}),
+        ("it's grand when I'm resting on the couch", set(), {"pain_at_rest_or_night"}),
+    ],
+    "another body part as subject": [
+        ("my shoulder has been stiff and swollen for ages since boxing", set(), set()),
+    ],
 }
 
 
@@ -231,7 +258,28 @@ FRAMES = [
     ("the pain is easing off", {"pain_improving"}, set()),
     ("it is no better", set(), {"pain_improving"}),
     ("comes on earlier every run", {"pain_worsening"}, set()),
+    ("been paining from 3 weeks", {"duration_over_2_weeks"}, set()),
+    ("it's been three and a half weeks", {"duration_over_2_weeks"}, set()),
+    ("groin hurts after 8k", {"pain_front", "worse_with_activity"}, set()),
+    ("the ache runs down my leg", {"pain_down_leg"}, set()),
+    ("no pain sitting. only sprinting", {"worse_with_activity"}, {"pain_sitting"}),
+    ("raced my first trail ultra", {"recent_training_increase"}, set()),
 ]
+
+
+AGES = [
+    ("my son is 13 and he has a limp, but I'm 50", 50),
+    ("at 72, I still jog", 72),
+    ("i am sixty-three", 63),
+    ("a proud 55 years young, groin aches", 55),
+]
+
+
+@pytest.mark.parametrize(("text", "age"), AGES, ids=[c[0] for c in AGES])
+def test_own_age_in_words_and_idioms(lexicon, text, age):
+    heard = understand(text, lexicon)
+    assert heard.age == age
+    assert heard.present & {"age_45_plus", "limp", "duration_over_2_weeks"} == {"age_45_plus"}
 
 
 @pytest.mark.parametrize(("text", "present", "absent"), FRAMES, ids=[c[0] for c in FRAMES])
@@ -261,7 +309,9 @@ def test_implications_from_knowledge(lexicon, text, present, absent):
 @pytest.mark.parametrize(
     ("text", "present"),
     [("my outerhip hurts", {"pain_side"}), ("i keep falling over", {"fall_or_injury"}),
-     ("know swelling, just an ache in the groin", {"pain_front"})],
+     ("know swelling, just an ache in the groin", {"pain_front"}),
+     ("can't put any wait on it", {"cannot_bear_weight"}),
+     ("pain in me hip at the front", {"pain_front"})],
 )  # fmt: skip
 def test_spelling_joined_words_word_forms_and_slips(lexicon, text, present):
     assert set(understand(text, lexicon).present) == present

@@ -261,6 +261,8 @@ class ActivityFrame(Strict):
     not_with: tuple[Id, ...] = ()
     lead_words: Words = ()
     """A clause starting with one of these borrows the pain of its sentence ("only on runs")."""
+    not_before: Words = ()
+    """An activity word followed by one of these is another verb: "runs down the leg"."""
     window: Annotated[int, Field(ge=1, le=20)] = 8
 
 
@@ -327,6 +329,16 @@ class DoubleNegatives(Strict):
     after: Words = ()
 
 
+class EllipticDenial(Strict):
+    """A clause that denies by leaving out its verb: "but the hip doesn't", "mine isn't". What
+    the clauses before it in the sentence said (of the hip, another body part or someone else)
+    is then denied of the hip."""
+
+    subjects: Words = ()
+    verbs: Words = ()
+    not_for: tuple[Id, ...] = ()
+
+
 class Slip(Strict):
     """A real-word slip: ``word`` read as ``means`` before a finding, unless after a word in
     ``unless_after`` ("know swelling", but not "I know swelling")."""
@@ -345,7 +357,10 @@ class LanguageFile(Strict):
     transparent: tuple[Id, ...] = ()
     double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())
     slips: tuple[Slip, ...] = ()
+    ellipsis: EllipticDenial = Field(default_factory=lambda: EllipticDenial())
     terminators: Words = ()
+    contrasts: Words = ()
+    """Phrases that end every cue's scope, as terminators do: "it's more on the side"."""
     first_person: Words = ()
     hip_words: Words = ()
     cues: Annotated[tuple[CueGroup, ...], Field(min_length=1)]

@@ -90,6 +90,9 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
 def _clear(language: Language, between: tuple[str, ...], means: CueMeaning) -> bool:
     if language.terminators & set(between):
         return False
+    for i, token in enumerate(between):
+        if any(p[0] == token and between[i : i + len(p)] == p for p in language.contrasts):
+            return False
     return not (means is CueMeaning.OTHER_PERSON and language.first_person & set(between))
 
 

@@ -16,11 +16,15 @@ LINK_REACH = 4
 DRIVE_REACH = 4
 DENIALS = frozenset({"no", "not", "never", "cannot", "nothing"})
 SINCE_REACH = 5
-NOT_ABOUT_REACH = 6
+NOT_ABOUT_REACH = 9
 YEAR_DAYS = 365
 LEAD_REACH = 3
-_COUNT_WORDS = frozenset({"of", "the", "a", "an", "good", "whole", "solid", "best", "couple"})
+_COUNT_WORDS = frozenset(
+    {"of", "the", "a", "an", "good", "whole", "solid", "best", "couple", "and"}
+)
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
+_DISTANCE = re.compile(r"^\d+(?:k|km|mi|m)$")
+FRAGMENT_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,7 @@ class Frames:
     links: frozenset[str]
     activity_not_with: frozenset[str]
     activity_leads: frozenset[str]
+    activity_not_before: PhraseIndex
     pain_after: frozenset[str]
     activity_window: int
     training_finding: str
@@ -85,6 +90,8 @@ class Frames:
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
+    duration_words: frozenset[str]
+    """Words without which a clause says nothing of how long: units, onsets, "since"."""
 
     @classmethod
     def compile(cls, language: Language) -> Frames:
@@ -97,6 +104,7 @@ class Frames:
             links=word_set(activity.links),
             activity_not_with=frozenset(activity.not_with),
             activity_leads=word_set(activity.lead_words),
+            activity_not_before=index(phrase_set(activity.not_before)),
             pain_after=word_set(activity.pain_after_words),
             activity_window=activity.window,
             training_finding=training.finding,
@@ -116,16 +124,44 @@ class Frames:
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),
+            duration_words=frozenset(duration.units)
+            | word_set(duration.onsets)
+            | frozenset({"since"}),
+        )
+
+    def _activities(self, tokens: tuple[str, ...]) -> list[Span]:
+        """Activity words, and distances ("after 6k"), that are not another verb ("runs down
+        the back of my leg")."""
+        found = spans(tokens, self.activities)
+        found += [
+            (i, i + 1) for i, t in enumerate(tokens) if t[0].isdigit() and _DISTANCE.match(t)
+        ]
+        return sorted(
+            (start, end)
+            for start, end in found
+            if not any(
+                tokens[end : end + len(p)] == p
+                for p in self.activity_not_before.get(tokens[end] if end < len(tokens) else "", ())
+            )
         )
 
     def activity(
-        self, tokens: tuple[str, ...], pain: Iterable[int], pain_in_sentence: bool, onset: bool
+        self,
+        tokens: tuple[str, ...],
+        pain: Iterable[int],
+        pain_in_sentence: bool,
+        onset: bool,
+        pain_in_message: bool = False,
     ) -> list[FrameHit]:
         """Pain during or after an activity: "hurts after fartlek", "lunges set it off". Beside
-        an onset or an injury ("felt a pull during sprints") only the activity hurting counts."""
+        an onset or an injury ("felt a pull during sprints") only the activity hurting counts.
+        A clause led by "only" borrows the pain of its sentence, or of the message when it is a
+        fragment ("No pain sitting. Only running.")."""
         pain_at = list(pain)
-        borrowed = bool(tokens) and tokens[0] in self.activity_leads and pain_in_sentence
-        for start, end in spans(tokens, self.activities):
+        fragment = len(tokens) <= FRAGMENT_WORDS and pain_in_message
+        borrowed = bool(tokens) and tokens[0] in self.activity_leads
+        borrowed = borrowed and (pain_in_sentence or fragment)
+        for start, end in self._activities(tokens):
             if borrowed and start <= LEAD_REACH:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
             before = set(tokens[max(0, start - LINK_REACH - 2) : start])
@@ -138,7 +174,8 @@ class Frames:
             drives = drives and (
                 not onset or (end < len(tokens) and tokens[end] in self.pain_after)
             )
-            if (linked and (near or pain_in_sentence) and not onset) or drives:
+            pained = start > 0 and start - 1 in pain_at and not onset  # "no pain running"
+            if (linked and (near or pain_in_sentence) and not onset) or drives or pained:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
         return []
 
@@ -182,6 +219,11 @@ class Frames:
         if j < 0:
             return None
         count = tokens[j]
+        if count == "half" and j >= 3 and tokens[j - 2] == "and" and tokens[j - 1] == "a":
+            whole = tokens[j - 3]
+            number = float(whole) if _NUMBER.match(whole) else self.counts.get(whole)
+            if number is not None:
+                return (number + 0.5) * unit
         if _NUMBER.match(count):
             return float(count) * unit
         if count in self.counts:
@@ -206,8 +248,12 @@ class Frames:
     def duration(self, tokens: tuple[str, ...], pain: bool) -> list[FrameHit]:
         """How long it has hurt: more than the threshold makes the finding present. A day it
         started on ("yesterday") counts only beside a word for pain."""
+        if not self.duration_words & set(tokens) and not any(t[0].isdigit() for t in tokens):
+            return []
         for i, token in enumerate(tokens):
-            days = self._days(tokens, i) if self._led(tokens, i) else None
+            days = self._days(tokens, i)
+            if days is not None and not self._led(tokens, i):
+                days = None
             if token == "since" and i + 1 < len(tokens):
                 following = set(tokens[i + 1 : i + SINCE_REACH])
                 if self.short_since & following:
@@ -217,8 +263,11 @@ class Frames:
             counted = days is not None
             if days is None and pain and self._onset_at(tokens, i):
                 days = 1.0
-            if days is None or (counted and self._not_about(tokens, i)):
+            onset = "since" in tokens[i + 1 :] and i + 1 < len(tokens) and tokens[i + 1] == "ago"
+            if days is None or (counted and not onset and self._not_about(tokens, i)):
                 continue
+            if not counted and i > 0 and tokens[i - 1] in self.not_before:
+                continue  # "the same as last week": a comparison, not when it began
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
             longer = days >= self.threshold or (over and days >= self.threshold - 1)
             why = f"duration of about {days:g} days"
@@ -230,4 +279,4 @@ class Frames:
         near = set(tokens[max(0, i - NOT_ABOUT_REACH) : i + 2])
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         long_ago = following == "ago" and self.units.get(tokens[i], 0) >= YEAR_DAYS
-        return bool(self.not_about & near) or following == "old" or long_ago
+        return bool(self.not_about & near) or following in ("old", "young") or long_ago

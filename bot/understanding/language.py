@@ -54,6 +54,7 @@ class Language:
 
     cues: dict[str, tuple[Cue, ...]]
     terminators: frozenset[str]
+    contrasts: frozenset[Phrase]
     first_person: frozenset[str]
     hip_words: frozenset[str]
     subjects: dict[Phrase, str]
@@ -70,6 +71,9 @@ class Language:
     vocabulary: frozenset[str]
     """Every word the rules use: never "corrected" into a finding's word."""
     slips: dict[str, tuple[str, frozenset[str], frozenset[str]]]
+    elliptic_subjects: frozenset[Phrase]
+    elliptic_verbs: frozenset[Phrase]
+    elliptic_not_for: frozenset[str]
 
     @classmethod
     def compile(cls, rules: LanguageFile) -> Language:
@@ -88,6 +92,7 @@ class Language:
         return cls(
             cues={k: tuple(sorted(v, key=lambda c: -len(c.tokens))) for k, v in by_first.items()},
             terminators=word_set(rules.terminators),
+            contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),
             hip_words=word_set(rules.hip_words),
             subjects={
@@ -110,6 +115,9 @@ class Language:
                 s.word: (s.means, word_set(s.unless_after), word_set(s.before))
                 for s in rules.slips
             },
+            elliptic_subjects=phrase_set(rules.ellipsis.subjects),
+            elliptic_verbs=phrase_set(rules.ellipsis.verbs),
+            elliptic_not_for=frozenset(rules.ellipsis.not_for),
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -85,6 +85,11 @@ class Pattern:
     polarity: Polarity
     stems: tuple[str, ...]
     phrase: str
+    rest: frozenset[str] = field(init=False, compare=False)
+    """The stems after the first: a pattern is tried only where all of them occur."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rest", frozenset(self.stems[1:]))
 
 
 class Lexicon:

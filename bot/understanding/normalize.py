@@ -42,6 +42,7 @@ _CONTRACTIONS = [
     (r"\b(let)'s\b", r"\1 us"),
     (r"([a-z])'s\b", r"\1 is"),
     (r"\b([a-z]{3,})in'(?=\W|$)", r"\1ing"),
+    (r"\b(my|in the|the) but\b(?! (?:i|it|the|my|its|now|then|not)\b)", r"\1 butt"),
 ]
 _CONTRACTION_PATTERNS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 
@@ -127,6 +128,10 @@ def split_normalized(normalized: str) -> list[Clause]:
         tokens = tokenize(piece)
         for index, token in enumerate(tokens):
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if token == "now" and following in NEW_SUBJECTS and len(current) > 1:
+                clauses.append(Clause(tuple(current), False, after_comma, sentence))
+                current, after_comma = [token], False
+                continue
             if token in CLAUSE_BREAKS or (token == "and" and following in NEW_SUBJECTS):
                 if current:
                     clauses.append(Clause(tuple(current), False, after_comma, sentence))

@@ -28,6 +28,8 @@ NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"}
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
+PREDICATE_WORDS = frozenset({"is", "are", "was", "were", "feels", "feel", "gets", "got"})
+"""A list item is a noun phrase; with one of these it says something of its own."""
 SUBJECT_WORDS = frozenset(
     {"i", "it", "my", "there", "the", "this", "mine", "me", "that", "he", "she", "we", "they",
      "its", "now", "just", "only", "which", "am", "is", "was", "more", "rather", "mainly",
@@ -41,14 +43,30 @@ ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
 _AGE = re.compile(
-    r"\b(?:i am(?: now| only| just)?|aged?|age is|age)\s+(\d{1,3})\b"
+    r"\b(?:i am(?: now| only| just)?|aged?|age is|age)\s+\(?(\d{1,3})\b"
     r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
-    r"|\b(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age)\b"
+    r"|\b(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age|years young"
+    r"|years? (?:girl|boy|woman|man|lady|female|male))\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
+    r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years)\b"
 )
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}  # fmt: skip
+_WORDED = re.compile(
+    r"\b(i am|aged?|at) (" + "|".join(_TENS) + r")(?:[- ](" + "|".join(_UNITS) + r"))?\b"
+)
+
+
+def _digits(match: re.Match[str]) -> str:
+    """ "i am seventy-four" read as "i am 74"."""
+    return f"{match.group(1)} {_TENS[match.group(2)] + _UNITS.get(match.group(3) or '', 0)}"
+
+
 _DECADE = re.compile(r"\b(?:in (?:my|his|her) )?(?:early |mid |late )?(\d)0s\b")
 
 VERDICTS = {
@@ -121,9 +139,12 @@ def _match_at(pattern: Pattern, stems: list[str], start: int) -> int | None:
 def _find(lexicon: Lexicon, tokens: tuple[str, ...]) -> list[Found]:
     canon = [lexicon.canonical(token) for token in tokens]
     stems = [stem for stem, _ in canon]
+    present = frozenset(stems)
     found = []
     for start, first in enumerate(stems):
         for pattern in lexicon.patterns.get(first, ()):
+            if not pattern.rest <= present:
+                continue
             end = _match_at(pattern, stems, start)
             if end is not None:
                 edits = sum(edit for _, edit in canon[start:end])
@@ -171,6 +192,20 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
         and tokens[c.end : c.end + 1] != ("be",)  # "mile 2 now, it used to be mile 8"
         for c in find_cues(language, tokens)
     )
+
+
+def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
+    """A subject and a verb alone, denying: "but the hip doesn't", "mine isn't"."""
+    for subject in language.elliptic_subjects:
+        if tokens[: len(subject)] != subject:
+            continue
+        rest = tokens[len(subject) :]
+        for verb in language.elliptic_verbs:
+            if rest[: len(verb)] == verb:
+                after = rest[len(verb) :]
+                if not after or after[0] in SUBJECT_WORDS:
+                    return True
+    return False
 
 
 def _questioned(clause: Clause, answer: bool | None) -> bool:
@@ -264,8 +299,10 @@ def _implied(
 
 
 def _age(normalized: str, state: dict[str, str]) -> int | None:
-    age_match = _AGE.search(normalized)
-    age = int(next(g for g in age_match.groups() if g)) if age_match else None
+    worded = _WORDED.sub(_digits, normalized) if "ty" in normalized else normalized
+    matches = list(_AGE.finditer(worded))
+    own = [m for m in matches if not m.group(4)] or matches  # "my son is 13 ... i am 49": 49
+    age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
     decade = _DECADE.search(normalized)
@@ -285,6 +322,7 @@ class _Reading:
         self.frames = lexicon.frames
         self.state: dict[str, str] = {}
         self.mentions: list[Mention] = []
+        self.pain_in_message = False
 
     def note(self, finding: str, words: str, verdict: Verdict, index: int, **how: str) -> None:
         outcome = VERDICTS[verdict.assertion]
@@ -310,10 +348,49 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
                 self.state[m.finding] = verdict
 
-    def resolve(self, index: int) -> None:
-        """What clause ``index`` said is present is over now: absent."""
+    def deny_before(self, clauses: list[Clause], index: int, skip: frozenset[str]) -> None:
+        """An elliptic denial: what the clauses before it in its sentence said is absent."""
+        sentence = clauses[index].sentence
         for i, m in enumerate(self.mentions):
-            if m.clause == index and m.verdict == "present":
+            if m.finding in skip or m.clause >= index or clauses[m.clause].sentence != sentence:
+                continue
+            scoped = m.why.startswith(("elsewhere cue", "other_person cue"))
+            if m.verdict == "present" or scoped:
+                why = "denied by an elliptic clause after"
+                self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
+                self.state[m.finding] = "absent"
+
+    def resolve_back(self, clauses: list[Clause], index: int) -> None:
+        """Resolve the nearest clause before ``index`` in its sentence that said something
+        present ("clicking ..., couldn't sit ..., but the physio sorted all that")."""
+        for j in range(index - 1, -1, -1):
+            if clauses[j].sentence != clauses[index].sentence:
+                return
+            said = {m.finding for m in self.mentions if m.clause == j and m.verdict == "present"}
+            if said - {self.frames.duration_finding}:
+                self.resolve(j)
+                return
+
+    def drop_duration(self, index: int) -> None:
+        """Forget a duration heard in clause ``index`` alone."""
+        finding = self.frames.duration_finding
+        heard = [m for m in self.mentions if m.finding == finding and m.verdict != "ignored"]
+        if heard and all(m.clause == index for m in heard):
+            self.state.pop(finding, None)
+
+    def resolve(self, index: int) -> None:
+        """What clause ``index`` said is present is over now: absent. How long ago it began is
+        still how long ago it began."""
+        for i, m in enumerate(self.mentions):
+            if m.clause == index and m.finding == self.frames.duration_finding:
+                why = "how long a resolved episode lasted"
+                self.mentions[i] = replace(m, verdict="ignored", assertion="elsewhere", why=why)
+                if not any(
+                    n.finding == m.finding and n.clause != index and n.verdict != "ignored"
+                    for n in self.mentions
+                ):
+                    self.state.pop(m.finding, None)
+            elif m.clause == index and m.verdict == "present":
                 why = "resolved by the clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
                 self.state[m.finding] = "absent"
@@ -376,11 +453,14 @@ class _Reading:
         hits: list[FrameHit] = []
         onset = bool(findings & self.frames.activity_not_with)
         if self.frames.activity_finding not in findings:
-            hits += self.frames.activity(tokens, pain, pain_in_sentence, onset)
+            hits += self.frames.activity(
+                tokens, pain, pain_in_sentence, onset, self.pain_in_message
+            )
         if self.frames.training_finding not in findings:
             hits += self.frames.training(tokens, text)
         if self.frames.duration_finding not in findings:
-            hits += self.frames.duration(tokens, pain_in_sentence)
+            symptoms = bool(findings - {self.frames.training_finding})  # the day it began
+            hits += self.frames.duration(tokens, pain_in_sentence or symptoms)
         for hit in hits:
             if used & set(range(*hit.span)):
                 continue
@@ -412,8 +492,13 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     reading = _Reading(lexicon)
     pain_words = lexicon.language.pain_words
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
+    reading.pain_in_message = bool(pain_sentences)
     carried = False
     previous: Clause | None = None
+    frames = lexicon.frames
+    frame_findings = frozenset(
+        {frames.activity_finding, frames.training_finding, frames.duration_finding}
+    )
     for index, clause in enumerate(clauses):
         answer = _answer(clauses, index)
         hedged = _questioned(clause, answer)
@@ -422,21 +507,28 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             and clause.after_comma
             and len(clause.tokens) <= LIST_ITEM_WORDS
             and clause.tokens[0] not in SUBJECT_WORDS
+            and not PREDICATE_WORDS & set(clause.tokens)
         )
         before = len(reading.mentions)
         same_sentence = previous is not None and previous.sentence == clause.sentence
-        if (
+        resolving = (
             same_sentence
             and not reading.said_in(index)
             and _resolves(lexicon.language, clause.tokens)
-        ):
-            reading.resolve(index - 1)
+        )
+        if resolving:
+            reading.resolve_back(clauses, index)
         previous = clause
         carried = reading.clause(
             index, clause, hedged, inherits, clause.sentence in pain_sentences
         ) or (inherits and len(reading.mentions) == before)
+        if resolving:  # "it stopped a week ago": when it ended, not how long it has hurt
+            reading.drop_duration(index)
         if answer is not None:
             reading.answered(before, answer)
+        if same_sentence and _elliptic(lexicon.language, clause.tokens):
+            skip = frame_findings | lexicon.language.elliptic_not_for
+            reading.deny_before(clauses, index, skip)
     age = _age(normalized, reading.state)
     implied = _implied(lexicon.language, reading.state, reading.mentions)
     state = reading.state
