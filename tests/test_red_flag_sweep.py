@@ -59,7 +59,6 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     "recent_training_increase": (
         "I've doubled my mileage recently", "I just started marathon training",
     ),
-    "pain_thigh": ("my thigh aches", "the front of my thigh hurts"),
     "outer_knee_pain": ("the outside of my knee hurts", "pain on the outer side of my knee"),
     "pain_thigh": ("my thigh hurts", "pain in the front of my thigh", "my upper leg aches"),
     "pain_side": ("the outer side of my hip hurts", "pain on the outside of my hip"),
