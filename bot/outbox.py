@@ -52,6 +52,7 @@ def encode(session: Session | str, outbox: Outbox | None = None) -> str:
         return session_json
     replies = [
         {"text": r.text, "options": [[o.label, o.value] for o in r.options]}
+        | ({"formatted": True} if r.formatted else {})
         for r in outbox.replies
     ]
     box = {"id": outbox.id, "replies": replies}
@@ -85,10 +86,13 @@ def _outbox(data: dict[str, Any]) -> Outbox:
 
 
 def _reply(data: Any) -> Reply:
-    text, options = data["text"], data["options"]
+    text, options, formatted = data["text"], data["options"], data.get("formatted", False)
     pairs = all(isinstance(o, list) and len(o) == 2 for o in options)
     if not (
-        isinstance(text, str) and pairs and all(isinstance(v, str) for o in options for v in o)
+        isinstance(text, str)
+        and pairs
+        and all(isinstance(v, str) for o in options for v in o)
+        and isinstance(formatted, bool)
     ):
         raise ValueError("a reply needs a text and [label, value] options")
-    return Reply(text, tuple(Option(label, value) for label, value in options))
+    return Reply(text, tuple(Option(label, value) for label, value in options), formatted)

@@ -29,7 +29,7 @@ def turn_json(engine: Engine, turn: Turn) -> dict[str, Any]:
             "red_flags": list(flagged),
         }
     return {
-        "messages": [reply.text for reply in turn.replies],
+        "messages": [reply.plain_text for reply in turn.replies],
         "options": [option.label for option in turn.options],
         "state": turn.session.state,
         "asks": engine.asks(turn.session),
@@ -69,7 +69,7 @@ def run_json(
 
 def _show(turn: Turn, out: TextIO) -> None:
     for reply in turn.replies:
-        out.write(f"\nhipbot: {reply.text}\n")
+        out.write(f"\nhipbot: {reply.plain_text}\n")
     for number, option in enumerate(turn.options, 1):
         out.write(f"   {number}) {option.label}\n")
     out.flush()

@@ -27,6 +27,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.channels.inbound import Inbound, Kind
 from bot.channels.lean_bot import LeanBot
 from bot.dialogue import Option, Reply, Turn
+from bot.dialogue.markup import headed, open_elements, plain, visible_length
 from bot.service import ChatService, DeliveryFailed
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ TYPING_AFTER_SECONDS = 0.3
 MAX_CALLBACK_BYTES = 64
 WebhookReply = dict[str, str]
 """A Bot API method call sent back as the body of the webhook response."""
+PACK_LIMIT = 1200
+"""Replies are packed into one message up to this length: about two phone screens."""
 ESCAPED_LENGTH = {"&": len("&amp;"), "<": len("&lt;"), ">": len("&gt;")}
 
 
@@ -80,20 +83,45 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 
 def message_texts(
-    replies: Sequence[Reply], limit: int = MessageLimit.MAX_TEXT_LENGTH
+    replies: Sequence[Reply],
+    limit: int = MessageLimit.MAX_TEXT_LENGTH,
+    pack: int = PACK_LIMIT,
 ) -> list[str]:
-    """One turn's replies as few messages as the length limit allows (fewer notifications on
-    the runner's phone, fewer Bot API calls): joined by blank lines, split where too long."""
+    """One turn's replies as HTML messages, a reply over ``limit`` split. Replies are packed
+    together up to ``pack`` characters (fewer notifications on the runner's phone, fewer Bot API
+    calls), except that a reply opening with a heading (a part of the result, an exercise card,
+    the summary) starts a message of its own."""
     messages: list[str] = []
     for reply in replies:
-        for piece in split_text(reply.text, limit):
-            if not piece.strip():
-                continue
-            if messages and _html_length(messages[-1]) + 2 + _html_length(piece) <= limit:
+        for piece in _pieces(reply, limit):
+            joined = visible_length(messages[-1]) + 2 + visible_length(piece) if messages else 0
+            if messages and joined <= pack and not headed(piece):
                 messages[-1] = f"{messages[-1]}\n\n{piece}"
             else:
                 messages.append(piece)
     return messages
+
+
+def _pieces(reply: Reply, limit: int) -> list[str]:
+    """A reply as HTML pieces within ``limit``: formatted text is cut only between paragraphs
+    that close every tag, and a paragraph too long for one message loses its formatting."""
+    if not reply.formatted:
+        return [html.escape(p, quote=False) for p in split_text(reply.text, limit) if p.strip()]
+    units: list[str] = []
+    for paragraph in reply.text.split("\n\n"):
+        if units and open_elements(units[-1]):
+            units[-1] = f"{units[-1]}\n\n{paragraph}"
+        else:
+            units.append(paragraph)
+    pieces: list[str] = []
+    for unit in units:
+        if visible_length(unit) > limit:
+            pieces += [html.escape(p, quote=False) for p in split_text(plain(unit), limit)]
+        elif pieces and visible_length(pieces[-1]) + 2 + visible_length(unit) <= limit:
+            pieces[-1] = f"{pieces[-1]}\n\n{unit}"
+        else:
+            pieces.append(unit)
+    return [piece for piece in pieces if piece.strip()]
 
 
 def _html_cost(char: str) -> int:
@@ -295,16 +323,14 @@ class TelegramChannel:
         options = replies[-1].options if replies else ()
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
-            send = partial(
-                bot.send_html, chat_id, html.escape(text, quote=False),
-                keyboard(options, step) if last else None,
-            )  # fmt: skip
+            send = partial(bot.send_html, chat_id, text, keyboard(options, step) if last else None)
             try:
                 await send_with_retry(send, backoff=self.backoff)
             except (Forbidden, BadRequest):
                 raise
             except TelegramError as error:
-                unsent = [Reply(t) for t in texts[index:-1]] + [Reply(texts[-1], options)]
+                unsent = [Reply(t, formatted=True) for t in texts[index:-1]]
+                unsent.append(Reply(texts[-1], options, formatted=True))
                 reason = type(error).__name__
                 raise DeliveryFailed(unsent if index else replies, reason) from None
 

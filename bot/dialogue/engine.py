@@ -25,6 +25,7 @@ from bot.dialogue.answering import (
 )
 from bot.dialogue.conditions import AGE_FINDINGS, CONDITIONS
 from bot.dialogue.conversation import Conversation
+from bot.dialogue.markup import Markup
 from bot.dialogue.messages import Incoming, Option, Reply
 from bot.dialogue.render import Renderer
 from bot.dialogue.session import Session, Undo
@@ -69,9 +70,9 @@ class _Draft:
 
     def say(self, *texts: str, options: tuple[Option, ...] = ()) -> None:
         for text in texts[:-1]:
-            self.replies.append(Reply(text))
+            self.replies.append(Reply(text, formatted=isinstance(text, Markup)))
         if texts:
-            self.replies.append(Reply(texts[-1], options))
+            self.replies.append(Reply(texts[-1], options, isinstance(texts[-1], Markup)))
 
 
 class Engine:
@@ -329,7 +330,7 @@ class Engine:
                 self._prompt(draft)
             else:
                 draft.say(*self.render.exercises(self.assessment(session)))
-                draft.replies[-1] = Reply(draft.replies[-1].text, self._options(session))
+                draft.replies[-1] = replace(draft.replies[-1], options=self._options(session))
         else:
             draft.say(self.render.text("help"))
             self._prompt(draft)
@@ -346,7 +347,7 @@ class Engine:
         draft.say(text)
         self._prompt(draft)
 
-    def _why_question(self, session: Session, finding: str) -> str:
+    def _why_question(self, session: Session, finding: str) -> Markup:
         for rule in self.triage.rules_about(finding):
             if rule.urgency.rank >= Urgency.URGENT.rank and any(
                 session.answers.get(f) is True for f in (*rule.all_of, *rule.any_of)

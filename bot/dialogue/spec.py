@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.dialogue import markup
 from bot.knowledge import Knowledge
 from bot.knowledge.model import Id, Text
 from bot.problems import DataError, Problem, read_yaml, validate_document
@@ -94,7 +95,8 @@ REQUIRED_TEXTS = (
     "summary_have", "summary_not", "summary_unsure", "summary_age", "no_answers", "dose_label",
     "form_label", "stop_label", "progression_label", "rules_title", "avoid_title",
     "summary_result", "summary_exercises", "answer_noted", "result_ready", "learn_intro",
-    "library_button", "library_intro", "library_avoid", "clinician_causes",
+    "library_button", "library_intro", "library_avoid", "clinician_causes", "result_heading",
+    "flag_line", "cause_line", "exercise_title", "topic_title",
 )  # fmt: skip
 
 
@@ -105,6 +107,11 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "clinician_causes": frozenset({"causes"}),
     "summary_age": frozenset({"age"}),
     "version_line": frozenset({"version"}),
+    "result_heading": frozenset({"icon", "label"}),
+    "flag_line": frozenset({"title"}),
+    "cause_line": frozenset({"name", "band"}),
+    "exercise_title": frozenset({"name"}),
+    "topic_title": frozenset({"title"}),
     "why_question": frozenset({"causes"}),
     "why_safety": frozenset({"flag"}),
 }
@@ -162,7 +169,7 @@ def check_dialogue(
         fields = TEXT_FIELDS.get(text_id, frozenset())
         if text_id in prompts and text_id not in whys and text_id not in REQUIRED_TEXTS:
             fields = PROMPT_FIELDS
-        for message in _placeholder_problems(text, fields):
+        for message in _placeholder_problems(text, fields) + markup.problems(text):
             problem(f"texts.{text_id}", message)
 
     for state_id, state in spec.states.items():

@@ -6,13 +6,12 @@ test knows exactly which messages (text and buttons) each update must produce.
 
 from __future__ import annotations
 
-import html
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.telegram import message_texts
-from bot.dialogue import Incoming, Session, Turn
+from bot.dialogue import Incoming, Option, Session, Turn
 from tests.support.engine import real_engine
 
 JSON = dict[str, Any]
@@ -36,7 +35,7 @@ def as_sent(message: JSON) -> Sent:
 
 def rendered(turn: Turn) -> list[Sent]:
     """The messages the Telegram channel sends for ``turn`` (packing is unit-tested on its own)."""
-    texts = [html.escape(text, quote=False) for text in message_texts(turn.replies)]
+    texts = message_texts(turn.replies)
     buttons = tuple(f"{turn.session.step}:{o.value}" for o in turn.replies[-1].options)
     return [Sent(text, buttons if i == len(texts) - 1 else ()) for i, text in enumerate(texts)]
 
@@ -47,6 +46,8 @@ class Reference:
     def __init__(self) -> None:
         self.engine = real_engine()
         self.session: Session | None = None
+        self.options: tuple[Option, ...] = ()
+        """The buttons under the last message."""
 
     @property
     def state(self) -> str | None:
@@ -66,6 +67,7 @@ class Reference:
     def _step(self, incoming: Incoming) -> list[Sent]:
         turn = self.engine.step(self.session, incoming)
         self.session = None if turn.forget else turn.session
+        self.options = turn.options
         return rendered(turn)
 
 
@@ -108,8 +110,9 @@ def consultation(reference: Reference | None = None) -> list[Action]:
         ("text", "I'm 40"),
     ]:
         do(kind, value)
-    while reference.state == "questions":
-        do("tap", "no")
+    taps = {"duration": "days", "signs": "none", "questions": "no"}
+    while reference.state in taps:
+        do("tap", taps[reference.state])
     assert reference.state == "review", reference.state
     do("tap", "confirm")
     assert reference.state == "result"
