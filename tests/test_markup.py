@@ -54,7 +54,7 @@ def test_a_heading_opens_a_message_of_its_own() -> None:
     assert headed("🟢 <b>Self-care</b>") and headed("<b>What</b>")
     assert not headed("Thanks, <b>noted</b>.")
     replies = [Reply(Markup("Thanks."), formatted=True), Reply(bold("Result"), formatted=True)]
-    assert message_texts(replies) == ["Thanks.", "<b>Result</b>"]
+    assert message_texts([*replies, Reply("Tap")]) == ["Thanks.", "<b>Result</b>", "Tap"]
     assert message_texts([Reply("Thanks."), Reply("a < b")]) == ["Thanks.\n\na &lt; b"]
 
 
@@ -92,3 +92,11 @@ def test_a_dialogue_text_that_is_not_markup_is_reported() -> None:
     spec = engine.dialogue.model_copy(update={"texts": texts})
     found = check_dialogue(spec, engine.knowledge, CONDITION_NAMES, shown_as="d.yaml")
     assert [p.path for p in found] == ["texts.help", "texts.help"]
+
+
+def test_markup_given_as_a_template_value_is_kept() -> None:
+    render = real_engine().render
+    session = real_engine().new_session()
+    session.age = 30
+    text = render.text("review", answers=render.answers(session))
+    assert "<b>Age:</b> 30" in text and "&lt;b&gt;" not in text

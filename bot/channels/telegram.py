@@ -90,12 +90,12 @@ def message_texts(
     """One turn's replies as HTML messages, a reply over ``limit`` split. Replies are packed
     together up to ``pack`` characters (fewer notifications on the runner's phone, fewer Bot API
     calls), except that a reply opening with a heading (a part of the result, an exercise card,
-    the summary) starts a message of its own."""
+    the summary) is a message of its own, so that it can be read or forwarded alone."""
     messages: list[str] = []
     for reply in replies:
         for piece in _pieces(reply, limit):
             joined = visible_length(messages[-1]) + 2 + visible_length(piece) if messages else 0
-            if messages and joined <= pack and not headed(piece):
+            if messages and joined <= pack and not (headed(piece) or headed(messages[-1])):
                 messages[-1] = f"{messages[-1]}\n\n{piece}"
             else:
                 messages.append(piece)

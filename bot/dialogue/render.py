@@ -29,7 +29,10 @@ class Renderer:
 
     def text(self, text_id: str, **values: object) -> Markup:
         """A dialogue text (markup) with ``{placeholders}`` filled in, each value escaped."""
-        escaped = {key: escape(str(value)) for key, value in values.items()}
+        escaped = {
+            key: escape(value if isinstance(value, str) else str(value))
+            for key, value in values.items()
+        }
         return Markup(self.texts[text_id].format(**escaped).strip())
 
     def labels(self, finding_ids: Sequence[str], *, most: int | None = None) -> str:
@@ -77,7 +80,8 @@ class Renderer:
     def _urgency(self, assessment: Assessment) -> Markup:
         level = self.knowledge.urgency_levels[assessment.urgency]
         flags = [self.text("flag_line", title=rule.title) for rule in assessment.red_flags]
-        return join("\n\n", [self._heading(assessment), *flags, level.what_to_do])
+        heading = join("\n", [self._heading(assessment), *flags])
+        return join("\n\n", [heading, level.what_to_do])
 
     def _causes(self, assessment: Assessment) -> Markup:
         """The causes one line each, each explanation in an expandable quote; as many whole
@@ -155,8 +159,8 @@ class Renderer:
         """One message for an urgent or emergency result: the action and nothing else."""
         level = self.knowledge.urgency_levels[assessment.urgency]
         rules = [r for r in assessment.red_flags if r.urgency is assessment.urgency]
-        parts = [self._heading(assessment)]
-        parts += [self.text("flag_line", title=rule.title) for rule in rules]
+        flags = [self.text("flag_line", title=rule.title) for rule in rules]
+        parts = [join("\n", [self._heading(assessment), *flags])]
         parts.append(escape(rules[0].message if rules else level.what_to_do))
         parts.append(join(" ", [self.text("worse_title"), level.if_worse]))
         names = ", ".join(r.cause.name for r in assessment.shown_causes)

@@ -1,0 +1,115 @@
+"""A Telegram-like HTML page of the end of one consultation per urgency level, to look at.
+
+    python -m tests.tools.phone_mock OUT_DIR [--screenshot]
+
+Each page shows the messages the Telegram channel sends (its own packing, HTML and keyboards)
+from the review to the result and the summary, styled like a phone's chat; an expandable quote
+is shown collapsed, as Telegram first shows it. With ``--screenshot``, headless Chromium saves a
+PNG of each page at phone width next to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.channels.telegram import keyboard, message_texts
+from bot.dialogue import Incoming, Turn
+from bot.dialogue.markup import visible_length
+from bot.scripts import incoming_for
+from tests.support.engine import real_engine
+from tests.support.phone import CONSULTATIONS, scripts
+
+STYLE = """
+body { margin: 0; background: #8fb58c; font: 15px/1.35 Roboto, 'DejaVu Sans', sans-serif,
+  'Noto Color Emoji'; }
+.chat { width: 400px; margin: 0 auto; padding: 8px 6px; }
+.msg { background: #fff; border-radius: 12px; padding: 7px 10px; margin: 6px 40px 2px 0;
+  white-space: pre-wrap; word-wrap: break-word; box-shadow: 0 1px 1px #0002; }
+.me { background: #e2ffc7; margin: 6px 0 2px 60px; }
+.len { color: #8a8a8a; font-size: 11px; text-align: right; }
+blockquote { margin: 4px 0; padding: 2px 8px; border-left: 3px solid #3a8fd6;
+  background: #eaf3fb; border-radius: 4px; white-space: pre-wrap; }
+blockquote[expandable] { max-height: 4.05em; overflow: hidden; position: relative; }
+blockquote[expandable]::after { content: '⌄'; position: absolute; right: 6px; bottom: 0;
+  color: #3a8fd6; background: #eaf3fb; }
+a { color: #2a7bc0; }
+.kb { display: grid; gap: 3px; margin: 3px 40px 0 0; }
+.kb .row { display: flex; gap: 3px; }
+.kb .btn { flex: 1; background: #0005; color: #fff; text-align: center; border-radius: 8px;
+  padding: 7px 4px; font-size: 14px; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+"""
+
+
+def _bot(turn: Turn) -> str:
+    texts = message_texts(turn.replies)
+    markup = keyboard(turn.options, turn.session.step)
+    parts = []
+    for index, text in enumerate(texts):
+        shown = text.replace("</blockquote>\n", "</blockquote>")  # as Telegram shows it
+        parts.append(
+            f'<div class="msg">{shown}<div class="len">{visible_length(text)} chars</div></div>'
+        )
+        if markup is not None and index == len(texts) - 1:
+            rows = "".join(
+                '<div class="row">'
+                + "".join(f'<div class="btn">{html.escape(b.text)}</div>' for b in row)
+                + "</div>"
+                for row in markup.inline_keyboard
+            )
+            parts.append(f'<div class="kb">{rows}</div>')
+    return "\n".join(parts)
+
+
+def page(name: str) -> str:
+    """The HTML page of script ``name``, from its review onwards, then /summary."""
+    engine = real_engine()
+    [script] = [s for s in scripts() if s.name == name]
+    turn = engine.start(at=1_000_000.0)
+    shown: list[str] = []
+    for step in script.steps:
+        if step.user is None and step.tap is None:
+            continue
+        incoming, action = incoming_for(step, turn, turn.session.updated_at + 1)
+        turn = engine.step(turn.session, incoming)
+        if turn.session.state in ("review", "result"):
+            said = html.escape(step.user or action)
+            shown += [f'<div class="msg me">{said}</div>', _bot(turn)]
+    turn = engine.step(turn.session, Incoming(text="/summary", at=turn.session.updated_at + 1))
+    shown += ['<div class="msg me">/summary</div>', _bot(turn)]
+    body = "\n".join(shown)
+    return (
+        f"<!doctype html><meta charset='utf-8'><title>{html.escape(name)}</title>"
+        f"<style>{STYLE}</style><div class='chat'>{body}</div>"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--screenshot", action="store_true")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    for urgency, name in CONSULTATIONS.items():
+        path = args.out / f"{urgency}.html"
+        path.write_text(page(name), encoding="utf-8")
+        print(path)
+        if args.screenshot and browser:
+            png = path.with_suffix(".png")
+            subprocess.run(
+                [browser, "--headless", "--no-sandbox", "--hide-scrollbars",
+                 f"--screenshot={png}", "--window-size=420,2400", path.as_uri()],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            print(png)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
