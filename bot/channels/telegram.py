@@ -55,6 +55,9 @@ SEND_BACKOFF_SECONDS = 0.4
 DRAIN_SECONDS = 5.0
 TYPING_AFTER_SECONDS = 0.3
 MAX_CALLBACK_BYTES = 64
+ROW_CHARACTERS = 30
+"""Buttons share a row while (buttons × the longest label) stays within this many characters."""
+MAX_PER_ROW = 3
 WebhookReply = dict[str, str]
 """A Bot API method call sent back as the body of the webhook response."""
 PACK_LIMIT = 1200
@@ -145,14 +148,21 @@ def _fitting(text: str, limit: int) -> int:
 
 
 def keyboard(options: Sequence[Option], step: int) -> InlineKeyboardMarkup | None:
-    """Inline buttons, one per row; each carries the step it belongs to."""
-    rows = []
+    """Inline buttons, each carrying the step it belongs to; short ones share a row (Yes / No /
+    Not sure), as many as fit across a phone."""
+    rows: list[list[InlineKeyboardButton]] = []
     for option in options:
         data = f"{step}:{option.value}"
-        if len(data.encode()) <= MAX_CALLBACK_BYTES:
-            rows.append([InlineKeyboardButton(option.label, callback_data=data)])
-        else:
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
             logger.warning("button %r left out: its callback data is over 64 bytes", option.value)
+            continue
+        button = InlineKeyboardButton(option.label, callback_data=data)
+        row = rows[-1] if rows else []
+        widest = max([len(option.label), *(len(b.text) for b in row)])
+        if row and len(row) < MAX_PER_ROW and (len(row) + 1) * widest <= ROW_CHARACTERS:
+            row.append(button)
+        else:
+            rows.append([button])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -224,6 +234,9 @@ class TelegramChannel:
                 # Answered on the side: waiting for it here would let a later message of the
                 # same chat take the conversation's lock first.
                 self._background(self._answer(bot, inbound.query_id))
+            if inbound.chat_id is not None and inbound.message_id is not None:
+                # The tapped question has moved on: its buttons go, so none is tapped twice.
+                self._background(self._clear_keyboard(bot, inbound.chat_id, inbound.message_id))
             await self._button(inbound, bot)
             return {"method": "answerCallbackQuery", "callback_query_id": inbound.query_id} if (
                 answer_in_reply
@@ -301,6 +314,13 @@ class TelegramChannel:
             await bot.answer_callback_query(query_id)
         except TelegramError as error:  # an expired query must not stop the answer itself
             logger.info("could not answer a callback query: %s", type(error).__name__)
+
+    @staticmethod
+    async def _clear_keyboard(bot: LeanBot, chat_id: int, message_id: int) -> None:
+        try:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except TelegramError as error:  # already cleared, or the message is gone
+            logger.info("could not remove a keyboard: %s", type(error).__name__)
 
     @staticmethod
     def _addressed(inbound: Inbound, bot: LeanBot) -> bool:

@@ -258,7 +258,7 @@ class Engine:
                 draft.say(render.text("exercises_withheld"))
             else:
                 options = tuple(
-                    Option(e.name, f"{EXERCISE_PREFIX}{e.id}")
+                    Option(e.button_label, f"{EXERCISE_PREFIX}{e.id}")
                     for e in knowledge.exercises.values()
                 )
                 draft.say(render.text("library_intro"), options=options)
@@ -314,7 +314,8 @@ class Engine:
             self._why(draft)
         elif command == "learn":
             topics = tuple(
-                Option(t.title, f"{TOPIC_PREFIX}{t.id}") for t in self.knowledge.topics.values()
+                Option(t.button_label, f"{TOPIC_PREFIX}{t.id}")
+                for t in self.knowledge.topics.values()
             )
             library = Option(self.render.text("library_button"), LIBRARY)
             draft.say(self.render.text("learn_intro"), options=(*topics, library))
@@ -433,7 +434,7 @@ class Engine:
         value = incoming.button
         options = self._options(session)
         if value is None and text:
-            index = read_choice(text, [o.label for o in options])
+            index = read_choice(text, [self.render.wording(o) for o in options])
             value = options[index].value if index is not None else None
         forced = session.unread >= self.dialogue.unreadable_limit
         if value == NOT_SURE_VALUE and state.kind is not Kind.YES_NO:
@@ -528,7 +529,7 @@ class Engine:
             )
         if state.kind is Kind.CHECKLIST:
             remaining = [f for f in state.findings if f not in session.answers]
-            items = [Option(self.knowledge.findings[f].label, f) for f in remaining]
+            items = [Option(self.render.button(f), f) for f in remaining]
             return (*items, Option(state.none_label or "", NONE_VALUE))
         if state.kind is Kind.YES_NO:
             return (
@@ -538,7 +539,7 @@ class Engine:
             )
         if state.kind is Kind.PICK_ANSWER:
             picks = [
-                Option(self.knowledge.findings[f].label, f)
+                Option(self.render.button(f), f)
                 for f in session.answers
                 if f in self.knowledge.findings and f not in AGE_FINDINGS
             ]
@@ -564,5 +565,9 @@ class Engine:
             values = {"question": finding.question, "hint": finding.hint or ""}
         if any("{answers}" in self.dialogue.texts[text_id] for text_id in state.say):
             values["answers"] = self.render.answers(session)
+        if state.kind is Kind.CHECKLIST:
+            values["items"] = self.render.checklist(
+                [f for f in state.findings if f not in session.answers]
+            )
         texts = [self.render.text(text_id, **values) for text_id in state.say]
         draft.say(*texts, options=self._options(session))

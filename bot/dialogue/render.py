@@ -6,8 +6,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.dialogue.markup import Markup, escape, join, quote, visible_length
+from bot.dialogue.messages import Option
 from bot.dialogue.session import Session
 from bot.knowledge import AdviceTopic, Exercise, Knowledge
+from bot.knowledge.model import BUTTON_LENGTH
 from bot.reasoning import Assessment, Band, RankedCause
 
 BAND_WORDS = {Band.LIKELY: "likely", Band.POSSIBLE: "possible", Band.LESS_LIKELY: "less likely"}
@@ -34,6 +36,22 @@ class Renderer:
             for key, value in values.items()
         }
         return Markup(self.texts[text_id].format(**escaped).strip())
+
+    def button(self, finding_id: str) -> str:
+        """A finding's button label: its own short one, or its label cut to fit."""
+        finding = self.knowledge.findings[finding_id]
+        if finding.button is not None or len(finding.label) <= BUTTON_LENGTH:
+            return finding.button or finding.label
+        return finding.label[: BUTTON_LENGTH - 1].rstrip(" ,") + "…"
+
+    def wording(self, option: Option) -> str:
+        """What a typed answer is matched against: a finding's full label, else the button's."""
+        finding = self.knowledge.findings.get(option.value)
+        return option.label if finding is None else finding.label
+
+    def checklist(self, finding_ids: Sequence[str]) -> Markup:
+        """The full wording of a checklist's findings, one line each."""
+        return join("\n", [f"• {self.knowledge.findings[f].label}" for f in finding_ids])
 
     def labels(self, finding_ids: Sequence[str], *, most: int | None = None) -> str:
         """Finding ids as a readable, comma-separated list of labels (the first ``most``)."""

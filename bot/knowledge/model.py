@@ -7,14 +7,19 @@ Anything that states a medical fact carries ``sources``: one or more http(s) URL
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Sources = Annotated[tuple[Url, ...], Field(min_length=1)]
+BUTTON_LENGTH = 24
+"""The longest button label Telegram shows whole on a phone."""
+ButtonLabel = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=BUTTON_LENGTH)
+]
 
 
 class Urgency(StrEnum):
@@ -53,6 +58,8 @@ class Finding(Strict):
     id: Id
     label: Text
     absent_label: Text
+    button: ButtonLabel | None = None
+    """A short label for a checklist button; the message lists the full ``label``."""
     """How the finding reads when the runner does not have it ("no limp", "under 45")."""
     question: Text
     hint: Text | None = None
@@ -124,6 +131,8 @@ class Exercise(Strict):
 
     id: Id
     name: Text
+    button: ButtonLabel | None = None
+    """A short label for the exercise library's button, needed when the name is too long."""
     purpose: Text
     steps: Annotated[tuple[Text, ...], Field(min_length=1)]
     dose: Text
@@ -132,6 +141,17 @@ class Exercise(Strict):
     progression: Text | None = None
     avoid_when: tuple[Contraindication, ...] = ()
     sources: Sources
+
+    @property
+    def button_label(self) -> str:
+        """What its button shows."""
+        return self.button or self.name
+
+    @model_validator(mode="after")
+    def _fits_a_button(self) -> Self:
+        if self.button is None and len(self.name) > BUTTON_LENGTH:
+            raise ValueError("the name is too long for a button: add a `button:` label")
+        return self
 
 
 class ExercisesFile(Strict):
@@ -181,7 +201,20 @@ class AdviceTopic(Strict):
 
     id: Id
     title: Text
+    button: ButtonLabel | None = None
+    """A short label for the /learn menu's button, needed when the title is too long."""
     points: Annotated[tuple[Statement, ...], Field(min_length=1)]
+
+    @property
+    def button_label(self) -> str:
+        """What its button shows."""
+        return self.button or self.title
+
+    @model_validator(mode="after")
+    def _fits_a_button(self) -> Self:
+        if self.button is None and len(self.title) > BUTTON_LENGTH:
+            raise ValueError("the title is too long for a button: add a `button:` label")
+        return self
 
 
 class AdviceFile(Strict):
