@@ -339,7 +339,7 @@ async def test_only_the_messages_not_delivered_are_sent_again(
     reference = Reference()
     actions = consultation(reference)
     exercises = reference.text("/exercises")
-    assert len(exercises) == 2
+    assert len(exercises) >= 2
     store = MemorySessionStore()
     async with webhook(api, store) as hook:
         for update_id, action in enumerate(actions, start=1):
@@ -350,7 +350,7 @@ async def test_only_the_messages_not_delivered_are_sent_again(
         update = {"update_id": 100, **api.make_text_update(CHAT, "/exercises")}
         assert (await hook.post(update)).status_code == 502
         assert hook.sent() == [*before, exercises[0]]
-        assert (await stored(store))[1] == 1
+        assert (await stored(store))[1] == len(exercises) - 1
         assert (await hook.post(update)).status_code == 200
         assert hook.sent() == [*before, *exercises]
         report(capsys, "second message of a turn failing on every attempt", injected(api),

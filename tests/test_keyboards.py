@@ -16,6 +16,7 @@ from bot.scripts import incoming_for
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.engine import real_engine
 from tests.support.phone import scripts
+from tests.support.telegram import Reference
 from tests.test_telegram_polling import CHAT, running_bot
 
 
@@ -107,4 +108,19 @@ async def test_a_tapped_question_loses_its_keyboard(fake_bot_api: FakeBotAPI) ->
         assert "reply_markup" not in (fake_bot_api.message(CHAT, asked) or {})
         [screen] = bot.sent()[-1:]
         assert screen.buttons and greeting.buttons == ("1:start",)
+        await bot.quiet(0.1)
+
+
+async def test_a_typed_answer_clears_the_keyboard_of_the_question(
+    fake_bot_api: FakeBotAPI,
+) -> None:
+    reference = Reference()
+    async with running_bot(fake_bot_api) as bot:
+        await bot.say("/start", len(reference.text("/start")))
+        await bot.tap("1:start", len(reference.tap("start")))
+        asked = bot.message_with("2:none")
+        await bot.say("none of these", len(reference.text("none of these")))
+        await fake_bot_api.wait_for(method="editMessageReplyMarkup", count=2)
+        assert "reply_markup" not in (fake_bot_api.message(CHAT, asked) or {})
+        assert bot.sent()[-1].buttons  # the next question has its own
         await bot.quiet(0.1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
 from typing import Any
@@ -58,6 +59,8 @@ MAX_CALLBACK_BYTES = 64
 ROW_CHARACTERS = 30
 """Buttons share a row while (buttons × the longest label) stays within this many characters."""
 MAX_PER_ROW = 3
+REMEMBERED_KEYBOARDS = 10_000
+"""Chats whose last keyboard is remembered, to remove it when the runner types an answer."""
 WebhookReply = dict[str, str]
 """A Bot API method call sent back as the body of the webhook response."""
 PACK_LIMIT = 1200
@@ -206,6 +209,8 @@ class TelegramChannel:
         self.service = service
         self.backoff = backoff
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._keyboards: OrderedDict[int, int] = OrderedDict()
+        """Per chat, the last message sent with buttons (this process's, most recent last)."""
 
     async def handle_update(
         self, update: Update, bot: LeanBot, *, answer_in_reply: bool = False
@@ -236,6 +241,8 @@ class TelegramChannel:
                 self._background(self._answer(bot, inbound.query_id))
             if inbound.chat_id is not None and inbound.message_id is not None:
                 # The tapped question has moved on: its buttons go, so none is tapped twice.
+                if self._keyboards.get(inbound.chat_id) == inbound.message_id:
+                    del self._keyboards[inbound.chat_id]
                 self._background(self._clear_keyboard(bot, inbound.chat_id, inbound.message_id))
             await self._button(inbound, bot)
             return {"method": "answerCallbackQuery", "callback_query_id": inbound.query_id} if (
@@ -255,6 +262,9 @@ class TelegramChannel:
         if inbound.text is None:
             await self._send(bot, inbound.chat_id, [Reply(NOT_TEXT)], 0)
             return
+        asked = self._keyboards.pop(inbound.chat_id, None)
+        if asked is not None:  # a typed answer: the buttons of the question go as after a tap
+            self._background(self._clear_keyboard(bot, inbound.chat_id, asked))
         await self._converse(bot, inbound.chat_id, inbound.update_id, text=inbound.text)
 
     async def drain(self) -> None:
@@ -315,6 +325,12 @@ class TelegramChannel:
         except TelegramError as error:  # an expired query must not stop the answer itself
             logger.info("could not answer a callback query: %s", type(error).__name__)
 
+    def _remember_keyboard(self, chat_id: int, message_id: int) -> None:
+        self._keyboards[chat_id] = message_id
+        self._keyboards.move_to_end(chat_id)
+        if len(self._keyboards) > REMEMBERED_KEYBOARDS:
+            self._keyboards.popitem(last=False)
+
     @staticmethod
     async def _clear_keyboard(bot: LeanBot, chat_id: int, message_id: int) -> None:
         try:
@@ -345,7 +361,9 @@ class TelegramChannel:
             last = index == len(texts) - 1
             send = partial(bot.send_html, chat_id, text, keyboard(options, step) if last else None)
             try:
-                await send_with_retry(send, backoff=self.backoff)
+                sent = await send_with_retry(send, backoff=self.backoff)
+                if last and options and isinstance(sent, int):
+                    self._remember_keyboard(chat_id, sent)
             except (Forbidden, BadRequest):
                 raise
             except TelegramError as error:
