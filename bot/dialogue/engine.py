@@ -68,11 +68,14 @@ class _Draft:
     replies: list[Reply] = field(default_factory=list)
     forget: bool = False
 
-    def say(self, *texts: str, options: tuple[Option, ...] = ()) -> None:
-        for text in texts[:-1]:
-            self.replies.append(Reply(text, formatted=isinstance(text, Markup)))
-        if texts:
-            self.replies.append(Reply(texts[-1], options, isinstance(texts[-1], Markup)))
+    def say(self, *texts: str | Reply, options: tuple[Option, ...] = ()) -> None:
+        replies = [
+            text if isinstance(text, Reply) else Reply(text, formatted=isinstance(text, Markup))
+            for text in texts
+        ]
+        if replies:
+            replies[-1] = replace(replies[-1], options=options)
+        self.replies += replies
 
 
 class Engine:

@@ -34,11 +34,13 @@ class Option:
 class Reply:
     """One message to the runner; ``options`` are buttons under it.
 
-    A ``formatted`` text is markup (:mod:`bot.dialogue.markup`); any other text is plain."""
+    A ``formatted`` text is markup (:mod:`bot.dialogue.markup`); any other text is plain. With
+    a ``picture`` (an exercise id), the text is the caption of that exercise's picture."""
 
     text: str
     options: tuple[Option, ...] = ()
     formatted: bool = False
+    picture: str | None = None
 
     @property
     def plain_text(self) -> str:

@@ -7,7 +7,7 @@ Anything that states a medical fact carries ``sources``: one or more http(s) URL
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -126,6 +126,84 @@ class Contraindication(Strict):
     sources: Sources
 
 
+Point = tuple[float, float]
+
+
+class Pose(Strict):
+    """A stick figure seen from the side: where each joint is (x to the right, y up from the
+    floor; a standing runner is about 6 high). The ``2`` joints are the far arm and leg, drawn
+    lighter; ``toe`` points draw the feet."""
+
+    head: Point
+    neck: Point
+    hip: Point
+    knee: Point
+    foot: Point
+    knee2: Point
+    foot2: Point
+    elbow: Point
+    hand: Point
+    elbow2: Point
+    hand2: Point
+    toe: Point | None = None
+    toe2: Point | None = None
+
+
+class PoseChange(Strict):
+    """The joints that move from the start position (see :class:`Pose`)."""
+
+    head: Point | None = None
+    neck: Point | None = None
+    hip: Point | None = None
+    knee: Point | None = None
+    foot: Point | None = None
+    knee2: Point | None = None
+    foot2: Point | None = None
+    elbow: Point | None = None
+    hand: Point | None = None
+    elbow2: Point | None = None
+    hand2: Point | None = None
+    toe: Point | None = None
+    toe2: Point | None = None
+
+
+Joint = Literal[
+    "head", "neck", "hip", "knee", "foot", "knee2", "foot2", "elbow", "hand", "elbow2", "hand2",
+]  # fmt: skip
+
+
+class Arrow(Strict):
+    """An arrow from a joint, in the direction given in degrees (0 right, 90 up)."""
+
+    at: Joint
+    towards: float
+
+
+class Picture(Strict):
+    """An exercise's picture: the start and the end position side by side."""
+
+    start: Pose
+    end: PoseChange
+    end_label: Literal["End", "Hold"] = "End"
+    """"Hold" for an exercise that pushes without moving."""
+    band: tuple[Joint, Joint] | None = None
+    """A belt or band looped around these two joints."""
+    arrows: tuple[Arrow, ...] = ()
+    """Which way to push or move, shown in the end position."""
+    step: bool = False
+    """A step under the near foot."""
+    roller: bool = False
+    """A foam roller under the near thigh."""
+    wall: float | None = None
+    """A wall or rail to hold at this x."""
+    floor: bool = True
+    """False for a view from above."""
+
+    def end_pose(self) -> Pose:
+        """The end position: the start with what moves."""
+        return self.start.model_copy(update=self.end.model_dump(exclude_none=True))
+
+
 class Exercise(Strict):
     """An exercise with everything needed to do it safely."""
 
@@ -140,6 +218,9 @@ class Exercise(Strict):
     stop_if: Annotated[tuple[Text, ...], Field(min_length=1)]
     progression: Text | None = None
     avoid_when: tuple[Contraindication, ...] = ()
+    picture: Picture
+    video: Url | None = None
+    """A video of the exercise: one of its sources."""
     sources: Sources
 
     @property
@@ -151,6 +232,8 @@ class Exercise(Strict):
     def _fits_a_button(self) -> Self:
         if self.button is None and len(self.name) > BUTTON_LENGTH:
             raise ValueError("the name is too long for a button: add a `button:` label")
+        if self.video is not None and self.video not in self.sources:
+            raise ValueError("the video must be one of the sources")
         return self
 
 
