@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.app import load_engine, validate
 from bot.config import ConfigError, Settings
+from bot.pictures import Pictures
 from bot.problems import DataError
 
 if TYPE_CHECKING:
@@ -102,8 +103,18 @@ def cmd_console(args: argparse.Namespace) -> int:
     if args.json or not sys.stdin.isatty():
         run_json(engine, sys.stdin, sys.stdout)
     else:
-        run_interactive(engine, input, sys.stdout)
+        run_interactive(engine, input, sys.stdout, Pictures(engine.knowledge.exercises))
     return EXIT_OK
+
+
+def cmd_pictures(args: argparse.Namespace) -> int:
+    """Draw every exercise's picture (where not drawn yet) and print where it is."""
+    engine = load_engine(args.data)
+    pictures = Pictures(engine.knowledge.exercises, args.out)
+    drawn = pictures.draw_all()
+    for path in drawn:
+        print(path)
+    return EXIT_OK if len(drawn) == len(engine.knowledge.exercises) else EXIT_PROBLEMS
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -261,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("console", help="chat with the bot in the terminal (no token needed)")
     p.add_argument("--json", action="store_true", help="one JSON line per input line")
     p.set_defaults(func=cmd_console)
+
+    p = sub.add_parser("pictures", help="draw the exercise pictures and print their paths")
+    p.add_argument("--out", type=Path, default=None, help="folder (default: the user's cache)")
+    p.set_defaults(func=cmd_pictures)
 
     p = sub.add_parser("check", help="replay dialogue test scripts")
     p.add_argument("paths", nargs="*", type=Path, help="script files or folders")

@@ -12,6 +12,7 @@ import html
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -22,13 +23,14 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.constants import ChatAction, MessageLimit
+from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.inbound import Inbound, Kind
 from bot.channels.lean_bot import LeanBot
 from bot.dialogue import Option, Reply, Turn
 from bot.dialogue.markup import headed, open_elements, plain, visible_length
+from bot.pictures import Pictures
 from bot.service import ChatService, DeliveryFailed
 
 logger = logging.getLogger(__name__)
@@ -93,19 +95,42 @@ def message_texts(
     limit: int = MessageLimit.MAX_TEXT_LENGTH,
     pack: int = PACK_LIMIT,
 ) -> list[str]:
-    """One turn's replies as HTML messages, a reply over ``limit`` split. Replies are packed
-    together up to ``pack`` characters (fewer notifications on the runner's phone, fewer Bot API
-    calls), except that a reply opening with a heading (a part of the result, an exercise card,
-    the summary) is a message of its own, so that it can be read or forwarded alone."""
-    messages: list[str] = []
+    """The HTML texts (and captions) of :func:`outgoing`."""
+    return [message.text for message in outgoing(replies, limit, pack)]
+
+
+def outgoing(
+    replies: Sequence[Reply],
+    limit: int = MessageLimit.MAX_TEXT_LENGTH,
+    pack: int = PACK_LIMIT,
+) -> list[Reply]:
+    """One turn's replies as the messages to send, in HTML, a reply over ``limit`` split.
+
+    Replies are packed together up to ``pack`` characters (fewer notifications on the runner's
+    phone, fewer Bot API calls), except that a reply opening with a heading (a part of the
+    result, the summary) is a message of its own, so that it can be read or forwarded alone,
+    and so is a picture with its caption (a text too long for a caption follows the picture)."""
+    messages: list[Reply] = []
     for reply in replies:
+        if reply.picture is not None:
+            text = reply.text if reply.formatted else html.escape(reply.text, quote=False)
+            fits = visible_length(text) <= MessageLimit.CAPTION_LENGTH
+            messages.append(Reply(text if fits else "", formatted=True, picture=reply.picture))
+            if fits:
+                continue
         for piece in _pieces(reply, limit):
-            joined = visible_length(messages[-1]) + 2 + visible_length(piece) if messages else 0
-            if messages and joined <= pack and not (headed(piece) or headed(messages[-1])):
-                messages[-1] = f"{messages[-1]}\n\n{piece}"
+            last = messages[-1] if messages else None
+            if last is not None and _packs(last, piece, pack):
+                messages[-1] = Reply(f"{last.text}\n\n{piece}", formatted=True)
             else:
-                messages.append(piece)
+                messages.append(Reply(piece, formatted=True))
     return messages
+
+
+def _packs(message: Reply, piece: str, pack: int) -> bool:
+    if message.picture is not None or headed(message.text) or headed(piece):
+        return False
+    return visible_length(message.text) + 2 + visible_length(piece) <= pack
 
 
 def _pieces(reply: Reply, limit: int) -> list[str]:
@@ -205,12 +230,25 @@ async def send_with_retry(
 class TelegramChannel:
     """Turns Telegram updates into engine input and engine replies into Telegram messages."""
 
-    def __init__(self, service: ChatService, *, backoff: float = SEND_BACKOFF_SECONDS) -> None:
+    def __init__(
+        self, service: ChatService, *, backoff: float = SEND_BACKOFF_SECONDS,
+        pictures: Pictures | None = None,
+    ) -> None:  # fmt: skip
         self.service = service
         self.backoff = backoff
+        self._pictures = pictures
+        self._file_ids: dict[str, str] = {}
+        """Each picture's Telegram ``file_id`` once it has been uploaded."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._keyboards: OrderedDict[int, int] = OrderedDict()
         """Per chat, the last message sent with buttons (this process's, most recent last)."""
+
+    @property
+    def pictures(self) -> Pictures:
+        """The exercises' pictures (by default drawn into the user's cache folder)."""
+        if self._pictures is None:
+            self._pictures = Pictures(self.service.engine.knowledge.exercises)
+        return self._pictures
 
     async def handle_update(
         self, update: Update, bot: LeanBot, *, answer_in_reply: bool = False
@@ -355,11 +393,15 @@ class TelegramChannel:
             DeliveryFailed: the Bot API kept failing; it names the messages not sent.
             Forbidden, BadRequest: Telegram refused the message (blocked by the user…).
         """
-        texts = message_texts(replies)
+        messages = outgoing(replies)
         options = replies[-1].options if replies else ()
-        for index, text in enumerate(texts):
-            last = index == len(texts) - 1
-            send = partial(bot.send_html, chat_id, text, keyboard(options, step) if last else None)
+        for index, message in enumerate(messages):
+            last = index == len(messages) - 1
+            markup = keyboard(options, step) if last else None
+            if message.picture is None:
+                send = partial(bot.send_html, chat_id, message.text, markup)
+            else:
+                send = partial(self._picture, bot, chat_id, message, markup)
             try:
                 sent = await send_with_retry(send, backoff=self.backoff)
                 if last and options and isinstance(sent, int):
@@ -367,10 +409,38 @@ class TelegramChannel:
             except (Forbidden, BadRequest):
                 raise
             except TelegramError as error:
-                unsent = [Reply(t, formatted=True) for t in texts[index:-1]]
-                unsent.append(Reply(texts[-1], options, formatted=True))
+                unsent = [*messages[index:-1], replace(messages[-1], options=options)]
                 reason = type(error).__name__
                 raise DeliveryFailed(unsent if index else replies, reason) from None
+
+    async def _picture(
+        self, bot: LeanBot, chat_id: int, message: Reply, markup: InlineKeyboardMarkup | None
+    ) -> int | None:
+        """Send a picture with ``message`` as its caption: uploaded the first time, then by the
+        ``file_id`` Telegram gave it. Without a picture file, the text is sent alone."""
+        assert message.picture is not None
+        file_id = self._file_ids.get(message.picture)
+        photo: str | bytes
+        if file_id is not None:
+            photo = file_id
+        else:
+            path = await asyncio.to_thread(self.pictures.path, message.picture)
+            if path is None:
+                return await bot.send_html(chat_id, message.text, markup)
+            photo = await asyncio.to_thread(path.read_bytes)
+        try:
+            sent = await bot.send_photo(
+                chat_id, photo, caption=message.text, parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )  # fmt: skip
+        except BadRequest:
+            if file_id is None:
+                raise
+            del self._file_ids[message.picture]  # no longer known to Telegram: upload again
+            return await self._picture(bot, chat_id, message, markup)
+        if sent.photo:
+            self._file_ids[message.picture] = sent.photo[-1].file_id
+        return sent.message_id
 
 
 async def set_commands(bot: Bot) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.dialogue.markup import Markup, escape, join, quote, visible_length
-from bot.dialogue.messages import Option
+from bot.dialogue.markup import Markup, escape, join, link, quote, visible_length
+from bot.dialogue.messages import Option, Reply
 from bot.dialogue.session import Session
 from bot.knowledge import AdviceTopic, Exercise, Knowledge
 from bot.knowledge.model import BUTTON_LENGTH
@@ -16,6 +16,8 @@ BAND_WORDS = {Band.LIKELY: "likely", Band.POSSIBLE: "possible", Band.LESS_LIKELY
 URGENCY_ICONS = {"self_care": "🟢", "see_professional": "🟡", "urgent": "🟠", "emergency": "🔴"}
 MESSAGE_LIMIT = 1200
 """The longest message we send: about two phone screens."""
+CAPTION_LIMIT = 1024
+"""The longest caption under a picture."""
 MAX_LABELS_SHOWN = 4
 MIN_SUMMARY = 80
 """Characters of a cause's summary worth showing; fewer answers are listed to make room."""
@@ -187,29 +189,39 @@ class Renderer:
         parts.append(self.text("disclaimer"))
         return join("\n\n", parts)
 
-    def exercise(self, exercise: Exercise) -> Markup:
-        """Step-by-step instructions for one exercise."""
+    def card(self, exercise: Exercise) -> Reply:
+        """An exercise as one message: its picture, under it the steps, dose, form cues, when
+        to stop and a video (or a guide) to follow; the purpose and progression are left out
+        if the caption would be too long."""
         steps = "\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, 1))
-        cues = "\n".join(f"• {cue}" for cue in exercise.form_cues)
-        stops = "\n".join(f"• {stop}" for stop in exercise.stop_if)
-        parts = [
-            self.text("exercise_title", name=exercise.name),
-            escape(exercise.purpose),
-            escape(steps),
-            join(" ", [self.text("dose_label"), exercise.dose]),
-            join("\n", [self.text("form_label"), cues]),
-            join("\n", [self.text("stop_label"), stops]),
-        ]
-        if exercise.progression:
-            parts.append(join(" ", [self.text("progression_label"), exercise.progression]))
-        return join("\n\n", parts)
+        cues = join("\n", [self.text("form_label"), *(f"• {cue}" for cue in exercise.form_cues)])
+        stops = join("\n", [self.text("stop_label"), *(f"• {stop}" for stop in exercise.stop_if)])
+        watch = self.text("video_link" if exercise.video else "guide_link")
+        parts = {
+            "title": self.text("exercise_title", name=exercise.name),
+            "purpose": escape(exercise.purpose),
+            "steps": escape(steps),
+            "dose": join(" ", [self.text("dose_label"), exercise.dose]),
+            "cues": quote(cues, expandable=True),
+            "stops": stops,
+            "progression": join(" ", [self.text("progression_label"), exercise.progression])
+            if exercise.progression else Markup(),
+            "watch": link(watch, exercise.video or exercise.sources[0]),
+        }  # fmt: skip
+        text = join("\n\n", [part for part in parts.values() if part])
+        for optional in ("progression", "purpose"):
+            if visible_length(text) <= CAPTION_LIMIT:
+                break
+            del parts[optional]
+            text = join("\n\n", [part for part in parts.values() if part])
+        return Reply(text, formatted=True, picture=exercise.id)
 
     def topic(self, topic: AdviceTopic) -> Markup:
         """One advice topic as a message."""
         points = [escape(f"• {p.text}") for p in topic.points]
         return join("\n\n", [self.text("topic_title", title=topic.title), *points])
 
-    def library_exercise(self, assessment: Assessment, exercise_id: str) -> Markup:
+    def library_exercise(self, assessment: Assessment, exercise_id: str) -> Markup | Reply:
         """An exercise from the library, unless the current answers make it unsafe."""
         if assessment.exercises_withheld:
             return self.text("exercises_withheld")
@@ -217,13 +229,15 @@ class Renderer:
             if avoided.exercise == exercise_id:
                 name = self.knowledge.exercises[exercise_id].name
                 return self.text("library_avoid", name=name, why=avoided.why)
-        return self.exercise(self.knowledge.exercises[exercise_id])
+        return self.card(self.knowledge.exercises[exercise_id])
 
-    def exercises(self, assessment: Assessment) -> list[Markup]:
+    def exercises(self, assessment: Assessment) -> list[Markup | Reply]:
         """Instructions for every offered exercise, then general rules and what to avoid."""
         if assessment.exercises_withheld:
             return [self.text("exercises_withheld")]
-        messages = [self.exercise(self.knowledge.exercises[e]) for e in assessment.exercises]
+        messages: list[Markup | Reply] = [
+            self.card(self.knowledge.exercises[e]) for e in assessment.exercises
+        ]
         rules = [escape(f"• {rule.text}") for rule in self.knowledge.exercise_rules]
         if rules:
             messages.append(join("\n", [self.text("rules_title"), *rules]))

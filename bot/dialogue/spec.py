@@ -96,7 +96,7 @@ REQUIRED_TEXTS = (
     "form_label", "stop_label", "progression_label", "rules_title", "avoid_title",
     "summary_result", "summary_exercises", "answer_noted", "result_ready", "learn_intro",
     "library_button", "library_intro", "library_avoid", "clinician_causes", "result_heading",
-    "flag_line", "cause_line", "exercise_title", "topic_title",
+    "flag_line", "cause_line", "exercise_title", "topic_title", "video_link", "guide_link",
 )  # fmt: skip
 
 

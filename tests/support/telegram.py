@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.telegram import message_texts
+from bot.channels.telegram import outgoing
 from bot.dialogue import Incoming, Option, Session, Turn
 from tests.support.engine import real_engine
 
@@ -25,19 +25,25 @@ class Sent:
 
     text: str
     buttons: tuple[str, ...] = ()
+    picture: bool = False
+    """A photo, with ``text`` as its caption."""
 
 
 def as_sent(message: JSON) -> Sent:
     """A message recorded by the fake (``sent_messages()``) as :class:`Sent`."""
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return Sent(message["text"], tuple(b["callback_data"] for row in rows for b in row))
+    text = message.get("text", message.get("caption", ""))
+    return Sent(text, tuple(b["callback_data"] for row in rows for b in row), "photo" in message)
 
 
 def rendered(turn: Turn) -> list[Sent]:
     """The messages the Telegram channel sends for ``turn`` (packing is unit-tested on its own)."""
-    texts = message_texts(turn.replies)
+    messages = outgoing(turn.replies)
     buttons = tuple(f"{turn.session.step}:{o.value}" for o in turn.replies[-1].options)
-    return [Sent(text, buttons if i == len(texts) - 1 else ()) for i, text in enumerate(texts)]
+    return [
+        Sent(m.text, buttons if i == len(messages) - 1 else (), m.picture is not None)
+        for i, m in enumerate(messages)
+    ]
 
 
 class Reference:
