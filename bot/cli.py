@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +39,16 @@ def telegram_failure(error: Exception, doing: str) -> TelegramFailure:
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+
+logger = logging.getLogger("hipbot")
+
+
+def package_version() -> str:
+    """The installed hipbot version."""
+    try:
+        return version("hipbot")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _print_problems(error: DataError) -> int:
@@ -141,9 +153,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     settings = Settings.from_env(os.environ, dotenv=Path(".env"))
     setup_logging(
-        settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret)
+        settings.log_level,
+        secrets=(settings.telegram_bot_token, settings.webhook_secret),
+        json_lines=settings.log_format == "json",
     )
     return settings
+
+
+def _started(command: str, mode: str, settings: Settings, knowledge: str | None = None) -> None:
+    """The one line a command logs as it starts (never the token or the store's password)."""
+    from bot.store._url import redact
+
+    about = f"knowledge {knowledge}, store {redact(settings.store_url)}, " if knowledge else ""
+    logger.info("hipbot %s %s: %s%s", package_version(), command, about, mode)
 
 
 def cmd_polling(args: argparse.Namespace) -> int:
@@ -157,6 +179,7 @@ def cmd_polling(args: argparse.Namespace) -> int:
     settings.token  # noqa: B018 - fail early with a clear message
     service = build_service(settings, data=args.data)
     application = build_application(settings, TelegramChannel(service), with_updater=True)
+    _started("polling", "long polling", settings, service.engine.knowledge.version)
     settle_garbage_collector()
     try:
         application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
@@ -180,6 +203,8 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     channel = TelegramChannel(service)
     application = build_application(settings, channel, with_updater=False)
     app = create_app(settings, channel, application)
+    where = f"webhook on {settings.webhook_host}:{settings.webhook_port}{settings.webhook_path}"
+    _started("webhook", where, settings, service.engine.knowledge.version)
     config = uvicorn.Config(
         app,
         host=settings.webhook_host,
@@ -227,6 +252,7 @@ def cmd_set_webhook(args: argparse.Namespace) -> int:
     settings = _settings(args)
     settings.token  # noqa: B018 - report what is missing in a sensible order
     settings.public_webhook_url  # noqa: B018
+    _started("set-webhook", f"registering {settings.public_webhook_url}", settings)
     print(asyncio.run(set_webhook(settings)))
     return EXIT_OK
 
@@ -236,6 +262,7 @@ def cmd_delete_webhook(args: argparse.Namespace) -> int:
     from bot.channels.setup import delete_webhook
 
     settings = _settings(args)
+    _started("delete-webhook", "removing the webhook", settings)
     print(asyncio.run(delete_webhook(settings)))
     return EXIT_OK
 

@@ -17,9 +17,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.channels.telegram import keyboard, message_texts
+from bot.channels.telegram import keyboard, outgoing
 from bot.dialogue import Incoming, Turn
 from bot.dialogue.markup import visible_length
+from bot.pictures import Pictures
 from bot.scripts import incoming_for
 from tests.support.engine import real_engine
 from tests.support.phone import CONSULTATIONS, scripts
@@ -38,6 +39,7 @@ blockquote[expandable] { max-height: 4.05em; overflow: hidden; position: relativ
 blockquote[expandable]::after { content: '⌄'; position: absolute; right: 6px; bottom: 0;
   color: #3a8fd6; background: #eaf3fb; }
 a { color: #2a7bc0; }
+.msg img { display: block; width: calc(100% + 20px); margin: -7px -10px 6px; border-radius: 12px 12px 0 0; }
 .kb { display: grid; gap: 3px; margin: 3px 40px 0 0; }
 .kb .row { display: flex; gap: 3px; }
 .kb .btn { flex: 1; background: #0005; color: #fff; text-align: center; border-radius: 8px;
@@ -46,16 +48,17 @@ a { color: #2a7bc0; }
 """
 
 
-def _bot(turn: Turn) -> str:
-    texts = message_texts(turn.replies)
+def _bot(turn: Turn, pictures: Pictures) -> str:
+    messages = outgoing(turn.replies)
     markup = keyboard(turn.options, turn.session.step)
     parts = []
-    for index, text in enumerate(texts):
-        shown = text.replace("</blockquote>\n", "</blockquote>")  # as Telegram shows it
-        parts.append(
-            f'<div class="msg">{shown}<div class="len">{visible_length(text)} chars</div></div>'
-        )
-        if markup is not None and index == len(texts) - 1:
+    for index, message in enumerate(messages):
+        shown = message.text.replace("</blockquote>\n", "</blockquote>")  # as Telegram shows it
+        path = pictures.path(message.picture) if message.picture else None
+        image = f'<img src="{path.as_uri()}">' if path else ""
+        length = visible_length(message.text)
+        parts.append(f'<div class="msg">{image}{shown}<div class="len">{length} chars</div></div>')
+        if markup is not None and index == len(messages) - 1:
             rows = "".join(
                 '<div class="row">'
                 + "".join(f'<div class="btn">{html.escape(b.text)}</div>' for b in row)
@@ -66,8 +69,9 @@ def _bot(turn: Turn) -> str:
     return "\n".join(parts)
 
 
-def page(name: str) -> str:
-    """The HTML page of script ``name``, from its review onwards, then /summary."""
+def page(name: str, pictures: Pictures) -> str:
+    """The HTML page of script ``name``, from its review onwards, then /summary and
+    /exercises."""
     engine = real_engine()
     [script] = [s for s in scripts() if s.name == name]
     turn = engine.start(at=1_000_000.0)
@@ -79,9 +83,10 @@ def page(name: str) -> str:
         turn = engine.step(turn.session, incoming)
         if turn.session.state in ("review", "result"):
             said = html.escape(step.user or action)
-            shown += [f'<div class="msg me">{said}</div>', _bot(turn)]
-    turn = engine.step(turn.session, Incoming(text="/summary", at=turn.session.updated_at + 1))
-    shown += ['<div class="msg me">/summary</div>', _bot(turn)]
+            shown += [f'<div class="msg me">{said}</div>', _bot(turn, pictures)]
+    for command in ("/summary", "/exercises"):
+        turn = engine.step(turn.session, Incoming(text=command, at=turn.session.updated_at + 1))
+        shown += [f'<div class="msg me">{command}</div>', _bot(turn, pictures)]
     body = "\n".join(shown)
     return (
         f"<!doctype html><meta charset='utf-8'><title>{html.escape(name)}</title>"
@@ -96,15 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    pictures = Pictures(real_engine().knowledge.exercises, args.out / "pictures")
     for urgency, name in CONSULTATIONS.items():
         path = args.out / f"{urgency}.html"
-        path.write_text(page(name), encoding="utf-8")
+        path.write_text(page(name, pictures), encoding="utf-8")
         print(path)
         if args.screenshot and browser:
             png = path.with_suffix(".png")
             subprocess.run(
                 [browser, "--headless", "--no-sandbox", "--hide-scrollbars",
-                 f"--screenshot={png}", "--window-size=420,2400", path.as_uri()],
+                 f"--screenshot={png}", "--window-size=420,5200", path.as_uri()],
                 check=True, capture_output=True,
             )  # fmt: skip
             print(png)
