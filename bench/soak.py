@@ -10,9 +10,9 @@ How a run is checked, with the load generator's own bookkeeping:
 
 - lost: an update not answered 200 by the webhook, or whose reply never reached the fake Bot
   API within the turn timeout (every chat sends its next update only after both);
-- duplicated: every ``sendMessage`` is counted per (chat, turn) at the fake, where a turn is
-  the update the chat is waiting on; a turn must get exactly one message, and nothing may
-  arrive for a chat after its last turn;
+- duplicated: every ``sendMessage`` is counted per (chat, turn, text) at the fake, where a turn
+  is the update the chat is waiting on; a turn must not get the same message twice (a result
+  is up to three different messages), and nothing may arrive for a chat after its last turn;
 - out of step: the reply's buttons carry the conversation's step, which the engine advances
   once per applied update, so turn *k* of a fresh chat must come back with step *k* (an update
   applied twice, skipped or reordered shows here);
@@ -268,7 +268,7 @@ class SoakGenerator(LoadGenerator):
         self.api.latency = config.latency
         self.config = config
         self.turn_of: dict[int, int] = {}
-        self.replies: Counter[tuple[int, int]] = Counter()
+        self.replies: Counter[tuple[int, int, str]] = Counter()
         self.stray = 0
         self.answered = 0
         self.out_of_step = 0
@@ -292,12 +292,12 @@ class SoakGenerator(LoadGenerator):
         if turn is None:
             self.stray += 1  # a message to a chat that never sent anything
             return
-        self.replies[(chat_id, turn)] += 1
+        self.replies[(chat_id, turn, text)] += 1
         super()._sent(chat_id, text, buttons)
 
     @property
     def duplicated(self) -> int:
-        """Messages beyond one per turn, plus messages to chats that sent nothing."""
+        """Messages sent again for the same turn, plus messages to chats that sent nothing."""
         return self.stray + sum(count - 1 for count in self.replies.values() if count > 1)
 
     async def soak_turn(
