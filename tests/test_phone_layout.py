@@ -7,6 +7,8 @@ message is over 1,200 characters as shown, and every message is well-formed mark
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.channels.telegram import message_texts
@@ -20,6 +22,7 @@ from tests.support.engine import real_engine
 from tests.support.phone import CONSULTATIONS, actions, scripts
 from tests.support.telegram import Reference
 from tests.test_telegram_polling import running_bot
+from tests.tools import phone_mock
 
 HEAD_LIMIT = 600
 
@@ -94,3 +97,11 @@ async def test_a_consultation_of_each_urgency_fits_a_phone_at_the_bot_api(
             cards = await bot.say("/exercises", len(reference.text("/exercises")))
             check_messages([m.text for m in cards])
         await bot.quiet(0.1)
+
+
+def test_the_phone_mock_renders_a_page_per_urgency_level(tmp_path: Path) -> None:
+    assert phone_mock.main([str(tmp_path)]) == 0
+    pages = {path.stem: path.read_text() for path in tmp_path.glob("*.html")}
+    assert set(pages) == {*CONSULTATIONS, "opening"}
+    assert "<blockquote expandable>" in pages["self_care"]
+    assert pages["self_care"].count('<div class="kb">') == 1  # answered questions lose theirs

@@ -25,6 +25,7 @@ from bot.scripts import incoming_for
 from tests.support.engine import real_engine
 from tests.support.phone import CONSULTATIONS, scripts
 
+OPENING = ("greeting", "red_flag_screen", "describe", "location", "age", "duration", "signs")
 STYLE = """
 body { margin: 0; background: #8fb58c; font: 15px/1.35 Roboto, 'DejaVu Sans', sans-serif,
   'Noto Color Emoji'; }
@@ -48,46 +49,64 @@ a { color: #2a7bc0; }
 """
 
 
-def _bot(turn: Turn, pictures: Pictures) -> str:
+def _bot(turn: Turn, pictures: Pictures) -> tuple[str, str]:
+    """A turn's messages, and its keyboard, as HTML."""
     messages = outgoing(turn.replies)
     markup = keyboard(turn.options, turn.session.step)
-    parts = []
-    for index, message in enumerate(messages):
+    parts, buttons = [], ""
+    for message in messages:
         shown = message.text.replace("</blockquote>\n", "</blockquote>")  # as Telegram shows it
         path = pictures.path(message.picture) if message.picture else None
         image = f'<img src="{path.as_uri()}">' if path else ""
         length = visible_length(message.text)
         parts.append(f'<div class="msg">{image}{shown}<div class="len">{length} chars</div></div>')
-        if markup is not None and index == len(messages) - 1:
-            rows = "".join(
-                '<div class="row">'
-                + "".join(f'<div class="btn">{html.escape(b.text)}</div>' for b in row)
-                + "</div>"
-                for row in markup.inline_keyboard
-            )
-            parts.append(f'<div class="kb">{rows}</div>')
-    return "\n".join(parts)
+    if markup is not None:
+        rows = "".join(
+            '<div class="row">'
+            + "".join(f'<div class="btn">{html.escape(b.text)}</div>' for b in row)
+            + "</div>"
+            for row in markup.inline_keyboard
+        )
+        buttons = f'<div class="kb">{rows}</div>'
+    return "\n".join(parts), buttons
 
 
-def page(name: str, pictures: Pictures) -> str:
-    """The HTML page of script ``name``, from its review onwards, then /summary and
-    /exercises."""
+def page(name: str, pictures: Pictures, states: tuple[str, ...]) -> str:
+    """The HTML page of script ``name``: the turns that end in one of ``states`` (with the
+    question before the first), then /summary and /exercises if it reaches the result.
+    As in Telegram, only the newest keyboard is shown: an answered question loses its own."""
     engine = real_engine()
     [script] = [s for s in scripts() if s.name == name]
     turn = engine.start(at=1_000_000.0)
     shown: list[str] = []
+    buttons = ""
+
+    def show(turn: Turn) -> None:
+        nonlocal buttons
+        messages, buttons = _bot(turn, pictures)
+        shown.append(messages)
+
+    if "greeting" in states:
+        show(turn)
     for step in script.steps:
         if step.user is None and step.tap is None:
             continue
         incoming, action = incoming_for(step, turn, turn.session.updated_at + 1)
+        asked = turn
         turn = engine.step(turn.session, incoming)
-        if turn.session.state in ("review", "result"):
-            said = html.escape(step.user or action)
-            shown += [f'<div class="msg me">{said}</div>', _bot(turn, pictures)]
-    for command in ("/summary", "/exercises"):
-        turn = engine.step(turn.session, Incoming(text=command, at=turn.session.updated_at + 1))
-        shown += [f'<div class="msg me">{command}</div>', _bot(turn, pictures)]
-    body = "\n".join(shown)
+        if turn.session.state in states:
+            if not shown:
+                show(asked)
+            shown.append(f'<div class="msg me">{html.escape(step.user or action)}</div>')
+            show(turn)
+    if "result" in states:
+        for command in ("/summary", "/exercises"):
+            turn = engine.step(
+                turn.session, Incoming(text=command, at=turn.session.updated_at + 1)
+            )
+            shown.append(f'<div class="msg me">{command}</div>')
+            show(turn)
+    body = "\n".join([*shown, buttons])
     return (
         f"<!doctype html><meta charset='utf-8'><title>{html.escape(name)}</title>"
         f"<style>{STYLE}</style><div class='chat'>{body}</div>"
@@ -102,9 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     pictures = Pictures(real_engine().knowledge.exercises, args.out / "pictures")
-    for urgency, name in CONSULTATIONS.items():
+    pages = {
+        urgency: page(name, pictures, ("review", "result"))
+        for urgency, name in CONSULTATIONS.items()
+    }
+    pages["opening"] = page(CONSULTATIONS["self_care"], pictures, OPENING)
+    for urgency, text in pages.items():
         path = args.out / f"{urgency}.html"
-        path.write_text(page(name, pictures), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         print(path)
         if args.screenshot and browser:
             png = path.with_suffix(".png")
