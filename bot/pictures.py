@@ -78,7 +78,11 @@ class Pictures:
             self.folder.mkdir(parents=True, exist_ok=True)
             draw(exercise.picture, partial)
             partial.replace(path)
-        except OSError as error:
+        except (
+            OSError,
+            ValueError,
+            RuntimeError,
+        ) as error:  # a picture is never worth a failed turn
             logger.warning("picture %s not saved: %s", exercise_id, error)
             return None
         return path

@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 import logging
 import struct
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot import pictures as pictures_module
 from bot.channels.console import run_interactive
 from bot.dialogue.markup import problems, visible_length
 from bot.dialogue.render import CAPTION_LIMIT
@@ -100,3 +102,31 @@ async def test_cards_are_photos_uploaded_once_then_sent_by_file_id(
     uploads, reused = photos[: len(offered)], photos[len(offered) :]
     assert all(isinstance(p, dict) for p in uploads)  # multipart files
     assert reused == [f"photo-{n}" for n in range(1, len(offered) + 1)]
+
+
+async def test_a_refused_picture_leaves_its_text(fake_bot_api: FakeBotAPI) -> None:
+    reference = Reference()
+    actions = consultation(reference)
+    cards = reference.text("/exercises")
+    async with running_bot(fake_bot_api) as bot:
+        for action in actions:
+            if action.kind == "text":
+                await bot.say(action.value, len(action.expected))
+            else:
+                await bot.tap(action.callback_data, len(action.expected))
+        fake_bot_api.fail_next("sendPhoto", status=400, description="Bad Request: PHOTO_INVALID")
+        got = await bot.say("/exercises", len(cards))
+        await bot.quiet(0.1)
+    assert got[0] == replace(cards[0], picture=False)  # the card's text, as a message
+    assert got[1:] == cards[1:]
+
+
+def test_a_picture_that_cannot_be_drawn_is_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(picture: object, path: Path) -> None:
+        raise ValueError("no such font")
+
+    monkeypatch.setattr(pictures_module, "draw", broken)
+    assert Pictures(real_engine().knowledge.exercises, tmp_path).path("plank") is None
+    assert list(tmp_path.iterdir()) == []

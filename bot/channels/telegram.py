@@ -433,11 +433,12 @@ class TelegramChannel:
                 chat_id, photo, caption=message.text, parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )  # fmt: skip
-        except BadRequest:
-            if file_id is None:
-                raise
-            del self._file_ids[message.picture]  # no longer known to Telegram: upload again
-            return await self._picture(bot, chat_id, message, markup)
+        except BadRequest as error:
+            if file_id is not None:  # no longer known to Telegram: upload it again
+                del self._file_ids[message.picture]
+                return await self._picture(bot, chat_id, message, markup)
+            logger.warning("picture %s refused (%s): its text goes alone", message.picture, error)
+            return await bot.send_html(chat_id, message.text, markup)
         if sent.photo:
             self._file_ids[message.picture] = sent.photo[-1].file_id
         return sent.message_id
