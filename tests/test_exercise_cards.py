@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import logging
 import struct
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -130,3 +132,14 @@ def test_a_picture_that_cannot_be_drawn_is_left_out(
     monkeypatch.setattr(pictures_module, "draw", broken)
     assert Pictures(real_engine().knowledge.exercises, tmp_path).path("plank") is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_hipbot_pictures_draws_them_ahead_of_time(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "pictures", "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    paths = [Path(line) for line in result.stdout.splitlines()]
+    assert len(paths) == len(real_engine().knowledge.exercises)
+    assert all(path.parent == tmp_path and path.is_file() for path in paths)
