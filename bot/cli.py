@@ -6,14 +6,17 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.app import load_engine, validate
 from bot.config import ConfigError, Settings
+from bot.pictures import Pictures
 from bot.problems import DataError
 
 if TYPE_CHECKING:
@@ -36,6 +39,16 @@ def telegram_failure(error: Exception, doing: str) -> TelegramFailure:
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+
+logger = logging.getLogger("hipbot")
+
+
+def package_version() -> str:
+    """The installed hipbot version."""
+    try:
+        return version("hipbot")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _print_problems(error: DataError) -> int:
@@ -102,8 +115,18 @@ def cmd_console(args: argparse.Namespace) -> int:
     if args.json or not sys.stdin.isatty():
         run_json(engine, sys.stdin, sys.stdout)
     else:
-        run_interactive(engine, input, sys.stdout)
+        run_interactive(engine, input, sys.stdout, Pictures(engine.knowledge.exercises))
     return EXIT_OK
+
+
+def cmd_pictures(args: argparse.Namespace) -> int:
+    """Draw every exercise's picture (where not drawn yet) and print where it is."""
+    engine = load_engine(args.data)
+    pictures = Pictures(engine.knowledge.exercises, args.out)
+    drawn = pictures.draw_all()
+    for path in drawn:
+        print(path)
+    return EXIT_OK if len(drawn) == len(engine.knowledge.exercises) else EXIT_PROBLEMS
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -130,9 +153,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     settings = Settings.from_env(os.environ, dotenv=Path(".env"))
     setup_logging(
-        settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret)
+        settings.log_level,
+        secrets=(settings.telegram_bot_token, settings.webhook_secret),
+        json_lines=settings.log_format == "json",
     )
     return settings
+
+
+def _started(command: str, mode: str, settings: Settings, knowledge: str | None = None) -> None:
+    """The one line a command logs as it starts (never the token or the store's password)."""
+    from bot.store._url import redact
+
+    about = f"knowledge {knowledge}, store {redact(settings.store_url)}, " if knowledge else ""
+    logger.info("hipbot %s %s: %s%s", package_version(), command, about, mode)
 
 
 def cmd_polling(args: argparse.Namespace) -> int:
@@ -146,6 +179,7 @@ def cmd_polling(args: argparse.Namespace) -> int:
     settings.token  # noqa: B018 - fail early with a clear message
     service = build_service(settings, data=args.data)
     application = build_application(settings, TelegramChannel(service), with_updater=True)
+    _started("polling", "long polling", settings, service.engine.knowledge.version)
     settle_garbage_collector()
     try:
         application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
@@ -168,6 +202,8 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     channel = TelegramChannel(service)
     application = build_application(settings, channel, with_updater=False)
     app = create_app(settings, channel, application)
+    where = f"webhook on {settings.webhook_host}:{settings.webhook_port}{settings.webhook_path}"
+    _started("webhook", where, settings, service.engine.knowledge.version)
     server = _graceful_server(server_config(app, settings))
     settle_garbage_collector()
     try:
@@ -205,6 +241,7 @@ def cmd_set_webhook(args: argparse.Namespace) -> int:
     settings = _settings(args)
     settings.token  # noqa: B018 - report what is missing in a sensible order
     settings.public_webhook_url  # noqa: B018
+    _started("set-webhook", f"registering {settings.public_webhook_url}", settings)
     print(asyncio.run(set_webhook(settings)))
     return EXIT_OK
 
@@ -214,6 +251,7 @@ def cmd_delete_webhook(args: argparse.Namespace) -> int:
     from bot.channels.setup import delete_webhook
 
     settings = _settings(args)
+    _started("delete-webhook", "removing the webhook", settings)
     print(asyncio.run(delete_webhook(settings)))
     return EXIT_OK
 
@@ -250,6 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("console", help="chat with the bot in the terminal (no token needed)")
     p.add_argument("--json", action="store_true", help="one JSON line per input line")
     p.set_defaults(func=cmd_console)
+
+    p = sub.add_parser("pictures", help="draw the exercise pictures and print their paths")
+    p.add_argument("--out", type=Path, default=None, help="folder (default: the user's cache)")
+    p.set_defaults(func=cmd_pictures)
 
     p = sub.add_parser("check", help="replay dialogue test scripts")
     p.add_argument("paths", nargs="*", type=Path, help="script files or folders")

@@ -5,11 +5,13 @@ Names are a public contract for deployments. Secrets are masked in ``repr`` and 
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,6 +27,7 @@ MAX_IDLE_DAYS = 3650
 """Ten years: longer is no retention policy, and Redis refuses expiry times past 2^63 ms."""
 MAX_MESSAGES_PER_SECOND = 1000
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
@@ -49,6 +52,7 @@ class Settings:
     webhook_max_connections: int = 40
     store_url: str = "sqlite:///hipbot.db"
     log_level: str = "INFO"
+    log_format: str = "text"
     session_idle_days: float = 30.0
     telegram_max_messages_per_second: float = 30.0
 
@@ -140,6 +144,9 @@ class Settings:
         level = values.get("LOG_LEVEL", "INFO").upper()
         if level not in LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LEVELS)}")
+        log_format = values.get("LOG_FORMAT", "text").lower()
+        if log_format not in LOG_FORMATS:
+            problems.append(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         store_url = values.get("STORE_URL", "sqlite:///hipbot.db")
         try:
             open_store(store_url)
@@ -158,6 +165,7 @@ class Settings:
             webhook_max_connections=connections,
             store_url=store_url,
             log_level=level,
+            log_format=log_format,
             session_idle_days=idle_days,
             telegram_max_messages_per_second=rate,
         )
@@ -201,14 +209,26 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return result
 
 
-def setup_logging(level: str, *, secrets: Iterable[str | None] = ()) -> None:
-    """Log to stderr at ``level``; libraries whose DEBUG/INFO lines would carry the token or
-    message text are held at WARNING, and any of ``secrets`` left in a line is masked."""
+def setup_logging(
+    level: str, *, secrets: Iterable[str | None] = (), json_lines: bool = False
+) -> None:
+    """Log to stderr at ``level``, as text or one JSON object a line (for log shippers).
+
+    Libraries whose DEBUG/INFO lines would carry the token or message text are held at
+    WARNING, and any of ``secrets`` left in a line is masked. The dialogue's state machine
+    (``transitions``, two lines a turn) speaks only at DEBUG."""
+    kept = [s for s in secrets if s]
     handler = logging.StreamHandler()
-    handler.setFormatter(_MaskingFormatter(LOG_FORMAT, [s for s in secrets if s]))
+    handler.setFormatter(
+        _JsonFormatter(kept) if json_lines else _MaskingFormatter(LOG_FORMAT, kept)
+    )
     logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler])
     for noisy in ("httpx", "httpcore", "telegram", "telegram.ext", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    machine = (
+        logging.DEBUG if level == "DEBUG" else max(logging.WARNING, logging.getLogger().level)
+    )
+    logging.getLogger("transitions").setLevel(machine)
     for name in ("telegram.ext", "telegram.ext.Updater"):
         logging.getLogger(name).addFilter(_BRIEF_NETWORK_LOOP_FAILURES)
 
@@ -236,7 +256,27 @@ class _MaskingFormatter(logging.Formatter):
         self._secrets = secrets
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        return self._mask(super().format(record))
+
+    def _mask(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
+
+
+class _JsonFormatter(_MaskingFormatter):
+    """One JSON object a line: time (UTC), level, logger, message and any exception."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__("%(message)s", secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": self._mask(record.getMessage()),
+        }
+        if record.exc_info:
+            line["exception"] = self._mask(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False)

@@ -79,6 +79,8 @@ def encode(session: Session | str, outbox: Outbox | None = None) -> str:
         return session_json
     replies = [
         {"text": r.text, "options": [[o.label, o.value] for o in r.options]}
+        | ({"formatted": True} if r.formatted else {})
+        | ({"picture": r.picture} if r.picture else {})
         for r in outbox.replies
     ]
     box: dict[str, Any] = {"id": outbox.id, "replies": replies}
@@ -116,10 +118,15 @@ def _outbox(data: dict[str, Any]) -> Outbox:
 
 
 def _reply(data: Any) -> Reply:
-    text, options = data["text"], data["options"]
+    text, options, formatted = data["text"], data["options"], data.get("formatted", False)
+    picture = data.get("picture")
     pairs = all(isinstance(o, list) and len(o) == 2 for o in options)
     if not (
-        isinstance(text, str) and pairs and all(isinstance(v, str) for o in options for v in o)
+        isinstance(text, str)
+        and pairs
+        and all(isinstance(v, str) for o in options for v in o)
+        and isinstance(formatted, bool)
+        and isinstance(picture, str | None)
     ):
         raise ValueError("a reply needs a text and [label, value] options")
-    return Reply(text, tuple(Option(label, value) for label, value in options))
+    return Reply(text, tuple(Option(label, value) for label, value in options), formatted, picture)

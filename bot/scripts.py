@@ -184,7 +184,8 @@ def _result_differences(expect: ResultExpectation, result: dict[str, Any] | None
     return found
 
 
-def _incoming(step: Step, turn: Turn, at: float) -> tuple[Incoming, str]:
+def incoming_for(step: Step, turn: Turn, at: float) -> tuple[Incoming, str]:
+    """What a step sends after ``turn``, and how a failure report names it."""
     if step.tap is not None:
         for option in turn.options:
             if step.tap.casefold() in (option.label.casefold(), option.value.casefold()):
@@ -203,14 +204,14 @@ def run_script(engine: Engine, script: Script) -> list[Failure]:
         clock += 1 + step.wait
         action = "opening turn"
         if step.user is not None or step.tap is not None:
-            incoming, action = _incoming(step, turn, clock)
+            incoming, action = incoming_for(step, turn, clock)
             turn = engine.step(turn.session, incoming)
         elif step.wait:
             action = f"wait {step.wait:g}s"
         if step.expect is not None:
             differences = _differences(engine, turn, step.expect)
             if differences:
-                messages = tuple(r.text for r in turn.replies)
+                messages = tuple(r.plain_text for r in turn.replies)
                 failures.append(Failure(script.name, number, action, tuple(differences), messages))
     return failures
 

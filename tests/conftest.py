@@ -124,3 +124,16 @@ def fake_bot_api_thread() -> Iterator[FakeBotAPI]:
     """A fake Bot API served from a background thread (for code that runs its own loop)."""
     with FakeBotAPI().running_in_thread() as api:
         yield api
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise pictures (bot/pictures.py)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pictures_in_a_temporary_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Pictures the bot draws during the tests go to a folder of this run, not ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield

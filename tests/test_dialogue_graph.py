@@ -29,7 +29,7 @@ PATHS = {
         "1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Change an answer", "1",
     ],
     "result": [
-        "1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Looks right — show my result",
+        "1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Looks right, show result",
     ],
 }  # fmt: skip
 

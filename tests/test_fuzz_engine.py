@@ -161,7 +161,7 @@ def check_no_echo(sent: str | None, turn: Turn) -> None:
         return
     stripped = sent.strip()
     for reply in turn.replies:
-        shown = [reply.text, *(o.label for o in reply.options)]
+        shown = [reply.plain_text, *(o.label for o in reply.options)]
         for text in shown:
             assert "<" not in text and "&" not in text, (sent, text)
             assert not stripped or stripped not in text, (sent, text)

@@ -113,7 +113,7 @@ def smoke(engine: Engine) -> None:
     """A consultation over every state kind and the commands: no exception, always a reply."""
     TRIED["consultations"] += 1
     turn = engine.start(at=1_000.0)
-    lines = [*PATHS["change_answer"], "yes", "Looks right — show my result"]
+    lines = [*PATHS["change_answer"], "yes", "Looks right, show result"]
     lines += ["/why", "/summary", "/exercises", "/learn", "/back", "/help", "/forget"]
     for line in lines:
         options = {o.label: o.value for o in turn.options}

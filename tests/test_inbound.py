@@ -45,9 +45,11 @@ UPDATES = {
             chat=GROUP, **{"from": BOT_USER}))},
         Inbound(3, Kind.MESSAGE, chat_id=-100, text="my hip hurts", reply_to_user=4242)),
     "button": ({"update_id": 4, "callback_query": button()},
-               Inbound(4, Kind.BUTTON, chat_id=7, private=True, query_id="99", data="4:yes")),
+               Inbound(4, Kind.BUTTON, chat_id=7, private=True, query_id="99", data="4:yes",
+                       message_id=3)),
     "button without data": ({"update_id": 5, "callback_query": button(data=GONE)},
-                            Inbound(5, Kind.BUTTON, chat_id=7, private=True, query_id="99")),
+                            Inbound(5, Kind.BUTTON, chat_id=7, private=True, query_id="99",
+                                    message_id=3)),
     "button under a message Telegram no longer has": (
         {"update_id": 6, "callback_query": button(message=GONE)},
         Inbound(6, Kind.BUTTON, query_id="99", data="4:yes")),

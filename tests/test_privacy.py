@@ -88,7 +88,7 @@ def next_line(turn: Turn, sent: int) -> str | None:
     if sent < len(TYPED):
         return TYPED[sent]
     if turn.session.state == "review":
-        return "Looks right — show my result"
+        return "Looks right, show result"
     if turn.session.state == "result":
         return LAST if sent < len(TYPED) + 20 else None
     assert sent < len(TYPED) + 20, "no result"

@@ -181,7 +181,7 @@ async def test_a_whole_consultation_over_polling(fake_bot_api: FakeBotAPI) -> No
         await bot.quiet(0.1)
 
         result = bot.sent()[-len(actions[-1].expected) :]
-        assert len(result) <= 2  # the whole result fits in one or two messages
+        assert len(result) == 3  # urgency and action, causes, what to do
         assert "See a professional" in result[0].text
         assert "gluteal" in " ".join(m.text for m in result).lower()
         session = await bot.session()

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from bot.dialogue import Engine, Incoming, Session, Turn
+from bot.pictures import Pictures
 
 
 def turn_json(engine: Engine, turn: Turn) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def turn_json(engine: Engine, turn: Turn) -> dict[str, Any]:
             "red_flags": list(flagged),
         }
     return {
-        "messages": [reply.text for reply in turn.replies],
+        "messages": [reply.plain_text for reply in turn.replies],
         "options": [option.label for option in turn.options],
         "state": turn.session.state,
         "asks": engine.asks(turn.session),
@@ -67,21 +68,26 @@ def run_json(
     return turn.session
 
 
-def _show(turn: Turn, out: TextIO) -> None:
+def _show(turn: Turn, out: TextIO, pictures: Pictures | None) -> None:
     for reply in turn.replies:
-        out.write(f"\nhipbot: {reply.text}\n")
+        if reply.picture is not None and pictures is not None:
+            out.write(f"\n[picture: {pictures.path(reply.picture) or 'not available'}]")
+        out.write(f"\nhipbot: {reply.plain_text}\n")
     for number, option in enumerate(turn.options, 1):
         out.write(f"   {number}) {option.label}\n")
     out.flush()
 
 
-def run_interactive(engine: Engine, read: Callable[[str], str], out: TextIO) -> None:
-    """Chat in the terminal: options are numbered; type a number or free text. Ctrl-D quits."""
+def run_interactive(
+    engine: Engine, read: Callable[[str], str], out: TextIO, pictures: Pictures | None = None
+) -> None:
+    """Chat in the terminal: options are numbered; type a number or free text. Ctrl-D quits.
+    An exercise's picture is shown as the path of its PNG file."""
     out.write(
         "hipbot console — type a number or your own words; /help for commands, Ctrl-D to quit.\n"
     )
     turn = engine.start(at=time.time())
-    _show(turn, out)
+    _show(turn, out, pictures)
     while True:
         try:
             line = read("\nyou: ")
@@ -91,4 +97,4 @@ def run_interactive(engine: Engine, read: Callable[[str], str], out: TextIO) -> 
         if not line.strip():
             continue
         turn = engine.step(turn.session, incoming_from_line(line, turn, at=time.time()))
-        _show(turn, out)
+        _show(turn, out, pictures)

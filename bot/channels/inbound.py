@@ -44,6 +44,8 @@ class Inbound:
     query_id: str = ""
     data: str | None = None
     """A button's callback data."""
+    message_id: int | None = None
+    """The message a tapped button is under."""
 
     @classmethod
     def from_update(cls, update: Update) -> Inbound | None:
@@ -89,9 +91,11 @@ def _button(update_id: int, query: Any) -> Inbound | None:
     chat = _chat(message) if message is not None else None
     if message is not None and chat is None:
         return None
+    message_id = message.get("message_id") if isinstance(message, dict) else None
     return Inbound(
         update_id, Kind.BUTTON, chat_id=chat[0] if chat else None,
         private=chat is not None and chat[1] == "private", query_id=query_id, data=data,
+        message_id=message_id if type(message_id) is int else None,
     )  # fmt: skip
 
 

@@ -29,14 +29,14 @@ class LeanBot(ExtBot[int]):
 
     async def send_html(
         self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
-    ) -> None:
-        """``sendMessage`` of HTML ``text``, with buttons if given; Telegram's answer (the sent
-        message) is not parsed.
+    ) -> int | None:
+        """``sendMessage`` of HTML ``text``, with buttons if given; of Telegram's answer (the sent
+        message) only the message id is read.
 
         Raises:
             telegram.error.TelegramError: as :meth:`~telegram.Bot.send_message` does.
         """
-        await self._post(
+        sent = await self._post(
             "sendMessage",
             {
                 "chat_id": chat_id,
@@ -45,3 +45,5 @@ class LeanBot(ExtBot[int]):
                 "reply_markup": reply_markup,
             },
         )
+        message_id = sent.get("message_id") if isinstance(sent, dict) else None
+        return message_id if isinstance(message_id, int) else None

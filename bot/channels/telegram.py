@@ -12,7 +12,9 @@ import html
 import logging
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -23,7 +25,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.constants import ChatAction, MessageLimit
+from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -37,6 +39,8 @@ from bot.channels.inbound import MAX_CALLBACK_BYTES, Inbound, Kind
 from bot.channels.lean_bot import LeanBot
 from bot.channels.throttle import Throttle, retry_seconds
 from bot.dialogue import Option, Reply, Turn
+from bot.dialogue.markup import headed, open_elements, plain, visible_length
+from bot.pictures import Pictures
 from bot.service import ChatService, DeliveryFailed
 
 logger = logging.getLogger(__name__)
@@ -68,8 +72,15 @@ is retried later (the webhook: 502; polling: held), and the saved outbox deliver
 DRAIN_SECONDS = 5.0
 TYPING_AFTER_SECONDS = 0.3
 MAX_STEP_DIGITS = 9
+ROW_CHARACTERS = 30
+"""Buttons share a row while (buttons × the longest label) stays within this many characters."""
+MAX_PER_ROW = 3
+REMEMBERED_KEYBOARDS = 10_000
+"""Chats whose last keyboard is remembered, to remove it when the runner types an answer."""
 WebhookReply = dict[str, str]
 """A Bot API method call sent back as the body of the webhook response."""
+PACK_LIMIT = 1200
+"""Replies are packed into one message up to this length: about two phone screens."""
 ESCAPED_LENGTH = {"&": len("&amp;"), "<": len("&lt;"), ">": len("&gt;")}
 
 
@@ -94,20 +105,68 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 
 def message_texts(
-    replies: Sequence[Reply], limit: int = MessageLimit.MAX_TEXT_LENGTH
+    replies: Sequence[Reply],
+    limit: int = MessageLimit.MAX_TEXT_LENGTH,
+    pack: int = PACK_LIMIT,
 ) -> list[str]:
-    """One turn's replies as few messages as the length limit allows (fewer notifications on
-    the runner's phone, fewer Bot API calls): joined by blank lines, split where too long."""
-    messages: list[str] = []
+    """The HTML texts (and captions) of :func:`outgoing`."""
+    return [message.text for message in outgoing(replies, limit, pack)]
+
+
+def outgoing(
+    replies: Sequence[Reply],
+    limit: int = MessageLimit.MAX_TEXT_LENGTH,
+    pack: int = PACK_LIMIT,
+) -> list[Reply]:
+    """One turn's replies as the messages to send, in HTML, a reply over ``limit`` split.
+
+    Replies are packed together up to ``pack`` characters (fewer notifications on the runner's
+    phone, fewer Bot API calls), except that a reply opening with a heading (a part of the
+    result, the summary) is a message of its own, so that it can be read or forwarded alone,
+    and so is a picture with its caption (a text too long for a caption follows the picture)."""
+    messages: list[Reply] = []
     for reply in replies:
-        for piece in split_text(reply.text, limit):
-            if not piece.strip():
+        if reply.picture is not None:
+            text = reply.text if reply.formatted else html.escape(reply.text, quote=False)
+            fits = visible_length(text) <= MessageLimit.CAPTION_LENGTH
+            messages.append(Reply(text if fits else "", formatted=True, picture=reply.picture))
+            if fits:
                 continue
-            if messages and _html_length(messages[-1]) + 2 + _html_length(piece) <= limit:
-                messages[-1] = f"{messages[-1]}\n\n{piece}"
+        for piece in _pieces(reply, limit):
+            last = messages[-1] if messages else None
+            if last is not None and _packs(last, piece, pack):
+                messages[-1] = Reply(f"{last.text}\n\n{piece}", formatted=True)
             else:
-                messages.append(piece)
+                messages.append(Reply(piece, formatted=True))
     return messages
+
+
+def _packs(message: Reply, piece: str, pack: int) -> bool:
+    if message.picture is not None or headed(message.text) or headed(piece):
+        return False
+    return visible_length(message.text) + 2 + visible_length(piece) <= pack
+
+
+def _pieces(reply: Reply, limit: int) -> list[str]:
+    """A reply as HTML pieces within ``limit``: formatted text is cut only between paragraphs
+    that close every tag, and a paragraph too long for one message loses its formatting."""
+    if not reply.formatted:
+        return [html.escape(p, quote=False) for p in split_text(reply.text, limit) if p.strip()]
+    units: list[str] = []
+    for paragraph in reply.text.split("\n\n"):
+        if units and open_elements(units[-1]):
+            units[-1] = f"{units[-1]}\n\n{paragraph}"
+        else:
+            units.append(paragraph)
+    pieces: list[str] = []
+    for unit in units:
+        if visible_length(unit) > limit:
+            pieces += [html.escape(p, quote=False) for p in split_text(plain(unit), limit)]
+        elif pieces and visible_length(pieces[-1]) + 2 + visible_length(unit) <= limit:
+            pieces[-1] = f"{pieces[-1]}\n\n{unit}"
+        else:
+            pieces.append(unit)
+    return [piece for piece in pieces if piece.strip()]
 
 
 def _html_cost(char: str) -> int:
@@ -131,14 +190,21 @@ def _fitting(text: str, limit: int) -> int:
 
 
 def keyboard(options: Sequence[Option], step: int) -> InlineKeyboardMarkup | None:
-    """Inline buttons, one per row; each carries the step it belongs to."""
-    rows = []
+    """Inline buttons, each carrying the step it belongs to; short ones share a row (Yes / No /
+    Not sure), as many as fit across a phone."""
+    rows: list[list[InlineKeyboardButton]] = []
     for option in options:
         data = f"{step}:{option.value}"
-        if len(data.encode()) <= MAX_CALLBACK_BYTES:
-            rows.append([InlineKeyboardButton(option.label, callback_data=data)])
-        else:
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
             logger.warning("button %r left out: its callback data is over 64 bytes", option.value)
+            continue
+        button = InlineKeyboardButton(option.label, callback_data=data)
+        row = rows[-1] if rows else []
+        widest = max([len(option.label), *(len(b.text) for b in row)])
+        if row and len(row) < MAX_PER_ROW and (len(row) + 1) * widest <= ROW_CHARACTERS:
+            row.append(button)
+        else:
+            rows.append([button])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -204,12 +270,25 @@ class TelegramChannel:
     def __init__(
         self, service: ChatService, *, backoff: float = SEND_BACKOFF_SECONDS,
         throttle: Throttle | None = None, budget: float = UPDATE_BUDGET_SECONDS,
+        pictures: Pictures | None = None,
     ) -> None:  # fmt: skip
         self.service = service
         self.backoff = backoff
         self.throttle = throttle if throttle is not None else Throttle()
         self.budget = budget
+        self._pictures = pictures
+        self._file_ids: dict[str, str] = {}
+        """Each picture's Telegram ``file_id`` once it has been uploaded."""
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._keyboards: OrderedDict[int, int] = OrderedDict()
+        """Per chat, the last message sent with buttons (this process's, most recent last)."""
+
+    @property
+    def pictures(self) -> Pictures:
+        """The exercises' pictures (by default drawn into the user's cache folder)."""
+        if self._pictures is None:
+            self._pictures = Pictures(self.service.engine.knowledge.exercises)
+        return self._pictures
 
     async def handle_update(
         self, update: Update, bot: LeanBot, *, answer_in_reply: bool = False
@@ -240,6 +319,11 @@ class TelegramChannel:
                 # Answered on the side: waiting for it here would let a later message of the
                 # same chat take the conversation's lock first.
                 self._background(self._answer(bot, inbound.query_id))
+            if inbound.chat_id is not None and inbound.message_id is not None:
+                # The tapped question has moved on: its buttons go, so none is tapped twice.
+                if self._keyboards.get(inbound.chat_id) == inbound.message_id:
+                    del self._keyboards[inbound.chat_id]
+                self._background(self._clear_keyboard(bot, inbound.chat_id, inbound.message_id))
             await self._button(inbound, bot, deadline)
             return {"method": "answerCallbackQuery", "callback_query_id": inbound.query_id} if (
                 answer_in_reply
@@ -259,6 +343,9 @@ class TelegramChannel:
         if inbound.text is None:
             await self._notice(bot, inbound, [Reply(NOT_TEXT)], deadline)
             return
+        asked = self._keyboards.pop(inbound.chat_id, None)
+        if asked is not None:  # a typed answer: the buttons of the question go as after a tap
+            self._background(self._clear_keyboard(bot, inbound.chat_id, asked))
         await self._converse(bot, inbound.chat_id, inbound.update_id, deadline, text=inbound.text)
 
     async def _notice(
@@ -331,6 +418,19 @@ class TelegramChannel:
         except TelegramError as error:  # an expired query must not stop the answer itself
             logger.info("could not answer a callback query: %s", type(error).__name__)
 
+    def _remember_keyboard(self, chat_id: int, message_id: int) -> None:
+        self._keyboards[chat_id] = message_id
+        self._keyboards.move_to_end(chat_id)
+        if len(self._keyboards) > REMEMBERED_KEYBOARDS:
+            self._keyboards.popitem(last=False)
+
+    @staticmethod
+    async def _clear_keyboard(bot: LeanBot, chat_id: int, message_id: int) -> None:
+        try:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except TelegramError as error:  # already cleared, or the message is gone
+            logger.info("could not remove a keyboard: %s", type(error).__name__)
+
     @staticmethod
     def _addressed(inbound: Inbound, bot: LeanBot) -> bool:
         text = inbound.text or ""
@@ -351,28 +451,61 @@ class TelegramChannel:
                 messages not sent (the first of them perhaps sent once if ``uncertain``).
             Forbidden, BadRequest: Telegram refused the message (blocked by the user…).
         """
-        texts = message_texts(replies)
+        messages = outgoing(replies)
         options = replies[-1].options if replies else ()
-        for index, text in enumerate(texts):
-            last = index == len(texts) - 1
-            send = partial(
-                bot.send_html, chat_id, html.escape(text, quote=False),
-                keyboard(options, step) if last else None,
-            )  # fmt: skip
+        for index, message in enumerate(messages):
+            last = index == len(messages) - 1
+            markup = keyboard(options, step) if last else None
+            if message.picture is None:
+                send = partial(bot.send_html, chat_id, message.text, markup)
+            else:
+                send = partial(self._picture, bot, chat_id, message, markup)
             try:
-                await send_with_retry(
+                sent = await send_with_retry(
                     send, backoff=self.backoff, throttle=self.throttle, chat=chat_id,
                     deadline=deadline,
                 )  # fmt: skip
+                if last and options and isinstance(sent, int):
+                    self._remember_keyboard(chat_id, sent)
             except (Forbidden, BadRequest):
                 raise
             except TelegramError as error:
                 maybe_sent = isinstance(error, TimedOut)
-                unsent = [Reply(t) for t in texts[index:-1]] + [Reply(texts[-1], options)]
+                unsent = [*messages[index:-1], replace(messages[-1], options=options)]
                 reason = type(error).__name__
                 raise DeliveryFailed(
                     unsent if index or maybe_sent else replies, reason, maybe_sent=maybe_sent
                 ) from None
+
+    async def _picture(
+        self, bot: LeanBot, chat_id: int, message: Reply, markup: InlineKeyboardMarkup | None
+    ) -> int | None:
+        """Send a picture with ``message`` as its caption: uploaded the first time, then by the
+        ``file_id`` Telegram gave it. Without a picture file, the text is sent alone."""
+        assert message.picture is not None
+        file_id = self._file_ids.get(message.picture)
+        photo: str | bytes
+        if file_id is not None:
+            photo = file_id
+        else:
+            path = await asyncio.to_thread(self.pictures.path, message.picture)
+            if path is None:
+                return await bot.send_html(chat_id, message.text, markup)
+            photo = await asyncio.to_thread(path.read_bytes)
+        try:
+            sent = await bot.send_photo(
+                chat_id, photo, caption=message.text, parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )  # fmt: skip
+        except BadRequest as error:
+            if file_id is not None:  # no longer known to Telegram: upload it again
+                del self._file_ids[message.picture]
+                return await self._picture(bot, chat_id, message, markup)
+            logger.warning("picture %s refused (%s): its text goes alone", message.picture, error)
+            return await bot.send_html(chat_id, message.text, markup)
+        if sent.photo:
+            self._file_ids[message.picture] = sent.photo[-1].file_id
+        return sent.message_id
 
 
 async def set_commands(bot: Bot) -> None:

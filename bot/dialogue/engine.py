@@ -25,6 +25,7 @@ from bot.dialogue.answering import (
 )
 from bot.dialogue.conditions import AGE_FINDINGS, CONDITIONS
 from bot.dialogue.conversation import Conversation
+from bot.dialogue.markup import Markup
 from bot.dialogue.messages import Incoming, Option, Reply
 from bot.dialogue.render import Renderer
 from bot.dialogue.session import Session, Undo
@@ -67,11 +68,14 @@ class _Draft:
     replies: list[Reply] = field(default_factory=list)
     forget: bool = False
 
-    def say(self, *texts: str, options: tuple[Option, ...] = ()) -> None:
-        for text in texts[:-1]:
-            self.replies.append(Reply(text))
-        if texts:
-            self.replies.append(Reply(texts[-1], options))
+    def say(self, *texts: str | Reply, options: tuple[Option, ...] = ()) -> None:
+        replies = [
+            text if isinstance(text, Reply) else Reply(text, formatted=isinstance(text, Markup))
+            for text in texts
+        ]
+        if replies:
+            replies[-1] = replace(replies[-1], options=options)
+        self.replies += replies
 
 
 class Engine:
@@ -257,7 +261,7 @@ class Engine:
                 draft.say(render.text("exercises_withheld"))
             else:
                 options = tuple(
-                    Option(e.name, f"{EXERCISE_PREFIX}{e.id}")
+                    Option(e.button_label, f"{EXERCISE_PREFIX}{e.id}")
                     for e in knowledge.exercises.values()
                 )
                 draft.say(render.text("library_intro"), options=options)
@@ -313,7 +317,8 @@ class Engine:
             self._why(draft)
         elif command == "learn":
             topics = tuple(
-                Option(t.title, f"{TOPIC_PREFIX}{t.id}") for t in self.knowledge.topics.values()
+                Option(t.button_label, f"{TOPIC_PREFIX}{t.id}")
+                for t in self.knowledge.topics.values()
             )
             library = Option(self.render.text("library_button"), LIBRARY)
             draft.say(self.render.text("learn_intro"), options=(*topics, library))
@@ -329,7 +334,7 @@ class Engine:
                 self._prompt(draft)
             else:
                 draft.say(*self.render.exercises(self.assessment(session)))
-                draft.replies[-1] = Reply(draft.replies[-1].text, self._options(session))
+                draft.replies[-1] = replace(draft.replies[-1], options=self._options(session))
         else:
             draft.say(self.render.text("help"))
             self._prompt(draft)
@@ -346,7 +351,7 @@ class Engine:
         draft.say(text)
         self._prompt(draft)
 
-    def _why_question(self, session: Session, finding: str) -> str:
+    def _why_question(self, session: Session, finding: str) -> Markup:
         safety = self.triage.safety_reason(session.answers, finding)
         if safety is not None:
             return self.render.text("why_safety", flag=safety.title)
@@ -430,7 +435,7 @@ class Engine:
         value = incoming.button
         options = self._options(session)
         if value is None and text:
-            index = read_choice(text, [o.label for o in options])
+            index = read_choice(text, [self.render.wording(o) for o in options])
             value = options[index].value if index is not None else None
         forced = session.unread >= self.dialogue.unreadable_limit
         if value == NOT_SURE_VALUE and state.kind is not Kind.YES_NO:
@@ -525,7 +530,7 @@ class Engine:
             )
         if state.kind is Kind.CHECKLIST:
             remaining = [f for f in state.findings if f not in session.answers]
-            items = [Option(self.knowledge.findings[f].label, f) for f in remaining]
+            items = [Option(self.render.button(f), f) for f in remaining]
             return (*items, Option(state.none_label or "", NONE_VALUE))
         if state.kind is Kind.YES_NO:
             return (
@@ -535,7 +540,7 @@ class Engine:
             )
         if state.kind is Kind.PICK_ANSWER:
             picks = [
-                Option(self.knowledge.findings[f].label, f)
+                Option(self.render.button(f), f)
                 for f in session.answers
                 if f in self.knowledge.findings and f not in AGE_FINDINGS
             ]
@@ -561,5 +566,9 @@ class Engine:
             values = {"question": finding.question, "hint": finding.hint or ""}
         if any("{answers}" in self.dialogue.texts[text_id] for text_id in state.say):
             values["answers"] = self.render.answers(session)
+        if state.kind is Kind.CHECKLIST:
+            values["items"] = self.render.checklist(
+                [f for f in state.findings if f not in session.answers]
+            )
         texts = [self.render.text(text_id, **values) for text_id in state.say]
         draft.say(*texts, options=self._options(session))

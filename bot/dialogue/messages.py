@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.dialogue.markup import plain
+
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
@@ -30,7 +32,17 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to the runner; ``options`` are buttons under it."""
+    """One message to the runner; ``options`` are buttons under it.
+
+    A ``formatted`` text is markup (:mod:`bot.dialogue.markup`); any other text is plain. With
+    a ``picture`` (an exercise id), the text is the caption of that exercise's picture."""
 
     text: str
     options: tuple[Option, ...] = ()
+    formatted: bool = False
+    picture: str | None = None
+
+    @property
+    def plain_text(self) -> str:
+        """The text without markup, as a terminal shows it."""
+        return plain(self.text) if self.formatted else self.text

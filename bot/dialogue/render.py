@@ -1,15 +1,27 @@
-"""Turn an assessment and a session into the messages a runner reads."""
+"""Turn an assessment and a session into the messages a runner reads (in markup)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
+from bot.dialogue.markup import Markup, escape, join, link, quote, visible_length
+from bot.dialogue.messages import Option, Reply
 from bot.dialogue.session import Session
 from bot.knowledge import AdviceTopic, Exercise, Knowledge
+from bot.knowledge.model import BUTTON_LENGTH
 from bot.reasoning import Assessment, Band, RankedCause
 
 BAND_WORDS = {Band.LIKELY: "likely", Band.POSSIBLE: "possible", Band.LESS_LIKELY: "less likely"}
 URGENCY_ICONS = {"self_care": "🟢", "see_professional": "🟡", "urgent": "🟠", "emergency": "🔴"}
+MESSAGE_LIMIT = 1200
+"""The longest message we send: about two phone screens."""
+CAPTION_LIMIT = 1024
+"""The longest caption under a picture."""
+MAX_LABELS_SHOWN = 4
+MIN_SUMMARY = 80
+"""Characters of a cause's summary worth showing; fewer answers are listed to make room."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 class Renderer:
@@ -19,133 +31,197 @@ class Renderer:
         self.knowledge = knowledge
         self.texts = texts
 
-    def text(self, text_id: str, **values: object) -> str:
-        """A dialogue text with ``{placeholders}`` filled in."""
-        return self.texts[text_id].format(**values).strip()
+    def text(self, text_id: str, **values: object) -> Markup:
+        """A dialogue text (markup) with ``{placeholders}`` filled in, each value escaped."""
+        escaped = {
+            key: escape(value if isinstance(value, str) else str(value))
+            for key, value in values.items()
+        }
+        return Markup(self.texts[text_id].format(**escaped).strip())
 
-    def labels(self, finding_ids: list[str]) -> str:
-        """Finding ids as a readable, comma-separated list of labels."""
-        return ", ".join(self.knowledge.findings[f].label for f in finding_ids)
+    def button(self, finding_id: str) -> str:
+        """A finding's button label: its own short one, or its label cut to fit."""
+        finding = self.knowledge.findings[finding_id]
+        if finding.button is not None or len(finding.label) <= BUTTON_LENGTH:
+            return finding.button or finding.label
+        return finding.label[: BUTTON_LENGTH - 1].rstrip(" ,") + "…"
 
-    def absent_labels(self, finding_ids: list[str]) -> str:
+    def wording(self, option: Option) -> str:
+        """What a typed answer is matched against: a finding's full label, else the button's."""
+        finding = self.knowledge.findings.get(option.value)
+        return option.label if finding is None else finding.label
+
+    def checklist(self, finding_ids: Sequence[str]) -> Markup:
+        """The full wording of a checklist's findings, one line each."""
+        return join("\n", [f"• {self.knowledge.findings[f].label}" for f in finding_ids])
+
+    def labels(self, finding_ids: Sequence[str], *, most: int | None = None) -> str:
+        """Finding ids as a readable, comma-separated list of labels (the first ``most``)."""
+        return _listed([self.knowledge.findings[f].label for f in finding_ids], most)
+
+    def absent_labels(self, finding_ids: Sequence[str], *, most: int | None = None) -> str:
         """Findings the runner does not have, phrased as absent ("no limp", "under 45")."""
-        return ", ".join(self.knowledge.findings[f].absent_label for f in finding_ids)
+        return _listed([self.knowledge.findings[f].absent_label for f in finding_ids], most)
 
-    def against(self, ranked: RankedCause) -> str:
-        """What does not fit a cause: findings that argue against it, then missing support."""
-        parts = [self.labels(list(ranked.against)), self.absent_labels(list(ranked.missing))]
-        return "; ".join(part for part in parts if part)
-
-    def answers(self, session: Session) -> str:
-        """What the runner has, does not have and is not sure about."""
-        have = [
-            f for f, v in session.answers.items() if v is True and f in self.knowledge.findings
-        ]
+    def answers(self, session: Session, *, most: int | None = None) -> Markup:
+        """What the runner has, does not have (the first ``most``) and is not sure about."""
+        known = self.knowledge.findings
+        have = [f for f, v in session.answers.items() if v is True and f in known]
         lacks = [f for f, v in session.answers.items() if v is False]
         unsure = [f for f, v in session.answers.items() if v is None]
         lines = []
         if session.age is not None:
             lines.append(self.text("summary_age", age=session.age))
-        findings = self.knowledge.findings
         if have:
-            items = "\n".join(f"  • {findings[f].label}" for f in have)
-            lines.append(f"{self.text('summary_have')}\n{items}")
+            items = "\n".join(f"  • {known[f].label}" for f in have)
+            lines.append(join("\n", [self.text("summary_have"), items]))
         if lacks:
-            items = "\n".join(f"  • {findings[f].absent_label}" for f in lacks)
-            lines.append(f"{self.text('summary_not')}\n{items}")
+            absent = self.absent_labels(lacks, most=most)
+            lines.append(join(" ", [self.text("summary_not"), absent]))
         if unsure:
-            lines.append(f"{self.text('summary_unsure')} {self.labels(unsure)}")
-        return "\n".join(lines) or self.text("no_answers")
+            lines.append(join(" ", [self.text("summary_unsure"), self.labels(unsure)]))
+        return join("\n", lines) if lines else self.text("no_answers")
 
-    def result(self, assessment: Assessment) -> list[str]:
-        """The result as a few messages: urgency, likely causes, what to do, exercises.
+    def result(self, assessment: Assessment) -> list[Markup]:
+        """The result as at most three messages: the urgency and what to do now, the likely
+        causes, then self-care and when to see whom.
 
         Urgent and emergency results are one message: the action, what to do if it gets worse,
         and the causes to consider named for the clinician, with nothing that competes."""
         if assessment.acts_now:
             return [self._act_now(assessment)]
+        return [self._urgency(assessment), self._causes(assessment), self._todo(assessment)]
+
+    def _heading(self, assessment: Assessment) -> Markup:
         level = self.knowledge.urgency_levels[assessment.urgency]
         icon = URGENCY_ICONS[assessment.urgency.value]
-        head = [f"{icon} {level.label}"]
-        head += [f"⚠️ {rule.title}: {rule.message}" for rule in assessment.red_flags]
-        head.append(level.what_to_do)
-        messages = ["\n\n".join(head)]
+        return self.text("result_heading", icon=icon, label=level.label)
 
-        causes = [self.text("causes_title")]
-        for ranked in assessment.shown_causes:
-            cause = ranked.cause
-            lines = [f"• {cause.name} — {BAND_WORDS[ranked.band]}", f"  {cause.summary.text}"]
-            if ranked.for_:
-                lines.append(f"  {self.text('for_label')} {self.labels(list(ranked.for_))}")
-            against = self.against(ranked)
-            if against:
-                lines.append(f"  {self.text('against_label')} {against}")
-            causes.append("\n".join(lines))
-        messages.append("\n\n".join(causes))
+    def _urgency(self, assessment: Assessment) -> Markup:
+        level = self.knowledge.urgency_levels[assessment.urgency]
+        flags = [self.text("flag_line", title=rule.title) for rule in assessment.red_flags]
+        heading = join("\n", [self._heading(assessment), *flags])
+        return join("\n\n", [heading, level.what_to_do])
 
+    def _causes(self, assessment: Assessment) -> Markup:
+        """The causes one line each, each explanation in an expandable quote; as many whole
+        sentences of each summary as the message has room for."""
+        title = self.text("causes_title")
+        shown = assessment.shown_causes
+        for most in range(MAX_LABELS_SHOWN, 0, -1):
+            parts = [(self._cause_line(ranked), self._details(ranked, most)) for ranked in shown]
+            drafts = [join("\n", [line, *details]) for line, details in parts]
+            fixed = visible_length(join("\n\n", [title, *drafts]))
+            room = (MESSAGE_LIMIT - fixed) // max(1, len(shown)) - 2
+            if room >= MIN_SUMMARY:
+                break
+        blocks = [
+            join(
+                "\n",
+                [
+                    line,
+                    quote(
+                        join("\n", [_sentences(r.cause.summary.text, room), *details]),
+                        expandable=True,
+                    ),
+                ],
+            )
+            for r, (line, details) in zip(shown, parts, strict=True)
+        ]
+        return join("\n\n", [title, *blocks])
+
+    def _cause_line(self, ranked: RankedCause) -> Markup:
+        return self.text("cause_line", name=ranked.cause.name, band=BAND_WORDS[ranked.band])
+
+    def _details(self, ranked: RankedCause, most: int) -> list[Markup]:
+        """What fits with a cause and what does not, at most ``most`` answers each."""
+        details = []
+        if ranked.for_:
+            details.append(
+                join(" ", [self.text("for_label"), self.labels(ranked.for_, most=most)])
+            )
+        labels = [self.knowledge.findings[f].label for f in ranked.against]
+        labels += [self.knowledge.findings[f].absent_label for f in ranked.missing]
+        if labels:
+            details.append(join(" ", [self.text("against_label"), _listed(labels, most)]))
+        return details
+
+    def _todo(self, assessment: Assessment) -> Markup:
+        level = self.knowledge.urgency_levels[assessment.urgency]
         top = assessment.shown_causes[0].cause
-        todo = [self.text("self_care_title")]
-        if not assessment.exercises_withheld:
-            todo += [f"• {point.text}" for point in top.self_care]
         referral = top.see_professional
-        todo.append(self.text("see_title", who=referral.who, when=referral.when))
-        for topic_id in top.advice[:2]:
-            topic = self.knowledge.topics[topic_id]
-            todo.append(f"{topic.title}: " + " ".join(p.text for p in topic.points[:2]))
-        messages.append("\n".join(todo))
-
         if assessment.exercises_withheld:
-            messages.append(self.text("exercises_withheld"))
+            exercises = self.text("exercises_withheld")
         elif assessment.exercises:
             names = ", ".join(self.knowledge.exercises[e].name for e in assessment.exercises)
-            messages.append(self.text("exercises_offer", names=names))
-        messages.append(
-            "\n\n".join(
-                [
-                    f"{self.text('worse_title')} {level.if_worse}",
-                    self.text("version_line", version=self.knowledge.version),
-                    self.text("disclaimer"),
-                ]
-            )
-        )
-        return messages
+            exercises = self.text("exercises_offer", names=names)
+        else:
+            exercises = Markup()
+        tail = [
+            self.text("see_title", who=referral.who, when=referral.when),
+            join(" ", [self.text("worse_title"), level.if_worse]),
+            exercises,
+            self.text("version_line", version=self.knowledge.version),
+        ]
+        tail = [part for part in tail if part]
+        todo = [self.text("self_care_title")]
+        room = MESSAGE_LIMIT - sum(visible_length(part) + 2 for part in [*todo, *tail])
+        if not assessment.exercises_withheld:
+            for point in top.self_care:
+                item = escape(f"• {point.text}")
+                if visible_length(item) + 1 > room:
+                    break
+                todo.append(item)
+                room -= visible_length(item) + 1
+        return join("\n\n", [join("\n", todo), *tail] if len(todo) > 1 else tail)
 
-    def _act_now(self, assessment: Assessment) -> str:
+    def _act_now(self, assessment: Assessment) -> Markup:
         """One message for an urgent or emergency result: the action and nothing else."""
         level = self.knowledge.urgency_levels[assessment.urgency]
-        icon = URGENCY_ICONS[assessment.urgency.value]
         rules = [r for r in assessment.red_flags if r.urgency is assessment.urgency]
-        parts = [f"{icon} {level.label}"]
-        parts += [f"⚠️ {rule.title}: {rule.message}" for rule in rules] or [level.what_to_do]
-        parts.append(f"{self.text('worse_title')} {level.if_worse}")
+        flags = [self.text("flag_line", title=rule.title) for rule in rules]
+        parts = [join("\n", [self._heading(assessment), *flags])]
+        parts.append(escape(rules[0].message if rules else level.what_to_do))
+        parts.append(join(" ", [self.text("worse_title"), level.if_worse]))
         names = ", ".join(r.cause.name for r in assessment.shown_causes)
         if names:
             parts.append(self.text("clinician_causes", causes=names))
         parts.append(self.text("disclaimer"))
-        return "\n\n".join(parts)
+        return join("\n\n", parts)
 
-    def exercise(self, exercise: Exercise) -> str:
-        """Step-by-step instructions for one exercise."""
+    def card(self, exercise: Exercise) -> Reply:
+        """An exercise as one message: its picture, under it the steps, dose, form cues, when
+        to stop and a video (or a guide) to follow; the purpose and progression are left out
+        if the caption would be too long."""
         steps = "\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, 1))
-        cues = "\n".join(f"• {cue}" for cue in exercise.form_cues)
-        stops = "\n".join(f"• {stop}" for stop in exercise.stop_if)
-        parts = [
-            f"🏋️ {exercise.name}",
-            exercise.purpose,
-            steps,
-            f"{self.text('dose_label')} {exercise.dose}",
-            f"{self.text('form_label')}\n{cues}",
-            f"{self.text('stop_label')}\n{stops}",
-        ]
-        if exercise.progression:
-            parts.append(f"{self.text('progression_label')} {exercise.progression}")
-        return "\n\n".join(parts)
+        cues = join("\n", [self.text("form_label"), *(f"• {cue}" for cue in exercise.form_cues)])
+        stops = join("\n", [self.text("stop_label"), *(f"• {stop}" for stop in exercise.stop_if)])
+        watch = self.text("video_link" if exercise.video else "guide_link")
+        parts = {
+            "title": self.text("exercise_title", name=exercise.name),
+            "purpose": escape(exercise.purpose),
+            "steps": escape(steps),
+            "dose": join(" ", [self.text("dose_label"), exercise.dose]),
+            "cues": quote(cues, expandable=True),
+            "stops": stops,
+            "progression": join(" ", [self.text("progression_label"), exercise.progression])
+            if exercise.progression else Markup(),
+            "watch": link(watch, exercise.video or exercise.sources[0]),
+        }  # fmt: skip
+        text = join("\n\n", [part for part in parts.values() if part])
+        for optional in ("progression", "purpose"):
+            if visible_length(text) <= CAPTION_LIMIT:
+                break
+            del parts[optional]
+            text = join("\n\n", [part for part in parts.values() if part])
+        return Reply(text, formatted=True, picture=exercise.id)
 
-    def topic(self, topic: AdviceTopic) -> str:
+    def topic(self, topic: AdviceTopic) -> Markup:
         """One advice topic as a message."""
-        return "\n\n".join([f"📖 {topic.title}", *(f"• {p.text}" for p in topic.points)])
+        points = [escape(f"• {p.text}") for p in topic.points]
+        return join("\n\n", [self.text("topic_title", title=topic.title), *points])
 
-    def library_exercise(self, assessment: Assessment, exercise_id: str) -> str:
+    def library_exercise(self, assessment: Assessment, exercise_id: str) -> Markup | Reply:
         """An exercise from the library, unless the current answers make it unsafe."""
         if assessment.exercises_withheld:
             return self.text("exercises_withheld")
@@ -153,45 +229,76 @@ class Renderer:
             if avoided.exercise == exercise_id:
                 name = self.knowledge.exercises[exercise_id].name
                 return self.text("library_avoid", name=name, why=avoided.why)
-        return self.exercise(self.knowledge.exercises[exercise_id])
+        return self.card(self.knowledge.exercises[exercise_id])
 
-    def exercises(self, assessment: Assessment) -> list[str]:
+    def exercises(self, assessment: Assessment) -> list[Markup | Reply]:
         """Instructions for every offered exercise, then general rules and what to avoid."""
         if assessment.exercises_withheld:
             return [self.text("exercises_withheld")]
-        messages = [self.exercise(self.knowledge.exercises[e]) for e in assessment.exercises]
-        rules = [f"• {rule.text}" for rule in self.knowledge.exercise_rules]
+        messages: list[Markup | Reply] = [
+            self.card(self.knowledge.exercises[e]) for e in assessment.exercises
+        ]
+        rules = [escape(f"• {rule.text}") for rule in self.knowledge.exercise_rules]
         if rules:
-            messages.append("\n".join([self.text("rules_title"), *rules]))
+            messages.append(join("\n", [self.text("rules_title"), *rules]))
         if assessment.avoided:
             avoid = [
-                f"• {self.knowledge.exercises[a.exercise].name}: {a.why}"
+                escape(f"• {self.knowledge.exercises[a.exercise].name}: {a.why}")
                 for a in assessment.avoided
             ]
-            messages.append("\n".join([self.text("avoid_title"), *avoid]))
+            messages.append(join("\n", [self.text("avoid_title"), *avoid]))
         return messages
 
-    def why_result(self, assessment: Assessment) -> str:
+    def why_result(self, assessment: Assessment) -> Markup:
         """Why the result came out as it did."""
         lines = [self.text("why_result")]
         for rule in assessment.red_flags:
-            lines.append(f"⚠️ {rule.title}")
+            lines.append(escape(f"⚠️ {rule.title}"))
         for ranked in assessment.shown_causes:
-            reasons = self.labels(list(ranked.for_)) or "—"
-            lines.append(f"• {ranked.cause.name} ({BAND_WORDS[ranked.band]}): {reasons}")
-        return "\n".join(lines)
+            reasons = self.labels(ranked.for_) or "—"
+            lines.append(escape(f"• {ranked.cause.name} ({BAND_WORDS[ranked.band]}): {reasons}"))
+        return join("\n", lines)
 
-    def summary(self, session: Session, assessment: Assessment | None) -> str:
-        """A text the runner can share with a clinician."""
-        parts = [self.text("summary_title"), self.answers(session)]
+    def summary(self, session: Session, assessment: Assessment | None) -> Markup:
+        """A text the runner can share with a clinician, within one message: past that, the
+        answers the runner does not have are counted rather than listed."""
+        tail = []
         if assessment is not None:
             level = self.knowledge.urgency_levels[assessment.urgency]
-            parts.append(f"{self.text('summary_result')} {level.label}")
-            parts += [f"⚠️ {rule.title}" for rule in assessment.red_flags]
-            parts += [f"• {r.cause.name} — {BAND_WORDS[r.band]}" for r in assessment.shown_causes]
+            result = [join(" ", [self.text("summary_result"), level.label])]
+            result += [escape(f"⚠️ {rule.title}") for rule in assessment.red_flags]
+            result += [
+                escape(f"• {r.cause.name} — {BAND_WORDS[r.band]}") for r in assessment.shown_causes
+            ]
             if assessment.exercises:
                 names = ", ".join(self.knowledge.exercises[e].name for e in assessment.exercises)
-                parts.append(f"{self.text('summary_exercises')} {names}")
-        parts.append(self.text("version_line", version=self.knowledge.version))
-        parts.append(self.text("disclaimer"))
-        return "\n\n".join(parts)
+                result.append(join(" ", [self.text("summary_exercises"), names]))
+            tail.append(join("\n", result))
+        tail.append(self.text("version_line", version=self.knowledge.version))
+        lacking = sum(1 for v in session.answers.values() if v is False)
+        for most in range(lacking, -1, -1):
+            summary = join(
+                "\n\n", [self.text("summary_title"), self.answers(session, most=most), *tail]
+            )
+            if visible_length(summary) <= MESSAGE_LIMIT:
+                break
+        return summary
+
+
+def _listed(labels: Sequence[str], most: int | None) -> str:
+    """``labels`` comma-separated; past ``most`` of them, how many more there are."""
+    if most is None or len(labels) <= most:
+        return ", ".join(labels)
+    return f"{', '.join(labels[:most])} (+{len(labels) - most} more)"
+
+
+def _sentences(text: str, room: int) -> str:
+    """The first sentences of ``text`` that fit in ``room`` characters, or its first words."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        if len(" ".join([*kept, sentence])) > room:
+            break
+        kept.append(sentence)
+    if kept:
+        return " ".join(kept)
+    return text[: text.rfind(" ", 0, room - 1)] + "…"

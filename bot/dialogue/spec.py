@@ -10,8 +10,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.dialogue import markup
 from bot.knowledge import Knowledge
-from bot.knowledge.model import Id, Text
+from bot.knowledge.model import BUTTON_LENGTH, ButtonLabel, Id, Text
 from bot.problems import DataError, Problem, read_yaml, validate_document
 
 
@@ -43,7 +44,7 @@ class Strict(BaseModel):
 class OptionSpec(Strict):
     """A button: its label, the value it sends, and findings it sets when chosen."""
 
-    label: Text
+    label: ButtonLabel
     value: Id
     sets: dict[Id, bool] = Field(default_factory=dict)
     age: Annotated[int | None, Field(ge=1, le=110)] = None
@@ -65,7 +66,7 @@ class StateSpec(Strict):
     why: Id
     options: tuple[OptionSpec, ...] = ()
     findings: tuple[Id, ...] = ()
-    none_label: Text | None = None
+    none_label: ButtonLabel | None = None
     next: tuple[Transition, ...] = ()
 
 
@@ -94,9 +95,13 @@ REQUIRED_TEXTS = (
     "summary_have", "summary_not", "summary_unsure", "summary_age", "no_answers", "dose_label",
     "form_label", "stop_label", "progression_label", "rules_title", "avoid_title",
     "summary_result", "summary_exercises", "answer_noted", "result_ready", "learn_intro",
-    "library_button", "library_intro", "library_avoid", "clinician_causes",
+    "library_button", "library_intro", "library_avoid", "clinician_causes", "result_heading",
+    "flag_line", "cause_line", "exercise_title", "topic_title", "video_link", "guide_link",
 )  # fmt: skip
 
+
+BUTTON_TEXTS = ("continue", "start_again", "not_sure", "library_button")
+"""Texts shown as button labels."""
 
 TEXT_FIELDS: dict[str, frozenset[str]] = {
     "exercises_offer": frozenset({"names"}),
@@ -105,11 +110,16 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "clinician_causes": frozenset({"causes"}),
     "summary_age": frozenset({"age"}),
     "version_line": frozenset({"version"}),
+    "result_heading": frozenset({"icon", "label"}),
+    "flag_line": frozenset({"title"}),
+    "cause_line": frozenset({"name", "band"}),
+    "exercise_title": frozenset({"name"}),
+    "topic_title": frozenset({"title"}),
     "why_question": frozenset({"causes"}),
     "why_safety": frozenset({"flag"}),
 }
 """The ``{placeholders}`` each required text is filled with (the others get none)."""
-PROMPT_FIELDS = frozenset({"question", "hint", "answers"})
+PROMPT_FIELDS = frozenset({"question", "hint", "answers", "items"})
 """The placeholders of texts a state says (its ``say`` list), unless also used elsewhere."""
 
 
@@ -156,13 +166,17 @@ def check_dialogue(
         if text_id not in spec.texts:
             problem("texts", f"missing required text '{text_id}'")
 
+    for text_id in BUTTON_TEXTS:
+        if len(spec.texts.get(text_id, "")) > BUTTON_LENGTH:
+            problem(f"texts.{text_id}", f"a button label: at most {BUTTON_LENGTH} characters")
+
     prompts = {text_id for state in spec.states.values() for text_id in state.say}
     whys = {state.why for state in spec.states.values()}
     for text_id, text in spec.texts.items():
         fields = TEXT_FIELDS.get(text_id, frozenset())
         if text_id in prompts and text_id not in whys and text_id not in REQUIRED_TEXTS:
             fields = PROMPT_FIELDS
-        for message in _placeholder_problems(text, fields):
+        for message in _placeholder_problems(text, fields) + markup.problems(text):
             problem(f"texts.{text_id}", message)
 
     for state_id, state in spec.states.items():
@@ -174,6 +188,8 @@ def check_dialogue(
         for i, finding in enumerate(state.findings):
             if finding not in knowledge.findings:
                 problem(f"{at}.findings[{i}]", f"unknown finding '{finding}'")
+            elif knowledge.findings[finding].button is None:
+                problem(f"{at}.findings[{i}]", f"'{finding}' needs a `button:` label")
         for i, option in enumerate(state.options):
             for finding in option.sets:
                 if finding not in knowledge.findings:

@@ -7,14 +7,19 @@ Anything that states a medical fact carries ``sources``: one or more http(s) URL
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Sources = Annotated[tuple[Url, ...], Field(min_length=1)]
+BUTTON_LENGTH = 24
+"""The longest button label Telegram shows whole on a phone."""
+ButtonLabel = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=BUTTON_LENGTH)
+]
 
 
 class Urgency(StrEnum):
@@ -53,6 +58,8 @@ class Finding(Strict):
     id: Id
     label: Text
     absent_label: Text
+    button: ButtonLabel | None = None
+    """A short label for a checklist button; the message lists the full ``label``."""
     """How the finding reads when the runner does not have it ("no limp", "under 45")."""
     question: Text
     hint: Text | None = None
@@ -135,11 +142,91 @@ class Contraindication(Strict):
     sources: Sources
 
 
+Point = tuple[float, float]
+
+
+class Pose(Strict):
+    """A stick figure seen from the side: where each joint is (x to the right, y up from the
+    floor; a standing runner is about 6 high). The ``2`` joints are the far arm and leg, drawn
+    lighter; ``toe`` points draw the feet."""
+
+    head: Point
+    neck: Point
+    hip: Point
+    knee: Point
+    foot: Point
+    knee2: Point
+    foot2: Point
+    elbow: Point
+    hand: Point
+    elbow2: Point
+    hand2: Point
+    toe: Point | None = None
+    toe2: Point | None = None
+
+
+class PoseChange(Strict):
+    """The joints that move from the start position (see :class:`Pose`)."""
+
+    head: Point | None = None
+    neck: Point | None = None
+    hip: Point | None = None
+    knee: Point | None = None
+    foot: Point | None = None
+    knee2: Point | None = None
+    foot2: Point | None = None
+    elbow: Point | None = None
+    hand: Point | None = None
+    elbow2: Point | None = None
+    hand2: Point | None = None
+    toe: Point | None = None
+    toe2: Point | None = None
+
+
+Joint = Literal[
+    "head", "neck", "hip", "knee", "foot", "knee2", "foot2", "elbow", "hand", "elbow2", "hand2",
+]  # fmt: skip
+
+
+class Arrow(Strict):
+    """An arrow from a joint, in the direction given in degrees (0 right, 90 up)."""
+
+    at: Joint
+    towards: float
+
+
+class Picture(Strict):
+    """An exercise's picture: the start and the end position side by side."""
+
+    start: Pose
+    end: PoseChange
+    end_label: Literal["End", "Hold"] = "End"
+    """"Hold" for an exercise that pushes without moving."""
+    band: tuple[Joint, Joint] | None = None
+    """A belt or band looped around these two joints."""
+    arrows: tuple[Arrow, ...] = ()
+    """Which way to push or move, shown in the end position."""
+    step: bool = False
+    """A step under the near foot."""
+    roller: bool = False
+    """A foam roller under the near thigh."""
+    wall: float | None = None
+    """A wall or rail to hold at this x."""
+    floor: bool = True
+    """False for a view from above."""
+
+    def end_pose(self) -> Pose:
+        """The end position: the start with what moves."""
+        return self.start.model_copy(update=self.end.model_dump(exclude_none=True))
+
+
 class Exercise(Strict):
     """An exercise with everything needed to do it safely."""
 
     id: Id
     name: Text
+    button: ButtonLabel | None = None
+    """A short label for the exercise library's button, needed when the name is too long."""
     purpose: Text
     steps: Annotated[tuple[Text, ...], Field(min_length=1)]
     dose: Text
@@ -147,7 +234,23 @@ class Exercise(Strict):
     stop_if: Annotated[tuple[Text, ...], Field(min_length=1)]
     progression: Text | None = None
     avoid_when: tuple[Contraindication, ...] = ()
+    picture: Picture
+    video: Url | None = None
+    """A video of the exercise: one of its sources."""
     sources: Sources
+
+    @property
+    def button_label(self) -> str:
+        """What its button shows."""
+        return self.button or self.name
+
+    @model_validator(mode="after")
+    def _fits_a_button(self) -> Self:
+        if self.button is None and len(self.name) > BUTTON_LENGTH:
+            raise ValueError("the name is too long for a button: add a `button:` label")
+        if self.video is not None and self.video not in self.sources:
+            raise ValueError("the video must be one of the sources")
+        return self
 
 
 class ExercisesFile(Strict):
@@ -197,7 +300,20 @@ class AdviceTopic(Strict):
 
     id: Id
     title: Text
+    button: ButtonLabel | None = None
+    """A short label for the /learn menu's button, needed when the title is too long."""
     points: Annotated[tuple[Statement, ...], Field(min_length=1)]
+
+    @property
+    def button_label(self) -> str:
+        """What its button shows."""
+        return self.button or self.title
+
+    @model_validator(mode="after")
+    def _fits_a_button(self) -> Self:
+        if self.button is None and len(self.title) > BUTTON_LENGTH:
+            raise ValueError("the title is too long for a button: add a `button:` label")
+        return self
 
 
 class AdviceFile(Strict):

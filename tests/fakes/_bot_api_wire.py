@@ -8,7 +8,9 @@ Validation helpers raise :class:`ApiError` with the real server's error texts.
 from __future__ import annotations
 
 import email.policy
+import html
 import json
+import re
 from email.parser import BytesParser
 from typing import Any, Final
 from urllib.parse import parse_qsl
@@ -216,3 +218,10 @@ def scope_key(p: JSON) -> str:
     """The key under which bot commands are kept: scope plus language code."""
     scope = p.get("scope") or {"type": "default"}
     return json.dumps([scope, p.get("language_code") or ""], sort_keys=True)
+
+
+def shown_text(text: str, parse_mode: Any) -> str:
+    """The text a user sees: with ``parse_mode`` HTML, without its tags and entities."""
+    if str(parse_mode).upper() != "HTML":
+        return text
+    return html.unescape(re.sub(r"<[^<>]*>", "", text))

@@ -58,6 +58,7 @@ from tests.fakes._bot_api_wire import (
     read_params,
     scope_key,
     set_markup,
+    shown_text,
     text_param,
 )
 
@@ -114,6 +115,8 @@ class _State:
     webhook: _Webhook = field(default_factory=_Webhook)
     commands: dict[str, list[JSON]] = field(default_factory=dict)
     poll_generation: int = 0
+    photos: dict[str, int] = field(default_factory=dict)
+    """Uploaded photos: file_id → size in bytes."""
 
 
 class _QuietServer(uvicorn.Server):
@@ -173,6 +176,7 @@ class FakeBotAPI:
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
@@ -679,6 +683,36 @@ class FakeBotAPI:
             }
             if p.get("entities"):
                 message["entities"] = p["entities"]
+            if markup is not None and "inline_keyboard" in markup:
+                message["reply_markup"] = markup
+            self._state.messages[(chat_id, message["message_id"])] = message
+            self._state.sent.append(copy.deepcopy(message))
+            return copy.deepcopy(message)
+
+    async def _send_photo(self, p: JSON) -> JSON:
+        """An uploaded photo (a multipart file) gets a file_id; a known file_id is sent again."""
+        chat_id = chat_id_param(p)
+        photo, caption, markup = p.get("photo"), p.get("caption"), markup_param(p)
+        if caption is not None and len(shown_text(str(caption), p.get("parse_mode"))) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        with self._lock:
+            if isinstance(photo, dict) and photo.get("size"):
+                file_id = f"photo-{len(self._state.photos) + 1}"
+                self._state.photos[file_id] = int(photo["size"])
+            elif isinstance(photo, str) and photo in self._state.photos:
+                file_id = photo
+            else:
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            size = {"width": 800, "height": 400, "file_size": self._state.photos[file_id]}
+            message: JSON = {
+                "message_id": self._take_message_id(),
+                "from": self.bot_user,
+                "chat": self._chat(chat_id, None, None),
+                "date": int(time.time()),
+                "photo": [{"file_id": file_id, "file_unique_id": f"u{file_id}", **size}],
+            }
+            if caption:
+                message["caption"] = caption
             if markup is not None and "inline_keyboard" in markup:
                 message["reply_markup"] = markup
             self._state.messages[(chat_id, message["message_id"])] = message

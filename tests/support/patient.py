@@ -93,7 +93,7 @@ def duration_reply(vignette: dict[str, Any], mode: str) -> str:
     if mode == "buttons":
         if known == "yes":
             better = truth(vignette, "pain_improving") == "yes"
-            return "Over 2 weeks, getting better" if better else "Over 2 weeks, not better"
+            return "Over 2 weeks, better" if better else "Over 2 weeks, not better"
         return "A few days" if known == "no" else "Not sure"
     weeks = vignette.get("weeks")
     if known == "unsure" or weeks is None:

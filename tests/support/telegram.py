@@ -6,13 +6,12 @@ test knows exactly which messages (text and buttons) each update must produce.
 
 from __future__ import annotations
 
-import html
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.telegram import message_texts
-from bot.dialogue import Incoming, Session, Turn
+from bot.channels.telegram import outgoing
+from bot.dialogue import Incoming, Option, Session, Turn
 from tests.support.engine import real_engine
 
 JSON = dict[str, Any]
@@ -26,19 +25,25 @@ class Sent:
 
     text: str
     buttons: tuple[str, ...] = ()
+    picture: bool = False
+    """A photo, with ``text`` as its caption."""
 
 
 def as_sent(message: JSON) -> Sent:
     """A message recorded by the fake (``sent_messages()``) as :class:`Sent`."""
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return Sent(message["text"], tuple(b["callback_data"] for row in rows for b in row))
+    text = message.get("text", message.get("caption", ""))
+    return Sent(text, tuple(b["callback_data"] for row in rows for b in row), "photo" in message)
 
 
 def rendered(turn: Turn) -> list[Sent]:
     """The messages the Telegram channel sends for ``turn`` (packing is unit-tested on its own)."""
-    texts = [html.escape(text, quote=False) for text in message_texts(turn.replies)]
+    messages = outgoing(turn.replies)
     buttons = tuple(f"{turn.session.step}:{o.value}" for o in turn.replies[-1].options)
-    return [Sent(text, buttons if i == len(texts) - 1 else ()) for i, text in enumerate(texts)]
+    return [
+        Sent(m.text, buttons if i == len(messages) - 1 else (), m.picture is not None)
+        for i, m in enumerate(messages)
+    ]
 
 
 class Reference:
@@ -47,6 +52,8 @@ class Reference:
     def __init__(self) -> None:
         self.engine = real_engine()
         self.session: Session | None = None
+        self.options: tuple[Option, ...] = ()
+        """The buttons under the last message."""
 
     @property
     def state(self) -> str | None:
@@ -66,6 +73,7 @@ class Reference:
     def _step(self, incoming: Incoming) -> list[Sent]:
         turn = self.engine.step(self.session, incoming)
         self.session = None if turn.forget else turn.session
+        self.options = turn.options
         return rendered(turn)
 
 
@@ -110,8 +118,9 @@ def consultation(reference: Reference | None = None) -> list[Action]:
         ("tap", "none"),
     ]:
         do(kind, value)
-    while reference.state == "questions":
-        do("tap", "no")
+    taps = {"duration": "days", "signs": "none", "questions": "no"}
+    while reference.state in taps:
+        do("tap", taps[reference.state])
     assert reference.state == "review", reference.state
     do("tap", "confirm")
     assert reference.state == "result"

@@ -55,7 +55,7 @@ class Runner:
             return str(self.age) if self.age is not None else str(len(options))
         if state == "duration":
             better = "pain_improving" in self.present
-            weeks = "Over 2 weeks, getting better" if better else "Over 2 weeks, not better"
+            weeks = "Over 2 weeks, better" if better else "Over 2 weeks, not better"
             return {"days": "A few days", "weeks": weeks}.get(self.duration or "", "Not sure")
         if state == "red_flag_screen" or len(asks) > 1:
             ticked = self.checklist | self.present
