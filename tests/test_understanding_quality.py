@@ -15,7 +15,9 @@ from bot.understanding import Lexicon, understand
 from bot.understanding.answers import YesNo, read_answer
 
 DATA = Path(__file__).parent / "data"
-DEV_SETS = ["utterances.yaml", "utterances_fresh1.yaml", "utterances_fresh2.yaml"]
+DEV_SETS = [
+    "utterances.yaml", "utterances_fresh1.yaml", "utterances_fresh2.yaml", "utterances_fresh3.yaml",
+]
 NEWER_FINDINGS = frozenset({"pain_thigh"})
 """Findings added after the sets were labelled: their writers could not mark them, so they are
 not scored."""
