@@ -16,7 +16,10 @@ from bot.understanding.answers import YesNo, read_answer
 
 DATA = Path(__file__).parent / "data"
 DEV_SETS = [
-    "utterances.yaml", "utterances_fresh1.yaml", "utterances_fresh2.yaml", "utterances_fresh3.yaml",
+    "utterances.yaml",
+    "utterances_fresh1.yaml",
+    "utterances_fresh2.yaml",
+    "utterances_fresh3.yaml",
 ]
 NEWER_FINDINGS = frozenset({"pain_thigh"})
 """Findings added after the sets were labelled: their writers could not mark them, so they are

@@ -88,7 +88,13 @@ class Engine:
         skip = {f for state in dialogue.states.values() for f in state.findings}
         skip |= {f for s in dialogue.states.values() for o in s.options for f in o.sets}
         self.triage = Triage(knowledge)
-        self.planner = QuestionPlanner(knowledge, self.triage, skip=skip, first=dialogue.ask_early)
+        self.planner = QuestionPlanner(
+            knowledge,
+            self.triage,
+            skip=skip,
+            first=dialogue.ask_early,
+            when_present=dialogue.ask_when_present,
+        )
         self.render = Renderer(knowledge, dialogue.texts)
         self.machine = Machine(
             model=None,

@@ -81,6 +81,8 @@ class DialogueSpec(Strict):
     max_questions: Annotated[int, Field(ge=0, le=30)] = 8
     ask_early: tuple[Id, ...] = ()
     """Findings asked first among the targeted questions while unanswered (core history)."""
+    ask_when_present: dict[Id, tuple[Id, ...]] = Field(default_factory=dict)
+    """A finding → the findings to ask next once it is present (the course after a duration)."""
     unreadable_limit: Annotated[int, Field(ge=1, le=5)] = 2
     texts: Annotated[dict[Id, Text], Field(min_length=1)]
     states: Annotated[dict[Id, StateSpec], Field(min_length=2)]
@@ -162,6 +164,10 @@ def check_dialogue(
     for i, finding in enumerate(spec.ask_early):
         if finding not in knowledge.findings:
             problem(f"ask_early[{i}]", f"unknown finding '{finding}'")
+    for trigger, asked in spec.ask_when_present.items():
+        for finding in (trigger, *asked):
+            if finding not in knowledge.findings:
+                problem(f"ask_when_present.{trigger}", f"unknown finding '{finding}'")
     for text_id in REQUIRED_TEXTS:
         if text_id not in spec.texts:
             problem("texts", f"missing required text '{text_id}'")

@@ -7,7 +7,7 @@ result: the top causes and their bands, or the urgency. When none can, the inter
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
@@ -44,6 +44,7 @@ class QuestionPlanner:
         *,
         skip: Collection[str] = (),
         first: Collection[str] = (),
+        when_present: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.triage = triage
@@ -60,6 +61,7 @@ class QuestionPlanner:
                 effect.present[cause.id] = effect.present.get(cause.id, 0.0) - evidence.weight
         self._order = [f for f in knowledge.findings if f not in skip]
         self._first = tuple(f for f in first if f not in skip)
+        self._when_present = {t: tuple(asked) for t, asked in (when_present or {}).items()}
 
     def _effect(self, finding: str) -> _Effect:
         return self._effects.setdefault(finding, _Effect({}, {}))
@@ -88,6 +90,18 @@ class QuestionPlanner:
         must = self.must_ask(answers)
         if must is not None or not budget_left:
             return must
+        follow = next(
+            (
+                f
+                for trigger, asked in self._when_present.items()
+                if answers.get(trigger) is True
+                for f in asked
+                if f not in answers
+            ),
+            None,
+        )
+        if follow is not None:
+            return follow
         early = next((f for f in self._first if f not in answers), None)
         if early is not None:
             return early
