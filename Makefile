@@ -5,18 +5,36 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install console test lint check soak bench clean
+.PHONY: install console test lint check soak bench clean lock polling webhook
 
-$(STAMP): pyproject.toml
+# Installs the exact versions in constraints.txt (the same as CI and the Docker image).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 console: $(STAMP)
 	$(BIN)/hipbot console
+
+# The Telegram bot (needs TELEGRAM_BOT_TOKEN in the environment or .env; see README).
+polling: $(STAMP)
+	$(BIN)/hipbot polling
+
+webhook: $(STAMP)
+	$(BIN)/hipbot webhook
+
+# Refresh constraints.txt: the newest versions pyproject.toml allows, in a throwaway venv.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet ".[dev]"
+	{ head -2 constraints.txt; .lock-venv/bin/pip freeze | grep -v '^hipbot'; } > constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .lock-venv
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
