@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from bot.dialogue import Engine, Incoming, Reply, Session, SessionFormatError, Turn
@@ -19,6 +20,8 @@ from bot.outbox import Outbox, Record, decode, encode
 from bot.store import Held, ReleaseWriteFailed, SessionStore, StoreUnavailable
 
 logger = logging.getLogger(__name__)
+DUPLICATE_SEEN: ContextVar[bool] = ContextVar("duplicate_seen", default=False)
+"""Set in the task that handled an update already processed (a retry): for the metrics."""
 
 Deliver = Callable[[Turn], Awaitable[None]]
 
@@ -133,6 +136,7 @@ class ChatService:
         if record.outbox is not None and record.session is not None and deliver is not None:
             resent = await self._flush(key, record.session, record.outbox, deliver)
         if processed:
+            DUPLICATE_SEEN.set(True)
             return Handled(turn=None, duplicate=True, resent=resent)
         turn = self.engine.step(record.session, incoming)
         if turn.forget:

@@ -333,7 +333,8 @@ async def test_a_burst_of_duplicates_is_processed_once(webhook: Webhook) -> None
     assert [r.status_code for r in responses] == [200] * 25
     assert webhook.sent() == Reference().text("/start")  # one set of replies
     metrics = (await webhook.client.get("/metrics")).text
-    assert _metric(metrics, 'hipbot_updates_total{outcome="ok"}') == 25
+    assert _metric(metrics, 'hipbot_updates_total{outcome="ok"}') == 1
+    assert _metric(metrics, 'hipbot_updates_total{outcome="duplicate"}') == 24
 
 
 async def test_the_server_keeps_serving_after_every_bad_request(webhook: Webhook) -> None:
@@ -433,7 +434,8 @@ async def test_a_store_outage_is_503_until_it_comes_back(
 
         metrics = (await webhook.client.get("/metrics")).text
         assert _metric(metrics, 'hipbot_updates_total{outcome="unavailable"}') == 2
-        assert _metric(metrics, 'hipbot_updates_total{outcome="ok"}') == 3
+        assert _metric(metrics, 'hipbot_updates_total{outcome="ok"}') == 2
+        assert _metric(metrics, 'hipbot_updates_total{outcome="duplicate"}') == 1
         assert _metric(metrics, "hipbot_errors_total") == 2
 
 
@@ -459,7 +461,8 @@ async def test_metrics_count_requests_by_outcome(webhook: Webhook) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
-    assert _metric(text, 'hipbot_updates_total{outcome="ok"}') == 2
+    assert _metric(text, 'hipbot_updates_total{outcome="ok"}') == 1
+    assert _metric(text, 'hipbot_updates_total{outcome="duplicate"}') == 1
     assert _metric(text, 'hipbot_updates_total{outcome="forbidden"}') == 1
     assert _metric(text, 'hipbot_updates_total{outcome="unsupported_type"}') == 1
     assert _metric(text, 'hipbot_updates_total{outcome="bad_request"}') == 1

@@ -28,7 +28,7 @@ from bot.channels.lean_bot import LeanBot
 from bot.channels.metrics import Metrics
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
-from bot.service import DeliveryFailed
+from bot.service import DUPLICATE_SEEN, DeliveryFailed
 from bot.store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ def create_app(
             metrics.observe("bad_request")
             return _Answer(400, b"not a Telegram update")
         started = time.perf_counter()
+        DUPLICATE_SEEN.set(False)
         try:
             reply = await channel.handle(update, bot, answer_in_reply=True)
         except StoreUnavailable as error:
@@ -146,7 +147,8 @@ def create_app(
             logger.error("update %s failed: %s", update.update_id, type(error).__name__)
             metrics.observe("error", time.perf_counter() - started)
             return _Answer(500, b"error")
-        metrics.observe("ok", time.perf_counter() - started)
+        outcome = "duplicate" if DUPLICATE_SEEN.get() else "ok"
+        metrics.observe(outcome, time.perf_counter() - started)
         if reply:
             return _Answer(200, json.dumps(reply).encode(), b"application/json")
         return _Answer(200, b"ok")
