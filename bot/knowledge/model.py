@@ -453,6 +453,8 @@ class EllipticDenial(Strict):
     subjects: Words = ()
     verbs: Words = ()
     not_for: tuple[Id, ...] = ()
+    summaries: Words = ()
+    """Openings that deny a whole list said before them: "stairs, the car, none of that hurts"."""
 
 
 class Slip(Strict):

@@ -195,7 +195,10 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
 
 
 def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
-    """A subject and a verb alone, denying: "but the hip doesn't", "mine isn't"."""
+    """A subject and a verb alone, denying: "but the hip doesn't", "mine isn't"; or a clause
+    opening that denies the list before it: "stairs, the car, none of that hurts"."""
+    if any(tokens[: len(s)] == s for s in language.elliptic_summaries):
+        return True
     for subject in language.elliptic_subjects:
         if tokens[: len(subject)] != subject:
             continue
