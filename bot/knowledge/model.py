@@ -475,6 +475,8 @@ class LanguageFile(Strict):
     transparent: tuple[Id, ...] = ()
     double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())
     slips: tuple[Slip, ...] = ()
+    spellings: dict[str, str] = Field(default_factory=dict)
+    """Misspellings too short for typo tolerance, read as the words meant: "frnt", "nite"."""
     ellipsis: EllipticDenial = Field(default_factory=lambda: EllipticDenial())
     terminators: Words = ()
     contrasts: Words = ()
