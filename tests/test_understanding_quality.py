@@ -16,7 +16,10 @@ from bot.understanding.answers import YesNo, read_answer
 
 DATA = Path(__file__).parent / "data"
 DEV_SETS = [
-    "utterances.yaml", "utterances_fresh1.yaml", "utterances_fresh2.yaml", "utterances_fresh3.yaml",
+    "utterances.yaml",
+    "utterances_fresh1.yaml",
+    "utterances_fresh2.yaml",
+    "utterances_fresh3.yaml",
 ]
 NEWER_FINDINGS = frozenset({"pain_thigh"})
 """Findings added after the sets were labelled: their writers could not mark them, so they are
@@ -236,8 +239,11 @@ ASSERTIONS = {
         ("his was swollen, mine is neither", set(), {"swelling"}),
     ],
     "list denied after the list": [
-        ("squatting, going up stairs, lifting my knee, none of those hurt", set(),
-         {"pain_lifting_knee"}),
+        (
+            "squatting, going up stairs, lifting my knee, none of those hurt",
+            set(),
+            {"pain_lifting_knee"},
+        ),
     ],
     "probing denial": [
         ("the physio could not find a tender spot anywhere", set(), {"tender_to_touch"}),
