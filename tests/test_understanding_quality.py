@@ -257,6 +257,19 @@ ASSERTIONS = {
     "running since, not pain since": [
         ("i am runing since 4 years and the groin hurts", {"pain_front"}, set()),
     ],
+    "location beside a finding that is pain": [
+        ("the side of my hip when I lie on it", {"pain_side", "worse_lying_on_side"}, set()),
+    ],
+    "a deficit against the past is not resolved": [
+        ("my groin aches and the hip does not bend the way it used to", {"pain_front"}, set()),
+    ],
+    "the runner felt it after another person": [
+        (
+            "threw a ball to my son and felt a sharp pain in the groin",
+            {"pain_front", "sudden_onset"},
+            set(),
+        ),
+    ],
     "household as other people": [
         ("the kids have all had a fever this week", set(), set()),
         ("the whole family has had a temperature but my hip is the problem", set(), set()),

@@ -365,6 +365,9 @@ class Locations(Strict):
     blockers: Words = ()
     alone_words: Annotated[int, Field(ge=1)] = 7
     """A clause this short that names only a location counts without a pain word."""
+    pained_by: tuple[Id, ...] = ()
+    """Findings that are pain themselves: beside one, a location counts ("the outer hip when I
+    lie on it")."""
 
 
 class ActivityFrame(Strict):
