@@ -235,6 +235,45 @@ ASSERTIONS = {
     "another body part as subject": [
         ("my shoulder has been stiff and swollen for ages since boxing", set(), set()),
     ],
+    "elliptic neither after someone else's": [
+        ("his was swollen, mine is neither", set(), {"swelling"}),
+    ],
+    "list denied after the list": [
+        (
+            "squatting, going up stairs, lifting my knee, none of those hurt",
+            set(),
+            {"pain_lifting_knee"},
+        ),
+    ],
+    "probing denial": [
+        ("the physio could not find a tender spot anywhere", set(), {"tender_to_touch"}),
+    ],
+    "without any bother after": [
+        ("I sit through long films without any bother", set(), {"pain_sitting"}),
+    ],
+    "non-native resolved": [
+        ("earlier the swelling was there but now it is not more", set(), {"swelling"}),
+    ],
+    "running since, not pain since": [
+        ("i am runing since 4 years and the groin hurts", {"pain_front"}, set()),
+    ],
+    "location beside a finding that is pain": [
+        ("the side of my hip when I lie on it", {"pain_side", "worse_lying_on_side"}, set()),
+    ],
+    "a deficit against the past is not resolved": [
+        ("my groin aches and the hip does not bend the way it used to", {"pain_front"}, set()),
+    ],
+    "the runner felt it after another person": [
+        (
+            "threw a ball to my son and felt a sharp pain in the groin",
+            {"pain_front", "sudden_onset"},
+            set(),
+        ),
+    ],
+    "household as other people": [
+        ("the kids have all had a fever this week", set(), set()),
+        ("the whole family has had a temperature but my hip is the problem", set(), set()),
+    ],
 }
 
 
@@ -316,7 +355,10 @@ def test_implications_from_knowledge(lexicon, text, present, absent):
     [("my outerhip hurts", {"pain_side"}), ("i keep falling over", {"fall_or_injury"}),
      ("know swelling, just an ache in the groin", {"pain_front"}),
      ("can't put any wait on it", {"cannot_bear_weight"}),
-     ("pain in me hip at the front", {"pain_front"})],
+     ("pain in me hip at the front", {"pain_front"}),
+     ("sore at the frnt and it aches at nite", {"pain_front", "pain_at_rest_or_night"}),
+     ("got knew shoes and now my groin aches", {"pain_front", "recent_training_increase"}),
+     ("it's worse durring long runs", {"worse_with_activity"})],
 )  # fmt: skip
 def test_spelling_joined_words_word_forms_and_slips(lexicon, text, present):
     assert set(understand(text, lexicon).present) == present

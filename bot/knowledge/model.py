@@ -365,6 +365,9 @@ class Locations(Strict):
     blockers: Words = ()
     alone_words: Annotated[int, Field(ge=1)] = 7
     """A clause this short that names only a location counts without a pain word."""
+    pained_by: tuple[Id, ...] = ()
+    """Findings that are pain themselves: beside one, a location counts ("the outer hip when I
+    lie on it")."""
 
 
 class ActivityFrame(Strict):
@@ -453,6 +456,8 @@ class EllipticDenial(Strict):
     subjects: Words = ()
     verbs: Words = ()
     not_for: tuple[Id, ...] = ()
+    summaries: Words = ()
+    """Openings that deny a whole list said before them: "stairs, the car, none of that hurts"."""
 
 
 class Slip(Strict):
@@ -473,6 +478,8 @@ class LanguageFile(Strict):
     transparent: tuple[Id, ...] = ()
     double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())
     slips: tuple[Slip, ...] = ()
+    spellings: dict[str, str] = Field(default_factory=dict)
+    """Misspellings too short for typo tolerance, read as the words meant: "frnt", "nite"."""
     ellipsis: EllipticDenial = Field(default_factory=lambda: EllipticDenial())
     terminators: Words = ()
     contrasts: Words = ()

@@ -74,6 +74,7 @@ class Language:
     elliptic_subjects: frozenset[Phrase]
     elliptic_verbs: frozenset[Phrase]
     elliptic_not_for: frozenset[str]
+    elliptic_summaries: frozenset[Phrase]
 
     @classmethod
     def compile(cls, rules: LanguageFile) -> Language:
@@ -118,6 +119,7 @@ class Language:
             elliptic_subjects=phrase_set(rules.ellipsis.subjects),
             elliptic_verbs=phrase_set(rules.ellipsis.verbs),
             elliptic_not_for=frozenset(rules.ellipsis.not_for),
+            elliptic_summaries=phrase_set(rules.ellipsis.summaries),
         )
 
 

@@ -148,6 +148,9 @@ class Lexicon:
         return tuple(part for token in tokens for part in self.split_joined(token))
 
     def _split_joined(self, token: str) -> tuple[str, ...]:
+        meant = self.language.rules.spellings.get(token)
+        if meant is not None:
+            return tuple(meant.split())
         if token.endswith("in") and token not in self._known and token + "g" in self._known:
             return (token + "g",)
         if len(token) < MIN_JOINED or token in self._known or stem(token) in self.stems:

@@ -195,7 +195,10 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
 
 
 def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
-    """A subject and a verb alone, denying: "but the hip doesn't", "mine isn't"."""
+    """A subject and a verb alone, denying: "but the hip doesn't", "mine isn't"; or a clause
+    opening that denies the list before it: "stairs, the car, none of that hurts"."""
+    if any(tokens[: len(s)] == s for s in language.elliptic_summaries):
+        return True
     for subject in language.elliptic_subjects:
         if tokens[: len(subject)] != subject:
             continue
@@ -258,13 +261,14 @@ def _located(
     others: int,
     pain_in_sentence: bool,
     denied: bool,
+    pained: bool = False,
 ) -> bool:
     """A location counts with a pain word in its clause, or alone in a clause that says nothing
     else ("not the front, it's round the back")."""
     if pattern.finding not in language.locations or pattern.polarity != "present":
         return True
     words = set(tokens)
-    if language.pain_words & words or (pain_in_sentence and not others):
+    if language.pain_words & words or (pain_in_sentence and not others) or pained:
         return True
     if denied:
         return not others
@@ -431,7 +435,8 @@ class _Reading:
                 verdict = Verdict(Assertion.ELSEWHERE, "a comparison, not a change")
             others = len(findings - language.locations)
             denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
-            located = _located(language, pattern, tokens, others, pain_in_sentence, denied)
+            pained = bool(findings & set(language.rules.locations.pained_by))
+            located = _located(language, pattern, tokens, others, pain_in_sentence, denied, pained)
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, "location without pain")
             unpained = (
