@@ -94,6 +94,13 @@ class ChatService:
             self._delivered.pop(key, None)
         return handled
 
+    async def forget(self, key: str) -> None:
+        """Erase everything stored for ``key`` (its session and planned check-ins), under its
+        lock: for a runner who blocked the bot (Telegram answers 403)."""
+        async with self.store.lock(key):
+            await self.store.delete(key)
+        self._delivered.pop(key, None)
+
     async def once(
         self, key: str, update_id: int | None, send: Callable[[], Awaitable[None]]
     ) -> bool:

@@ -51,6 +51,7 @@ COMMANDS = (
     ("summary", "A summary to share with a clinician"),
     ("exercises", "Your exercises, once you have a result"),
     ("learn", "Advice topics and the exercise library"),
+    ("checkins", "Your planned check-in, and cancelling it"),
     ("forget", "Delete everything stored about this chat"),
 )
 NOT_TEXT = "I can only read text — please type your answer or tap one of the buttons."
@@ -311,6 +312,9 @@ class TelegramChannel:
                 str(chat_id), text=text, button=button, step=step, update_id=update_id,
                 deliver=deliver,
             )  # fmt: skip
+        except Forbidden:
+            await self.service.forget(str(chat_id))  # blocked: keep nothing, plan nothing
+            raise
         finally:
             typing.cancel()
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from transitions import EventData, Machine
 
+from bot.dialogue import checkins
 from bot.dialogue.answering import (
     NONE_VALUE,
     NOT_SURE_VALUE,
@@ -36,6 +37,7 @@ from bot.understanding.answers import read_age, read_choice
 
 COMMANDS = (
     "start", "help", "back", "restart", "why", "summary", "exercises", "learn", "forget",
+    "checkins",
 )  # fmt: skip
 TOPIC_PREFIX = "topic:"
 EXERCISE_PREFIX = "exercise:"
@@ -66,6 +68,7 @@ class _Draft:
     session: Session
     replies: list[Reply] = field(default_factory=list)
     forget: bool = False
+    at: float = 0.0
 
     def say(self, *texts: str, options: tuple[Option, ...] = ()) -> None:
         for text in texts[:-1]:
@@ -131,6 +134,7 @@ class Engine:
         if incoming.text is not None and len(incoming.text) > MAX_TEXT:
             incoming = replace(incoming, text=incoming.text[:MAX_TEXT])
         draft = _Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
+        draft.at = incoming.at
         if session is None and not self._is_command(incoming, "start"):
             self._prompt(draft)
             draft.session.step += 1
@@ -221,6 +225,9 @@ class Engine:
                 self._welcome_back(draft, incoming, heard)
                 return
         session.paused = False  # a red flag typed after a break does not wait
+        if incoming.button is not None and incoming.button.startswith(checkins.PREFIX):
+            self._checkin_button(draft, incoming)
+            return
         if session.state == self.dialogue.result and incoming.button in RESULT_ACTIONS:
             self._run_command(draft, incoming.button)
             return
@@ -295,6 +302,7 @@ class Engine:
         if command in ("start", "restart"):
             fresh = self.new_session()
             fresh.step = session.step
+            fresh.checkin = session.checkin  # a new consultation keeps the planned check-in
             draft.session = fresh
             self._prompt(draft)
         elif command == "forget":
@@ -311,6 +319,8 @@ class Engine:
             self._prompt(draft)
         elif command == "why":
             self._why(draft)
+        elif command == "checkins":
+            self._list_checkins(draft)
         elif command == "learn":
             topics = tuple(
                 Option(t.title, f"{TOPIC_PREFIX}{t.id}") for t in self.knowledge.topics.values()
@@ -513,7 +523,42 @@ class Engine:
         session = draft.session
         session.question = None
         messages = self.render.result(self.assessment(session))
+        if self._offers_checkin(session):
+            messages = [*messages, self.render.text("checkin_offer")]
         draft.say(*messages, options=self._options(session))
+
+    # -- check-ins ------------------------------------------------------------------------------
+
+    def _offers_checkin(self, session: Session) -> bool:
+        return session.checkin is None and checkins.offered(self.assessment(session).urgency)
+
+    def _checkin_button(self, draft: _Draft, incoming: Incoming) -> None:
+        """"In 3 days" / "In a week" / "No thanks" at the result, "Cancel" under /checkins."""
+        session, value = draft.session, incoming.button or ""
+        days = checkins.days_of(value)
+        at_result = session.state == self.dialogue.result
+        if days is not None and at_result and self._offers_checkin(session):
+            session.checkin = checkins.due_at(incoming.at, days)
+            when = checkins.when_text(session.checkin, incoming.at)
+            draft.say(self.render.text("checkin_planned", when=when))
+        elif value == checkins.DECLINE and at_result:
+            draft.say(self.render.text("checkin_declined"))
+        elif value == checkins.CANCEL and session.checkin is not None:
+            session.checkin = None
+            draft.say(self.render.text("checkin_cancelled"))
+        else:
+            draft.say(self.render.text("stale_button"))
+        self._prompt(draft)
+
+    def _list_checkins(self, draft: _Draft) -> None:
+        """``/checkins``: the planned check-in with a button to cancel it, or that there is none."""
+        due = draft.session.checkin
+        if due is None:
+            draft.say(self.render.text("checkins_none"))
+            self._prompt(draft)
+            return
+        when = checkins.when_text(due, draft.at)
+        draft.say(self.render.text("checkins_list", when=when), options=(checkins.cancel_option(),))
 
     def _options(self, session: Session) -> tuple[Option, ...]:
         state = self.dialogue.states[session.state]
@@ -543,6 +588,8 @@ class Engine:
         options = tuple(Option(o.label, o.value) for o in state.options)
         if state.kind is Kind.RESULT and self.assessment(session).exercises_withheld:
             options = tuple(o for o in options if o.value != EXERCISES_ACTION)
+        if state.kind is Kind.RESULT and self._offers_checkin(session):
+            options = (*options, *checkins.offer_options())
         stuck = session.unread >= self.dialogue.unreadable_limit
         has_not_sure = any(o.value == NOT_SURE_VALUE for o in options)
         if stuck and state.kind is not Kind.RESULT and not has_not_sure:

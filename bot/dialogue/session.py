@@ -44,7 +44,7 @@ _NONE = type(None)
 _SESSION_TYPES: dict[str, tuple[type, ...]] = {
     "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, _NONE),
     "asked": (list,), "unread": (int,), "step": (int,), "paused": (bool,),
-    "updated_at": (int, float), "history": (list,),
+    "updated_at": (int, float), "history": (list,), "checkin": (int, float, _NONE),
 }  # fmt: skip
 _UNDO_TYPES: dict[str, tuple[type, ...]] = {
     "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, str, _NONE),
@@ -78,6 +78,8 @@ class Session:
     paused: bool = False
     updated_at: float = 0.0
     history: list[Undo] = field(default_factory=list)
+    checkin: float | None = None
+    """When a check-in the runner asked for falls due (seconds since the epoch), if any."""
 
     def copy(self) -> Session:
         """An independent copy (the engine never mutates the caller's session); built field by
@@ -87,11 +89,12 @@ class Session:
             self.unread, self.step, self.paused, self.updated_at,
             [Undo(u.state, u.question, dict(u.answers), u.age, u.asked, u.unread)
              for u in self.history],
+            self.checkin,
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form, with a format version (built by hand: this runs every turn)."""
-        return {
+        data: dict[str, Any] = {
             "state": self.state,
             "question": self.question,
             "answers": dict(self.answers),
@@ -114,6 +117,9 @@ class Session:
             ],
             "v": SESSION_FORMAT,
         }
+        if self.checkin is not None:
+            data["checkin"] = self.checkin
+        return data
 
     def to_json(self) -> str:
         """Compact JSON text for a session store."""

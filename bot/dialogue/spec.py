@@ -95,6 +95,8 @@ REQUIRED_TEXTS = (
     "form_label", "stop_label", "progression_label", "rules_title", "avoid_title",
     "summary_result", "summary_exercises", "answer_noted", "result_ready", "learn_intro",
     "library_button", "library_intro", "library_avoid", "clinician_causes",
+    "checkin_offer", "checkin_planned", "checkin_declined", "checkin_cancelled", "checkins_none",
+    "checkins_list",
 )  # fmt: skip
 
 
@@ -107,6 +109,8 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "version_line": frozenset({"version"}),
     "why_question": frozenset({"causes"}),
     "why_safety": frozenset({"flag"}),
+    "checkin_planned": frozenset({"when"}),
+    "checkins_list": frozenset({"when"}),
 }
 """The ``{placeholders}`` each required text is filled with (the others get none)."""
 PROMPT_FIELDS = frozenset({"question", "hint", "answers"})
