@@ -540,3 +540,17 @@ async def test_a_reply_the_user_blocked_is_acknowledged(webhook: Webhook) -> Non
     assert _metric(metrics, "hipbot_errors_total") == 1
     assert (await webhook.post(later)).status_code == 200  # the retry delivers the reply
     assert len(webhook.sent()) == 1
+
+
+async def test_a_runner_who_blocked_the_bot_is_forgotten_with_their_check_ins(
+    webhook: Webhook,
+) -> None:
+    first = {"update_id": 1, **webhook.api.make_text_update(CHAT, "/start")}
+    assert (await webhook.post(first)).status_code == 200
+    stored = json.loads(await webhook.store.load(str(CHAT)) or "{}")
+    stored["checkin"] = time.time() + 3 * 86400
+    await webhook.store.save(str(CHAT), json.dumps(stored))
+    webhook.api.fail_next("sendMessage", status=403)  # "bot was blocked by the user"
+    later = {"update_id": 2, **webhook.api.make_text_update(CHAT, "/help")}
+    assert (await webhook.post(later)).status_code == 200
+    assert await webhook.store.load(str(CHAT)) is None

@@ -25,7 +25,7 @@ def offered(urgency: Urgency) -> bool:
 
 
 def offer_options() -> tuple[Option, ...]:
-    """"In 3 days", "In a week", "No thanks"."""
+    """ "In 3 days", "In a week", "No thanks"."""
     return (
         *(Option(label, f"{PREFIX}{days}") for label, days in OFFERS),
         Option("No thanks", DECLINE),

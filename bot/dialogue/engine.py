@@ -533,7 +533,7 @@ class Engine:
         return session.checkin is None and checkins.offered(self.assessment(session).urgency)
 
     def _checkin_button(self, draft: _Draft, incoming: Incoming) -> None:
-        """"In 3 days" / "In a week" / "No thanks" at the result, "Cancel" under /checkins."""
+        """ "In 3 days" / "In a week" / "No thanks" at the result, "Cancel" under /checkins."""
         session, value = draft.session, incoming.button or ""
         days = checkins.days_of(value)
         at_result = session.state == self.dialogue.result
@@ -551,14 +551,16 @@ class Engine:
         self._prompt(draft)
 
     def _list_checkins(self, draft: _Draft) -> None:
-        """``/checkins``: the planned check-in with a button to cancel it, or that there is none."""
+        """``/checkins``: the planned check-in and a button to cancel it, or that there is none."""
         due = draft.session.checkin
         if due is None:
             draft.say(self.render.text("checkins_none"))
             self._prompt(draft)
             return
         when = checkins.when_text(due, draft.at)
-        draft.say(self.render.text("checkins_list", when=when), options=(checkins.cancel_option(),))
+        draft.say(
+            self.render.text("checkins_list", when=when), options=(checkins.cancel_option(),)
+        )
 
     def _options(self, session: Session) -> tuple[Option, ...]:
         state = self.dialogue.states[session.state]
