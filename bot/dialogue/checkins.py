@@ -44,16 +44,16 @@ def days_of(value: str) -> int | None:
     return allowed.get(days)
 
 
-def due_at(at: float, days: int) -> float:
+def due_at(at: float, days: int, *, day: float = DAY) -> float:
     """When a check-in asked for at ``at`` falls due: ``days`` days later, same time of day."""
-    return at + days * DAY
+    return at + days * day
 
 
-def when_text(due: float, now: float) -> str:
+def when_text(due: float, now: float, *, day: float = DAY) -> str:
     """How far away a planned check-in is, in words ("in 3 days", "in about 12 hours")."""
     left = max(0.0, due - now)
-    days = round(left / DAY)
+    days = round(left / day)
     if days >= 1:
         return "tomorrow" if days == 1 else f"in {days} days"
-    hours = max(1, round(left / 3600))
+    hours = max(1, round(left / day * 24))
     return "in about an hour" if hours == 1 else f"in about {hours} hours"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from transitions import EventData, Machine
 
-from bot.dialogue import checkins
+from bot.dialogue import checkins, followup, running
 from bot.dialogue.answering import (
     NONE_VALUE,
     NOT_SURE_VALUE,
@@ -37,7 +37,7 @@ from bot.understanding.answers import read_age, read_choice
 
 COMMANDS = (
     "start", "help", "back", "restart", "why", "summary", "exercises", "learn", "forget",
-    "checkins",
+    "checkins", "log", "progress",
 )  # fmt: skip
 TOPIC_PREFIX = "topic:"
 EXERCISE_PREFIX = "exercise:"
@@ -56,6 +56,8 @@ class Turn:
     replies: tuple[Reply, ...]
     forget: bool = False
     assessment: Assessment | None = None
+    chart: bool = False
+    """Show the return-to-running chart (``/progress``) after the replies."""
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -66,9 +68,11 @@ class Turn:
 @dataclass
 class _Draft:
     session: Session
+    at: float = 0.0
     replies: list[Reply] = field(default_factory=list)
     forget: bool = False
-    at: float = 0.0
+    text: str = ""
+    chart: bool = False
 
     def say(self, *texts: str, options: tuple[Option, ...] = ()) -> None:
         for text in texts[:-1]:
@@ -108,6 +112,8 @@ class Engine:
         self.machine.add_transition("escalate", "*", dialogue.result)
         self.machine.add_transition("follow_up", "*", dialogue.follow_up)
         self.machine.add_transition("restart", "*", dialogue.initial)
+        self.day: float = checkins.DAY
+        """Seconds in a day for check-ins (process tests scale it down)."""
 
     @staticmethod
     def _condition(name: str) -> Callable[[EventData], bool]:
@@ -134,7 +140,7 @@ class Engine:
         if incoming.text is not None and len(incoming.text) > MAX_TEXT:
             incoming = replace(incoming, text=incoming.text[:MAX_TEXT])
         draft = _Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
-        draft.at = incoming.at
+        draft.at, draft.text = incoming.at, incoming.text or ""
         if session is None and not self._is_command(incoming, "start"):
             self._prompt(draft)
             draft.session.step += 1
@@ -191,6 +197,7 @@ class Engine:
             replies=tuple(draft.replies),
             forget=draft.forget,
             assessment=self.assessment(draft.session) if at_result else None,
+            chart=draft.chart,
         )
 
     def _is_command(self, incoming: Incoming, name: str) -> bool:
@@ -214,6 +221,9 @@ class Engine:
         if incoming.step is not None and incoming.step != session.step:
             draft.say(self.render.text("moved_on"))
             self._prompt(draft)
+            return
+        if session.follow is not None and "stage" in session.follow:
+            self._follow_up(draft, incoming)
             return
         idle_seconds = self.dialogue.idle_minutes * 60
         in_progress = session.state not in (self.dialogue.initial, self.dialogue.result)
@@ -303,6 +313,7 @@ class Engine:
             fresh = self.new_session()
             fresh.step = session.step
             fresh.checkin = session.checkin  # a new consultation keeps the planned check-in
+            fresh.plan = session.plan  # and the return-to-running plan
             draft.session = fresh
             self._prompt(draft)
         elif command == "forget":
@@ -321,6 +332,10 @@ class Engine:
             self._why(draft)
         elif command == "checkins":
             self._list_checkins(draft)
+        elif command == "log":
+            self._log(draft)
+        elif command == "progress":
+            self._progress(draft)
         elif command == "learn":
             topics = tuple(
                 Option(t.title, f"{TOPIC_PREFIX}{t.id}") for t in self.knowledge.topics.values()
@@ -538,8 +553,10 @@ class Engine:
         days = checkins.days_of(value)
         at_result = session.state == self.dialogue.result
         if days is not None and at_result and self._offers_checkin(session):
-            session.checkin = checkins.due_at(incoming.at, days)
-            when = checkins.when_text(session.checkin, incoming.at)
+            session.checkin = checkins.due_at(incoming.at, days, day=self.day)
+            urgency = self.assessment(session).urgency.value
+            session.follow = {"since": incoming.at, "urgency": urgency}
+            when = checkins.when_text(session.checkin, incoming.at, day=self.day)
             draft.say(self.render.text("checkin_planned", when=when))
         elif value == checkins.DECLINE and at_result:
             draft.say(self.render.text("checkin_declined"))
@@ -557,10 +574,175 @@ class Engine:
             draft.say(self.render.text("checkins_none"))
             self._prompt(draft)
             return
-        when = checkins.when_text(due, draft.at)
+        when = checkins.when_text(due, draft.at, day=self.day)
         draft.say(
             self.render.text("checkins_list", when=when), options=(checkins.cancel_option(),)
         )
+
+    # -- the check-in conversation and the return-to-running plan --------------------------------
+
+    def check_in(self, session: Session, *, at: float) -> Turn:
+        """The check-in that fell due for ``session``: "How is the hip compared with last
+        time?"; no replies if none is planned."""
+        draft = _Draft(session.copy(), at=at)
+        if session.checkin is None or not self._usable(session):
+            return Turn(session, ())
+        follow = draft.session.follow or {"since": at}
+        draft.session.checkin, draft.session.paused, draft.session.unread = None, False, 0
+        draft.session.follow = {**follow, "stage": "compare"}
+        draft.say(self.render.text("checkin_hello"))
+        self._follow_prompt(draft)
+        draft.session.step += 1
+        draft.session.updated_at = at
+        return self._finish(draft)
+
+    def _follow_prompt(self, draft: _Draft) -> None:
+        stage = (draft.session.follow or {}).get("stage")
+        if stage == "compare":
+            draft.say(self.render.text("checkin_compare"), options=followup.compare_options())
+        elif stage == "during":
+            draft.say(self.render.text("pain_during"), options=followup.pain_options())
+        else:
+            draft.say(self.render.text("pain_morning"), options=followup.pain_options()[:-1])
+
+    def _follow_up(self, draft: _Draft, incoming: Incoming) -> None:
+        """An answer to a check-in's question, or to ``/log``; a red flag or "worse" goes to a
+        fresh consultation, starting with the red-flag screen."""
+        session = draft.session
+        follow = session.follow or {}
+        text, button = incoming.text, incoming.button
+        heard = understand(text, self.lexicon) if text else Understanding()
+        trend = followup.read_trend(button, text) if follow["stage"] == "compare" else None
+        if self._raises_red_flag(session, heard) or trend == followup.WORSE:
+            self._retriage(draft, text if self._raises_red_flag(session, heard) else None)
+            return
+        logged = followup.read_log(text) if text and follow["stage"] == "during" else None
+        pain = followup.read_pain(button, text)
+        if follow["stage"] == "compare" and trend is not None:
+            follow.update(stage="during", trend=followup.TRENDS[trend])
+        elif follow["stage"] == "during" and followup.no_run(button, text):
+            self._follow_done(draft, None)
+            return
+        elif logged is not None:
+            self._follow_done(draft, logged)
+            return
+        elif follow["stage"] == "during" and pain is not None:
+            follow.update(stage="morning", during=pain)
+        elif follow["stage"] == "morning" and pain is not None:
+            self._follow_done(draft, (int(follow["during"]), pain))
+            return
+        else:
+            session.unread += 1
+            if session.unread >= self.dialogue.unreadable_limit:
+                self._end_follow(session)
+                draft.say(self.render.text("followup_dropped"))
+                return
+            draft.say(self.render.text("followup_unread"))
+        self._follow_prompt(draft)
+
+    @staticmethod
+    def _end_follow(session: Session) -> str:
+        follow = session.follow or {}
+        trend = str(follow.get("trend", "log"))
+        kept = {k: v for k, v in follow.items() if k in ("since", "urgency")}
+        session.follow = kept or None
+        session.unread = 0
+        return trend
+
+    def _follow_done(self, draft: _Draft, pains: tuple[int, int] | None) -> None:
+        session = draft.session
+        trend = self._end_follow(session)
+        if trend == "same":
+            if pains is not None and session.plan is not None:
+                session.plan, _ = running.log_run(session.plan, self.knowledge.running, *pains)
+            self._same(draft)
+            return
+        if trend == "better":
+            draft.say(self.render.text("checkin_better"))
+        self._run_logged(draft, pains)
+
+    def _same(self, draft: _Draft) -> None:
+        """About the same: see a professional once the self-care period is over (or when the
+        result said so), else keep going and check in again when it is."""
+        session = draft.session
+        follow = session.follow or {}
+        since = float(follow.get("since", draft.at))
+        days = round((draft.at - since) / self.day)
+        self_care = follow.get("urgency", Urgency.SELF_CARE.value) == Urgency.SELF_CARE.value
+        if self_care and days < followup.SELF_CARE_DAYS:
+            session.checkin = checkins.due_at(since, followup.SELF_CARE_DAYS, day=self.day)
+            when = checkins.when_text(session.checkin, draft.at, day=self.day)
+            draft.say(self.render.text("checkin_same_early", when=when))
+            return
+        at_result = session.state == self.dialogue.result
+        summary = self.render.summary(session, self.assessment(session) if at_result else None)
+        draft.say(self.render.text("checkin_same_see", days=days), summary)
+
+    def _retriage(self, draft: _Draft, text: str | None) -> None:
+        old = draft.session
+        fresh = self.new_session()
+        fresh.step, fresh.plan = old.step, old.plan
+        fresh.state = self.dialogue.states[self.dialogue.initial].next[0].to  # the safety check
+        draft.session = fresh
+        draft.say(self.render.text("checkin_worse"))
+        if text:
+            self._answer(draft, Incoming(text=text, at=draft.at))
+        else:
+            self._prompt(draft)
+
+    def _run_logged(self, draft: _Draft, pains: tuple[int, int] | None) -> None:
+        session = draft.session
+        if self.assessment(session).exercises_withheld:
+            draft.say(self.render.text("plan_withheld"))
+            return
+        rules = self.knowledge.running
+        if session.plan is None:
+            session.plan = running.new_plan()
+            draft.say(self.render.text("plan_start", before=rules.before_you_start))
+        if pains is None:
+            draft.say(self._plan_step(session.plan), self.render.text("plan_no_run"))
+            return
+        session.plan, verdict = running.log_run(session.plan, rules, *pains)
+        during, morning = pains
+        draft.say(
+            self.render.text(f"plan_{verdict.value}", during=during, morning=morning),
+            self._plan_step(session.plan),
+        )
+
+    def _plan_step(self, plan: dict[str, object]) -> str:
+        steps = self.knowledge.running.steps
+        number = min(int(str(plan.get("step", 0))), len(steps) - 1)
+        return self.render.text(
+            "plan_step", step=steps[number].name, number=number + 1, total=len(steps)
+        )
+
+    def _log(self, draft: _Draft) -> None:
+        """``/log``: "3 during, 2 next morning" at once, or the two questions with buttons."""
+        session = draft.session
+        if self.assessment(session).exercises_withheld:
+            draft.say(self.render.text("plan_withheld"))
+            return
+        words = draft.text.strip().split(maxsplit=1)
+        logged = followup.read_log(words[1]) if len(words) > 1 else None
+        if logged is not None:
+            self._run_logged(draft, logged)
+            return
+        session.follow = {**(session.follow or {}), "stage": "during", "trend": "log"}
+        session.unread = 0
+        self._follow_prompt(draft)
+
+    def _progress(self, draft: _Draft) -> None:
+        """``/progress``: where the runner is in the plan, and a chart of the runs logged."""
+        plan = draft.session.plan
+        runs = plan.get("runs", []) if plan is not None else []
+        if plan is None or not runs:
+            draft.say(self.render.text("progress_none"))
+            return
+        draft.say(
+            self.render.text("progress_title", runs=len(runs), streak=plan.get("streak", 0)),
+            self._plan_step(plan),
+        )
+        draft.chart = True
 
     def _options(self, session: Session) -> tuple[Option, ...]:
         state = self.dialogue.states[session.state]
@@ -600,6 +782,9 @@ class Engine:
 
     def _prompt(self, draft: _Draft) -> None:
         session = draft.session
+        if session.follow is not None and "stage" in session.follow:
+            self._follow_prompt(draft)
+            return
         if session.paused:
             draft.say(self.render.text("idle"), options=self._options(session))
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ _SESSION_TYPES: dict[str, tuple[type, ...]] = {
     "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, _NONE),
     "asked": (list,), "unread": (int,), "step": (int,), "paused": (bool,),
     "updated_at": (int, float), "history": (list,), "checkin": (int, float, _NONE),
+    "follow": (dict, _NONE), "plan": (dict, _NONE),
 }  # fmt: skip
 _UNDO_TYPES: dict[str, tuple[type, ...]] = {
     "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, str, _NONE),
@@ -80,6 +82,10 @@ class Session:
     history: list[Undo] = field(default_factory=list)
     checkin: float | None = None
     """When a check-in the runner asked for falls due (seconds since the epoch), if any."""
+    follow: dict[str, Any] | None = None
+    """The follow-up: when the consultation was, its urgency, and a check-in's open question."""
+    plan: dict[str, Any] | None = None
+    """The return-to-running plan: its step, safe runs in a row, and the runs logged."""
 
     def copy(self) -> Session:
         """An independent copy (the engine never mutates the caller's session); built field by
@@ -90,6 +96,8 @@ class Session:
             [Undo(u.state, u.question, dict(u.answers), u.age, u.asked, u.unread)
              for u in self.history],
             self.checkin,
+            copy.deepcopy(self.follow) if self.follow is not None else None,
+            copy.deepcopy(self.plan) if self.plan is not None else None,
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,8 +125,9 @@ class Session:
             ],
             "v": SESSION_FORMAT,
         }
-        if self.checkin is not None:
-            data["checkin"] = self.checkin
+        for name in ("checkin", "follow", "plan"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
         return data
 
     def to_json(self) -> str:
