@@ -29,7 +29,8 @@ def progress_chart(runs: Sequence[Sequence[int]], knowledge: Knowledge) -> bytes
         for (label, colour), low, high in zip(ZONES, bounds, bounds[1:], strict=False):
             axes.axhspan(low, high, color=colour, zorder=0)
             span = f"{round(low + 0.5)}–{round(high - 0.5)}"
-            axes.text(1.02, (low + high) / 2, f"{label}\n{span}", transform=axes.get_yaxis_transform(),
+            where = axes.get_yaxis_transform()
+            axes.text(1.02, (low + high) / 2, f"{label}\n{span}", transform=where,
                       ha="left", va="center", fontsize=11, color="#333333")  # fmt: skip
         numbers = list(range(1, len(runs) + 1))
         axes.plot(numbers, [r[0] for r in runs], marker="o", linewidth=2.2, markersize=6,
