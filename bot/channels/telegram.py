@@ -318,6 +318,20 @@ class TelegramChannel:
         finally:
             typing.cancel()
 
+    async def check_in(self, bot: LeanBot, key: str, due: float) -> bool:
+        """Send the check-in of chat ``key`` due at ``due`` through the service's outbox;
+        whether it went out. A runner who blocked the bot is forgotten instead."""
+        chat_id, deadline = int(key), time.monotonic() + self.budget
+
+        async def deliver(turn: Turn) -> None:
+            await self._send(bot, chat_id, turn.replies, turn.session.step, deadline)
+
+        try:
+            return await self.service.check_in(key, due, deliver)
+        except Forbidden:
+            await self.service.forget(key)  # blocked: keep nothing, plan nothing
+            return False
+
     def _background(self, call: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.create_task(call)
         self._tasks.add(task)
