@@ -25,7 +25,7 @@ from tests.support.checkins import at_result
 from tests.support.engine import real_engine
 from tests.support.ports import free_port
 from tests.test_faults_processes import post, webhook_client
-from tests.test_processes import SECRET, BotProcess, assert_no_secrets, bot_env, bot_process
+from tests.test_processes import SECRET, assert_no_secrets, bot_env, bot_process
 
 ASKED = "How is the hip compared"
 CHATS = 24
@@ -134,7 +134,7 @@ async def test_two_redis_replicas_send_each_check_in_once_also_when_one_is_kille
     finally:
         await store.close()
     late = lateness(calls, due)
-    on_time = [t for t in lateness([c for c in calls if c.at < killed_at], due)]
+    on_time = list(lateness([c for c in calls if c.at < killed_at], due))
     assert on_time and max(on_time) < 2.0 and min(late) > -0.1
     assert "Traceback" not in second.log
     for process in (first, second):
