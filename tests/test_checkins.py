@@ -5,6 +5,7 @@ a store, after a failed delivery, and after a sender that died mid-send."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -77,7 +78,7 @@ async def opt_in(service: ChatService, key: str, inbox: Inbox, days: int = 3) ->
     session = at_result(service.engine)
     await service.store.save(key, session.to_json())
     await service.handle(
-        key, button=f"checkin:{days}", step=session.step, deliver=inbox.deliver_to(key)
+        key, button=f"checkin_{days}", step=session.step, deliver=inbox.deliver_to(key)
     )
 
 
@@ -90,7 +91,7 @@ async def test_opting_in_schedules_and_cancelling_or_forget_unschedules(
         await opt_in(service, key, inbox)
     await service.handle("2", text="/checkins", deliver=inbox.deliver_to("2"))
     assert "in 3 days" in inbox.got["2"][-1]
-    await service.handle("2", button="checkin:cancel", deliver=inbox.deliver_to("2"))
+    await service.handle("2", button="checkin_cancel", deliver=inbox.deliver_to("2"))
     await service.handle("3", text="/forget", deliver=inbox.deliver_to("3"))
     await service.forget("4")  # the runner blocked the bot
     assert await store.load("4") is None
@@ -119,7 +120,7 @@ async def test_the_loop_sends_each_due_check_in_once_at_its_time(store: SessionS
     await loop.tick()
     assert [inbox.check_ins(k) for k in keys] == [1] * len(keys)
     assert loop.sent == len(keys)
-    answer = await service.handle("1", button="followup:better", deliver=inbox.deliver_to("1"))
+    answer = await service.handle("1", button="followup_better", deliver=inbox.deliver_to("1"))
     assert answer.turn is not None and "during your last run" in answer.turn.replies[0].text
 
 
@@ -206,3 +207,13 @@ async def test_a_sender_that_died_mid_send_leaves_it_to_another_once(store_url: 
         await first.close()
         if second is not first:
             await second.close()
+
+
+def test_check_in_and_follow_up_buttons_fit_telegram_callback_data() -> None:
+    from bot.dialogue import checkins, followup
+
+    options = [*checkins.offer_options(), checkins.cancel_option()]
+    options += [*followup.compare_options(), *followup.pain_options()]
+    for option in options:
+        assert re.fullmatch(r"[a-z0-9_]+", option.value), option
+        assert len(f"999999999:{option.value}".encode()) <= 64

@@ -107,7 +107,7 @@ async def test_two_redis_replicas_send_each_check_in_once_also_when_one_is_kille
             for n, chat in enumerate(chats):  # half in 3 "days" (3 s), half in a week (7 s)
                 days = 3 if n % 2 else 7
                 due[chat] = time.time() + days
-                await tap((a, b)[n % 2], api, chat, f"{step}:checkin:{days}")
+                await tap((a, b)[n % 2], api, chat, f"{step}:checkin_{days}")
             await text(b, api, forgot, "/forget")
             api.fail_next("sendMessage", status=403, chat_id=blocked, times=3)
             first_wave = [c for n, c in enumerate(chats) if n % 2 and c != blocked]
@@ -161,7 +161,7 @@ async def test_a_sqlite_webhook_killed_mid_send_and_restarted_loses_and_doubles_
         async with webhook_client(port, first) as client:
             for chat in chats:
                 due[chat] = time.time() + 3
-                await tap(client, api, chat, f"{step}:checkin:3")
+                await tap(client, api, chat, f"{step}:checkin_3")
             api.fail_next("sendMessage", status=502, delay=5)
             await api.wait_for(lambda call: call.fault == 502, method="sendMessage", timeout=10)
             assert first.kill(signal.SIGKILL) == -signal.SIGKILL

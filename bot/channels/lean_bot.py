@@ -8,7 +8,7 @@ as much CPU as the dialogue turn itself; :meth:`LeanBot.send_html` makes the sam
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
@@ -45,3 +45,8 @@ class LeanBot(ExtBot[int]):
                 "reply_markup": reply_markup,
             },
         )
+
+    async def send_png(self, chat_id: int, png: bytes, caption: str) -> None:
+        """``sendPhoto`` of a PNG (the ``/progress`` chart); the answer is not parsed."""
+        photo = InputFile(png, filename="progress.png", attach=True)
+        await self._post("sendPhoto", {"chat_id": chat_id, "photo": photo, "caption": caption})

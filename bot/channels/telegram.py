@@ -60,6 +60,7 @@ GROUP_NOTICE = (
     "— tap the link and send /start."
 )
 STALE_TAP = "That question has moved on."
+CHART_CAPTION = "Hip pain per run: during (solid) and next morning (dashed)."
 SEND_ATTEMPTS = 4
 SEND_BACKOFF_SECONDS = 0.4
 UPDATE_BUDGET_SECONDS = 25.0
@@ -306,6 +307,8 @@ class TelegramChannel:
         async def deliver(turn: Turn) -> None:
             typing.cancel()
             await self._send(bot, chat_id, turn.replies, turn.session.step, deadline)
+            if turn.chart:
+                await self._send_chart(bot, chat_id, turn)
 
         try:
             await self.service.handle(
@@ -317,6 +320,17 @@ class TelegramChannel:
             raise
         finally:
             typing.cancel()
+
+    async def _send_chart(self, bot: LeanBot, chat_id: int, turn: Turn) -> None:
+        """The ``/progress`` chart, drawn off the event loop; a failure costs only the picture."""
+        from bot.chart import progress_chart  # matplotlib loads when the first chart is drawn
+
+        runs = (turn.session.plan or {}).get("runs", [])
+        try:
+            png = await asyncio.to_thread(progress_chart, runs, self.service.engine.knowledge)
+            await bot.send_png(chat_id, png, CHART_CAPTION)
+        except TelegramError as error:
+            logger.info("could not send the progress chart: %s", type(error).__name__)
 
     async def check_in(self, bot: LeanBot, key: str, due: float) -> bool:
         """Send the check-in of chat ``key`` due at ``due`` through the service's outbox;

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.dialogue.messages import Option
 from bot.knowledge import Urgency
 
-PREFIX = "checkin:"
+PREFIX = "checkin_"
 CANCEL = f"{PREFIX}cancel"
 DECLINE = f"{PREFIX}no"
 DAY = 24 * 60 * 60
@@ -38,7 +38,7 @@ def cancel_option() -> Option:
 
 
 def days_of(value: str) -> int | None:
-    """The days an offer button asks for (``"checkin:7"`` → 7), or ``None``."""
+    """The days an offer button asks for (``"checkin_7"`` → 7), or ``None``."""
     days = value[len(PREFIX) :] if value.startswith(PREFIX) else ""
     allowed = {str(d): d for _, d in OFFERS}
     return allowed.get(days)

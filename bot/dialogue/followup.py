@@ -12,11 +12,11 @@ import re
 
 from bot.dialogue.messages import Option
 
-PREFIX = "followup:"
-BETTER, SAME, WORSE = "followup:better", "followup:same", "followup:worse"
+PREFIX = "followup_"
+BETTER, SAME, WORSE = "followup_better", "followup_same", "followup_worse"
 TRENDS = {BETTER: "better", SAME: "same", WORSE: "worse"}
-NO_RUN = "followup:no_run"
-PAIN = "followup:pain:"
+NO_RUN = "followup_no_run"
+PAIN = "followup_pain_"
 SELF_CARE_DAYS = 14
 """The self-care period: "see a physiotherapist if it has not eased after about two weeks"."""
 

@@ -178,6 +178,7 @@ class FakeBotAPI:
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
+            "sendPhoto": self._send_photo,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
@@ -727,6 +728,20 @@ class FakeBotAPI:
         if len(str(p.get("text") or "")) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
+
+    async def _send_photo(self, p: JSON) -> JSON:
+        chat_id = chat_id_param(p)
+        photo = p.get("photo")
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = p.get(photo.removeprefix("attach://"))
+        if not isinstance(photo, dict) or not photo.get("size"):
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        return {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}],
+        }
 
     async def _send_chat_action(self, p: JSON) -> bool:
         chat_id_param(p)

@@ -15,5 +15,5 @@ def at_result(engine: Engine) -> Session:
     """A session at a self-care result, which offers a check-in."""
     turn = walk_to(engine, SELF_CARE)
     assert turn.session.state == "result" and turn.assessment is not None
-    assert "checkin:3" in [o.value for o in turn.options]
+    assert "checkin_3" in [o.value for o in turn.options]
     return turn.session
