@@ -110,6 +110,8 @@ class ChatService:
             if record.session is None or record.session.checkin != due:
                 return False
             turn = self.engine.check_in(record.session, at=self.clock())
+            if not turn.replies:  # a session an older dialogue stored, which cannot go on
+                return False
             outbox = Outbox.new(turn.replies)
             session_json = turn.session.to_json()
             await self.store.save(key, encode(session_json, outbox))

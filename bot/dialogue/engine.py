@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from transitions import EventData, Machine
 
@@ -613,8 +614,9 @@ class Engine:
         text, button = incoming.text, incoming.button
         heard = understand(text, self.lexicon) if text else Understanding()
         trend = followup.read_trend(button, text) if follow["stage"] == "compare" else None
-        if self._raises_red_flag(session, heard) or trend == followup.WORSE:
-            self._retriage(draft, text if self._raises_red_flag(session, heard) else None)
+        red_flag = self._raises_red_flag(session, heard)
+        if red_flag or trend == followup.WORSE:
+            self._retriage(draft, text if red_flag else None)
             return
         logged = followup.read_log(text) if text and follow["stage"] == "during" else None
         pain = followup.read_pain(button, text)
@@ -709,9 +711,9 @@ class Engine:
             self._plan_step(session.plan),
         )
 
-    def _plan_step(self, plan: dict[str, object]) -> str:
+    def _plan_step(self, plan: dict[str, Any]) -> str:
         steps = self.knowledge.running.steps
-        number = min(int(str(plan.get("step", 0))), len(steps) - 1)
+        number = min(int(plan.get("step", 0)), len(steps) - 1)
         return self.render.text(
             "plan_step", step=steps[number].name, number=number + 1, total=len(steps)
         )
