@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import signal
 import time
 from collections import Counter
@@ -28,7 +29,8 @@ from tests.test_faults_processes import post, webhook_client
 from tests.test_processes import SECRET, assert_no_secrets, bot_env, bot_process
 
 ASKED = "How is the hip compared"
-CHATS = 24
+CHATS = int(os.environ.get("HIPBOT_TEST_CHECKIN_CHATS", "24"))
+"""Opted-in chats per test; the README's figures for 200 come from ``=200``."""
 LEASE = 2.0
 JSON = dict[str, Any]
 _update_ids = itertools.count(1)
@@ -38,6 +40,7 @@ def env(api: FakeBotAPI, store_url: str, port: int) -> dict[str, str]:
     return bot_env(
         api, STORE_URL=store_url, WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port),
         CHECKIN_DAY_SECONDS="1", CHECKIN_LEASE_SECONDS=str(LEASE), LOG_LEVEL="INFO",
+        TELEGRAM_MAX_MESSAGES_PER_SECOND="300",
     )  # fmt: skip
 
 
@@ -135,6 +138,7 @@ async def test_two_redis_replicas_send_each_check_in_once_also_when_one_is_kille
         await store.close()
     late = lateness(calls, due)
     on_time = list(lateness([c for c in calls if c.at < killed_at], due))
+    after = lateness([c for c in calls if c.at >= killed_at], due)
     assert on_time and max(on_time) < 2.0 and min(late) > -0.1
     assert "Traceback" not in second.log
     for process in (first, second):
@@ -144,7 +148,8 @@ async def test_two_redis_replicas_send_each_check_in_once_also_when_one_is_kille
         f"{len(expected)} opted-in chats (+1 /forget, +1 blocked: 403)",
         f"{len(calls)} check-ins, {max(per_chat.values())} at most per chat",
         f"sent before the kill {len(on_time)}, lateness {min(on_time):.2f}-{max(on_time):.2f} s",
-        f"after the kill at most {max(late):.2f} s late (lease {LEASE:g} s)",
+        f"after the kill: {len(after)} sent, median {after[len(after) // 2]:.2f} s late, "
+        f"at most {max(after):.2f} s (lease {LEASE:g} s)",
     ])  # fmt: skip
 
 
