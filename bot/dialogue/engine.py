@@ -242,6 +242,10 @@ class Engine:
         if session.state == self.dialogue.result and incoming.button in RESULT_ACTIONS:
             self._run_command(draft, incoming.button)
             return
+        offer = self._typed_offer(session, incoming)
+        if offer is not None:
+            self._checkin_button(draft, replace(incoming, text=None, button=offer))
+            return
         self._answer(draft, incoming)
 
     def _welcome_back(self, draft: _Draft, incoming: Incoming, heard: Understanding) -> None:
@@ -547,6 +551,17 @@ class Engine:
 
     def _offers_checkin(self, session: Session) -> bool:
         return session.checkin is None and checkins.offered(self.assessment(session).urgency)
+
+    def _typed_offer(self, session: Session, incoming: Incoming) -> str | None:
+        """The check-in offer's button a typed answer names ("in a week please"), when the
+        message says nothing else the consultation would keep (a red flag always does)."""
+        if not incoming.text or session.state != self.dialogue.result:
+            return None
+        if not self._offers_checkin(session) or not understand(incoming.text, self.lexicon).empty:
+            return None
+        offers = checkins.offer_options()
+        index = read_choice(incoming.text, [o.label for o in offers])
+        return offers[index].value if index is not None else None
 
     def _checkin_button(self, draft: _Draft, incoming: Incoming) -> None:
         """ "In 3 days" / "In a week" / "No thanks" at the result, "Cancel" under /checkins."""
