@@ -55,6 +55,10 @@ class Settings:
     log_format: str = "text"
     session_idle_days: float = 30.0
     telegram_max_messages_per_second: float = 30.0
+    checkin_day_seconds: float = SECONDS_PER_DAY
+    """How long a check-in "day" is: 86400, or a few seconds in process tests."""
+    checkin_lease_seconds: float = 120.0
+    """How long a claimed check-in is hidden from other processes before it is sent again."""
 
     def __repr__(self) -> str:
         shown = []
@@ -141,6 +145,12 @@ class Settings:
                 "TELEGRAM_MAX_MESSAGES_PER_SECOND must be 0 (no cap) or up to "
                 f"{MAX_MESSAGES_PER_SECOND} (Telegram allows about 30)"
             )
+        day = _number(values, "CHECKIN_DAY_SECONDS", str(SECONDS_PER_DAY), problems, float)
+        lease = _number(values, "CHECKIN_LEASE_SECONDS", "120", problems, float)
+        if not (math.isfinite(day) and 1 <= day <= SECONDS_PER_DAY):
+            problems.append(f"CHECKIN_DAY_SECONDS must be from 1 to {SECONDS_PER_DAY}")
+        if not (math.isfinite(lease) and 1 <= lease <= SECONDS_PER_DAY):
+            problems.append(f"CHECKIN_LEASE_SECONDS must be from 1 to {SECONDS_PER_DAY}")
         level = values.get("LOG_LEVEL", "INFO").upper()
         if level not in LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LEVELS)}")
@@ -168,6 +178,8 @@ class Settings:
             log_format=log_format,
             session_idle_days=idle_days,
             telegram_max_messages_per_second=rate,
+            checkin_day_seconds=day,
+            checkin_lease_seconds=lease,
         )
 
 

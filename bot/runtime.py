@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.app import load_engine
 from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
+from bot.channels.checkins import checkin_loop
 from bot.channels.inbox import InboxBot
 from bot.channels.lean_bot import TELEGRAM_API, LeanBot
 from bot.channels.polling import RETRY_DELAYS, STORE_DOWN, Poller
@@ -55,7 +57,9 @@ def settle_garbage_collector() -> None:
 def build_service(settings: Settings, *, data: Path | None = None) -> ChatService:
     """The engine over the shipped (or given) data and the configured store."""
     store: SessionStore = open_store(settings.store_url, idle_ttl=settings.session_idle_seconds)
-    return ChatService(load_engine(data), store)
+    engine = load_engine(data)
+    engine.day = settings.checkin_day_seconds
+    return ChatService(engine, store)
 
 
 def build_application(
@@ -98,11 +102,18 @@ def build_application(
         return application
     poller.attach(bot)
 
+    loop = checkin_loop(settings, channel, bot)
+    tasks: set[asyncio.Task[None]] = set()
+
     async def resume(application: Application) -> None:  # type: ignore[type-arg]
         await _post_init(application)
         await poller.resume()
+        tasks.add(asyncio.create_task(loop.run()))
 
     async def drain(application: Application) -> None:  # type: ignore[type-arg]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await poller.drain()
 
     async def close_store(application: Application) -> None:  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot import paths
 from bot.channels.console import incoming_from_line, turn_json
+from bot.channels.console_clock import clock_seconds, clock_turn
 from bot.dialogue import Engine, Incoming, Turn
 from bot.problems import DataError, read_yaml, validate_document
 
@@ -203,7 +204,12 @@ def run_script(engine: Engine, script: Script) -> list[Failure]:
     for number, step in enumerate(script.steps, 1):
         clock += 1 + step.wait
         action = "opening turn"
-        if step.user is not None or step.tap is not None:
+        moved = clock_seconds(step.user, day=engine.day) if step.user is not None else None
+        if moved is not None:
+            clock += moved
+            action = f"user '{step.user}'"
+            turn = clock_turn(engine, turn.session, now=clock, moved=moved)
+        elif step.user is not None or step.tap is not None:
             incoming, action = incoming_for(step, turn, clock)
             turn = engine.step(turn.session, incoming)
         elif step.wait:

@@ -97,6 +97,40 @@ class ChatService:
             self._delivered.pop(key, None)
         return handled
 
+    async def check_in(self, key: str, due: float, deliver: Deliver) -> bool:
+        """Send the check-in of ``key`` that fell due at ``due``, through the outbox like any
+        reply; whether it was sent now. One planned no more (cancelled, forgotten, planned
+        anew) is not sent; replies an earlier attempt left in the outbox go out first, so a
+        check-in whose sender died after saving it is delivered, not asked again.
+
+        Raises:
+            StoreUnavailable, DeliveryFailed: as :meth:`handle`; the check-in stays due.
+        """
+        async with self.store.lock(key) as held:
+            record = self._parse(await self.store.load(key))
+            if record.outbox is not None and record.session is not None:
+                await self._flush(key, record.session, record.outbox, deliver)
+            if record.session is None or record.session.checkin != due:
+                return False
+            turn = self.engine.check_in(record.session, at=self.clock())
+            if not turn.replies:  # a session an older dialogue stored, which cannot go on
+                return False
+            outbox = Outbox.new(turn.replies)
+            session_json = turn.session.to_json()
+            await self.store.save(key, encode(session_json, outbox))
+            self._delivered.pop(key, None)
+            await self._deliver(key, turn, outbox, deliver, session_json, held)
+        if held.final is not None:
+            self._delivered.pop(key, None)
+        return True
+
+    async def forget(self, key: str) -> None:
+        """Erase everything stored for ``key`` (its session and planned check-ins), under its
+        lock: for a runner who blocked the bot (Telegram answers 403)."""
+        async with self.store.lock(key):
+            await self.store.delete(key)
+        self._delivered.pop(key, None)
+
     async def once(
         self, key: str, update_id: int | None, send: Callable[[], Awaitable[None]]
     ) -> bool:
@@ -139,6 +173,11 @@ class ChatService:
             DUPLICATE_SEEN.set(True)
             return Handled(turn=None, duplicate=True, resent=resent)
         turn = self.engine.step(record.session, incoming)
+        planned = record.session.checkin if record.session is not None else None
+        if not turn.forget and turn.session.checkin not in (None, planned):
+            # Indexed before the session is saved, so a planned check-in is never missing from
+            # the schedule; the session stays the truth (a stale entry is dropped when due).
+            await self.store.schedule(key, turn.session.checkin)
         if turn.forget:
             await self.store.delete(key)
             self._delivered.pop(key, None)
@@ -152,6 +191,8 @@ class ChatService:
             await self.store.save(key, encode(session_json, outbox), update_id=update_id)
             self._delivered.pop(key, None)
             await self._deliver(key, turn, outbox, deliver, session_json, held)
+        if not turn.forget and planned is not None and turn.session.checkin is None:
+            await self.store.unschedule(key)
         return Handled(turn=turn, resent=resent)
 
     async def _flush(self, key: str, session: Session, outbox: Outbox, deliver: Deliver) -> int:

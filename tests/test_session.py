@@ -41,7 +41,8 @@ def test_copy_keeps_every_field_and_shares_nothing_mutable() -> None:
     values = {
         "state": "ask_more", "question": "night_pain", "answers": {"night_pain": False},
         "age": 41, "asked": ["night_pain"], "unread": 1, "step": 7, "paused": True,
-        "updated_at": 12.5, "history": [undo],
+        "updated_at": 12.5, "history": [undo], "checkin": 1_000_000.0,
+        "follow": {"since": 5.0}, "plan": {"step": 1, "runs": [[2, 1]]},
     }  # fmt: skip
     assert set(values) == {f.name for f in fields(Session)}  # a new field must be set here too
     original = Session(**values)  # type: ignore[arg-type]
@@ -52,4 +53,15 @@ def test_copy_keeps_every_field_and_shares_nothing_mutable() -> None:
     copied.asked.append("x")
     copied.history[0].answers["x"] = True
     copied.history.append(undo)
+    assert copied.plan is not None and copied.follow is not None
+    copied.plan["runs"].append([9, 9])
+    copied.follow["since"] = 0.0
     assert json.dumps(original.to_dict()) == before
+
+
+def test_a_planned_check_in_round_trips_and_is_left_out_when_there_is_none() -> None:
+    session = Session(state="result", checkin=1_700_000_000.5)
+    assert Session.from_json(session.to_json()).checkin == 1_700_000_000.5
+    assert "checkin" not in Session(state="result").to_dict()
+    with pytest.raises(SessionFormatError):
+        Session.from_dict({**Session(state="result").to_dict(), "checkin": "soon"})

@@ -327,3 +327,63 @@ def test_open_store_error_masks_the_password() -> None:
 def test_open_store_rejects_non_positive_ttl(idle_ttl: float) -> None:
     with pytest.raises(ValueError, match="idle_ttl must be a positive number"):
         open_store("memory://", idle_ttl=idle_ttl)
+
+
+# -- the check-in schedule ------------------------------------------------------------------
+
+
+async def test_a_check_in_is_claimed_once_it_is_due_and_not_before(store: SessionStore) -> None:
+    await store.schedule("42", 1000.0)
+    await store.schedule("7", 900.5)
+    assert await store.claim_due(899.0, lease=30, limit=10) == []
+    assert await store.claim_due(1000.0, lease=30, limit=10) == [("7", 900.5), ("42", 1000.0)]
+
+
+async def test_a_claimed_check_in_is_hidden_for_its_lease_then_claimable_again(
+    make_store: MakeStore,
+) -> None:
+    one, other = make_store(), make_store()
+    await one.schedule("42", 1000.0)
+    assert await one.claim_due(1000.0, lease=30, limit=10) == [("42", 1000.0)]
+    assert await other.claim_due(1029.0, lease=30, limit=10) in ([], [("42", 1000.0)])
+    if isinstance(one, MemorySessionStore):
+        return  # memory stores are separate: the rest is about sharing one schedule
+    assert await other.claim_due(1029.0, lease=30, limit=10) == []
+    assert await other.claim_due(1031.0, lease=30, limit=10) == [("42", 1000.0)]  # claimer died
+
+
+async def test_finished_unscheduled_or_deleted_check_ins_are_gone(store: SessionStore) -> None:
+    for key in ("1", "2", "3"):
+        await store.schedule(key, 100.0)
+    await store.save("3", '{"a": 1}')
+    await store.finish_due("1", 100.0)
+    await store.unschedule("2")
+    await store.delete("3")
+    assert await store.claim_due(200.0, lease=30, limit=10) == []
+    assert await store.load("3") is None
+
+
+async def test_finishing_an_older_due_time_keeps_a_check_in_planned_anew(
+    store: SessionStore,
+) -> None:
+    await store.schedule("42", 100.0)
+    assert await store.claim_due(100.0, lease=30, limit=10) == [("42", 100.0)]
+    await store.schedule("42", 700.25)  # planned again while the old one was being sent
+    await store.finish_due("42", 100.0)
+    assert await store.claim_due(700.25, lease=30, limit=10) == [("42", 700.25)]
+
+
+async def test_claims_are_limited_earliest_first_and_exclusive_under_concurrency(
+    make_store: MakeStore,
+) -> None:
+    stores = [make_store(), make_store()]
+    if isinstance(stores[0], MemorySessionStore):
+        stores = [stores[0], stores[0]]
+    for n in range(40):
+        await stores[0].schedule(str(n), 100.0 + n)
+    assert [k for k, _ in await stores[0].claim_due(500.0, lease=60, limit=3)] == ["0", "1", "2"]
+    batches = await asyncio.gather(
+        *(stores[i % 2].claim_due(500.0, lease=60, limit=5) for i in range(20))
+    )
+    claimed = [key for batch in batches for key, _ in batch]
+    assert sorted(claimed, key=int) == [str(n) for n in range(3, 40)]  # each exactly once

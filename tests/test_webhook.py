@@ -543,3 +543,32 @@ async def test_a_reply_the_user_blocked_is_acknowledged(webhook: Webhook) -> Non
     assert _metric(metrics, "hipbot_errors_total") == 1
     assert (await webhook.post(later)).status_code == 200  # the retry delivers the reply
     assert len(webhook.sent()) == 1
+
+
+async def test_a_runner_who_blocked_the_bot_is_forgotten_with_their_check_ins(
+    webhook: Webhook,
+) -> None:
+    first = {"update_id": 1, **webhook.api.make_text_update(CHAT, "/start")}
+    assert (await webhook.post(first)).status_code == 200
+    stored = json.loads(await webhook.store.load(str(CHAT)) or "{}")
+    stored["checkin"] = time.time() + 3 * 86400
+    await webhook.store.save(str(CHAT), json.dumps(stored))
+    webhook.api.fail_next("sendMessage", status=403)  # "bot was blocked by the user"
+    later = {"update_id": 2, **webhook.api.make_text_update(CHAT, "/help")}
+    assert (await webhook.post(later)).status_code == 200
+    assert await webhook.store.load(str(CHAT)) is None
+
+
+async def test_progress_sends_the_chart_as_a_png_photo(webhook: Webhook) -> None:
+    plan = {"step": 1, "streak": 1, "runs": [[2, 1, 0], [3, 1, 0], [1, 1, 0], [2, 0, 1]]}
+    session = {**real_engine().new_session().to_dict(), "state": "result", "plan": plan}
+    await webhook.store.save(str(CHAT), json.dumps(session))
+    update = {"update_id": 1, **webhook.api.make_text_update(CHAT, "/progress")}
+    assert (await webhook.post(update)).status_code == 200
+    texts = [m.text for m in webhook.sent()]
+    assert any("4 run(s) logged" in t for t in texts) and any("(2 of 6)" in t for t in texts)
+    photos = webhook.api.calls("sendPhoto")
+    assert len(photos) == 1
+    attached = photos[0].params["photo"].removeprefix("attach://")
+    assert photos[0].params[attached]["size"] > 20_000  # a real PNG went out
+    assert int(photos[0].params["chat_id"]) == CHAT

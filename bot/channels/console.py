@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TextIO
 
+from bot.channels.console_clock import clock_seconds, clock_turn
 from bot.dialogue import Engine, Incoming, Session, Turn
 from bot.pictures import Pictures
 
@@ -61,11 +65,34 @@ def run_json(
     turn = engine.start(at=clock())
     out.write(json.dumps(turn_json(engine, turn), ensure_ascii=False) + "\n")
     out.flush()
+    offset = 0.0
     for line in lines:
-        turn = engine.step(turn.session, incoming_from_line(line, turn, at=clock()))
-        out.write(json.dumps(turn_json(engine, turn), ensure_ascii=False) + "\n")
+        turn, offset = _step(engine, turn, line, clock() + offset, offset)
+        view = turn_json(engine, turn)
+        if turn.chart:
+            view["chart"] = str(save_chart(engine, turn.session))
+        out.write(json.dumps(view, ensure_ascii=False) + "\n")
         out.flush()
     return turn.session
+
+
+def _step(engine: Engine, turn: Turn, line: str, now: float, offset: float) -> tuple[Turn, float]:
+    """One console line: ``/clock`` moves the clock (console only), anything else is input."""
+    moved = clock_seconds(line, day=engine.day)
+    if moved is None:
+        return engine.step(turn.session, incoming_from_line(line, turn, at=now)), offset
+    return clock_turn(engine, turn.session, now=now + moved, moved=moved), offset + moved
+
+
+def save_chart(engine: Engine, session: Session) -> Path:
+    """Draw the ``/progress`` chart into a temporary PNG file; its path."""
+    from bot.chart import progress_chart  # matplotlib loads only when a chart is drawn
+
+    handle, name = tempfile.mkstemp(prefix="hipbot-progress-", suffix=".png")
+    os.close(handle)
+    path = Path(name)
+    path.write_bytes(progress_chart((session.plan or {}).get("runs", []), engine.knowledge))
+    return path
 
 
 def _show(turn: Turn, out: TextIO, pictures: Pictures | None) -> None:
@@ -88,6 +115,7 @@ def run_interactive(
     )
     turn = engine.start(at=time.time())
     _show(turn, out, pictures)
+    offset = 0.0
     while True:
         try:
             line = read("\nyou: ")
@@ -96,5 +124,7 @@ def run_interactive(
             return
         if not line.strip():
             continue
-        turn = engine.step(turn.session, incoming_from_line(line, turn, at=time.time()))
+        turn, offset = _step(engine, turn, line, time.time() + offset, offset)
         _show(turn, out, pictures)
+        if turn.chart:
+            out.write(f"   chart: {save_chart(engine, turn.session)}\n")

@@ -8,7 +8,7 @@ as much CPU as the dialogue turn itself; :meth:`LeanBot.send_html` makes the sam
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
@@ -47,3 +47,8 @@ class LeanBot(ExtBot[int]):
         )
         message_id = sent.get("message_id") if isinstance(sent, dict) else None
         return message_id if isinstance(message_id, int) else None
+
+    async def send_png(self, chat_id: int, png: bytes, caption: str) -> None:
+        """``sendPhoto`` of a PNG (the ``/progress`` chart); the answer is not parsed."""
+        photo = InputFile(png, filename="progress.png", attach=True)
+        await self._post("sendPhoto", {"chat_id": chat_id, "photo": photo, "caption": caption})

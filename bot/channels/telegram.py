@@ -55,6 +55,7 @@ COMMANDS = (
     ("summary", "A summary to share with a clinician"),
     ("exercises", "Your exercises, once you have a result"),
     ("learn", "Advice topics and the exercise library"),
+    ("checkins", "Your planned check-in, and cancelling it"),
     ("forget", "Delete everything stored about this chat"),
 )
 NOT_TEXT = "I can only read text — please type your answer or tap one of the buttons."
@@ -63,6 +64,7 @@ GROUP_NOTICE = (
     "— tap the link and send /start."
 )
 STALE_TAP = "That question has moved on."
+CHART_CAPTION = "Hip pain per run: during (solid) and next morning (dashed)."
 SEND_ATTEMPTS = 4
 SEND_BACKOFF_SECONDS = 0.4
 UPDATE_BUDGET_SECONDS = 25.0
@@ -392,14 +394,44 @@ class TelegramChannel:
         async def deliver(turn: Turn) -> None:
             typing.cancel()
             await self._send(bot, chat_id, turn.replies, turn.session.step, deadline)
+            if turn.chart:
+                await self._send_chart(bot, chat_id, turn)
 
         try:
             await self.service.handle(
                 str(chat_id), text=text, button=button, step=step, update_id=update_id,
                 deliver=deliver,
             )  # fmt: skip
+        except Forbidden:
+            await self.service.forget(str(chat_id))  # blocked: keep nothing, plan nothing
+            raise
         finally:
             typing.cancel()
+
+    async def _send_chart(self, bot: LeanBot, chat_id: int, turn: Turn) -> None:
+        """The ``/progress`` chart, drawn off the event loop; a failure costs only the picture."""
+        from bot.chart import progress_chart  # matplotlib loads when the first chart is drawn
+
+        runs = (turn.session.plan or {}).get("runs", [])
+        try:
+            png = await asyncio.to_thread(progress_chart, runs, self.service.engine.knowledge)
+            await bot.send_png(chat_id, png, CHART_CAPTION)
+        except TelegramError as error:
+            logger.info("could not send the progress chart: %s", type(error).__name__)
+
+    async def check_in(self, bot: LeanBot, key: str, due: float) -> bool:
+        """Send the check-in of chat ``key`` due at ``due`` through the service's outbox;
+        whether it went out. A runner who blocked the bot is forgotten instead."""
+        chat_id, deadline = int(key), time.monotonic() + self.budget
+
+        async def deliver(turn: Turn) -> None:
+            await self._send(bot, chat_id, turn.replies, turn.session.step, deadline)
+
+        try:
+            return await self.service.check_in(key, due, deliver)
+        except Forbidden:
+            await self.service.forget(key)  # blocked: keep nothing, plan nothing
+            return False
 
     def _background(self, call: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.create_task(call)

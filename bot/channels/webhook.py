@@ -8,6 +8,7 @@ could not be delivered, and are saved to go out with the retry); a retried or du
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
+from bot.channels.checkins import checkin_loop
 from bot.channels.inbound import Inbound, parse_update
 from bot.channels.lean_bot import LeanBot
 from bot.channels.metrics import Metrics
@@ -180,8 +182,11 @@ def create_app(
         except BaseException:
             await store.close()
             raise
+        checkins = asyncio.create_task(checkin_loop(settings, channel, bot).run())
         await send({"type": "lifespan.startup.complete"})
         await receive()  # lifespan.shutdown
+        checkins.cancel()
+        await asyncio.gather(checkins, return_exceptions=True)
         try:
             await channel.drain()
             await application.shutdown()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from transitions import EventData, Machine
 
+from bot.dialogue import checkins
 from bot.dialogue.answering import (
     NONE_VALUE,
     NOT_SURE_VALUE,
@@ -25,6 +26,7 @@ from bot.dialogue.answering import (
 )
 from bot.dialogue.conditions import AGE_FINDINGS, CONDITIONS
 from bot.dialogue.conversation import Conversation
+from bot.dialogue.follow_up_turns import FollowUpTurns
 from bot.dialogue.markup import Markup
 from bot.dialogue.messages import Incoming, Option, Reply
 from bot.dialogue.render import Renderer
@@ -37,6 +39,7 @@ from bot.understanding.answers import read_age, read_choice
 
 COMMANDS = (
     "start", "help", "back", "restart", "why", "summary", "exercises", "learn", "forget",
+    "checkins", "log", "progress",
 )  # fmt: skip
 TOPIC_PREFIX = "topic:"
 EXERCISE_PREFIX = "exercise:"
@@ -55,6 +58,8 @@ class Turn:
     replies: tuple[Reply, ...]
     forget: bool = False
     assessment: Assessment | None = None
+    chart: bool = False
+    """Show the return-to-running chart (``/progress``) after the replies."""
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -65,8 +70,11 @@ class Turn:
 @dataclass
 class _Draft:
     session: Session
+    at: float = 0.0
     replies: list[Reply] = field(default_factory=list)
     forget: bool = False
+    text: str = ""
+    chart: bool = False
 
     def say(self, *texts: str | Reply, options: tuple[Option, ...] = ()) -> None:
         replies = [
@@ -78,7 +86,7 @@ class _Draft:
         self.replies += replies
 
 
-class Engine:
+class Engine(FollowUpTurns):
     """Runs one dialogue over one knowledge base for any number of conversations."""
 
     def __init__(self, knowledge: Knowledge, dialogue: DialogueSpec) -> None:
@@ -115,6 +123,8 @@ class Engine:
         self.machine.add_transition("escalate", "*", dialogue.result)
         self.machine.add_transition("follow_up", "*", dialogue.follow_up)
         self.machine.add_transition("restart", "*", dialogue.initial)
+        self.day: float = checkins.DAY
+        """Seconds in a day for check-ins (process tests scale it down)."""
 
     @staticmethod
     def _condition(name: str) -> Callable[[EventData], bool]:
@@ -141,6 +151,7 @@ class Engine:
         if incoming.text is not None and len(incoming.text) > MAX_TEXT:
             incoming = replace(incoming, text=incoming.text[:MAX_TEXT])
         draft = _Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
+        draft.at, draft.text = incoming.at, incoming.text or ""
         if session is None and not self._is_command(incoming, "start"):
             self._prompt(draft)
             draft.session.step += 1
@@ -197,6 +208,7 @@ class Engine:
             replies=tuple(draft.replies),
             forget=draft.forget,
             assessment=self.assessment(draft.session) if at_result else None,
+            chart=draft.chart,
         )
 
     def _is_command(self, incoming: Incoming, name: str) -> bool:
@@ -221,6 +233,9 @@ class Engine:
             draft.say(self.render.text("moved_on"))
             self._prompt(draft)
             return
+        if session.follow is not None and "stage" in session.follow:
+            self._follow_up(draft, incoming)
+            return
         idle_seconds = self.dialogue.idle_minutes * 60
         in_progress = session.state not in (self.dialogue.initial, self.dialogue.result)
         away = incoming.at - session.updated_at
@@ -231,8 +246,15 @@ class Engine:
                 self._welcome_back(draft, incoming, heard)
                 return
         session.paused = False  # a red flag typed after a break does not wait
+        if incoming.button is not None and incoming.button.startswith(checkins.PREFIX):
+            self._checkin_button(draft, incoming)
+            return
         if session.state == self.dialogue.result and incoming.button in RESULT_ACTIONS:
             self._run_command(draft, incoming.button)
+            return
+        offer = self._typed_offer(session, incoming)
+        if offer is not None:
+            self._checkin_button(draft, replace(incoming, text=None, button=offer))
             return
         self._answer(draft, incoming)
 
@@ -305,6 +327,8 @@ class Engine:
         if command in ("start", "restart"):
             fresh = self.new_session()
             fresh.step = session.step
+            fresh.checkin = session.checkin  # a new consultation keeps the planned check-in
+            fresh.plan = session.plan  # and the return-to-running plan
             draft.session = fresh
             self._prompt(draft)
         elif command == "forget":
@@ -321,6 +345,12 @@ class Engine:
             self._prompt(draft)
         elif command == "why":
             self._why(draft)
+        elif command == "checkins":
+            self._list_checkins(draft)
+        elif command == "log":
+            self._log(draft)
+        elif command == "progress":
+            self._progress(draft)
         elif command == "learn":
             topics = tuple(
                 Option(t.button_label, f"{TOPIC_PREFIX}{t.id}")
@@ -524,7 +554,26 @@ class Engine:
         session = draft.session
         session.question = None
         messages = self.render.result(self.assessment(session))
+        if self._offers_checkin(session):
+            messages = [*messages, self.render.text("checkin_offer")]
         draft.say(*messages, options=self._options(session))
+
+    # -- check-ins (the rest is in bot/dialogue/follow_up_turns.py) --------------------------
+
+    def check_in(self, session: Session, *, at: float) -> Turn:
+        """The check-in that fell due for ``session``: "How is the hip compared with last
+        time?"; no replies if none is planned."""
+        draft = _Draft(session.copy(), at=at)
+        if session.checkin is None or not self._usable(session):
+            return Turn(session, ())
+        follow = draft.session.follow or {"since": at}
+        draft.session.checkin, draft.session.paused, draft.session.unread = None, False, 0
+        draft.session.follow = {**follow, "stage": "compare"}
+        draft.say(self.render.text("checkin_hello"))
+        self._follow_prompt(draft)
+        draft.session.step += 1
+        draft.session.updated_at = at
+        return self._finish(draft)
 
     def _options(self, session: Session) -> tuple[Option, ...]:
         state = self.dialogue.states[session.state]
@@ -554,6 +603,8 @@ class Engine:
         options = tuple(Option(o.label, o.value) for o in state.options)
         if state.kind is Kind.RESULT and self.assessment(session).exercises_withheld:
             options = tuple(o for o in options if o.value != EXERCISES_ACTION)
+        if state.kind is Kind.RESULT and self._offers_checkin(session):
+            options = (*options, *checkins.offer_options())
         stuck = session.unread >= self.dialogue.unreadable_limit
         has_not_sure = any(o.value == NOT_SURE_VALUE for o in options)
         if stuck and state.kind is not Kind.RESULT and not has_not_sure:
@@ -562,6 +613,9 @@ class Engine:
 
     def _prompt(self, draft: _Draft) -> None:
         session = draft.session
+        if session.follow is not None and "stage" in session.follow:
+            self._follow_prompt(draft)
+            return
         if session.paused:
             draft.say(self.render.text("idle"), options=self._options(session))
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +45,8 @@ _NONE = type(None)
 _SESSION_TYPES: dict[str, tuple[type, ...]] = {
     "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, _NONE),
     "asked": (list,), "unread": (int,), "step": (int,), "paused": (bool,),
-    "updated_at": (int, float), "history": (list,),
+    "updated_at": (int, float), "history": (list,), "checkin": (int, float, _NONE),
+    "follow": (dict, _NONE), "plan": (dict, _NONE),
 }  # fmt: skip
 _UNDO_TYPES: dict[str, tuple[type, ...]] = {
     "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, str, _NONE),
@@ -78,6 +80,12 @@ class Session:
     paused: bool = False
     updated_at: float = 0.0
     history: list[Undo] = field(default_factory=list)
+    checkin: float | None = None
+    """When a check-in the runner asked for falls due (seconds since the epoch), if any."""
+    follow: dict[str, Any] | None = None
+    """The follow-up: when the consultation was, its urgency, and a check-in's open question."""
+    plan: dict[str, Any] | None = None
+    """The return-to-running plan: its step, safe runs in a row, and the runs logged."""
 
     def copy(self) -> Session:
         """An independent copy (the engine never mutates the caller's session); built field by
@@ -87,11 +95,14 @@ class Session:
             self.unread, self.step, self.paused, self.updated_at,
             [Undo(u.state, u.question, dict(u.answers), u.age, u.asked, u.unread)
              for u in self.history],
+            self.checkin,
+            copy.deepcopy(self.follow) if self.follow is not None else None,
+            copy.deepcopy(self.plan) if self.plan is not None else None,
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form, with a format version (built by hand: this runs every turn)."""
-        return {
+        data: dict[str, Any] = {
             "state": self.state,
             "question": self.question,
             "answers": dict(self.answers),
@@ -114,6 +125,10 @@ class Session:
             ],
             "v": SESSION_FORMAT,
         }
+        for name in ("checkin", "follow", "plan"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        return data
 
     def to_json(self) -> str:
         """Compact JSON text for a session store."""

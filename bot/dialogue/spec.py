@@ -99,6 +99,11 @@ REQUIRED_TEXTS = (
     "summary_result", "summary_exercises", "answer_noted", "result_ready", "learn_intro",
     "library_button", "library_intro", "library_avoid", "clinician_causes", "result_heading",
     "flag_line", "cause_line", "exercise_title", "topic_title", "video_link", "guide_link",
+    "checkin_offer", "checkin_planned", "checkin_declined", "checkin_cancelled", "checkins_none",
+    "checkins_list", "checkin_hello", "checkin_compare", "checkin_worse", "checkin_better",
+    "checkin_same_early", "checkin_same_see", "pain_during", "pain_morning", "followup_unread",
+    "followup_dropped", "plan_start", "plan_step", "plan_no_run", "plan_safe", "plan_advance",
+    "plan_finished", "plan_hold", "plan_back", "plan_withheld", "progress_none", "progress_title",
 )  # fmt: skip
 
 
@@ -119,6 +124,15 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "topic_title": frozenset({"title"}),
     "why_question": frozenset({"causes"}),
     "why_safety": frozenset({"flag"}),
+    "checkin_planned": frozenset({"when"}),
+    "checkins_list": frozenset({"when"}),
+    "checkin_same_early": frozenset({"when"}),
+    "checkin_same_see": frozenset({"days"}),
+    "plan_start": frozenset({"before"}),
+    "plan_step": frozenset({"step", "number", "total"}),
+    "progress_title": frozenset({"runs", "streak"}),
+    **{f"plan_{v}": frozenset({"during", "morning"}) for v in ("safe", "advance", "finished")},
+    **{f"plan_{v}": frozenset({"during", "morning"}) for v in ("hold", "back")},
 }
 """The ``{placeholders}`` each required text is filled with (the others get none)."""
 PROMPT_FIELDS = frozenset({"question", "hint", "answers", "items"})

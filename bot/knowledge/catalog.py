@@ -15,6 +15,7 @@ from bot.knowledge.model import (
     Urgency,
     UrgencyLevel,
 )
+from bot.knowledge.running import RunningPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Knowledge:
     red_flags: tuple[RedFlagRule, ...]
     urgency_levels: Mapping[Urgency, UrgencyLevel]
     topics: Mapping[str, AdviceTopic]
+    running: RunningPlan
 
     def finding(self, finding_id: str) -> Finding:
         """The finding with this id (raises ``KeyError`` for an unknown id)."""

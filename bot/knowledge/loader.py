@@ -20,6 +20,7 @@ from bot.knowledge.model import (
     RedFlagsFile,
     Urgency,
 )
+from bot.knowledge.running import RunningPlan
 from bot.problems import DataError, Problem, read_yaml, validate_document
 
 FILES: dict[str, type[BaseModel]] = {
@@ -29,6 +30,7 @@ FILES: dict[str, type[BaseModel]] = {
     "red_flags.yaml": RedFlagsFile,
     "advice.yaml": AdviceFile,
     "language.yaml": LanguageFile,
+    "return_to_running.yaml": RunningPlan,
 }
 
 CONTRACT_FINDINGS = (
@@ -265,4 +267,5 @@ def _cross_check(parsed: dict[str, Any], *, digest: str) -> Knowledge:
         red_flags=flags_file.rules,
         urgency_levels={level.id: level for level in advice_file.urgency_levels},
         topics=topics,
+        running=parsed["return_to_running.yaml"],
     )

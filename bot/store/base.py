@@ -125,6 +125,29 @@ class SessionStore(ABC):
         """Forget a kept update (it was processed). Removing a missing one is not an error."""
 
     @abstractmethod
+    async def schedule(self, key: str, due: float) -> None:
+        """Plan a check-in for ``key`` at ``due`` (seconds since the epoch), replacing the one
+        planned before; :meth:`delete` removes it with everything else of ``key``."""
+
+    @abstractmethod
+    async def unschedule(self, key: str) -> None:
+        """Remove the planned check-in of ``key``; removing a missing one is not an error."""
+
+    @abstractmethod
+    async def claim_due(self, now: float, *, lease: float, limit: int) -> list[tuple[str, float]]:
+        """Claim up to ``limit`` check-ins due by ``now``, earliest first, as ``(key, due)``.
+
+        A claim is atomic across processes and hides the check-in from every other claim for
+        ``lease`` seconds; a claimer that dies before :meth:`finish_due` leaves it to be claimed
+        again once the lease is over.
+        """
+
+    @abstractmethod
+    async def finish_due(self, key: str, due: float) -> None:
+        """Remove the check-in of ``key`` if it is still the one due at ``due`` (it was sent,
+        or it is stale); one planned anew meanwhile stays."""
+
+    @abstractmethod
     async def ping(self) -> None:
         """Raise :class:`StoreUnavailable` if the backend cannot be written right now (a real,
         small write: a store that can be read but not written is not healthy)."""

@@ -41,6 +41,7 @@ class MemorySessionStore(SessionStore):
         self._locks = KeyedLock()
         self._saves = 0
         self._inbox: dict[int, str] = {}
+        self._due: dict[str, tuple[float, float]] = {}  # key -> (due, claimable from)
 
     @classmethod
     def from_url(
@@ -76,6 +77,7 @@ class MemorySessionStore(SessionStore):
 
     async def delete(self, key: str) -> None:
         self._sessions.pop(key, None)
+        self._due.pop(key, None)
 
     async def mark_processed(self, update_id: int) -> None:
         self._processed[update_id] = self._clock()
@@ -96,6 +98,25 @@ class MemorySessionStore(SessionStore):
 
     async def inbox_remove(self, update_id: int) -> None:
         self._inbox.pop(update_id, None)
+
+    async def schedule(self, key: str, due: float) -> None:
+        self._due[key] = (due, due)
+
+    async def unschedule(self, key: str) -> None:
+        self._due.pop(key, None)
+
+    async def claim_due(self, now: float, *, lease: float, limit: int) -> list[tuple[str, float]]:
+        ready = sorted((at, key) for key, (_, at) in self._due.items() if at <= now)[:limit]
+        claimed = []
+        for _, key in ready:
+            due = self._due[key][0]
+            self._due[key] = (due, now + lease)
+            claimed.append((key, due))
+        return claimed
+
+    async def finish_due(self, key: str, due: float) -> None:
+        if key in self._due and self._due[key][0] == due:
+            del self._due[key]
 
     async def ping(self) -> None:
         return None

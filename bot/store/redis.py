@@ -6,7 +6,10 @@ URL form: ``redis://host:port/db`` (``rediss://`` for TLS; a password goes in
 - ``hipbot:session:<key>``: the session JSON, expiring ``idle_ttl`` seconds after the last save;
 - ``hipbot:update:<update_id>``: ``1`` for a day once the update has been saved;
 - ``hipbot:lock:<key>``: the cross-process lock, holding its holder's random token;
-- ``hipbot:queue:<key>``: the waiters that gave an ``order`` (a sorted set scored by it).
+- ``hipbot:queue:<key>``: the waiters that gave an ``order`` (a sorted set scored by it);
+- ``hipbot:checkins:ready`` / ``hipbot:checkins:due``: planned check-ins, a sorted set of keys
+  scored by when they may next be claimed and a hash of their due times (one Lua script claims a
+  batch and pushes each claimed score a lease ahead).
 
 The lock is taken in two steps: first an in-process per-key lock (so local waiters queue in order
 without polling Redis), then the Redis lock (so other replicas wait). The Redis lock is a lease of
@@ -190,7 +193,39 @@ class RedisSessionStore(SessionStore):
     async def delete(self, key: str) -> None:
         self._fetched.pop(key, None)
         try:
-            await self._redis.delete(self._key("session", key))
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.delete(self._key("session", key))
+                pipe.zrem(self._key("checkins", "ready"), key)
+                pipe.hdel(self._key("checkins", "due"), key)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def schedule(self, key: str, due: float) -> None:
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.zadd(self._key("checkins", "ready"), {key: due})
+                pipe.hset(self._key("checkins", "due"), key, repr(due))
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def unschedule(self, key: str) -> None:
+        await self.finish_due(key, None)
+
+    async def claim_due(self, now: float, *, lease: float, limit: int) -> list[tuple[str, float]]:
+        keys = [self._key("checkins", "ready"), self._key("checkins", "due")]
+        try:
+            flat = await self._scripts.claim(keys=keys, args=[repr(now), repr(now + lease), limit])
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        pairs = zip(flat[::2], flat[1::2], strict=True)
+        return [(_text(key), float(_text(due))) for key, due in pairs if _text(due)]
+
+    async def finish_due(self, key: str, due: float | None) -> None:
+        keys = [self._key("checkins", "ready"), self._key("checkins", "due")]
+        try:
+            await self._scripts.finish(keys=keys, args=[key, "" if due is None else repr(due)])
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
@@ -502,10 +537,35 @@ return 0
 """
 
 
+# KEYS: the ready set, the due hash. ARGV: now, now + lease, limit. Returns key, due, key, due…
+_CLAIM = """
+local keys = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+local out = {}
+for _, key in ipairs(keys) do
+  redis.call('ZADD', KEYS[1], ARGV[2], key)
+  out[#out + 1] = key
+  out[#out + 1] = redis.call('HGET', KEYS[2], key) or ''
+end
+return out
+"""
+
+# KEYS: the ready set, the due hash. ARGV: the key, its due time ('' for any).
+_FINISH = """
+local due = redis.call('HGET', KEYS[2], ARGV[1])
+if ARGV[2] == '' or (due and tonumber(due) == tonumber(ARGV[2])) then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+return 0
+"""
+
+
 class _Scripts:
     """The lock's Lua scripts, registered with one client (sent by SHA once Redis has them)."""
 
     def __init__(self, client: Redis) -> None:
+        self.claim = client.register_script(_CLAIM)
+        self.finish = client.register_script(_FINISH)
         self.enqueue = client.register_script(_ENQUEUE)
         self.acquire = client.register_script(_ACQUIRE)
         self.release = client.register_script(_RELEASE)

@@ -63,6 +63,12 @@ CREATE TABLE IF NOT EXISTS inbox (
     update_id INTEGER PRIMARY KEY,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS checkins (
+    key TEXT PRIMARY KEY,
+    due REAL NOT NULL,
+    ready REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checkins_ready ON checkins (ready);
 """
 
 _PURGE_INTERVAL: Final = 3600.0
@@ -165,6 +171,18 @@ class SqliteSessionStore(SessionStore):
 
     async def inbox_remove(self, update_id: int) -> None:
         await self._run(self._inbox_remove, update_id, mode="write")
+
+    async def schedule(self, key: str, due: float) -> None:
+        await self._run(self._schedule, key, due, mode="write")
+
+    async def unschedule(self, key: str) -> None:
+        await self._run(self._unschedule, key, mode="write")
+
+    async def claim_due(self, now: float, *, lease: float, limit: int) -> list[tuple[str, float]]:
+        return await self._run(self._claim_due, now, now + lease, limit, mode="write")
+
+    async def finish_due(self, key: str, due: float) -> None:
+        await self._run(self._finish_due, key, due, mode="write")
 
     def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
         return saving_on_release(self, key, self._locks.hold(key))
@@ -291,7 +309,30 @@ class SqliteSessionStore(SessionStore):
 
     def _delete(self, key: str, conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM sessions WHERE key = ?", (key,))
+        conn.execute("DELETE FROM checkins WHERE key = ?", (key,))
         self._deleted = True
+
+    def _schedule(self, key: str, due: float, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO checkins (key, due, ready) VALUES (?, ?, ?)", (key, due, due)
+        )
+
+    def _unschedule(self, key: str, conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM checkins WHERE key = ?", (key,))
+
+    def _claim_due(
+        self, now: float, until: float, limit: int, conn: sqlite3.Connection
+    ) -> list[tuple[str, float]]:
+        rows = conn.execute(
+            "SELECT key, due FROM checkins WHERE ready <= ? ORDER BY ready LIMIT ?", (now, limit)
+        ).fetchall()
+        conn.executemany(
+            "UPDATE checkins SET ready = ? WHERE key = ?", [(until, key) for key, _ in rows]
+        )
+        return [(str(key), float(due)) for key, due in rows]
+
+    def _finish_due(self, key: str, due: float, conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM checkins WHERE key = ? AND due = ?", (key, due))
 
     def _mark_processed(self, update_id: int, conn: sqlite3.Connection) -> None:
         conn.execute(

@@ -693,6 +693,8 @@ class FakeBotAPI:
         """An uploaded photo (a multipart file) gets a file_id; a known file_id is sent again."""
         chat_id = chat_id_param(p)
         photo, caption, markup = p.get("photo"), p.get("caption"), markup_param(p)
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = p.get(photo.removeprefix("attach://"))
         if caption is not None and len(shown_text(str(caption), p.get("parse_mode"))) > 1024:
             raise ApiError(400, "Bad Request: message caption is too long")
         with self._lock:
