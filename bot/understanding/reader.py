@@ -47,11 +47,12 @@ _AGE = re.compile(
     r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
-    r"|\b(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age|years young"
+    r"|\b(?<!my )(?<!our )(?<!his )(?<!her )(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age|years young"
     r"|years? (?:girl|boy|woman|man|lady|female|male))\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
     r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years)\b"
+    r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|yrs? old|years? old|year old)\b"
 )
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}  # fmt: skip
@@ -305,7 +306,7 @@ def _implied(
 def _age(normalized: str, state: dict[str, str]) -> int | None:
     worded = _WORDED.sub(_digits, normalized) if "ty" in normalized else normalized
     matches = list(_AGE.finditer(worded))
-    own = [m for m in matches if not m.group(4)] or matches  # "my son is 13 ... i am 49": 49
+    own = [m for m in matches if not (m.group(4) or m.group(6))] or matches  # "my son is 13"
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
