@@ -486,6 +486,7 @@ class _Reading:
             c.cue.means is CueMeaning.NEGATED
             and c.cue.direction is not CueDirection.BACKWARD
             and len(tokens) - c.end <= c.cue.window
+            and not c.cue.only_for
             for c in cues
         )
         return (ends_denied or denied_to_end) and not hedged
