@@ -212,6 +212,22 @@ def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
     return False
 
 
+def _redirected(language: Language, clauses: list[Clause], index: int) -> bool:
+    """A clause opening "not the hip" after another body part named earlier in its sentence:
+    what the sentence said before it is of that body part ("my wrist is the puffy one, not the
+    hip")."""
+    tokens = clauses[index].tokens
+    if not any(tokens[: len(r)] == r for r in language.elliptic_redirects):
+        return False
+    sentence = clauses[index].sentence
+    return any(
+        c.cue.means is CueMeaning.ELSEWHERE
+        for j in range(index - 1, -1, -1)
+        if clauses[j].sentence == sentence
+        for c in find_cues(language, clauses[j].tokens)
+    )
+
+
 def _questioned(clause: Clause, answer: bool | None) -> bool:
     presumed = bool(clause.tokens) and clause.tokens[0] in PRESUMING_QUESTIONS
     return clause.question and not presumed and answer is None
@@ -533,7 +549,8 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             reading.drop_duration(index)
         if answer is not None:
             reading.answered(before, answer)
-        if same_sentence and _elliptic(lexicon.language, clause.tokens):
+        elliptic = _elliptic(lexicon.language, clause.tokens)
+        if same_sentence and (elliptic or _redirected(lexicon.language, clauses, index)):
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip)
     age = _age(normalized, reading.state)
