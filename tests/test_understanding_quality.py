@@ -293,15 +293,24 @@ ASSERTIONS = {
     ],
     "cues for one finding only": [
         ("my knee aches on the inner side", set(), {"outer_knee_pain"}),
-        ("the knee aches on the inside, tingling down my leg", {"numbness_tingling"},
-         {"outer_knee_pain"}),
+        (
+            "the knee aches on the inside, tingling down my leg",
+            {"numbness_tingling"},
+            {"outer_knee_pain"},
+        ),
     ],
     "a worse-than that is denied, and pain that will not quit": [
         ("it is not worse when i jog", set(), {"worse_with_activity"}),
-        ("a groin ache that will not go away at night", {"pain_front", "pain_at_rest_or_night"},
-         set()),
-        ("stiff in the mornings for ten minutes then fine", {"morning_stiffness", "stiffness"},
-         set()),
+        (
+            "a groin ache that will not go away at night",
+            {"pain_front", "pain_at_rest_or_night"},
+            set(),
+        ),
+        (
+            "stiff in the mornings for ten minutes then fine",
+            {"morning_stiffness", "stiffness"},
+            set(),
+        ),
     ],
     "an injury of another body part": [
         ("an old wrist injury from years back", set(), set()),
