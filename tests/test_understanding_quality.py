@@ -355,6 +355,7 @@ FRAMES = [
 AGES = [
     ("my son is 13 and he has a limp, but I'm 50", 50),
     ("our 9 year old loves parkrun, I'm 51 and my groin aches", 51),
+    ("i turned 58 in june and my groin aches", 58),
     ("at 72, I still jog", 72),
     ("i am sixty-three", 63),
     ("a proud 55 years young, groin aches", 55),

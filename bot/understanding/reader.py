@@ -43,7 +43,7 @@ ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
 _AGE = re.compile(
-    r"\b(?:i am(?: now| only| just)?|aged?|age is|age)\s+\(?(\d{1,3})\b"
+    r"\b(?:i am(?: now| only| just)?|aged?|age is|age|i turned|i just turned)\s+\(?(\d{1,3})\b"
     r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
