@@ -550,8 +550,10 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             reading.drop_duration(index)
         if answer is not None:
             reading.answered(before, answer)
-        elliptic = _elliptic(lexicon.language, clause.tokens)
-        if same_sentence and (elliptic or _redirected(lexicon.language, clauses, index)):
+        if same_sentence and (
+            _elliptic(lexicon.language, clause.tokens)
+            or _redirected(lexicon.language, clauses, index)
+        ):
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip)
     age = _age(normalized, reading.state)
