@@ -274,6 +274,47 @@ ASSERTIONS = {
         ("the kids have all had a fever this week", set(), set()),
         ("the whole family has had a temperature but my hip is the problem", set(), set()),
     ],
+    "elliptic denial by the runner after a question or a list": [
+        ("the nurse asked about clicking but no, i never have", set(), {"clicking_catching"}),
+        ("swelling can be a warning sign, i do not have any of that", set(), {"swelling"}),
+    ],
+    "a redirect to another body part": [
+        ("my wrist is the one that is puffy, not the hip", set(), {"swelling"}),
+        ("i am walking oddly, that is a corn on my toe, not my hip", set(), {"limp"}),
+    ],
+    "a past episode closed by a short clause": [
+        ("the catching was last winter, completely gone", set(), {"clicking_catching"}),
+        ("my groin ached for a while in spring, all good now", set(), {"pain_front"}),
+    ],
+    "idioms for fine and Scots denials": [
+        ("the groin is sweet as, the side aches", {"pain_side"}, {"pain_front"}),
+        ("nae swelling", set(), {"swelling"}),
+        ("i can sit through a film without it hurting", set(), {"pain_sitting"}),
+    ],
+    "cues for one finding only": [
+        ("my knee aches on the inner side", set(), {"outer_knee_pain"}),
+        (
+            "the knee aches on the inside, tingling down my leg",
+            {"numbness_tingling"},
+            {"outer_knee_pain"},
+        ),
+    ],
+    "a worse-than that is denied, and pain that will not quit": [
+        ("it is not worse when i jog", set(), {"worse_with_activity"}),
+        (
+            "a groin ache that will not go away at night",
+            {"pain_front", "pain_at_rest_or_night"},
+            set(),
+        ),
+        (
+            "stiff in the mornings for ten minutes then fine",
+            {"morning_stiffness", "stiffness"},
+            set(),
+        ),
+    ],
+    "an injury of another body part": [
+        ("an old wrist injury from years back", set(), set()),
+    ],
 }
 
 
@@ -313,6 +354,8 @@ FRAMES = [
 
 AGES = [
     ("my son is 13 and he has a limp, but I'm 50", 50),
+    ("our 9 year old loves parkrun, I'm 51 and my groin aches", 51),
+    ("i turned 58 in june and my groin aches", 58),
     ("at 72, I still jog", 72),
     ("i am sixty-three", 63),
     ("a proud 55 years young, groin aches", 55),

@@ -458,6 +458,9 @@ class EllipticDenial(Strict):
     not_for: tuple[Id, ...] = ()
     summaries: Words = ()
     """Openings that deny a whole list said before them: "stairs, the car, none of that hurts"."""
+    redirects: Words = ()
+    """Openings that put what the sentence said before them on another body part named there:
+    "my wrist is the one that's puffy, not the hip"."""
 
 
 class Slip(Strict):

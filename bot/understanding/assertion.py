@@ -70,10 +70,15 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
     for start, token in enumerate(tokens):
         if start < taken:
             continue
+        candidates = language.cues.get(token)
+        if not candidates:
+            continue
+        second = tokens[start + 1 : start + 2]
         here = [
             CueAt(cue, start, start + len(cue.tokens))
-            for cue in language.cues.get(token, ())
-            if tokens[start : start + len(cue.tokens)] == cue.tokens
+            for cue in candidates
+            if cue.tokens[1:2] in ((), second)
+            and tokens[start : start + len(cue.tokens)] == cue.tokens
             and not (cue.clause_end and start + len(cue.tokens) != len(tokens))
         ]
         if not here:

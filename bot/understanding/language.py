@@ -75,6 +75,7 @@ class Language:
     elliptic_verbs: frozenset[Phrase]
     elliptic_not_for: frozenset[str]
     elliptic_summaries: frozenset[Phrase]
+    elliptic_redirects: frozenset[Phrase]
 
     @classmethod
     def compile(cls, rules: LanguageFile) -> Language:
@@ -120,6 +121,7 @@ class Language:
             elliptic_verbs=phrase_set(rules.ellipsis.verbs),
             elliptic_not_for=frozenset(rules.ellipsis.not_for),
             elliptic_summaries=phrase_set(rules.ellipsis.summaries),
+            elliptic_redirects=phrase_set(rules.ellipsis.redirects),
         )
 
 

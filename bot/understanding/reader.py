@@ -43,15 +43,17 @@ ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
 _AGE = re.compile(
-    r"\b(?:i am(?: now| only| just)?|aged?|age is|age)\s+\(?(\d{1,3})\b"
+    r"\b(?:i am(?: now| only| just)?|aged?|age is|age|i turned|i just turned)\s+\(?(\d{1,3})\b"
     r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
-    r"|\b(\d{1,3})\s*(?:yo|y o|yrs? old|years? old|year old|years of age|years young"
+    r"|\b(?<!my )(?<!our )(?<!his )(?<!her )(\d{1,3})\s*"
+    r"(?:yo|y o|yrs? old|years? old|year old|years of age|years young"
     r"|years? (?:girl|boy|woman|man|lady|female|male))\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
     r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years)\b"
+    r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|yrs? old|years? old|year old)\b"
 )
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}  # fmt: skip
@@ -211,6 +213,22 @@ def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
     return False
 
 
+def _redirected(language: Language, clauses: list[Clause], index: int) -> bool:
+    """A clause opening "not the hip" after another body part named earlier in its sentence:
+    what the sentence said before it is of that body part ("my wrist is the puffy one, not the
+    hip")."""
+    tokens = clauses[index].tokens
+    if not any(tokens[: len(r)] == r for r in language.elliptic_redirects):
+        return False
+    sentence = clauses[index].sentence
+    return any(
+        c.cue.means is CueMeaning.ELSEWHERE
+        for j in range(index - 1, -1, -1)
+        if clauses[j].sentence == sentence
+        for c in find_cues(language, clauses[j].tokens)
+    )
+
+
 def _questioned(clause: Clause, answer: bool | None) -> bool:
     presumed = bool(clause.tokens) and clause.tokens[0] in PRESUMING_QUESTIONS
     return clause.question and not presumed and answer is None
@@ -305,7 +323,7 @@ def _implied(
 def _age(normalized: str, state: dict[str, str]) -> int | None:
     worded = _WORDED.sub(_digits, normalized) if "ty" in normalized else normalized
     matches = list(_AGE.finditer(worded))
-    own = [m for m in matches if not m.group(4)] or matches  # "my son is 13 ... i am 49": 49
+    own = [m for m in matches if not (m.group(4) or m.group(6))] or matches  # "my son is 13"
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
@@ -485,6 +503,7 @@ class _Reading:
             c.cue.means is CueMeaning.NEGATED
             and c.cue.direction is not CueDirection.BACKWARD
             and len(tokens) - c.end <= c.cue.window
+            and not c.cue.only_for
             for c in cues
         )
         return (ends_denied or denied_to_end) and not hedged
@@ -531,7 +550,10 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             reading.drop_duration(index)
         if answer is not None:
             reading.answered(before, answer)
-        if same_sentence and _elliptic(lexicon.language, clause.tokens):
+        if same_sentence and (
+            _elliptic(lexicon.language, clause.tokens)
+            or _redirected(lexicon.language, clauses, index)
+        ):
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip)
     age = _age(normalized, reading.state)
