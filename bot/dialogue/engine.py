@@ -553,9 +553,8 @@ class Engine(FollowUpTurns):
     def _show_result(self, draft: _Draft) -> None:
         session = draft.session
         session.question = None
-        messages = self.render.result(self.assessment(session))
-        if self._offers_checkin(session):
-            messages = [*messages, self.render.text("checkin_offer")]
+        offer = self.render.text("checkin_offer") if self._offers_checkin(session) else None
+        messages = self.render.result(self.assessment(session), closing=offer)
         draft.say(*messages, options=self._options(session))
 
     # -- check-ins (the rest is in bot/dialogue/follow_up_turns.py) --------------------------

@@ -82,15 +82,20 @@ class Renderer:
             lines.append(join(" ", [self.text("summary_unsure"), self.labels(unsure)]))
         return join("\n", lines) if lines else self.text("no_answers")
 
-    def result(self, assessment: Assessment) -> list[Markup]:
+    def result(self, assessment: Assessment, closing: Markup | None = None) -> list[Markup]:
         """The result as at most three messages: the urgency and what to do now, the likely
-        causes, then self-care and when to see whom.
+        causes, then self-care and when to see whom (``closing``, such as the check-in offer,
+        ends the last one, with room kept for it).
 
         Urgent and emergency results are one message: the action, what to do if it gets worse,
         and the causes to consider named for the clinician, with nothing that competes."""
         if assessment.acts_now:
             return [self._act_now(assessment)]
-        return [self._urgency(assessment), self._causes(assessment), self._todo(assessment)]
+        return [
+            self._urgency(assessment),
+            self._causes(assessment),
+            self._todo(assessment, closing),
+        ]
 
     def _heading(self, assessment: Assessment) -> Markup:
         level = self.knowledge.urgency_levels[assessment.urgency]
@@ -146,7 +151,7 @@ class Renderer:
             details.append(join(" ", [self.text("against_label"), _listed(labels, most)]))
         return details
 
-    def _todo(self, assessment: Assessment) -> Markup:
+    def _todo(self, assessment: Assessment, closing: Markup | None) -> Markup:
         level = self.knowledge.urgency_levels[assessment.urgency]
         top = assessment.shown_causes[0].cause
         referral = top.see_professional
@@ -162,6 +167,7 @@ class Renderer:
             join(" ", [self.text("worse_title"), level.if_worse]),
             exercises,
             self.text("version_line", version=self.knowledge.version),
+            closing or Markup(),
         ]
         tail = [part for part in tail if part]
         todo = [self.text("self_care_title")]
