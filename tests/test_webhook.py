@@ -542,7 +542,11 @@ async def test_a_reply_the_user_blocked_is_acknowledged(webhook: Webhook) -> Non
     assert _metric(metrics, 'hipbot_updates_total{outcome="undelivered"}') == 1
     assert _metric(metrics, "hipbot_errors_total") == 1
     assert (await webhook.post(later)).status_code == 200  # the retry delivers the reply
-    assert len(webhook.sent()) == 1
+    # The 403 forgot the chat (a blocked bot keeps nothing), so /help meets a new conversation:
+    # the help and the greeting, each sent once.
+    sent = [message.text for message in webhook.sent()]
+    assert len(sent) == len(set(sent)) == 2
+    assert any("/forget" in text for text in sent)
 
 
 async def test_a_runner_who_blocked_the_bot_is_forgotten_with_their_check_ins(
