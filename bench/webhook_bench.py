@@ -257,7 +257,10 @@ def hipbot_env(api: LeanBotAPI, port: int, store_url: str) -> dict[str, str]:
         "WEBHOOK_HOST": "127.0.0.1",
         "WEBHOOK_PORT": str(port),
         "STORE_URL": store_url,
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",  # the default: the figures include what a default deploy logs
+        # Telegram's own maximum: uvicorn's concurrency limit (4 per connection) then covers
+        # the benchmark's 200 chats in flight at once.
+        "WEBHOOK_MAX_CONNECTIONS": "100",
         # The fake Bot API has no flood limits; Telegram's ~30 messages/s cap is the default.
         "TELEGRAM_MAX_MESSAGES_PER_SECOND": "0",
     }
