@@ -10,6 +10,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,17 @@ from bot.dialogue.render import CAPTION_LIMIT
 from bot.pictures import Pictures
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.engine import real_engine
-from tests.support.telegram import Reference, consultation
+from tests.support.telegram import Action, Reference, consultation
 from tests.test_telegram_polling import running_bot
+
+
+async def play(bot: Any, actions: list[Action]) -> None:
+    """Send each action of a consultation, waiting for the messages it must produce."""
+    for action in actions:
+        if action.kind == "text":
+            await bot.say(action.value, len(action.expected))
+        else:
+            await bot.tap(action.callback_data, len(action.expected))
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -91,11 +101,7 @@ async def test_cards_are_photos_uploaded_once_then_sent_by_file_id(
     offered = [m for m in cards if m.picture]
     assert len(offered) >= 2
     async with running_bot(fake_bot_api) as bot:
-        for action in actions:
-            if action.kind == "text":
-                await bot.say(action.value, len(action.expected))
-            else:
-                await bot.tap(action.callback_data, len(action.expected))
+        await play(bot, actions)
         assert await bot.say("/exercises", len(cards)) == cards
         again = reference.text("/exercises")
         assert await bot.say("/exercises", len(again)) == again
@@ -111,11 +117,7 @@ async def test_a_refused_picture_leaves_its_text(fake_bot_api: FakeBotAPI) -> No
     actions = consultation(reference)
     cards = reference.text("/exercises")
     async with running_bot(fake_bot_api) as bot:
-        for action in actions:
-            if action.kind == "text":
-                await bot.say(action.value, len(action.expected))
-            else:
-                await bot.tap(action.callback_data, len(action.expected))
+        await play(bot, actions)
         fake_bot_api.fail_next("sendPhoto", status=400, description="Bad Request: PHOTO_INVALID")
         got = await bot.say("/exercises", len(cards))
         await bot.quiet(0.1)

@@ -12,10 +12,9 @@ from bot.dialogue import CONDITION_NAMES, Incoming, Option
 from bot.dialogue.spec import BUTTON_TEXTS, Kind, check_dialogue
 from bot.knowledge import Exercise
 from bot.knowledge.model import BUTTON_LENGTH
-from bot.scripts import incoming_for
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.engine import real_engine
-from tests.support.phone import scripts
+from tests.support.phone import scripted_turns
 from tests.support.telegram import Reference
 from tests.test_telegram_polling import CHAT, running_bot
 
@@ -39,15 +38,8 @@ def test_every_button_label_fits_a_phone() -> None:
 
 
 def test_every_scripted_turn_shows_short_labels() -> None:
-    engine = real_engine()
-    for script in scripts():
-        turn = engine.start(at=1_000_000.0)
-        for step in script.steps:
-            if step.user is None and step.tap is None:
-                continue
-            incoming, _ = incoming_for(step, turn, turn.session.updated_at + 1 + step.wait)
-            turn = engine.step(turn.session, incoming)
-            assert all(len(o.label) <= BUTTON_LENGTH for o in turn.options), script.name
+    for script, _, turn in scripted_turns():
+        assert all(len(o.label) <= BUTTON_LENGTH for o in turn.options), script.name
 
 
 def test_a_checklist_lists_the_full_wording_its_buttons_shorten() -> None:

@@ -16,10 +16,9 @@ from bot.dialogue import Incoming, Reply, Turn
 from bot.dialogue.markup import problems, visible_length
 from bot.dialogue.render import MESSAGE_LIMIT
 from bot.knowledge import Urgency
-from bot.scripts import incoming_for
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.engine import real_engine
-from tests.support.phone import CONSULTATIONS, actions, scripts
+from tests.support.phone import CONSULTATIONS, actions, scripted_turns
 from tests.support.telegram import Reference
 from tests.test_telegram_polling import running_bot
 from tests.tools import phone_mock
@@ -47,19 +46,11 @@ def check_messages(messages: list[str]) -> None:
 
 def scripted_results() -> list[tuple[str, Turn]]:
     """Every turn of every dialogue script that shows a result."""
-    engine = real_engine()
-    found = []
-    for script in scripts():
-        turn = engine.start(at=1_000_000.0)
-        for step in script.steps:
-            if step.user is None and step.tap is None:
-                continue
-            incoming, _ = incoming_for(step, turn, turn.session.updated_at + 1 + step.wait)
-            shown_before = turn.session.state == "result"
-            turn = engine.step(turn.session, incoming)
-            if turn.assessment is not None and not shown_before:
-                found.append((script.name, turn))
-    return found
+    return [
+        (script.name, turn)
+        for script, before, turn in scripted_turns()
+        if turn.assessment is not None and before.session.state != "result"
+    ]
 
 
 def test_every_scripted_result_and_summary_fits_a_phone() -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bot import paths
-from bot.scripts import Script, load_scripts
+from bot.dialogue import Turn
+from bot.scripts import Script, incoming_for, load_scripts
+from tests.support.engine import real_engine
 from tests.support.telegram import Action, Reference
 
 CONSULTATIONS = {
@@ -19,6 +23,19 @@ def scripts() -> list[Script]:
     """Every consultation script of the project."""
     folder = paths.dialogues_dir().parent / "tests" / "dialogues"
     return [s for path in sorted(folder.glob("*.yaml")) for s in load_scripts(path).scripts]
+
+
+def scripted_turns() -> Iterator[tuple[Script, Turn, Turn]]:
+    """Every step of every script through the real engine: (script, turn before, turn after)."""
+    engine = real_engine()
+    for script in scripts():
+        turn = engine.start(at=1_000_000.0)
+        for step in script.steps:
+            if step.user is None and step.tap is None:
+                continue
+            incoming, _ = incoming_for(step, turn, turn.session.updated_at + 1 + step.wait)
+            before, turn = turn, engine.step(turn.session, incoming)
+            yield script, before, turn
 
 
 def actions(name: str, reference: Reference | None = None) -> list[Action]:
