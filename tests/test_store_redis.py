@@ -338,11 +338,14 @@ async def test_ping_proves_a_write_and_fails_when_redis_is_out_of_memory(
     store = RedisSessionStore.from_url(f"{server.url}/0")
     try:
         await store.ping()
+        room = await store.capacity()
+        assert room["memory_used_bytes"] > 0 and room["memory_limit_bytes"] == 0
         async with Redis(port=server.port) as admin:
             await admin.config_set("maxmemory-policy", "noeviction")
             await admin.config_set("maxmemory", "1")  # every write is refused: OOM
             await admin.ping()  # reads still work: a ping alone would call this healthy
         with pytest.raises(StoreUnavailable, match=r"OutOfMemory|OOM"):
             await store.ping()
+        assert (await store.capacity())["memory_limit_bytes"] == 1
     finally:
         await store.close()

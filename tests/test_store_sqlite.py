@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -265,3 +266,12 @@ async def test_closed_store_raises_store_unavailable(db_path: Path) -> None:
     await store.close()  # closing twice is fine
     with pytest.raises(StoreUnavailable, match="closed"):
         await store.load("42")
+
+
+async def test_capacity_tells_the_free_disk_space_beside_the_file(tmp_path: Path) -> None:
+    store = SqliteSessionStore(tmp_path / "room.db")
+    try:
+        room = await store.capacity()
+        assert 0 < room["free_disk_bytes"] <= shutil.disk_usage(tmp_path).total
+    finally:
+        await store.close()

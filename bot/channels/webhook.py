@@ -158,10 +158,14 @@ def create_app(
     async def healthz(request: Request) -> Response:
         try:
             await store.ping()
+            room = await store.capacity()
         except StoreUnavailable as error:
             logger.warning("health check: %s", error)
             return JSONResponse({"status": "unavailable", "store": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "store": "up"})
+        except OSError as error:  # the room is a courtesy: its failure is no outage
+            logger.info("health check: store capacity unknown: %s", type(error).__name__)
+            room = {}
+        return JSONResponse({"status": "ok", "store": "up", **room})
 
     async def metrics_endpoint(request: Request) -> Response:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")

@@ -152,6 +152,11 @@ class SessionStore(ABC):
         """Raise :class:`StoreUnavailable` if the backend cannot be written right now (a real,
         small write: a store that can be read but not written is not healthy)."""
 
+    async def capacity(self) -> dict[str, int]:
+        """What the backend can tell of its room (free disk bytes, memory used and its limit),
+        for ``/healthz``; empty where it can tell nothing."""
+        return {}
+
     async def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
         """Release connections and files."""
 

@@ -297,6 +297,16 @@ class RedisSessionStore(SessionStore):
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
+    async def capacity(self) -> dict[str, int]:
+        try:
+            memory = await self._redis.info("memory")
+        except (RedisError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        return {
+            "memory_used_bytes": int(memory.get("used_memory", 0)),
+            "memory_limit_bytes": int(memory.get("maxmemory", 0)),  # 0: no limit set
+        }
+
     async def close(self) -> None:
         await self._redis.aclose(close_connection_pool=True)
 

@@ -20,10 +20,12 @@ import contextlib
 import functools
 import logging
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Final, TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -189,6 +191,9 @@ class SqliteSessionStore(SessionStore):
 
     async def ping(self) -> None:
         await self._run(self._ping, mode="alone")
+
+    async def capacity(self) -> dict[str, int]:
+        return {"free_disk_bytes": await asyncio.to_thread(_free_bytes_beside, self._path)}
 
     async def close(self) -> None:
         self._closed = True
@@ -371,3 +376,8 @@ class SqliteSessionStore(SessionStore):
                 )
         finally:
             conn.execute(f"PRAGMA busy_timeout = {round(self._busy_timeout * 1000)}")
+
+
+def _free_bytes_beside(path: str) -> int:
+    """Free bytes on the disk of the folder holding ``path``."""
+    return shutil.disk_usage(Path(path).resolve().parent).free
