@@ -131,9 +131,9 @@ def rank_causes(
     )
 
 
-def assess(knowledge: Knowledge, answers: Answers, triage: Triage | None = None) -> Assessment:
+def assess(knowledge: Knowledge, answers: Answers, triage: Triage) -> Assessment:
     """Rank causes, take the triage decision, and choose safe exercises."""
-    decision = (triage or Triage(knowledge)).decide(answers)
+    decision = triage.decide(answers)
     suspected = {cause for rule in decision.rules for cause in rule.suspects}
     causes = rank_causes(knowledge, answers, suspected)
     considered = [c for c in causes if c.band is not Band.LESS_LIKELY]

@@ -28,13 +28,6 @@ class Decision:
     rules: tuple[RedFlagRule, ...]
     """The rules that fire, most urgent first."""
     exercises_withheld: bool
-    follow_up: str | None
-    """An unanswered finding whose "yes" would raise the urgency (the most urgent rule first)."""
-
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        """The titles of the rules that set the urgency."""
-        return tuple(rule.title for rule in self.rules)
 
     @property
     def ends_interview(self) -> bool:
@@ -142,9 +135,4 @@ class Triage:
         rules = self.fired(answers)
         urgency = max([Urgency.SELF_CARE, *(r.urgency for r in rules)], key=_rank)
         withheld = urgency.rank >= Urgency.URGENT.rank or any(r.no_exercises for r in rules)
-        return Decision(
-            urgency=urgency,
-            rules=rules,
-            exercises_withheld=withheld,
-            follow_up=self.raising_question(answers, above=urgency),
-        )
+        return Decision(urgency=urgency, rules=rules, exercises_withheld=withheld)
