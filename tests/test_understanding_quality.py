@@ -342,7 +342,7 @@ FRAMES = [
     ("been running for 2 years", set(), set()),
     ("the pain is easing off", {"pain_improving"}, set()),
     ("it is no better", set(), {"pain_improving"}),
-    ("comes on earlier every run", {"pain_worsening"}, set()),
+    ("comes on earlier every run", {"pain_worsening", "worse_with_activity"}, set()),
     ("been paining from 3 weeks", {"duration_over_2_weeks"}, set()),
     ("it's been three and a half weeks", {"duration_over_2_weeks"}, set()),
     ("groin hurts after 8k", {"pain_front", "worse_with_activity"}, set()),
@@ -382,6 +382,18 @@ IMPLICATIONS = [
     ("walking normally", set(), {"limp", "cannot_bear_weight"}),
     ("can walk, just sore", set(), {"cannot_bear_weight"}),
     ("sore to lie on that side at night", {"worse_lying_on_side"}, set()),
+    # only_with: a saddle symptom told with a numbness word is numbness too; bladder trouble is not
+    ("couldn't feel me bits properly", {"saddle_numbness_or_bladder", "numbness_tingling"}, set()),
+    ("I've wet myself twice", {"saddle_numbness_or_bladder"}, set()),
+    # unsaid: a denied saddle numbness says nothing about the leg
+    ("bladder fine, no numbness between my legs", set(), {"saddle_numbness_or_bladder"}),
+    # then_by: an evening ache after a run is about running, not rest
+    ("the evenings after a run it's sore", {"worse_with_activity"}, set()),
+    # moves: a stiffness denied of the mornings only
+    ("In the morning no stiff", set(), {"morning_stiffness"}),
+    ("not stiff at all", set(), {"stiffness"}),
+    # a pain that comes on earlier in each run is tied to running
+    ("it kicks in a bit earlier every run", {"pain_worsening", "worse_with_activity"}, set()),
 ]
 
 

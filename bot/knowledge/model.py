@@ -439,6 +439,13 @@ class Implication(Strict):
     same_clause: bool = False
     only_by: Words = ()
     """If given, only when ``when`` was heard through one of these phrases."""
+    then_by: Words = ()
+    """For ``unsaid``: only ``then`` mentions heard through one of these phrases are dropped."""
+    only_with: Words = ()
+    """If given (or with ``only_by``), when a clause that says ``when`` has one of these words."""
+    moves: bool = False
+    """``when`` is dropped when every clause that says it has an ``only_with`` word: the words
+    narrow it to ``then`` ("no stiff in the morning" is about mornings only)."""
 
 
 class DoubleNegatives(Strict):

@@ -297,7 +297,7 @@ def _located(
 
 
 def _implied(
-    language: Language, state: dict[str, str], mentions: list[Mention]
+    language: Language, state: dict[str, str], mentions: list[Mention], clauses: list[Clause]
 ) -> tuple[str, ...]:
     stated = dict(state)
     notes = []
@@ -305,18 +305,33 @@ def _implied(
         if stated.get(rule.when) != rule.is_:
             continue
         if rule.becomes is Becomes.UNSAID:
-            clauses = {m.clause for m in mentions if m.finding == rule.when}
-            other = [m for m in mentions if m.finding == rule.then and m.verdict == "present"]
-            if other and all(m.clause in clauses for m in other) and rule.then in state:
+            said_in = {m.clause for m in mentions if m.finding == rule.when}
+            other = [
+                m
+                for m in mentions
+                if m.finding == rule.then
+                and m.verdict == state.get(rule.then)
+                and (not rule.then_by or m.phrase in rule.then_by)
+            ]
+            if other and all(m.clause in said_in for m in other) and rule.then in state:
                 del state[rule.then]
                 notes.append(f"{rule.then} dropped: only said with {rule.when}")
-        elif rule.only_by and not any(
-            m.finding == rule.when and m.phrase in rule.only_by for m in mentions
+        elif (rule.only_by or rule.only_with) and not any(
+            m.finding == rule.when
+            and (m.phrase in rule.only_by or set(rule.only_with) & set(clauses[m.clause].tokens))
+            for m in mentions
         ):
             continue
         elif rule.then not in stated:
             state[rule.then] = rule.becomes.value
             notes.append(f"{rule.then} {rule.becomes.value}: implied by {rule.when} {rule.is_}")
+            if rule.moves and all(
+                set(rule.only_with) & set(clauses[m.clause].tokens)
+                for m in mentions
+                if m.finding == rule.when
+            ):
+                del state[rule.when]
+                notes.append(f"{rule.when} dropped: said of {rule.then} only")
     return tuple(notes)
 
 
@@ -557,7 +572,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip)
     age = _age(normalized, reading.state)
-    implied = _implied(lexicon.language, reading.state, reading.mentions)
+    implied = _implied(lexicon.language, reading.state, reading.mentions, clauses)
     state = reading.state
     return Understanding(
         present=frozenset(f for f, v in state.items() if v == "present"),
