@@ -270,6 +270,8 @@ class Frames:
                 continue  # "the same as last week": a comparison, not when it began
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
             longer = days >= self.threshold or (over and days >= self.threshold - 1)
+            if not longer and days >= self.threshold - 1:
+                continue  # "for a fortnight": on the line, so the question is asked
             why = f"duration of about {days:g} days"
             return [FrameHit(self.duration_finding, (i, i + 1), not longer, why)]
         return []

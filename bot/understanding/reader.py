@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from bot.knowledge.model import Becomes, CueDirection, CueMeaning
 from bot.understanding.assertion import Assertion, Verdict, assess, find_cues
 from bot.understanding.frames import FrameHit
-from bot.understanding.language import Language
+from bot.understanding.language import Cue, Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
 from bot.understanding.normalize import Clause, normalize_text, split_normalized
 
@@ -28,6 +28,8 @@ NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"}
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
+TOPIC_WORDS = 4
+"""A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
 PREDICATE_WORDS = frozenset({"is", "are", "was", "were", "feels", "feel", "gets", "got"})
 """A list item is a noun phrase; with one of these it says something of its own."""
 SUBJECT_WORDS = frozenset(
@@ -183,17 +185,20 @@ def _unslipped(lexicon: Lexicon, tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(fixed)
 
 
-def _resolves(language: Language, tokens: tuple[str, ...]) -> bool:
-    """A clause that says what came before is over: "but that's gone", "it's cleared up"."""
-    if not ANAPHORS & set(tokens):
-        return False
-    return any(
-        c.cue.means is CueMeaning.RESOLVED
-        and c.cue.direction is CueDirection.BACKWARD
-        and len(tokens) - c.end <= CLOSING_REACH
-        and tokens[c.end : c.end + 1] != ("be",)  # "mile 2 now, it used to be mile 8"
-        for c in find_cues(language, tokens)
-    )
+def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
+    """A clause that says what came before is over: "but that's gone", "it's cleared up",
+    "but not since"; the cue that says so."""
+    anaphoric = bool(ANAPHORS & set(tokens))
+    for c in find_cues(language, tokens):
+        if (
+            c.cue.means is CueMeaning.RESOLVED
+            and c.cue.direction is CueDirection.BACKWARD
+            and len(tokens) - c.end <= CLOSING_REACH
+            and tokens[c.end : c.end + 1] != ("be",)  # "mile 2 now, it used to be mile 8"
+            and (anaphoric or (c.start == 0 and c.end == len(tokens)))
+        ):
+            return c.cue
+    return None
 
 
 def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -235,10 +240,18 @@ def _questioned(clause: Clause, answer: bool | None) -> bool:
 
 
 def _answer(clauses: list[Clause], index: int) -> bool | None:
-    """The yes or no that follows a one-clause question: "puffiness? nah"."""
-    if index + 1 >= len(clauses) or not clauses[index].question:
+    """The yes or no that follows a one-clause question ("puffiness? nah") or a bare topic in
+    its sentence ("numbness, no. pins and needles, no")."""
+    if index + 1 >= len(clauses):
         return None
-    following = clauses[index + 1].tokens
+    clause, following = clauses[index], clauses[index + 1].tokens
+    topic = (
+        clause.sentence == clauses[index + 1].sentence
+        and len(clause.tokens) <= TOPIC_WORDS
+        and len(following) == 1
+    )
+    if not (clause.question or topic):
+        return None
     if len(following) <= 2 and following and following[0] in ANSWER_WORDS:
         return ANSWER_WORDS[following[0]]
     return None
@@ -397,7 +410,7 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
 
-    def resolve_back(self, clauses: list[Clause], index: int) -> None:
+    def resolve_back(self, clauses: list[Clause], index: int, cue: Cue) -> None:
         """Resolve the nearest clause before ``index`` in its sentence that said something
         present ("clicking ..., couldn't sit ..., but the physio sorted all that")."""
         for j in range(index - 1, -1, -1):
@@ -405,7 +418,7 @@ class _Reading:
                 return
             said = {m.finding for m in self.mentions if m.clause == j and m.verdict == "present"}
             if said - {self.frames.duration_finding}:
-                self.resolve(j)
+                self.resolve(j, cue)
                 return
 
     def drop_duration(self, index: int) -> None:
@@ -415,7 +428,7 @@ class _Reading:
         if heard and all(m.clause == index for m in heard):
             self.state.pop(finding, None)
 
-    def resolve(self, index: int) -> None:
+    def resolve(self, index: int, cue: Cue | None = None) -> None:
         """What clause ``index`` said is present is over now: absent. How long ago it began is
         still how long ago it began."""
         for i, m in enumerate(self.mentions):
@@ -428,6 +441,8 @@ class _Reading:
                 ):
                     self.state.pop(m.finding, None)
             elif m.clause == index and m.verdict == "present":
+                if cue is not None and not cue.applies_to(m.finding):
+                    continue
                 why = "resolved by the clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
                 self.state[m.finding] = "absent"
@@ -551,12 +566,12 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         before = len(reading.mentions)
         same_sentence = previous is not None and previous.sentence == clause.sentence
         resolving = (
-            same_sentence
-            and not reading.said_in(index)
-            and _resolves(lexicon.language, clause.tokens)
+            _resolves(lexicon.language, clause.tokens)
+            if same_sentence and not reading.said_in(index)
+            else None
         )
         if resolving:
-            reading.resolve_back(clauses, index)
+            reading.resolve_back(clauses, index, resolving)
         previous = clause
         carried = reading.clause(
             index, clause, hedged, inherits, clause.sentence in pain_sentences
