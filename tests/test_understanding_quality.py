@@ -20,6 +20,8 @@ DEV_SETS = [
     "utterances_fresh1.yaml",
     "utterances_fresh2.yaml",
     "utterances_fresh3.yaml",
+    "utterances_fresh4.yaml",
+    "utterances_fresh5.yaml",
 ]
 NEWER_FINDINGS = frozenset({"pain_thigh"})
 """Findings added after the sets were labelled: their writers could not mark them, so they are
@@ -392,6 +394,12 @@ IMPLICATIONS = [
     # moves: a stiffness denied of the mornings only
     ("In the morning no stiff", set(), {"morning_stiffness"}),
     ("not stiff at all", set(), {"stiffness"}),
+    (
+        "no feeling round the back passage",
+        {"saddle_numbness_or_bladder", "numbness_tingling"},
+        set(),
+    ),
+    ("both legs feel weak and I've leaked", {"saddle_numbness_or_bladder"}, set()),
     # a pain that comes on earlier in each run is tied to running
     ("it kicks in a bit earlier every run", {"pain_worsening", "worse_with_activity"}, set()),
 ]

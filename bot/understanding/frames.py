@@ -152,6 +152,7 @@ class Frames:
         pain_in_sentence: bool,
         onset: bool,
         pain_in_message: bool = False,
+        taken: frozenset[int] = frozenset(),
     ) -> list[FrameHit]:
         """Pain during or after an activity: "hurts after fartlek", "lunges set it off". Beside
         an onset or an injury ("felt a pull during sprints") only the activity hurting counts.
@@ -162,6 +163,8 @@ class Frames:
         borrowed = bool(tokens) and tokens[0] in self.activity_leads
         borrowed = borrowed and (pain_in_sentence or fragment)
         for start, end in self._activities(tokens):
+            if taken.intersection(range(start, end)):
+                continue  # "kick" already read as lifting the knee: another activity may follow
             if borrowed and start <= LEAD_REACH:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
             before = set(tokens[max(0, start - LINK_REACH - 2) : start])

@@ -45,7 +45,8 @@ ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
 _AGE = re.compile(
-    r"\b(?:i am(?: now| only| just)?|aged?|age is|age|i turned|i just turned)\s+\(?(\d{1,3})\b"
+    r"\b(?:i am(?: now| only| just)?|aged?|age is|age|i turned|i just turned|just turned|turned)"
+    r"\s+\(?(\d{1,3})\b"
     r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
@@ -56,6 +57,7 @@ _AGE = re.compile(
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
     r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years)\b"
     r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|yrs? old|years? old|year old)\b"
+    r"|(?:^|[.,!;] )am (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?))"
 )
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}  # fmt: skip
@@ -331,7 +333,7 @@ def _implied(
                 notes.append(f"{rule.then} dropped: only said with {rule.when}")
         elif (rule.only_by or rule.only_with) and not any(
             m.finding == rule.when
-            and (m.phrase in rule.only_by or set(rule.only_with) & set(clauses[m.clause].tokens))
+            and (m.phrase in rule.only_by or _has_any(clauses[m.clause].tokens, rule.only_with))
             for m in mentions
         ):
             continue
@@ -339,13 +341,18 @@ def _implied(
             state[rule.then] = rule.becomes.value
             notes.append(f"{rule.then} {rule.becomes.value}: implied by {rule.when} {rule.is_}")
             if rule.moves and all(
-                set(rule.only_with) & set(clauses[m.clause].tokens)
+                _has_any(clauses[m.clause].tokens, rule.only_with)
                 for m in mentions
                 if m.finding == rule.when
             ):
                 del state[rule.when]
                 notes.append(f"{rule.when} dropped: said of {rule.then} only")
     return tuple(notes)
+
+
+def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
+    text = f" {' '.join(tokens)} "
+    return any(f" {phrase} " in text for phrase in phrases)
 
 
 def _age(normalized: str, state: dict[str, str]) -> int | None:
@@ -507,7 +514,7 @@ class _Reading:
         onset = bool(findings & self.frames.activity_not_with)
         if self.frames.activity_finding not in findings:
             hits += self.frames.activity(
-                tokens, pain, pain_in_sentence, onset, self.pain_in_message
+                tokens, pain, pain_in_sentence, onset, self.pain_in_message, frozenset(used)
             )
         if self.frames.training_finding not in findings:
             hits += self.frames.training(tokens, text)
