@@ -155,11 +155,19 @@ class Lexicon:
             return (token + "g",)
         if len(token) < MIN_JOINED or token in self._known or stem(token) in self.stems:
             return (token,)
+        if self._one_slip_from_a_word(token):  # "limpping" is "limping", not "limp ping"
+            return (token,)
         for cut in range(MIN_PART, len(token) - MIN_PART + 1):
             left, right = token[:cut], token[cut:]
             if left in self._parts and right in self._parts:
                 return (left, right)
         return (token,)
+
+    def _one_slip_from_a_word(self, token: str) -> bool:
+        candidates = [w for w in self._words if w[0] == token[0] and abs(len(w) - len(token)) <= 1]
+        return (
+            process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=1) is not None
+        )
 
     def _canonical(self, token: str) -> tuple[str, int]:
         """The known stem this token stands for and the edits it took (0 when exact)."""
