@@ -197,6 +197,8 @@ ASSERTIONS = {
         ("my partner's feverish", set(), set()),
         ("my friend had a stress fracture", set(), set()),
         ("my wife is limping but my groin hurts", {"pain_front"}, set()),
+        ("my wife noticed swelling on my hip", {"swelling"}, set()),
+        ("my wife has swelling on her hip", set(), set()),
     ],
     "other body part": [
         ("my elbow clicks", set(), set()),

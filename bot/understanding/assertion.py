@@ -25,6 +25,9 @@ class Assertion(StrEnum):
     ELSEWHERE = "elsewhere"
 
 
+OWN_HIP_REACH = 4
+"""How far after a mention "my hip" still says whose body it is."""
+
 _FROM_CUE = {
     CueMeaning.NEGATED: Assertion.ABSENT,
     CueMeaning.RESOLVED: Assertion.RESOLVED,
@@ -112,6 +115,16 @@ def _covers(language: Language, at: CueAt, tokens: tuple[str, ...], start: int, 
     return False
 
 
+def _own_hip_after(language: Language, tokens: tuple[str, ...], end: int) -> bool:
+    after = tokens[end : end + OWN_HIP_REACH]
+    return any(
+        token in language.first_person
+        and after[i + 1 : i + 2]
+        and after[i + 1] in language.hip_words
+        for i, token in enumerate(after)
+    )
+
+
 def assess(
     language: Language,
     tokens: tuple[str, ...],
@@ -132,6 +145,8 @@ def assess(
             continue
         if at.cue.means is CueMeaning.ELSEWHERE and language.hip_words & set(tokens):
             continue
+        if at.cue.means is CueMeaning.OTHER_PERSON and _own_hip_after(language, tokens, end):
+            continue  # "my wife noticed swelling on my hip"
         hits.setdefault(_FROM_CUE[at.cue.means], at)
     for assertion in _STRENGTH:
         if assertion in hits:
