@@ -187,6 +187,15 @@ ASSERTIONS = {
         ("the pain at night has settled", {"pain_improving"}, {"pain_at_rest_or_night"}),
         ("had some tingling last year but that has gone", set(), {"numbness_tingling"}),
         ("had a stress fracture years ago", {"bone_stress_risk"}, set()),
+        ("I fell off my bike 5 years ago", set(), {"fall_or_injury"}),
+        ("had a fever over Christmas, nothing since", set(), {"fever"}),
+        ("had a limp last month but not since", set(), {"limp"}),
+        ("I was limping on Monday but today I'm fine", set(), {"limp"}),
+        ("two years ago I had night pain", set(), {"pain_at_rest_or_night"}),
+    ],
+    "topic then answer": [
+        ("numbness, no. pins and needles, no.", set(), {"numbness_tingling"}),
+        ("hobbling about on crutches, no fever though", {"cannot_bear_weight", "limp"}, {"fever"}),
     ],
     "hypothetical": [
         ("could it be swollen?", set(), set()),
