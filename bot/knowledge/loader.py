@@ -97,6 +97,7 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
     ids += [("subjects", finding) for finding in language.subjects]
     ids += [("activity.not_with", finding) for finding in language.activity.not_with]
     ids += [("transparent", finding) for finding in language.transparent]
+    ids += [("opposites", finding) for pair in language.opposites for finding in pair]
     ids += [("pain_subjects", finding) for finding in language.pain_subjects]
     ids += [("locations.findings", finding) for finding in language.locations.findings]
     ids += [(f"{frame}.finding", getattr(language, frame).finding)

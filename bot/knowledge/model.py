@@ -465,6 +465,11 @@ class EllipticDenial(Strict):
     not_for: tuple[Id, ...] = ()
     summaries: Words = ()
     """Openings that deny a whole list said before them: "stairs, the car, none of that hurts"."""
+    alone: Words = ()
+    """Clauses that deny what came before only when they are the whole clause (trailing filler
+    aside): "I pressed on the bony bit and it doesn't hurt", but not "it doesn't hurt to walk"."""
+    filler: Words = ()
+    """Words that may follow an ``alone`` clause: "at all", "though"."""
     redirects: Words = ()
     """Openings that put what the sentence said before them on another body part named there:
     "my wrist is the one that's puffy, not the hip"."""
@@ -486,6 +491,11 @@ class LanguageFile(Strict):
 
     version: Text
     transparent: tuple[Id, ...] = ()
+    presuming_questions: Words = ()
+    """Question openings that take what follows as true: "why does it click", "should I worry
+    that it's swollen?"."""
+    opposites: tuple[tuple[Id, Id], ...] = ()
+    """Findings that cannot both be present: when a message says both, the later one stands."""
     double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())
     slips: tuple[Slip, ...] = ()
     spellings: dict[str, str] = Field(default_factory=dict)

@@ -75,6 +75,9 @@ class Language:
     elliptic_verbs: frozenset[Phrase]
     elliptic_not_for: frozenset[str]
     elliptic_summaries: frozenset[Phrase]
+    presuming_questions: frozenset[Phrase]
+    elliptic_alone: frozenset[Phrase]
+    elliptic_filler: frozenset[str]
     elliptic_redirects: frozenset[Phrase]
 
     @classmethod
@@ -121,6 +124,9 @@ class Language:
             elliptic_verbs=phrase_set(rules.ellipsis.verbs),
             elliptic_not_for=frozenset(rules.ellipsis.not_for),
             elliptic_summaries=phrase_set(rules.ellipsis.summaries),
+            presuming_questions=phrase_set(rules.presuming_questions),
+            elliptic_alone=phrase_set(rules.ellipsis.alone),
+            elliptic_filler=word_set(rules.ellipsis.filler),
             elliptic_redirects=phrase_set(rules.ellipsis.redirects),
         )
 

@@ -83,7 +83,9 @@ SPELLING = {
 
 CLAUSE_BREAKS = frozenset({"but", "however", "although", "though", "except", "whereas"})
 NEW_SUBJECTS = frozenset({"i", "it", "its", "my", "there", "the", "im"})
-_SENTENCE_SPLIT = re.compile(r"[.!;\n]+|(\?)|,")
+_SENTENCE_SPLIT = re.compile(r"[.!;\n]+|(\?)|[,()\[\]]")
+_COMMA_LIKE = frozenset(",()[]")
+"""Breaks inside a sentence: a comma, or a bracket round an aside ("(is that normal?)")."""
 _TOKEN = re.compile(r"[a-z0-9]+")
 _QUESTION = "?"
 
@@ -140,6 +142,6 @@ def split_normalized(normalized: str) -> list[Clause]:
             current.append(token)
         if current:
             clauses.append(Clause(tuple(current), question, after_comma, sentence))
-        after_comma = match.group(0) == ","
+        after_comma = match.group(0) in _COMMA_LIKE
         sentence += not after_comma
     return clauses

@@ -29,6 +29,7 @@ FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
+ANSWER_TAIL = frozenset({"a", "an", "problem", "issue", "bother", "at", "all", "though", "really"})
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
 PREDICATE_WORDS = frozenset({"is", "are", "was", "were", "feels", "feel", "gets", "got"})
 """A list item is a noun phrase; with one of these it says something of its own."""
@@ -40,7 +41,6 @@ SUBJECT_WORDS = frozenset(
 TOPIC_REACH = 2
 CLOSING_REACH = 3
 TOPIC_AFTER = 6
-PRESUMING_QUESTIONS = frozenset({"why", "how", "what", "when", "where", "which"})
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
@@ -208,6 +208,9 @@ def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
     opening that denies the list before it: "stairs, the car, none of that hurts"."""
     if any(tokens[: len(s)] == s for s in language.elliptic_summaries):
         return True
+    for alone in language.elliptic_alone:
+        if tokens[: len(alone)] == alone and set(tokens[len(alone) :]) <= language.elliptic_filler:
+            return True
     for subject in language.elliptic_subjects:
         if tokens[: len(subject)] != subject:
             continue
@@ -236,26 +239,30 @@ def _redirected(language: Language, clauses: list[Clause], index: int) -> bool:
     )
 
 
-def _questioned(clause: Clause, answer: bool | None) -> bool:
-    presumed = bool(clause.tokens) and clause.tokens[0] in PRESUMING_QUESTIONS
+def _questioned(language: Language, clause: Clause, answer: bool | None) -> bool:
+    presumed = any(clause.tokens[: len(p)] == p for p in language.presuming_questions)
     return clause.question and not presumed and answer is None
 
 
-def _answer(clauses: list[Clause], index: int) -> bool | None:
+def _answer(language: Language, clauses: list[Clause], index: int) -> bool | None:
     """The yes or no that follows a one-clause question ("puffiness? nah") or a bare topic in
-    its sentence ("numbness, no. pins and needles, no")."""
+    its sentence ("numbness, no. pins and needles, no", "lying on it, not really a problem")."""
     if index + 1 >= len(clauses):
         return None
     clause, following = clauses[index], clauses[index + 1].tokens
-    topic = (
-        clause.sentence == clauses[index + 1].sentence
-        and len(clause.tokens) <= TOPIC_WORDS
-        and len(following) == 1
-    )
-    if not (clause.question or topic):
+    if clause.question:
+        if len(following) <= 2 and following and following[0] in ANSWER_WORDS:
+            return ANSWER_WORDS[following[0]]
         return None
-    if len(following) <= 2 and following and following[0] in ANSWER_WORDS:
+    same_sentence = clause.sentence == clauses[index + 1].sentence
+    if not same_sentence or len(clause.tokens) > TOPIC_WORDS or len(following) > TOPIC_WORDS:
+        return None
+    if len(following) == 1 and following[0] in ANSWER_WORDS:
         return ANSWER_WORDS[following[0]]
+    for cut in range(len(following), 0, -1):
+        said = language.answers.get(following[:cut])
+        if said in ("yes", "no") and set(following[cut:]) <= ANSWER_TAIL:
+            return said == "yes"
     return None
 
 
@@ -348,6 +355,16 @@ def _implied(
                 del state[rule.when]
                 notes.append(f"{rule.when} dropped: said of {rule.then} only")
     return tuple(notes)
+
+
+def _later_of_opposites(
+    language: Language, state: dict[str, str], mentions: list[Mention]
+) -> None:
+    for pair in language.rules.opposites:
+        if all(state.get(f) == "present" for f in pair):
+            said = [m for m in mentions if m.finding in pair and m.verdict == "present"]
+            earlier = next(f for f in pair if f != said[-1].finding)
+            state[earlier] = "absent"
 
 
 def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
@@ -561,14 +578,15 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         {frames.activity_finding, frames.training_finding, frames.duration_finding}
     )
     for index, clause in enumerate(clauses):
-        answer = _answer(clauses, index)
-        hedged = _questioned(clause, answer)
+        answer = _answer(lexicon.language, clauses, index)
+        hedged = _questioned(lexicon.language, clause, answer)
         inherits = (
             carried
             and clause.after_comma
             and len(clause.tokens) <= LIST_ITEM_WORDS
             and clause.tokens[0] not in SUBJECT_WORDS
             and not PREDICATE_WORDS & set(clause.tokens)
+            and not lexicon.language.terminators & set(clause.tokens)
         )
         before = len(reading.mentions)
         same_sentence = previous is not None and previous.sentence == clause.sentence
@@ -593,6 +611,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         ):
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip)
+    _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     age = _age(normalized, reading.state)
     implied = _implied(lexicon.language, reading.state, reading.mentions, clauses)
     state = reading.state
