@@ -587,6 +587,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             and clause.tokens[0] not in SUBJECT_WORDS
             and not PREDICATE_WORDS & set(clause.tokens)
             and not lexicon.language.terminators & set(clause.tokens)
+            and not lexicon.language.pain_words & set(clause.tokens)
         )
         before = len(reading.mentions)
         same_sentence = previous is not None and previous.sentence == clause.sentence
