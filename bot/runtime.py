@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
@@ -31,7 +30,6 @@ __all__ = [
     "STORE_DOWN",
     "build_application",
     "build_service",
-    "environment_settings",
     "settle_garbage_collector",
 ]
 CONNECTION_POOL = 256
@@ -138,8 +136,3 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     update_id = update.update_id if isinstance(update, Update) else None
     # Only the class: the message of a network error can contain the request URL (and token).
     logger.error("update %s failed: %s", update_id, type(error).__name__)
-
-
-def environment_settings(environ: Mapping[str, str], dotenv: Path) -> Settings:
-    """Settings from the environment and ``.env`` (a thin seam for the CLI)."""
-    return Settings.from_env(environ, dotenv=dotenv)
