@@ -17,7 +17,7 @@ from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
 from bot.channels.checkins import checkin_loop
 from bot.channels.inbox import InboxBot
 from bot.channels.lean_bot import TELEGRAM_API, LeanBot
-from bot.channels.polling import RETRY_DELAYS, STORE_DOWN, Poller
+from bot.channels.polling import RETRY_DELAYS, Poller
 from bot.channels.telegram import TelegramChannel, set_commands
 from bot.channels.throttle import ThrottlingRateLimiter
 from bot.config import Settings
@@ -27,7 +27,6 @@ from bot.store import SessionStore, open_store
 logger = logging.getLogger(__name__)
 __all__ = [
     "GC_YOUNG_THRESHOLD",
-    "STORE_DOWN",
     "build_application",
     "build_service",
     "settle_garbage_collector",

@@ -9,7 +9,6 @@ injected and what was lost or duplicated, for BENCHMARKS.md.
 from __future__ import annotations
 
 import asyncio
-import html
 import os
 import sqlite3
 import subprocess
@@ -30,7 +29,7 @@ from bot.channels.webhook import create_app
 from bot.config import Settings
 from bot.dialogue import Option, Reply, Session, SessionFormatError, Turn
 from bot.outbox import Outbox, Record, decode, encode
-from bot.runtime import STORE_DOWN, build_application
+from bot.runtime import build_application
 from bot.service import ChatService, DeliveryFailed
 from bot.store import (
     MemorySessionStore,
@@ -41,7 +40,7 @@ from bot.store import (
 )
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.redis_server import RedisServer
-from tests.support.engine import real_engine
+from tests.support.engine import dialogue_text, real_engine
 from tests.support.ports import free_port
 from tests.support.telegram import Action, Reference, Sent, as_sent, consultation
 from tests.test_telegram_polling import polling
@@ -53,7 +52,7 @@ OTHER = 7070
 REQUEST_TIMEOUT = 0.25  # seconds a Bot API call may take (5 in production)
 BACKOFF = 0.02  # first retry of a failed send (0.4 in production)
 RETRY_DELAYS = (0.05, 0.2)  # polling's retries of a held update (0.5 … 30 in production)
-NOTICE = Sent(html.escape(STORE_DOWN, quote=False))
+NOTICE = Sent(dialogue_text("store_down"))
 
 
 def settings_for(api: FakeBotAPI) -> Settings:

@@ -18,7 +18,8 @@ import httpx
 import pytest
 import redis
 
-from bot.channels.telegram import ALLOWED_UPDATES, COMMANDS
+from bot.channels.telegram import ALLOWED_UPDATES
+from bot.dialogue import MENU
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.ports import free_port
 from tests.support.telegram import Action, Sent, as_sent, consultation
@@ -154,7 +155,7 @@ def test_polling_carries_on_after_sigkill(
     with bot_process(["polling"], env, tmp_path, "first") as first:
         api.wait_for_sync(method="getUpdates", timeout=20)
         assert [c.params["commands"] for c in api.calls("setMyCommands")] == [
-            [{"command": name, "description": about} for name, about in COMMANDS]
+            [{"command": name, "description": about} for name, about in MENU]
         ]
         for action in actions[: half - 1]:
             play(api, action, first)

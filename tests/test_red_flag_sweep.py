@@ -19,8 +19,7 @@ import pytest
 
 from bot.dialogue import Engine, Incoming, Kind, Session, Turn
 from bot.knowledge import RedFlagRule, Urgency
-from tests.support.engine import real_engine, walk_to
-from tests.test_dialogue_graph import PATHS
+from tests.support.engine import PATHS, real_engine, walk_to
 
 # Natural ways a runner says each finding a red-flag rule needs (two or three each).
 PHRASINGS: dict[str, tuple[str, ...]] = {

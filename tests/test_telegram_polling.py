@@ -15,23 +15,19 @@ from telegram.ext import Application
 
 from bot.channels.telegram import (
     ALLOWED_UPDATES,
-    COMMANDS,
-    GROUP_NOTICE,
-    NOT_TEXT,
-    STALE_TAP,
     TelegramChannel,
     keyboard,
     parse_callback,
     split_text,
 )
 from bot.config import Settings
-from bot.dialogue import Incoming, Option, Reply, Session, Turn
+from bot.dialogue import MENU, Incoming, Option, Reply, Session, Turn
 from bot.outbox import decode
-from bot.runtime import STORE_DOWN, build_application, build_service
+from bot.runtime import build_application, build_service
 from bot.service import ChatService
 from bot.store import MemorySessionStore, StoreUnavailable
 from tests.fakes.bot_api import FakeBotAPI
-from tests.support.engine import real_engine
+from tests.support.engine import dialogue_text, real_engine
 from tests.support.telegram import Reference, Sent, as_sent, consultation
 
 CHAT = 4242
@@ -163,7 +159,7 @@ async def test_a_whole_consultation_over_polling(fake_bot_api: FakeBotAPI) -> No
         commands = api.calls("setMyCommands")
         assert len(commands) == 1
         assert [(c["command"], c["description"]) for c in commands[0].params["commands"]] == [
-            *COMMANDS
+            *MENU
         ]
         (first_poll,) = await api.wait_for(method="getUpdates")
         assert first_poll.params["allowed_updates"] == list(ALLOWED_UPDATES)
@@ -251,7 +247,7 @@ async def test_malformed_callback_data_is_a_stale_tap(
     fake_bot_api: FakeBotAPI, bot: Bot, data: str
 ) -> None:
     got = await bot.tap(data, 1, message_id=999)
-    assert got == [Sent(STALE_TAP)]
+    assert got == [Sent(dialogue_text("moved_on"))]
     assert await bot.session() is None
     await fake_bot_api.wait_for(method="answerCallbackQuery")
 
@@ -295,8 +291,8 @@ async def test_a_sticker_or_photo_gets_please_type(
     fake_bot_api: FakeBotAPI, bot: Bot, content: JSON
 ) -> None:
     fake_bot_api.push_update(_message(fake_bot_api, CHAT, **content))
-    assert await bot.replies(1) == [Sent(html.escape(NOT_TEXT, quote=False))]
-    assert "type" in NOT_TEXT and "tap" in NOT_TEXT
+    assert await bot.replies(1) == [Sent(dialogue_text("not_text"))]
+    assert "type" in dialogue_text("not_text") and "tap" in dialogue_text("not_text")
     assert await bot.session() is None
 
 
@@ -367,7 +363,7 @@ async def test_a_group_message_addressed_to_the_bot_gets_the_private_chat_sugges
     }[how]()
     fake_bot_api.push_update(update)
     (notice,) = await bot.replies(1, chat_id=GROUP)
-    assert notice.text == GROUP_NOTICE.format(link="https://t.me/hipbot_test_bot")
+    assert notice.text == dialogue_text("group_notice", link="https://t.me/hipbot_test_bot")
     assert notice.buttons == ()
     assert "?" not in notice.text  # no health question in a group
     await bot.quiet(0.1)
@@ -457,7 +453,7 @@ async def test_a_store_outage_is_reported_to_the_runner(fake_bot_api: FakeBotAPI
     async with running_bot(fake_bot_api, service) as bot:
         got = await bot.say("/start", 1)
         await bot.quiet(0.1)
-    assert got == [Sent(html.escape(STORE_DOWN, quote=False))]
+    assert got == [Sent(dialogue_text("store_down"))]
 
 
 # -- units --------------------------------------------------------------------------------------

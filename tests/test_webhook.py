@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import json
 import re
 import time
@@ -19,7 +18,7 @@ import redis.asyncio as redis_client
 import uvicorn
 from starlette.applications import Starlette
 
-from bot.channels.telegram import NOT_TEXT, SEND_ATTEMPTS, STALE_TAP, TelegramChannel
+from bot.channels.telegram import SEND_ATTEMPTS, TelegramChannel
 from bot.channels.webhook import MAX_BODY_BYTES, create_app
 from bot.config import Settings
 from bot.runtime import build_application, build_service
@@ -27,7 +26,7 @@ from bot.service import ChatService
 from bot.store import RedisSessionStore, SessionStore, StoreUnavailable, open_store
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.redis_server import RedisServer
-from tests.support.engine import real_engine
+from tests.support.engine import dialogue_text, real_engine
 from tests.support.ports import free_port
 from tests.support.telegram import Action, Reference, Sent, as_sent, consultation
 
@@ -395,8 +394,8 @@ async def test_notices_are_sent_once_per_update_like_replies(webhook: Webhook) -
         statuses = [(await webhook.post(update)).status_code for _ in range(3)]
         assert statuses == [200, 200, 200]
     assert [m.text for m in webhook.sent()] == [
-        html.escape(NOT_TEXT, quote=False),
-        html.escape(STALE_TAP, quote=False),
+        dialogue_text("not_text"),
+        dialogue_text("moved_on"),
     ]
     assert len(webhook.sent(group)) == 1
 
@@ -405,7 +404,7 @@ async def test_notices_are_sent_once_per_update_like_replies(webhook: Webhook) -
     assert (await webhook.post(again)).status_code == 502
     assert (await webhook.post(again)).status_code == 200  # Telegram's retry
     assert (await webhook.post(again)).status_code == 200
-    assert [m.text for m in webhook.sent()][2:] == [html.escape(NOT_TEXT, quote=False)]
+    assert [m.text for m in webhook.sent()][2:] == [dialogue_text("not_text")]
 
 
 # -- the store going down and coming back -------------------------------------------------------
