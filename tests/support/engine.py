@@ -22,8 +22,11 @@ def say(engine: Engine, turn: Turn, text: str, *, at: float | None = None) -> Tu
     return engine.step(turn.session, incoming_from_line(text, turn, at=when))
 
 
-def tap(engine: Engine, turn: Turn, value: str) -> Turn:
-    """Tap the button with this value."""
+def tap(engine: Engine, turn: Turn, value: str, *, offered: bool = True) -> Turn:
+    """Tap the button with this value, a second after the last turn; unless ``offered`` is
+    false (a menu button from earlier), it must be among the turn's buttons."""
+    values = [o.value for o in turn.options]
+    assert not offered or value in values, (value, values, turn.session.state)
     return engine.step(turn.session, Incoming(button=value, at=turn.session.updated_at + 1))
 
 
