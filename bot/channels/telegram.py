@@ -23,7 +23,6 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Update,
 )
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import (
@@ -272,16 +271,6 @@ class TelegramChannel:
         if self._pictures is None:
             self._pictures = Pictures(self.service.engine.knowledge.exercises)
         return self._pictures
-
-    async def handle_update(
-        self, update: Update, bot: LeanBot, *, answer_in_reply: bool = False
-    ) -> WebhookReply | None:
-        """:meth:`handle` for an update python-telegram-bot has parsed (polling)."""
-        inbound = Inbound.from_update(update)
-        if inbound is None:
-            logger.warning("update %s ignored: malformed", update.update_id)
-            return None
-        return await self.handle(inbound, bot, answer_in_reply=answer_in_reply)
 
     async def handle(
         self, inbound: Inbound, bot: LeanBot, *, answer_in_reply: bool = False
