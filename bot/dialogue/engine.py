@@ -40,7 +40,6 @@ from bot.reasoning import Assessment, QuestionPlanner, Triage, assess
 from bot.understanding import Lexicon, Understanding, understand
 from bot.understanding.answers import read_choice
 
-EXERCISES_ACTION = "exercises"
 MAX_TEXT = 4096  # Telegram's own limit; longer text is read up to here
 
 
