@@ -389,7 +389,10 @@ class TelegramChannel:
 
         runs = (turn.session.plan or {}).get("runs", [])
         try:
-            png = await asyncio.to_thread(progress_chart, runs, self.service.engine.knowledge)
+            engine = self.service.engine
+            png = await asyncio.to_thread(
+                progress_chart, runs, engine.knowledge, engine.dialogue.texts
+            )
             caption = self.service.engine.render.label("chart_caption")
             await bot.send_png(chat_id, png, caption)
         except TelegramError as error:

@@ -108,7 +108,8 @@ REQUIRED_TEXTS = (
     "band_possible", "band_less_likely", "more_items", "offer_3_days", "offer_week",
     "offer_decline", "checkin_cancel", "when_tomorrow", "when_days", "when_hour", "when_hours",
     "trend_better", "trend_same", "trend_worse", "no_run", "chart_caption", "not_text",
-    "group_notice", "private_chat", "store_down",
+    "group_notice", "private_chat", "store_down", "chart_title", "chart_x", "chart_y",
+    "chart_during", "chart_morning", "chart_safe", "chart_acceptable", "chart_too_much",
 )  # fmt: skip
 
 
