@@ -1,4 +1,5 @@
-"""Fault-injection helpers: a webhook bot inside the test's event loop, the reference conversation at any point, and one report line per scenario for BENCHMARKS.md."""
+"""Fault-injection helpers: a webhook bot inside the test's event loop, the reference
+conversation at any point, and one report line per scenario for BENCHMARKS.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A polling bot run inside the test's event loop against the fake Bot API, seen from one chat."""
+"""A polling bot run inside the test's event loop against the fake Bot API, seen from one
+private chat."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""DOC"""
+"""The bot as a separate process (``python -m bot …``) against the fake Bot API: its
+environment, its log, waiting for it, and a client for its webhook."""
 
 from __future__ import annotations
 
