@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from bot.channels.aiohttp_request import DEFAULT_TIMEOUT, AiohttpRequest
 from bot.channels.checkins import checkin_loop
 from bot.channels.inbox import InboxBot
 from bot.channels.lean_bot import TELEGRAM_API, LeanBot
-from bot.channels.polling import RETRY_DELAYS, STORE_DOWN, Poller
+from bot.channels.polling import RETRY_DELAYS, Poller
 from bot.channels.telegram import TelegramChannel, set_commands
 from bot.channels.throttle import ThrottlingRateLimiter
 from bot.config import Settings
@@ -28,10 +27,8 @@ from bot.store import SessionStore, open_store
 logger = logging.getLogger(__name__)
 __all__ = [
     "GC_YOUNG_THRESHOLD",
-    "STORE_DOWN",
     "build_application",
     "build_service",
-    "environment_settings",
     "settle_garbage_collector",
 ]
 CONNECTION_POOL = 256
@@ -138,8 +135,3 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     update_id = update.update_id if isinstance(update, Update) else None
     # Only the class: the message of a network error can contain the request URL (and token).
     logger.error("update %s failed: %s", update_id, type(error).__name__)
-
-
-def environment_settings(environ: Mapping[str, str], dotenv: Path) -> Settings:
-    """Settings from the environment and ``.env`` (a thin seam for the CLI)."""
-    return Settings.from_env(environ, dotenv=dotenv)

@@ -212,8 +212,9 @@ async def test_a_sender_that_died_mid_send_leaves_it_to_another_once(store_url: 
 def test_check_in_and_follow_up_buttons_fit_telegram_callback_data() -> None:
     from bot.dialogue import checkins, followup
 
-    options = [*checkins.offer_options(), checkins.cancel_option()]
-    options += [*followup.compare_options(), *followup.pain_options()]
+    texts = real_engine().render
+    options = [*checkins.offer_options(texts), checkins.cancel_option(texts)]
+    options += [*followup.compare_options(texts), *followup.pain_options(texts)]
     for option in options:
         assert re.fullmatch(r"[a-z0-9_]+", option.value), option
         assert len(f"999999999:{option.value}".encode()) <= 64

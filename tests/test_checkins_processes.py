@@ -25,8 +25,14 @@ from tests.fakes.bot_api import Call, FakeBotAPI
 from tests.support.checkins import at_result
 from tests.support.engine import real_engine
 from tests.support.ports import free_port
-from tests.test_faults_processes import post, webhook_client
-from tests.test_processes import SECRET, assert_no_secrets, bot_env, bot_process
+from tests.support.processes import (
+    SECRET,
+    assert_no_secrets,
+    bot_env,
+    bot_process,
+    post,
+    webhook_client,
+)
 
 ASKED = "How is the hip compared"
 CHATS = int(os.environ.get("HIPBOT_TEST_CHECKIN_CHATS", "24"))

@@ -11,27 +11,7 @@ from bot import paths
 from bot.app import validate
 from bot.dialogue import CONDITION_NAMES, Kind
 from bot.dialogue.spec import check_dialogue
-from tests.support.engine import real_engine, say, state_view, walk_to
-
-# A way to reach every state of the consultation from the greeting.
-PATHS = {
-    "greeting": [],
-    "red_flag_screen": ["1"],
-    "describe": ["1", "None of these"],
-    "location": ["1", "None of these", "Skip"],
-    "age": ["1", "None of these", "outer hip pain"],
-    "duration": ["1", "None of these", "outer hip pain", "40"],
-    "signs": ["1", "None of these", "outer hip pain", "40", "A few days"],
-    "questions": ["1", "None of these", "outer hip pain", "40", "A few days", "None of these"],
-    "review": ["1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6],
-    "change": ["1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Change an answer"],
-    "change_answer": [
-        "1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Change an answer", "1",
-    ],
-    "result": [
-        "1", "None of these", "outer hip pain", "40", "A few days", "None of these", *["no"] * 6, "Looks right, show result",
-    ],
-}  # fmt: skip
+from tests.support.engine import PATHS, real_engine, say, state_view, walk_to
 
 
 def test_paths_reach_every_state():

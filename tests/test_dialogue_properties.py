@@ -7,8 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.dialogue import Incoming
-from tests.support.engine import real_engine, state_view, walk_to
-from tests.test_dialogue_graph import PATHS
+from tests.support.engine import PATHS, real_engine, state_view, walk_to
 
 STARTS = {state: walk_to(real_engine(), lines) for state, lines in PATHS.items()}
 

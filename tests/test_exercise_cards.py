@@ -21,8 +21,8 @@ from bot.dialogue.render import CAPTION_LIMIT
 from bot.pictures import Pictures
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.engine import real_engine
+from tests.support.polling import running_bot
 from tests.support.telegram import Action, Reference, consultation
-from tests.test_telegram_polling import running_bot
 
 
 async def play(bot: Any, actions: list[Action]) -> None:

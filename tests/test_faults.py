@@ -9,7 +9,6 @@ injected and what was lost or duplicated, for BENCHMARKS.md.
 from __future__ import annotations
 
 import asyncio
-import html
 import os
 import sqlite3
 import subprocess
@@ -19,18 +18,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from redis import Redis
 
-from bot.channels.telegram import SEND_ATTEMPTS, UPDATE_BUDGET_SECONDS, TelegramChannel
-from bot.channels.webhook import create_app
-from bot.config import Settings
+from bot.channels.telegram import SEND_ATTEMPTS, TelegramChannel
 from bot.dialogue import Option, Reply, Session, SessionFormatError, Turn
 from bot.outbox import Outbox, Record, decode, encode
-from bot.runtime import STORE_DOWN, build_application
+from bot.runtime import build_application
 from bot.service import ChatService, DeliveryFailed
 from bot.store import (
     MemorySessionStore,
@@ -41,59 +36,38 @@ from bot.store import (
 )
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.redis_server import RedisServer
-from tests.support.engine import real_engine
+from tests.support.engine import dialogue_text, real_engine
+from tests.support.faults import (
+    BACKOFF,
+    CHAT,
+    REQUEST_TIMEOUT,
+    lost_and_duplicated,
+    reference_at,
+    report,
+    same_conversation,
+    webhook,
+)
+from tests.support.polling import polling
 from tests.support.ports import free_port
-from tests.support.telegram import Action, Reference, Sent, as_sent, consultation
-from tests.test_telegram_polling import polling
-from tests.test_webhook import PATH, SECRET, serve
+from tests.support.telegram import (
+    Action,
+    Reference,
+    Sent,
+    as_sent,
+    consultation,
+    settings_for,
+    update_for,
+)
 
-JSON = dict[str, Any]
-CHAT = 6060
 OTHER = 7070
-REQUEST_TIMEOUT = 0.25  # seconds a Bot API call may take (5 in production)
-BACKOFF = 0.02  # first retry of a failed send (0.4 in production)
 RETRY_DELAYS = (0.05, 0.2)  # polling's retries of a held update (0.5 … 30 in production)
-NOTICE = Sent(html.escape(STORE_DOWN, quote=False))
-
-
-def settings_for(api: FakeBotAPI) -> Settings:
-    return Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "WEBHOOK_SECRET": SECRET,
-            "WEBHOOK_PATH": PATH,
-            "TELEGRAM_MAX_MESSAGES_PER_SECOND": "0",
-        }
-    )
-
-
-def lost_and_duplicated(sent: list[Sent], expected: list[Sent]) -> tuple[int, int]:
-    """Messages the runner should have seen and did not, and those seen more often than due."""
-    seen, due = Counter(sent), Counter(expected)
-    return sum((due - seen).values()), sum((seen - due).values())
+NOTICE = Sent(dialogue_text("store_down"))
 
 
 def injected(api: FakeBotAPI) -> int:
     """Bot API calls that were answered by an injected fault (delays that let a call through
     are not counted)."""
     return sum(1 for call in api.calls() if call.fault)
-
-
-def report(capsys: pytest.CaptureFixture[str], scenario: str, faults: int, sent: list[Sent],
-           expected: list[Sent], *, unit: str = "faults injected") -> None:  # fmt: skip
-    """Print one line for BENCHMARKS.md: the faults, and replies lost or duplicated."""
-    lost, duplicated = lost_and_duplicated(sent, expected)
-    with capsys.disabled():
-        print(f"\nfaults: {scenario}: {faults} {unit}, {lost} replies lost, "
-              f"{duplicated} duplicated, {len(expected)} delivered")  # fmt: skip
-
-
-def same_conversation(session: Session | None, reference: Reference) -> None:
-    """The stored conversation is the reference one: every answer recorded once, none lost."""
-    assert session is not None and reference.session is not None
-    for name in ("state", "question", "answers", "age", "asked", "step", "unread"):
-        assert getattr(session, name) == getattr(reference.session, name), name
 
 
 async def stored(store: SessionStore, chat: int = CHAT) -> tuple[Session | None, int]:
@@ -105,61 +79,7 @@ async def stored(store: SessionStore, chat: int = CHAT) -> tuple[Session | None,
     return record.session, len(record.outbox.replies) if record.outbox else 0
 
 
-def update_for(api: FakeBotAPI, action: Action, update_id: int, chat: int = CHAT) -> JSON:
-    if action.kind == "text":
-        update = api.make_text_update(chat, action.value)
-    else:
-        update = api.make_callback_update(chat, action.callback_data, 1)
-    return {"update_id": update_id, **update}
-
-
 # -- the two transports -------------------------------------------------------------------------
-
-
-@dataclass
-class Webhook:
-    api: FakeBotAPI
-    service: ChatService
-    client: httpx.AsyncClient
-
-    async def post(self, update: JSON) -> httpx.Response:
-        headers = {"x-telegram-bot-api-secret-token": SECRET}
-        return await self.client.post(PATH, json=update, headers=headers)
-
-    async def deliver(self, update: JSON, *, attempts: int = 6) -> list[int]:
-        """POST ``update`` as Telegram does: again after any answer other than 2xx, with a
-        doubling pause (1 s, 2 s… at Telegram; a hundredth of that here). Returns the statuses."""
-        statuses: list[int] = []
-        for attempt in range(attempts):
-            statuses.append((await self.post(update)).status_code)
-            if 200 <= statuses[-1] < 300:
-                break
-            await asyncio.sleep(0.01 * 2**attempt)
-        return statuses
-
-    async def health(self) -> int:
-        return (await self.client.get("/healthz")).status_code
-
-    def sent(self, chat: int = CHAT) -> list[Sent]:
-        return [as_sent(m) for m in self.api.sent_messages(chat)]
-
-
-@asynccontextmanager
-async def webhook(
-    api: FakeBotAPI, store: SessionStore, *, budget: float = UPDATE_BUDGET_SECONDS,
-    request_timeout: float = REQUEST_TIMEOUT,
-) -> AsyncIterator[Webhook]:  # fmt: skip
-    settings = settings_for(api)
-    service = ChatService(real_engine(), store)
-    channel = TelegramChannel(service, backoff=BACKOFF, budget=budget)
-    application = build_application(
-        settings, channel, with_updater=False, request_timeout=request_timeout
-    )
-    async with (
-        serve(create_app(settings, channel, application)) as url,
-        httpx.AsyncClient(base_url=url, timeout=30) as client,
-    ):
-        yield Webhook(api, service, client)
 
 
 @dataclass
@@ -197,7 +117,7 @@ class Poller:
 async def polling_bot(api: FakeBotAPI, store: SessionStore) -> AsyncIterator[Poller]:
     service = ChatService(real_engine(), store)
     application = build_application(
-        settings_for(api), TelegramChannel(service, backoff=BACKOFF), with_updater=True,
+        settings_for(api, TELEGRAM_MAX_MESSAGES_PER_SECOND="0"), TelegramChannel(service, backoff=BACKOFF), with_updater=True,
         request_timeout=REQUEST_TIMEOUT, retry_delays=RETRY_DELAYS,
     )  # fmt: skip
     async with polling(application):
@@ -233,7 +153,7 @@ async def test_bot_api_faults_on_every_message_of_a_consultation(
                 name, inject = FAULTS[update_id % len(FAULTS)]
                 inject(api)
                 kinds[name] += 1
-                statuses = await hook.deliver(update_for(api, action, update_id))
+                statuses = await hook.deliver(update_for(api, action, update_id, CHAT))
                 # only a send that timed out (it may have gone through) is left for a retry
                 assert statuses == ([502, 200] if name == "timeout" else [200]), name
             sent = hook.sent()
@@ -274,7 +194,7 @@ async def test_a_long_429_is_answered_within_the_budget_and_delivered_once_later
     greeting, *_ = consultation()
     async with webhook(api, MemorySessionStore(), budget=budget) as hook:
         api.fail_next("sendMessage", status=429, retry_after=retry_after)
-        update = update_for(api, greeting, 1)
+        update = update_for(api, greeting, 1, CHAT)
         statuses, longest, started = [], 0.0, time.monotonic()
         for attempt in range(12):
             began = time.monotonic()
@@ -311,7 +231,7 @@ async def test_a_send_the_api_completed_after_the_bot_timed_out_goes_out_at_most
         else:
             api.latency = 2 * REQUEST_TIMEOUT  # slower than the bot's read timeout, always
         for update_id, action in enumerate(actions, start=1):
-            statuses = await hook.deliver(update_for(api, action, update_id), attempts=12)
+            statuses = await hook.deliver(update_for(api, action, update_id, CHAT), attempts=12)
             assert statuses[-1] == 200 and set(statuses[:-1]) <= {502}, statuses
         await asyncio.sleep(3 * REQUEST_TIMEOUT)  # the held calls complete
         api.latency = 0
@@ -350,11 +270,11 @@ async def test_undelivered_replies_are_sent_by_the_retried_update_once(
     store = SqliteSessionStore(tmp_path / "sessions.db")
     async with webhook(api, store) as hook:
         first, second, third, fourth, *rest = actions
-        assert (await hook.post(update_for(api, first, 1))).status_code == 200
+        assert (await hook.post(update_for(api, first, 1, CHAT))).status_code == 200
 
         # every attempt fails: 5xx, so Telegram retries; the turn is saved with its replies
         fail_every_attempt(api)
-        tap = update_for(api, second, 2)
+        tap = update_for(api, second, 2, CHAT)
         assert (await hook.post(tap)).status_code == 502
         session, pending = await stored(store)
         assert session is not None and session.state == "red_flag_screen"
@@ -374,14 +294,14 @@ async def test_undelivered_replies_are_sent_by_the_retried_update_once(
 
         # a later update that comes before the retry: the pending replies go out first
         fail_every_attempt(api)
-        assert (await hook.post(update_for(api, third, 3))).status_code == 502
-        assert (await hook.post(update_for(api, fourth, 4))).status_code == 200
-        assert (await hook.post(update_for(api, third, 3))).status_code == 200
+        assert (await hook.post(update_for(api, third, 3, CHAT))).status_code == 502
+        assert (await hook.post(update_for(api, fourth, 4, CHAT))).status_code == 200
+        assert (await hook.post(update_for(api, third, 3, CHAT))).status_code == 200
         expected = [m for action in (first, second, third, fourth) for m in action.expected]
         assert hook.sent() == expected
 
         for update_id, action in enumerate(rest, start=5):
-            assert (await hook.post(update_for(api, action, update_id))).status_code == 200
+            assert (await hook.post(update_for(api, action, update_id, CHAT))).status_code == 200
         expected = [m for action in actions for m in action.expected]
         assert hook.sent() == expected
         session, pending = await stored(store)
@@ -404,7 +324,7 @@ async def test_only_the_messages_not_delivered_are_sent_again(
     store = MemorySessionStore()
     async with webhook(api, store) as hook:
         for update_id, action in enumerate(actions, start=1):
-            assert (await hook.post(update_for(api, action, update_id))).status_code == 200
+            assert (await hook.post(update_for(api, action, update_id, CHAT))).status_code == 200
         before = hook.sent()
         api.delay_next("sendMessage", 0)  # the first message goes out…
         fail_every_attempt(api)  # …the second does not
@@ -497,7 +417,9 @@ async def test_sqlite_unavailable_is_503_until_it_is_back(
             assert before is not None and before.state == "greeting"
             for update_id, action in ((2, start), (3, none)):
                 for _ in range(2):  # Telegram tries again, and again
-                    assert (await hook.post(update_for(api, action, update_id))).status_code == 503
+                    assert (
+                        await hook.post(update_for(api, action, update_id, CHAT))
+                    ).status_code == 503
                     refused += 1
                 assert not await store.was_processed(update_id)
             assert await hook.health() == 503
@@ -510,7 +432,9 @@ async def test_sqlite_unavailable_is_503_until_it_is_back(
                 immutable(path, False)
             assert await hook.health() == 200  # back by itself
             for update_id, action in ((2, start), (3, none)):
-                assert (await hook.post(update_for(api, action, update_id))).status_code == 200
+                assert (
+                    await hook.post(update_for(api, action, update_id, CHAT))
+                ).status_code == 200
             assert hook.sent() == start.expected + none.expected
             session, pending = await stored(store)
             same_conversation(session, reference_at(3))
@@ -592,17 +516,6 @@ async def test_polling_keeps_updates_while_the_store_is_down(
             lock.close()
     report(capsys, f"{kind}, polling, 2 chats", 5, [*bot.sent(), *bot.sent(OTHER)],
            [*expected, NOTICE, *other_greeting, *other_help], unit="updates held")  # fmt: skip
-
-
-def reference_at(count: int) -> Reference:
-    """A reference conversation after the first ``count`` actions of :func:`consultation`."""
-    again = Reference()
-    for action in consultation(Reference())[:count]:
-        if action.kind == "text":
-            again.text(action.value)
-        else:
-            again.tap(action.value)
-    return again
 
 
 class OneChatDown(MemorySessionStore):

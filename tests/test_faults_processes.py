@@ -13,8 +13,6 @@ import socket
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +23,21 @@ from bot.channels.aiohttp_request import DEFAULT_TIMEOUT
 from bot.dialogue import Session
 from bot.outbox import decode
 from tests.fakes.bot_api import FakeBotAPI
+from tests.support.faults import reference_at, report, same_conversation
 from tests.support.ports import free_port
-from tests.support.telegram import Action, Reference, Sent, as_sent, consultation
-from tests.test_faults import reference_at, report, same_conversation
-from tests.test_processes import (
+from tests.support.processes import (
     SECRET,
-    BotProcess,
     assert_no_secrets,
     bot_env,
     bot_process,
+    post,
     wait_until,
+    webhook_client,
 )
+from tests.support.telegram import Reference, Sent, as_sent, consultation, update_for
 
 CHAT = 8080
-JSON = dict[str, Any]
+
 STOP_WITHIN = 10.0  # seconds from SIGTERM to exit
 HELD = 1.5  # seconds the fake Bot API holds the reply in flight
 
@@ -60,12 +59,6 @@ def stored(db: Path) -> tuple[Session | None, int]:
     return record.session, len(record.outbox.replies) if record.outbox else 0
 
 
-def update_for(api: FakeBotAPI, action: Action, update_id: int) -> JSON:
-    if action.kind == "text":
-        return {"update_id": update_id, **api.make_text_update(CHAT, action.value)}
-    return {"update_id": update_id, **api.make_callback_update(CHAT, action.callback_data, 1)}
-
-
 def refused(port: int) -> bool:
     """Whether a new connection to ``port`` is refused."""
     try:
@@ -81,28 +74,6 @@ async def wait_for(condition: Any, what: str, timeout: float = 15.0) -> None:  #
         if time.monotonic() > deadline:
             raise TimeoutError(f"waited {timeout:g} s for {what}")
         await asyncio.sleep(0.01)
-
-
-@asynccontextmanager
-async def webhook_client(port: int, process: BotProcess) -> AsyncIterator[httpx.AsyncClient]:
-    """A client for the webhook process on ``port``, once it answers ``/healthz``."""
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-        deadline = time.monotonic() + 20
-        while True:
-            assert process.process.poll() is None, process.log
-            assert time.monotonic() < deadline, "the webhook did not start"
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.05)
-        yield client
-
-
-async def post(client: httpx.AsyncClient, update: JSON) -> int:
-    headers = {"x-telegram-bot-api-secret-token": SECRET}
-    return (await client.post("/telegram", json=update, headers=headers)).status_code
 
 
 def webhook_env(api: FakeBotAPI, db: Path, port: int) -> dict[str, str]:
@@ -122,11 +93,13 @@ async def test_a_webhook_killed_mid_turn_sends_the_reply_once_after_the_restart(
     with bot_process(["webhook"], webhook_env(api, db, port), tmp_path, "first") as first:
         async with webhook_client(port, first) as client:
             for update_id, action in enumerate(actions[:half], start=1):
-                assert await post(client, update_for(api, action, update_id)) == 200
+                assert await post(client, update_for(api, action, update_id, CHAT)) == 200
             # the reply is held at the Bot API (and then fails): the kill lands after the turn
             # was saved and before its reply went out
             api.fail_next("sendMessage", status=502, delay=5)
-            in_flight = asyncio.create_task(post(client, update_for(api, actions[half], half + 1)))
+            in_flight = asyncio.create_task(
+                post(client, update_for(api, actions[half], half + 1, CHAT))
+            )
             await api.wait_for(lambda call: call.fault == 502, method="sendMessage", timeout=10)
             assert first.kill(signal.SIGKILL) == -signal.SIGKILL
             with pytest.raises(httpx.TransportError):
@@ -139,10 +112,10 @@ async def test_a_webhook_killed_mid_turn_sends_the_reply_once_after_the_restart(
     with bot_process(["webhook"], webhook_env(api, db, port), tmp_path, "second") as second:
         async with webhook_client(port, second) as client:
             # Telegram retries the update it got no answer for: the reply goes out, once
-            assert await post(client, update_for(api, actions[half], half + 1)) == 200
+            assert await post(client, update_for(api, actions[half], half + 1, CHAT)) == 200
             assert sent(api) == [m for action in actions[: half + 1] for m in action.expected]
             for update_id, action in enumerate(actions[half + 1 :], start=half + 2):
-                assert await post(client, update_for(api, action, update_id)) == 200
+                assert await post(client, update_for(api, action, update_id, CHAT)) == 200
         assert second.kill(signal.SIGTERM) == 0
     expected = [m for action in actions for m in action.expected]
     assert sent(api) == expected
@@ -167,9 +140,9 @@ async def test_a_webhook_stops_gracefully_on_sigterm(
     greeting, start, *_ = consultation()
     with bot_process(["webhook"], webhook_env(api, db, port), tmp_path, "webhook") as process:
         async with webhook_client(port, process) as client:
-            assert await post(client, update_for(api, greeting, 1)) == 200
+            assert await post(client, update_for(api, greeting, 1, CHAT)) == 200
             api.delay_next("sendMessage", HELD)
-            in_flight = asyncio.create_task(post(client, update_for(api, start, 2)))
+            in_flight = asyncio.create_task(post(client, update_for(api, start, 2, CHAT)))
             await api.wait_for(lambda call: call.fault == 0, method="sendMessage", timeout=10)
             process.process.send_signal(signal.SIGTERM)
             stopping = time.monotonic()
@@ -370,7 +343,7 @@ async def test_a_bot_api_slower_than_the_timeout_gets_each_reply_at_most_twice(
     with bot_process(["webhook"], webhook_env(api, db, port), tmp_path, "webhook") as process:
         async with webhook_client(port, process) as client:
             api.latency = SLOWER_THAN_TIMEOUT
-            update = update_for(api, greeting, 1)
+            update = update_for(api, greeting, 1, CHAT)
             for attempt in range(6):  # Telegram: again after a non-2xx, 1 s, 2 s… later
                 statuses.append(await post(client, update))
                 if statuses[-1] == 200:

@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 
 from bot.dialogue import Engine, Incoming, Session, SessionFormatError, Turn
 from bot.understanding.answers import read_choice
-from tests.support.engine import real_engine, state_view, walk_to
+from tests.support.engine import PATHS, real_engine, state_view, walk_to
 from tests.support.fuzz import fuzz_settings
-from tests.test_dialogue_graph import PATHS
 
 MAX_SESSION_BYTES = 4096
 FUZZ = fuzz_settings(HealthCheck.data_too_large)

@@ -30,8 +30,8 @@ from bot import paths
 from bot.app import load_engine, validate
 from bot.dialogue import Engine, Incoming
 from bot.problems import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES, Problem, read_yaml
+from tests.support.engine import PATHS
 from tests.support.fuzz import fuzz_settings
-from tests.test_dialogue_graph import PATHS
 
 T = TypeVar("T")
 LIMIT_SECONDS = 2.0

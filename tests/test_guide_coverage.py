@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue import Incoming
-from tests.support.engine import real_engine
+from bot.dialogue import Incoming, Turn
+from tests.support.engine import real_engine, tap
 
 # What the guide (shared/guide/hip-pain-guide.txt) covers, and where it lives in knowledge/.
 GUIDE = {
@@ -28,15 +28,16 @@ def test_guide_content_is_in_the_knowledge_base():
     assert set(GUIDE["advice"]) <= set(knowledge.topics)
 
 
-def tap(value: str):
+def tap_menu(value: str) -> Turn:
+    """Tap a ``/learn`` menu button (a topic, the exercise library) in a new conversation."""
     engine = real_engine()
-    return engine.step(engine.start().session, Incoming(button=value, at=1.0))
+    return tap(engine, engine.start(), value, offered=False)
 
 
 @pytest.mark.parametrize("topic", list(real_engine().knowledge.topics))
 def test_every_advice_topic_is_reachable(topic):
     knowledge = real_engine().knowledge
-    text = tap(f"topic:{topic}").replies[0].text
+    text = tap_menu(f"topic:{topic}").replies[0].text
     for point in knowledge.topics[topic].points:
         assert point.text in text
 
@@ -44,7 +45,7 @@ def test_every_advice_topic_is_reachable(topic):
 @pytest.mark.parametrize("exercise", list(real_engine().knowledge.exercises))
 def test_every_exercise_is_reachable_with_instructions(exercise):
     item = real_engine().knowledge.exercises[exercise]
-    text = tap(f"exercise:{exercise}").replies[0].text
+    text = tap_menu(f"exercise:{exercise}").replies[0].text
     assert item.steps[0] in text and item.dose in text and item.stop_if[0] in text
 
 

@@ -15,8 +15,8 @@ from bot.knowledge.model import BUTTON_LENGTH
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.engine import real_engine
 from tests.support.phone import scripted_turns
+from tests.support.polling import CHAT, running_bot
 from tests.support.telegram import Reference
-from tests.test_telegram_polling import CHAT, running_bot
 
 
 def every_label() -> set[str]:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.fakes.bot_api import FakeBotAPI
-from tests.test_processes import assert_no_secrets, bot_env, bot_process, run_bot, wait_until
+from tests.support.processes import assert_no_secrets, bot_env, bot_process, run_bot, wait_until
 
 TOKEN = "123456:secret-token_abc"
 SCRIPT = f"""

@@ -19,8 +19,8 @@ from bot.knowledge import Urgency
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.engine import real_engine
 from tests.support.phone import CONSULTATIONS, actions, scripted_turns
+from tests.support.polling import running_bot
 from tests.support.telegram import Reference
-from tests.test_telegram_polling import running_bot
 from tests.tools import phone_mock
 
 HEAD_LIMIT = 600

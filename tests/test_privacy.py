@@ -27,8 +27,7 @@ from bot.dialogue import Incoming, Session, Turn
 from bot.service import ChatService
 from bot.store import MemorySessionStore, RedisSessionStore, SessionStore, SqliteSessionStore
 from tests.fakes.redis_server import RedisServer
-from tests.support.engine import real_engine, walk_to
-from tests.test_dialogue_graph import PATHS
+from tests.support.engine import PATHS, real_engine, walk_to
 
 CHAT = "4242424242"
 OTHER_CHAT = "5151515151"

@@ -4,103 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
 import redis
 
-from bot.channels.telegram import ALLOWED_UPDATES, COMMANDS
+from bot.channels.telegram import ALLOWED_UPDATES
+from bot.dialogue import MENU
 from tests.fakes.bot_api import FakeBotAPI
 from tests.support.ports import free_port
+from tests.support.processes import (
+    SECRET,
+    BotProcess,
+    assert_no_secrets,
+    bot_env,
+    bot_process,
+    run_bot,
+    wait_until,
+)
 from tests.support.telegram import Action, Sent, as_sent, consultation
 
-SECRET = "process-Test_secret-42"
 CHAT = 5150
 OTHER_TOKEN = "987654321:AAother-token-the-fake-rejects_000"
-
-
-def bot_env(api: FakeBotAPI, **extra: str) -> dict[str, str]:
-    """A clean environment for the bot: only what it is given, nothing from the developer's."""
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONUNBUFFERED": "1",
-        "CI": "1",
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "LOG_LEVEL": "DEBUG",
-        **extra,
-    }
-
-
-class BotProcess:
-    """``python -m bot ARGS`` with its output in a log file."""
-
-    def __init__(self, args: list[str], env: dict[str, str], cwd: Path, name: str) -> None:
-        self.log_path = cwd / f"{name}.log"
-        self._log: IO[bytes] = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def kill(self, sig: signal.Signals = signal.SIGKILL) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        try:
-            code = self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            code = self.process.wait(timeout=5)
-        self._log.close()
-        return code
-
-
-@contextmanager
-def bot_process(
-    args: list[str], env: dict[str, str], cwd: Path, name: str
-) -> Iterator[BotProcess]:
-    process = BotProcess(args, env, cwd, name)
-    try:
-        yield process
-    finally:
-        process.kill(signal.SIGTERM)
-
-
-def run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout:g} s for {what}")
-        time.sleep(0.01)
 
 
 def sent(api: FakeBotAPI) -> list[Sent]:
@@ -131,12 +59,6 @@ def play(api: FakeBotAPI, action: Action, process: BotProcess) -> None:
     assert sent(api)[before:] == action.expected
 
 
-def assert_no_secrets(text: str, *secrets: str) -> None:
-    for secret in secrets:
-        assert secret not in text
-        assert secret.split(":")[-1] not in text
-
-
 # -- (1) polling survives SIGKILL -----------------------------------------------------------------
 
 
@@ -154,7 +76,7 @@ def test_polling_carries_on_after_sigkill(
     with bot_process(["polling"], env, tmp_path, "first") as first:
         api.wait_for_sync(method="getUpdates", timeout=20)
         assert [c.params["commands"] for c in api.calls("setMyCommands")] == [
-            [{"command": name, "description": about} for name, about in COMMANDS]
+            [{"command": name, "description": about} for name, about in MENU]
         ]
         for action in actions[: half - 1]:
             play(api, action, first)

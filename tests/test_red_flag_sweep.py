@@ -19,8 +19,7 @@ import pytest
 
 from bot.dialogue import Engine, Incoming, Kind, Session, Turn
 from bot.knowledge import RedFlagRule, Urgency
-from tests.support.engine import real_engine, walk_to
-from tests.test_dialogue_graph import PATHS
+from tests.support.engine import PATHS, real_engine, tap, walk_to
 
 # Natural ways a runner says each finding a red-flag rule needs (two or three each).
 PHRASINGS: dict[str, tuple[str, ...]] = {
@@ -130,12 +129,6 @@ def case_id(case: tuple[str, tuple[str, ...], int]) -> str:
 
 def type_text(engine: Engine, session: Session, text: str, wait: float) -> Turn:
     return engine.step(session, Incoming(text=text, at=session.updated_at + wait))
-
-
-def tap(engine: Engine, turn: Turn, value: str) -> Turn:
-    values = [o.value for o in turn.options]
-    assert value in values, (value, values, turn.session.state)
-    return engine.step(turn.session, Incoming(button=value, at=turn.session.updated_at + 1))
 
 
 def answer_no(engine: Engine, turn: Turn) -> Turn:

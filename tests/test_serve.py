@@ -6,27 +6,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from bot.channels.serve import MAX_HEAD_BYTES, GuardedHttpTools, concurrency_limit, server_config
 from bot.config import Settings
 from tests.support.ports import free_port
+from tests.support.webhook import QuietServer
 
 HEAD_TIMEOUT = 0.5
 
 
 class QuickGuard(GuardedHttpTools):
     head_timeout = HEAD_TIMEOUT
-
-
-class _QuietServer(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 async def hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -42,7 +36,7 @@ async def serving() -> AsyncIterator[int]:
     port = free_port()
     settings = Settings.from_env({"WEBHOOK_PORT": str(port)})
     config = server_config(hello, settings, http=QuickGuard, lifespan="off", log_level="error")
-    server = _QuietServer(config)
+    server = QuietServer(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
         assert not task.done(), "the server did not start"

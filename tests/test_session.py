@@ -9,8 +9,7 @@ import pytest
 
 from bot.dialogue import Session, SessionFormatError
 from bot.dialogue.session import Undo
-from tests.support.engine import real_engine, walk_to
-from tests.test_dialogue_graph import PATHS
+from tests.support.engine import PATHS, real_engine, walk_to
 
 
 def test_round_trip_is_exact_and_json_only():

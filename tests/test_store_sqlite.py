@@ -81,9 +81,9 @@ async def test_sessions_survive_a_restart(db_path: Path) -> None:
         await second.close()
 
 
-async def test_schema_and_wal_mode(sqlite_store: SqliteSessionStore) -> None:
+async def test_schema_and_wal_mode(sqlite_store: SqliteSessionStore, tmp_path: Path) -> None:
     await sqlite_store.save("42", SESSION, update_id=1)
-    path = Path(sqlite_store.path)
+    path = tmp_path / "sessions.db"  # where the sqlite_store fixture keeps it
     assert _query(path, "PRAGMA journal_mode") == [("wal",)]
     assert [row[1] for row in _query(path, "PRAGMA table_info(sessions)")] == [
         "key",

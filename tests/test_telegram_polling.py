@@ -7,131 +7,28 @@ import html
 import re
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from telegram.ext import Application
 
 from bot.channels.telegram import (
     ALLOWED_UPDATES,
-    COMMANDS,
-    GROUP_NOTICE,
-    NOT_TEXT,
-    STALE_TAP,
     TelegramChannel,
     keyboard,
     parse_callback,
     split_text,
 )
-from bot.config import Settings
-from bot.dialogue import Incoming, Option, Reply, Session, Turn
-from bot.outbox import decode
-from bot.runtime import STORE_DOWN, build_application, build_service
+from bot.dialogue import MENU, Incoming, Option, Reply, Session, Turn
+from bot.runtime import build_application, build_service
 from bot.service import ChatService
 from bot.store import MemorySessionStore, StoreUnavailable
 from tests.fakes.bot_api import FakeBotAPI
-from tests.support.engine import real_engine
-from tests.support.telegram import Reference, Sent, as_sent, consultation
+from tests.support.engine import dialogue_text, real_engine
+from tests.support.polling import CHAT, Bot, polling, running_bot
+from tests.support.telegram import JSON, Reference, Sent, consultation, settings_for
 
-CHAT = 4242
 GROUP = -100_555
 CALLBACK_DATA = re.compile(r"^\d+:[a-z0-9_]+$")
-
-JSON = dict[str, Any]
-
-
-def settings_for(api: FakeBotAPI) -> Settings:
-    return Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "STORE_URL": "memory://",
-        }
-    )
-
-
-@asynccontextmanager
-async def polling(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """What ``run_polling`` does, inside the test's event loop."""
-    await application.initialize()
-    try:
-        if application.post_init:
-            await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
-        await application.start()
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
-    finally:
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
-
-
-class Bot:
-    """The bot under test as one private chat sees it, with helpers to talk to it."""
-
-    def __init__(self, api: FakeBotAPI, service: ChatService, chat_id: int = CHAT) -> None:
-        self.api = api
-        self.service = service
-        self.chat_id = chat_id
-
-    def sent(self, chat_id: int | None = None) -> list[Sent]:
-        return [as_sent(m) for m in self.api.sent_messages(chat_id or self.chat_id)]
-
-    async def replies(self, count: int, *, chat_id: int | None = None) -> list[Sent]:
-        """Wait until ``count`` messages were sent to the chat in all; return the last ones."""
-        chat = chat_id or self.chat_id
-        deadline = time.monotonic() + 10
-        while len(self.api.sent_messages(chat)) < count:
-            assert time.monotonic() < deadline, f"waited for {count} messages: {self.sent(chat)}"
-            await asyncio.sleep(0.005)
-        return self.sent(chat)
-
-    async def say(self, text: str, expect: int) -> list[Sent]:
-        """Type ``text`` and wait for ``expect`` new messages; returns them."""
-        before = len(self.api.sent_messages(self.chat_id))
-        self.api.push_text(self.chat_id, text)
-        return (await self.replies(before + expect))[before:]
-
-    async def tap(self, data: str, expect: int, *, message_id: int | None = None) -> list[Sent]:
-        """Tap the button with ``data`` (on the newest message that has it)."""
-        before = len(self.api.sent_messages(self.chat_id))
-        if message_id is None:
-            message_id = self.message_with(data)
-        self.api.push_callback(self.chat_id, data, message_id)
-        return (await self.replies(before + expect))[before:]
-
-    def message_with(self, data: str) -> int:
-        for message in reversed(self.api.sent_messages(self.chat_id)):
-            if data in as_sent(message).buttons:
-                return int(message["message_id"])
-        raise AssertionError(f"no message has a button {data!r}")
-
-    async def session(self) -> Session | None:
-        raw = await self.service.store.load(str(self.chat_id))
-        return None if raw is None else decode(raw).session  # (its replies may be in flight)
-
-    async def quiet(self, seconds: float = 0.3) -> None:
-        """Let the bot finish whatever it is doing; then nothing more may arrive."""
-        before = self.api.sent_messages()
-        await asyncio.sleep(seconds)
-        assert self.api.sent_messages() == before
-
-
-@asynccontextmanager
-async def running_bot(api: FakeBotAPI, service: ChatService | None = None) -> AsyncIterator[Bot]:
-    settings = settings_for(api)
-    service = service or ChatService(real_engine(), MemorySessionStore())
-    application = build_application(settings, TelegramChannel(service), with_updater=True)
-    async with polling(application):
-        yield Bot(api, service)
 
 
 @pytest.fixture
@@ -163,7 +60,7 @@ async def test_a_whole_consultation_over_polling(fake_bot_api: FakeBotAPI) -> No
         commands = api.calls("setMyCommands")
         assert len(commands) == 1
         assert [(c["command"], c["description"]) for c in commands[0].params["commands"]] == [
-            *COMMANDS
+            *MENU
         ]
         (first_poll,) = await api.wait_for(method="getUpdates")
         assert first_poll.params["allowed_updates"] == list(ALLOWED_UPDATES)
@@ -251,7 +148,7 @@ async def test_malformed_callback_data_is_a_stale_tap(
     fake_bot_api: FakeBotAPI, bot: Bot, data: str
 ) -> None:
     got = await bot.tap(data, 1, message_id=999)
-    assert got == [Sent(STALE_TAP)]
+    assert got == [Sent(dialogue_text("moved_on"))]
     assert await bot.session() is None
     await fake_bot_api.wait_for(method="answerCallbackQuery")
 
@@ -295,8 +192,8 @@ async def test_a_sticker_or_photo_gets_please_type(
     fake_bot_api: FakeBotAPI, bot: Bot, content: JSON
 ) -> None:
     fake_bot_api.push_update(_message(fake_bot_api, CHAT, **content))
-    assert await bot.replies(1) == [Sent(html.escape(NOT_TEXT, quote=False))]
-    assert "type" in NOT_TEXT and "tap" in NOT_TEXT
+    assert await bot.replies(1) == [Sent(dialogue_text("not_text"))]
+    assert "type" in dialogue_text("not_text") and "tap" in dialogue_text("not_text")
     assert await bot.session() is None
 
 
@@ -367,7 +264,7 @@ async def test_a_group_message_addressed_to_the_bot_gets_the_private_chat_sugges
     }[how]()
     fake_bot_api.push_update(update)
     (notice,) = await bot.replies(1, chat_id=GROUP)
-    assert notice.text == GROUP_NOTICE.format(link="https://t.me/hipbot_test_bot")
+    assert notice.text == dialogue_text("group_notice", link="https://t.me/hipbot_test_bot")
     assert notice.buttons == ()
     assert "?" not in notice.text  # no health question in a group
     await bot.quiet(0.1)
@@ -457,7 +354,7 @@ async def test_a_store_outage_is_reported_to_the_runner(fake_bot_api: FakeBotAPI
     async with running_bot(fake_bot_api, service) as bot:
         got = await bot.say("/start", 1)
         await bot.quiet(0.1)
-    assert got == [Sent(html.escape(STORE_DOWN, quote=False))]
+    assert got == [Sent(dialogue_text("store_down"))]
 
 
 # -- units --------------------------------------------------------------------------------------

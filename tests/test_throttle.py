@@ -15,7 +15,7 @@ from bot.channels.telegram import UPDATE_BUDGET_SECONDS
 from bot.channels.throttle import Throttle
 from bot.store import MemorySessionStore, RedisSessionStore
 from tests.fakes.bot_api import FakeBotAPI
-from tests.test_faults import Webhook, report, webhook
+from tests.support.faults import Webhook, report, webhook
 
 LATENCY = 0.1  # seconds every Bot API call takes: the turns wait on I/O, not on the CPU
 CHATS = range(9001, 9009)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import html
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +14,9 @@ from typing import Any
 import httpx
 import pytest
 import redis.asyncio as redis_client
-import uvicorn
 from starlette.applications import Starlette
 
-from bot.channels.telegram import NOT_TEXT, SEND_ATTEMPTS, STALE_TAP, TelegramChannel
+from bot.channels.telegram import SEND_ATTEMPTS, TelegramChannel
 from bot.channels.webhook import MAX_BODY_BYTES, create_app
 from bot.config import Settings
 from bot.runtime import build_application, build_service
@@ -27,44 +24,23 @@ from bot.service import ChatService
 from bot.store import RedisSessionStore, SessionStore, StoreUnavailable, open_store
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.redis_server import RedisServer
-from tests.support.engine import real_engine
+from tests.support.engine import dialogue_text, real_engine
 from tests.support.ports import free_port
-from tests.support.telegram import Action, Reference, Sent, as_sent, consultation
+from tests.support.telegram import (
+    JSON,
+    PATH,
+    SECRET,
+    Action,
+    Reference,
+    Sent,
+    as_sent,
+    consultation,
+    settings_for,
+    update_for,
+)
+from tests.support.webhook import serve
 
-SECRET = "s3cret-Webhook_token"
-PATH = "/telegram"
 CHAT = 31337
-
-JSON = dict[str, Any]
-
-
-class _QuietServer(uvicorn.Server):
-    """uvicorn without its signal handlers (pytest owns them)."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
-@asynccontextmanager
-async def serve(app: Starlette) -> AsyncIterator[str]:
-    """Serve ``app`` with uvicorn on a free port of 127.0.0.1; yields its base URL."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan="on", log_config=None, access_log=False
-    )
-    server = _QuietServer(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:
-                assert not task.done(), "uvicorn exited during start-up"
-                await asyncio.sleep(0.005)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        async with asyncio.timeout(10):
-            await task
 
 
 @dataclass
@@ -91,23 +67,7 @@ class Webhook:
         return [as_sent(m) for m in self.api.sent_messages(chat_id)]
 
     def update_for(self, action: Action, chat_id: int = CHAT, update_id: int = 1) -> JSON:
-        if action.kind == "text":
-            update = self.api.make_text_update(chat_id, action.value)
-        else:
-            update = self.api.make_callback_update(chat_id, action.callback_data, 1)
-        return {"update_id": update_id, **update}
-
-
-def settings_for(api: FakeBotAPI, store_url: str = "memory://") -> Settings:
-    return Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "WEBHOOK_SECRET": SECRET,
-            "WEBHOOK_PATH": PATH,
-            "STORE_URL": store_url,
-        }
-    )
+        return update_for(self.api, action, update_id, chat_id)
 
 
 def webhook_app(settings: Settings, service: ChatService | None = None) -> Starlette:
@@ -121,7 +81,7 @@ def webhook_app(settings: Settings, service: ChatService | None = None) -> Starl
 
 @asynccontextmanager
 async def running_webhook(api: FakeBotAPI, store_url: str = "memory://") -> AsyncIterator[Webhook]:
-    settings = settings_for(api, store_url)
+    settings = settings_for(api, store_url=store_url)
     service = ChatService(real_engine(), open_store(store_url))
     async with (
         serve(webhook_app(settings, service)) as url,
@@ -395,8 +355,8 @@ async def test_notices_are_sent_once_per_update_like_replies(webhook: Webhook) -
         statuses = [(await webhook.post(update)).status_code for _ in range(3)]
         assert statuses == [200, 200, 200]
     assert [m.text for m in webhook.sent()] == [
-        html.escape(NOT_TEXT, quote=False),
-        html.escape(STALE_TAP, quote=False),
+        dialogue_text("not_text"),
+        dialogue_text("moved_on"),
     ]
     assert len(webhook.sent(group)) == 1
 
@@ -405,7 +365,7 @@ async def test_notices_are_sent_once_per_update_like_replies(webhook: Webhook) -
     assert (await webhook.post(again)).status_code == 502
     assert (await webhook.post(again)).status_code == 200  # Telegram's retry
     assert (await webhook.post(again)).status_code == 200
-    assert [m.text for m in webhook.sent()][2:] == [html.escape(NOT_TEXT, quote=False)]
+    assert [m.text for m in webhook.sent()][2:] == [dialogue_text("not_text")]
 
 
 # -- the store going down and coming back -------------------------------------------------------

@@ -91,7 +91,11 @@ def save_chart(engine: Engine, session: Session) -> Path:
     handle, name = tempfile.mkstemp(prefix="hipbot-progress-", suffix=".png")
     os.close(handle)
     path = Path(name)
-    path.write_bytes(progress_chart((session.plan or {}).get("runs", []), engine.knowledge))
+    path.write_bytes(
+        progress_chart(
+            (session.plan or {}).get("runs", []), engine.knowledge, engine.dialogue.texts
+        )
+    )
     return path
 
 

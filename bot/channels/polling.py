@@ -28,10 +28,6 @@ from bot.store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
-STORE_DOWN = (
-    "Sorry — a technical problem on my side is holding up my reply. I've kept your message and "
-    "will answer as soon as it's fixed; there's no need to send it again."
-)
 RETRYABLE = (StoreUnavailable, DeliveryFailed)
 RETRY_DELAYS = (FIRST_DELAY, MAX_DELAY)
 
@@ -125,6 +121,8 @@ class Poller:
             return
         self._told.add(chat)
         try:
-            await self.bot.send_message(chat, STORE_DOWN)
+            await self.bot.send_message(
+                chat, self.channel.service.engine.render.label("store_down")
+            )
         except TelegramError as error:
             logger.info("could not say that a reply is delayed: %s", type(error).__name__)

@@ -23,7 +23,6 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Update,
 )
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import (
@@ -38,7 +37,7 @@ from telegram.error import (
 from bot.channels.inbound import MAX_CALLBACK_BYTES, Inbound, Kind
 from bot.channels.lean_bot import LeanBot
 from bot.channels.throttle import Throttle, retry_seconds
-from bot.dialogue import Option, Reply, Turn
+from bot.dialogue import MENU, Option, Reply, Turn
 from bot.dialogue.markup import headed, open_elements, plain, visible_length
 from bot.pictures import Pictures
 from bot.service import ChatService, DeliveryFailed
@@ -46,25 +45,6 @@ from bot.service import ChatService, DeliveryFailed
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
-COMMANDS = (
-    ("start", "Start a consultation"),
-    ("help", "What I can do"),
-    ("back", "Undo your last answer"),
-    ("restart", "Start over"),
-    ("why", "Why this question or this result"),
-    ("summary", "A summary to share with a clinician"),
-    ("exercises", "Your exercises, once you have a result"),
-    ("learn", "Advice topics and the exercise library"),
-    ("checkins", "Your planned check-in, and cancelling it"),
-    ("forget", "Delete everything stored about this chat"),
-)
-NOT_TEXT = "I can only read text — please type your answer or tap one of the buttons."
-GROUP_NOTICE = (
-    "Hi! Health details are best kept private, so let's talk in a private chat: {link} "
-    "— tap the link and send /start."
-)
-STALE_TAP = "That question has moved on."
-CHART_CAPTION = "Hip pain per run: during (solid) and next morning (dashed)."
 SEND_ATTEMPTS = 4
 SEND_BACKOFF_SECONDS = 0.4
 UPDATE_BUDGET_SECONDS = 25.0
@@ -292,16 +272,6 @@ class TelegramChannel:
             self._pictures = Pictures(self.service.engine.knowledge.exercises)
         return self._pictures
 
-    async def handle_update(
-        self, update: Update, bot: LeanBot, *, answer_in_reply: bool = False
-    ) -> WebhookReply | None:
-        """:meth:`handle` for an update python-telegram-bot has parsed (polling)."""
-        inbound = Inbound.from_update(update)
-        if inbound is None:
-            logger.warning("update %s ignored: malformed", update.update_id)
-            return None
-        return await self.handle(inbound, bot, answer_in_reply=answer_in_reply)
-
     async def handle(
         self, inbound: Inbound, bot: LeanBot, *, answer_in_reply: bool = False
     ) -> WebhookReply | None:
@@ -338,12 +308,13 @@ class TelegramChannel:
         assert inbound.chat_id is not None  # a message always has its chat
         if not inbound.private:
             if self._addressed(inbound, bot):
-                link = f"https://t.me/{bot.username}" if bot.username else "a private chat"
-                notice = [Reply(GROUP_NOTICE.format(link=link))]
-                await self._notice(bot, inbound, notice, deadline)
+                texts = self.service.engine.render
+                link = f"https://t.me/{bot.username}" if bot.username else None
+                notice = texts.text("group_notice", link=link or texts.label("private_chat"))
+                await self._notice(bot, inbound, [Reply(notice, formatted=True)], deadline)
             return
         if inbound.text is None:
-            await self._notice(bot, inbound, [Reply(NOT_TEXT)], deadline)
+            await self._notice(bot, inbound, [self._text("not_text")], deadline)
             return
         asked = self._keyboards.pop(inbound.chat_id, None)
         if asked is not None:  # a typed answer: the buttons of the question go as after a tap
@@ -360,6 +331,10 @@ class TelegramChannel:
         send = partial(self._send, bot, chat, replies, 0, deadline)
         await self.service.once(str(chat), inbound.update_id, send)
 
+    def _text(self, text_id: str) -> Reply:
+        """A dialogue text the channel says on its own (not a turn of the conversation)."""
+        return Reply(self.service.engine.render.text(text_id), formatted=True)
+
     async def drain(self) -> None:
         """Let the typing actions and callback answers still in flight finish (at shutdown)."""
         if not self._tasks:
@@ -374,7 +349,7 @@ class TelegramChannel:
             return
         step, value = parse_callback(inbound.data)
         if value is None:
-            await self._notice(bot, inbound, [Reply(STALE_TAP)], deadline)
+            await self._notice(bot, inbound, [self._text("moved_on")], deadline)
             return
         await self._converse(
             bot, inbound.chat_id, inbound.update_id, deadline, button=value, step=step
@@ -414,8 +389,12 @@ class TelegramChannel:
 
         runs = (turn.session.plan or {}).get("runs", [])
         try:
-            png = await asyncio.to_thread(progress_chart, runs, self.service.engine.knowledge)
-            await bot.send_png(chat_id, png, CHART_CAPTION)
+            engine = self.service.engine
+            png = await asyncio.to_thread(
+                progress_chart, runs, engine.knowledge, engine.dialogue.texts
+            )
+            caption = self.service.engine.render.label("chart_caption")
+            await bot.send_png(chat_id, png, caption)
         except TelegramError as error:
             logger.info("could not send the progress chart: %s", type(error).__name__)
 
@@ -542,4 +521,4 @@ class TelegramChannel:
 
 async def set_commands(bot: Bot) -> None:
     """Publish the commands menu (``setMyCommands``)."""
-    await bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+    await bot.set_my_commands([BotCommand(name, about) for name, about in MENU])

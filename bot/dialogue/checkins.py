@@ -8,14 +8,20 @@ day as the runner was talking to the bot.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.dialogue.messages import Option
 from bot.knowledge import Urgency
+
+if TYPE_CHECKING:
+    from bot.dialogue.render import Renderer
 
 PREFIX = "checkin_"
 CANCEL = f"{PREFIX}cancel"
 DECLINE = f"{PREFIX}no"
 DAY = 24 * 60 * 60
-OFFERS = (("In 3 days", 3), ("In a week", 7))
+OFFERS = (("offer_3_days", 3), ("offer_week", 7))
+"""The offers' labels (dialogue texts) and the days each plans."""
 OFFERED_AT = frozenset({Urgency.SELF_CARE, Urgency.SEE_PROFESSIONAL})
 
 
@@ -24,17 +30,17 @@ def offered(urgency: Urgency) -> bool:
     return urgency in OFFERED_AT
 
 
-def offer_options() -> tuple[Option, ...]:
+def offer_options(texts: Renderer) -> tuple[Option, ...]:
     """ "In 3 days", "In a week", "No thanks"."""
     return (
-        *(Option(label, f"{PREFIX}{days}") for label, days in OFFERS),
-        Option("No thanks", DECLINE),
+        *(Option(texts.label(label), f"{PREFIX}{days}") for label, days in OFFERS),
+        Option(texts.label("offer_decline"), DECLINE),
     )
 
 
-def cancel_option() -> Option:
+def cancel_option(texts: Renderer) -> Option:
     """The button under ``/checkins`` while one is planned."""
-    return Option("Cancel the check-in", CANCEL)
+    return Option(texts.label("checkin_cancel"), CANCEL)
 
 
 def days_of(value: str) -> int | None:
@@ -49,11 +55,11 @@ def due_at(at: float, days: int, *, day: float = DAY) -> float:
     return at + days * day
 
 
-def when_text(due: float, now: float, *, day: float = DAY) -> str:
+def when_text(due: float, now: float, texts: Renderer, *, day: float = DAY) -> str:
     """How far away a planned check-in is, in words ("in 3 days", "in about 12 hours")."""
     left = max(0.0, due - now)
     days = round(left / day)
     if days >= 1:
-        return "tomorrow" if days == 1 else f"in {days} days"
+        return texts.label("when_tomorrow") if days == 1 else texts.text("when_days", days=days)
     hours = max(1, round(left / day * 24))
-    return "in about an hour" if hours == 1 else f"in about {hours} hours"
+    return texts.label("when_hour") if hours == 1 else texts.text("when_hours", hours=hours)

@@ -7,7 +7,6 @@ of the machine for it. No I/O happens here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -15,18 +14,22 @@ from transitions import EventData, Machine
 
 from bot.dialogue import checkins
 from bot.dialogue.answering import (
-    NONE_VALUE,
     NOT_SURE_VALUE,
-    Given,
     Outcome,
-    answer_checklist,
-    answer_yes_no,
     note_heard,
-    set_age,
 )
-from bot.dialogue.conditions import AGE_FINDINGS, CONDITIONS
+from bot.dialogue.commands import (
+    COMMANDS,
+    EXERCISE_PREFIX,
+    LIBRARY,
+    RESULT_ACTIONS,
+    TOPIC_PREFIX,
+    command_name,
+)
+from bot.dialogue.conditions import CONDITIONS
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.follow_up_turns import FollowUpTurns
+from bot.dialogue.kinds import KINDS, Reading
 from bot.dialogue.markup import Markup
 from bot.dialogue.messages import Incoming, Option, Reply
 from bot.dialogue.render import Renderer
@@ -35,18 +38,8 @@ from bot.dialogue.spec import DialogueSpec, Kind, StateSpec
 from bot.knowledge import Knowledge, Urgency
 from bot.reasoning import Assessment, QuestionPlanner, Triage, assess
 from bot.understanding import Lexicon, Understanding, understand
-from bot.understanding.answers import read_age, read_choice
+from bot.understanding.answers import read_choice
 
-COMMANDS = (
-    "start", "help", "back", "restart", "why", "summary", "exercises", "learn", "forget",
-    "checkins", "log", "progress",
-)  # fmt: skip
-TOPIC_PREFIX = "topic:"
-EXERCISE_PREFIX = "exercise:"
-LIBRARY = "library"
-_COMMAND = re.compile(r"^\s*/([a-z_]+)(?:@\w+)?(?:\s.*)?$", re.IGNORECASE | re.DOTALL)
-EXERCISES_ACTION = "exercises"
-RESULT_ACTIONS = (EXERCISES_ACTION, "summary", "restart")
 MAX_TEXT = 4096  # Telegram's own limit; longer text is read up to here
 
 
@@ -68,7 +61,7 @@ class Turn:
 
 
 @dataclass
-class _Draft:
+class Draft:
     session: Session
     at: float = 0.0
     replies: list[Reply] = field(default_factory=list)
@@ -150,10 +143,10 @@ class Engine(FollowUpTurns):
             session = None  # stored by an older dialogue or knowledge whose ids are gone
         if incoming.text is not None and len(incoming.text) > MAX_TEXT:
             incoming = replace(incoming, text=incoming.text[:MAX_TEXT])
-        draft = _Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
+        draft = Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
         draft.at, draft.text = incoming.at, incoming.text or ""
-        if session is None and not self._is_command(incoming, "start"):
-            self._prompt(draft)
+        if session is None and command_name(incoming) != "start":
+            self.prompt(draft)
             draft.session.step += 1
             draft.session.updated_at = incoming.at
             if not (incoming.text or incoming.button):
@@ -190,17 +183,11 @@ class Engine(FollowUpTurns):
         state = self.dialogue.states[session.state]
         if session.paused:
             return []
-        if state.kind is Kind.CHECKLIST:
-            return [f for f in state.findings if f not in session.answers]
-        if state.kind is Kind.YES_NO:
-            return [session.question] if session.question else []
-        if state.kind is Kind.AGE:
-            return ["age"]
-        return list(dict.fromkeys(f for o in state.options for f in o.sets))
+        return KINDS[state.kind].asks(self, session, state)
 
     # -- turn handling ------------------------------------------------------------------------
 
-    def _finish(self, draft: _Draft) -> Turn:
+    def _finish(self, draft: Draft) -> Turn:
         draft.session.fit()
         at_result = draft.session.state == self.dialogue.result
         return Turn(
@@ -211,19 +198,9 @@ class Engine(FollowUpTurns):
             chart=draft.chart,
         )
 
-    def _is_command(self, incoming: Incoming, name: str) -> bool:
-        return self._command(incoming) == name
-
-    @staticmethod
-    def _command(incoming: Incoming) -> str | None:
-        if incoming.text is None:
-            return None
-        match = _COMMAND.match(incoming.text)
-        return match.group(1).lower() if match else None
-
-    def _handle(self, draft: _Draft, incoming: Incoming) -> None:
+    def _handle(self, draft: Draft, incoming: Incoming) -> None:
         session = draft.session
-        command = self._command(incoming)
+        command = command_name(incoming)
         if command is not None:
             self._run_command(draft, command)
             return
@@ -231,7 +208,7 @@ class Engine(FollowUpTurns):
             return  # menu buttons stay valid while the conversation moves on
         if incoming.step is not None and incoming.step != session.step:
             draft.say(self.render.text("moved_on"))
-            self._prompt(draft)
+            self.prompt(draft)
             return
         if session.follow is not None and "stage" in session.follow:
             self._follow_up(draft, incoming)
@@ -258,7 +235,7 @@ class Engine(FollowUpTurns):
             return
         self._answer(draft, incoming)
 
-    def _welcome_back(self, draft: _Draft, incoming: Incoming, heard: Understanding) -> None:
+    def _welcome_back(self, draft: Draft, incoming: Incoming, heard: Understanding) -> None:
         """After a break: keep what the message says, then ask "continue or start again?"."""
         session = draft.session
         record = session.remember()
@@ -270,7 +247,7 @@ class Engine(FollowUpTurns):
             self._resume(draft, incoming)
         else:
             session.paused = True
-            self._prompt(draft)
+            self.prompt(draft)
 
     def _raises_red_flag(self, session: Session, heard: Understanding) -> bool:
         """Whether a message brings an urgent or emergency red flag the answers do not have."""
@@ -279,7 +256,7 @@ class Engine(FollowUpTurns):
         answers.update(dict.fromkeys(heard.absent, False))
         return self.triage.raises(session.answers, answers)
 
-    def _library(self, draft: _Draft, value: str) -> bool:
+    def _library(self, draft: Draft, value: str) -> bool:
         """Buttons of the ``/learn`` menu: advice topics and the exercise library."""
         knowledge, render = self.knowledge, self.render
         if value.startswith(TOPIC_PREFIX) and value[len(TOPIC_PREFIX) :] in knowledge.topics:
@@ -305,10 +282,10 @@ class Engine(FollowUpTurns):
             )
         else:
             return False
-        self._prompt(draft)
+        self.prompt(draft)
         return True
 
-    def _resume(self, draft: _Draft, incoming: Incoming) -> None:
+    def _resume(self, draft: Draft, incoming: Incoming) -> None:
         session = draft.session
         labels = [self.render.text("continue"), self.render.text("start_again")]
         choice = incoming.button or ""
@@ -319,63 +296,14 @@ class Engine(FollowUpTurns):
         if choice == "restart":
             self._run_command(draft, "restart")
         else:
-            self._prompt(draft)
+            self.prompt(draft)
 
-    def _run_command(self, draft: _Draft, command: str) -> None:
-        session = draft.session
-        session.paused = False
-        if command in ("start", "restart"):
-            fresh = self.new_session()
-            fresh.step = session.step
-            fresh.checkin = session.checkin  # a new consultation keeps the planned check-in
-            fresh.plan = session.plan  # and the return-to-running plan
-            draft.session = fresh
-            self._prompt(draft)
-        elif command == "forget":
-            fresh = self.new_session()
-            fresh.step = session.step
-            draft.session = fresh
-            draft.forget = True
-            draft.say(self.render.text("forgotten"))
-        elif command == "back":
-            if session.undo():
-                draft.say(self.render.text("went_back"))
-            else:
-                draft.say(self.render.text("nothing_to_undo"))
-            self._prompt(draft)
-        elif command == "why":
-            self._why(draft)
-        elif command == "checkins":
-            self._list_checkins(draft)
-        elif command == "log":
-            self._log(draft)
-        elif command == "progress":
-            self._progress(draft)
-        elif command == "learn":
-            topics = tuple(
-                Option(t.button_label, f"{TOPIC_PREFIX}{t.id}")
-                for t in self.knowledge.topics.values()
-            )
-            library = Option(self.render.text("library_button"), LIBRARY)
-            draft.say(self.render.text("learn_intro"), options=(*topics, library))
-        elif command == "summary":
-            at_result = session.state == self.dialogue.result
-            draft.say(
-                self.render.summary(session, self.assessment(session) if at_result else None)
-            )
-            self._prompt(draft)
-        elif command == "exercises":
-            if session.state != self.dialogue.result:
-                draft.say(self.render.text("exercises_not_yet"))
-                self._prompt(draft)
-            else:
-                draft.say(*self.render.exercises(self.assessment(session)))
-                draft.replies[-1] = replace(draft.replies[-1], options=self._options(session))
-        else:
-            draft.say(self.render.text("help"))
-            self._prompt(draft)
+    def _run_command(self, draft: Draft, command: str) -> None:
+        draft.session.paused = False
+        COMMANDS.get(command, COMMANDS["help"]).run(self, draft)
 
-    def _why(self, draft: _Draft) -> None:
+    def why(self, draft: Draft) -> None:
+        """``/why``: why this question, or why this result."""
         session = draft.session
         state = self.dialogue.states[session.state]
         if session.state == self.dialogue.result:
@@ -385,7 +313,7 @@ class Engine(FollowUpTurns):
         else:
             text = self.render.text(state.why)
         draft.say(text)
-        self._prompt(draft)
+        self.prompt(draft)
 
     def _why_question(self, session: Session, finding: str) -> Markup:
         safety = self.triage.safety_reason(session.answers, finding)
@@ -399,15 +327,15 @@ class Engine(FollowUpTurns):
 
     # -- answers ------------------------------------------------------------------------------
 
-    def _answer(self, draft: _Draft, incoming: Incoming) -> None:
+    def _answer(self, draft: Draft, incoming: Incoming) -> None:
         session = draft.session
         state = self.dialogue.states[session.state]
         conversation = Conversation(session, self.planner, self.dialogue.max_questions)
         if incoming.button is not None and incoming.button not in {
-            o.value for o in self._options(session)
+            o.value for o in self.options(session)
         }:
-            draft.say(self.render.text("stale_button"))
-            self._prompt(draft)
+            draft.say(self.render.text("moved_on"))
+            self.prompt(draft)
             return
         record = session.remember()
         heard = understand(incoming.text, self.lexicon) if incoming.text else Understanding()
@@ -431,7 +359,7 @@ class Engine(FollowUpTurns):
                 self._fire(conversation, "follow_up")
                 session.question = question
                 session.asked.append(question)
-                self._prompt(draft)
+                self.prompt(draft)
             else:
                 self._fire(conversation, "escalate")
                 self._show_result(draft)
@@ -439,7 +367,7 @@ class Engine(FollowUpTurns):
         session.unread = 0
         if outcome is Outcome.PROGRESS:
             draft.say(self.render.text("answer_noted"))
-            self._prompt(draft)
+            self.prompt(draft)
             return
         self._fire(conversation, "advance")
         self._enter(draft, conversation, came_from=state)
@@ -469,63 +397,33 @@ class Engine(FollowUpTurns):
         session = conversation.session
         text = incoming.text or ""
         value = incoming.button
-        options = self._options(session)
+        options = self.options(session)
         if value is None and text:
             index = read_choice(text, [self.render.wording(o) for o in options])
             value = options[index].value if index is not None else None
         forced = session.unread >= self.dialogue.unreadable_limit
         if value == NOT_SURE_VALUE and state.kind is not Kind.YES_NO:
             return Outcome.DONE
+        reading = Reading(self, state, conversation, record, value, text, heard, forced)
+        return KINDS[state.kind].read(reading)
 
-        if state.kind is Kind.FREE_TEXT:
-            return Outcome.DONE
-        if state.kind is Kind.CHECKLIST:
-            return answer_checklist(state, session, record, Given(value, text, heard, forced))
-        if state.kind is Kind.YES_NO:
-            return answer_yes_no(session, record, Given(value, text, heard, forced))
-        if state.kind is Kind.PICK_ANSWER:
-            session.question = value if value in session.answers else None
-            return Outcome.DONE if value is not None or forced else Outcome.UNREAD
-        if state.kind is Kind.AGE and value is None:
-            age = read_age(text)
-            if age is not None:
-                set_age(session, record, age)
-                return Outcome.DONE
-            return Outcome.DONE if forced or heard.age is not None else Outcome.UNREAD
-        chosen = next((o for o in state.options if o.value == value), None)
-        if chosen is not None:
-            for finding, present in chosen.sets.items():
-                session.set_answer(record, finding, present)
-            if chosen.age is not None:
-                session.set_age(record, chosen.age)
-            conversation.choice = chosen.value
-            return Outcome.DONE
-        if state.kind is Kind.CHOICE and session.state == self.dialogue.initial:
-            return Outcome.DONE if not heard.empty or forced else Outcome.UNREAD
-        heard_one = any(
-            f in (heard.present if present else heard.absent)
-            for option in state.options
-            for f, present in option.sets.items()
-        )
-        return Outcome.DONE if heard_one or forced else Outcome.UNREAD
-
-    def _unreadable(self, draft: _Draft, conversation: Conversation, record: Undo) -> None:
+    def _unreadable(self, draft: Draft, conversation: Conversation, record: Undo) -> None:
         session = draft.session
         session.unread += 1
         if session.unread >= self.dialogue.unreadable_limit:
             draft.say(self.render.text("still_not_understood"))
         else:
             draft.say(self.render.text("not_understood"))
-        self._prompt(draft)
+        self.prompt(draft)
 
     def _at_result(
-        self, draft: _Draft, conversation: Conversation, outcome: Outcome, *, changed: bool
+        self, draft: Draft, conversation: Conversation, outcome: Outcome, *, changed: bool
     ) -> None:
         if changed:
             draft.say(self.render.text("result_updated"))
             self._show_result(draft)
             return
-        draft.say(self.render.text("result_ready"), options=self._options(draft.session))
+        draft.say(self.render.text("result_ready"), options=self.options(draft.session))
 
     # -- entering states and prompting ---------------------------------------------------------
 
@@ -535,7 +433,7 @@ class Engine(FollowUpTurns):
         # the rest of the turn.
         self.machine.events[event].trigger(conversation)
 
-    def _enter(self, draft: _Draft, conversation: Conversation, *, came_from: StateSpec) -> None:
+    def _enter(self, draft: Draft, conversation: Conversation, *, came_from: StateSpec) -> None:
         session = draft.session
         state = self.dialogue.states[session.state]
         if state.kind is Kind.YES_NO and came_from.kind is not Kind.PICK_ANSWER:
@@ -548,21 +446,21 @@ class Engine(FollowUpTurns):
         if session.state == self.dialogue.result:
             self._show_result(draft)
         else:
-            self._prompt(draft)
+            self.prompt(draft)
 
-    def _show_result(self, draft: _Draft) -> None:
+    def _show_result(self, draft: Draft) -> None:
         session = draft.session
         session.question = None
-        offer = self.render.text("checkin_offer") if self._offers_checkin(session) else None
+        offer = self.render.text("checkin_offer") if self.offers_checkin(session) else None
         messages = self.render.result(self.assessment(session), closing=offer)
-        draft.say(*messages, options=self._options(session))
+        draft.say(*messages, options=self.options(session))
 
     # -- check-ins (the rest is in bot/dialogue/follow_up_turns.py) --------------------------
 
     def check_in(self, session: Session, *, at: float) -> Turn:
         """The check-in that fell due for ``session``: "How is the hip compared with last
         time?"; no replies if none is planned."""
-        draft = _Draft(session.copy(), at=at)
+        draft = Draft(session.copy(), at=at)
         if session.checkin is None or not self._usable(session):
             return Turn(session, ())
         follow = draft.session.follow or {"since": at}
@@ -574,49 +472,23 @@ class Engine(FollowUpTurns):
         draft.session.updated_at = at
         return self._finish(draft)
 
-    def _options(self, session: Session) -> tuple[Option, ...]:
+    def options(self, session: Session) -> tuple[Option, ...]:
+        """The buttons under the current prompt."""
         state = self.dialogue.states[session.state]
-        texts = self.render
         if session.paused:
             return (
-                Option(texts.text("continue"), "continue"),
-                Option(texts.text("start_again"), "restart"),
+                Option(self.render.label("continue"), "continue"),
+                Option(self.render.label("start_again"), "restart"),
             )
-        if state.kind is Kind.CHECKLIST:
-            remaining = [f for f in state.findings if f not in session.answers]
-            items = [Option(self.render.button(f), f) for f in remaining]
-            return (*items, Option(state.none_label or "", NONE_VALUE))
-        if state.kind is Kind.YES_NO:
-            return (
-                Option("Yes", "yes"),
-                Option("No", "no"),
-                Option(texts.text("not_sure"), NOT_SURE_VALUE),
-            )
-        if state.kind is Kind.PICK_ANSWER:
-            picks = [
-                Option(self.render.button(f), f)
-                for f in session.answers
-                if f in self.knowledge.findings and f not in AGE_FINDINGS
-            ]
-            return (*picks, *(Option(o.label, o.value) for o in state.options))
-        options = tuple(Option(o.label, o.value) for o in state.options)
-        if state.kind is Kind.RESULT and self.assessment(session).exercises_withheld:
-            options = tuple(o for o in options if o.value != EXERCISES_ACTION)
-        if state.kind is Kind.RESULT and self._offers_checkin(session):
-            options = (*options, *checkins.offer_options())
-        stuck = session.unread >= self.dialogue.unreadable_limit
-        has_not_sure = any(o.value == NOT_SURE_VALUE for o in options)
-        if stuck and state.kind is not Kind.RESULT and not has_not_sure:
-            options = (*options, Option(texts.text("not_sure"), NOT_SURE_VALUE))
-        return options
+        return KINDS[state.kind].options(self, session, state)
 
-    def _prompt(self, draft: _Draft) -> None:
+    def prompt(self, draft: Draft) -> None:
         session = draft.session
         if session.follow is not None and "stage" in session.follow:
             self._follow_prompt(draft)
             return
         if session.paused:
-            draft.say(self.render.text("idle"), options=self._options(session))
+            draft.say(self.render.text("idle"), options=self.options(session))
             return
         state = self.dialogue.states[session.state]
         values: dict[str, object] = {"question": "", "hint": ""}
@@ -630,4 +502,4 @@ class Engine(FollowUpTurns):
                 [f for f in state.findings if f not in session.answers]
             )
         texts = [self.render.text(text_id, **values) for text_id in state.say]
-        draft.say(*texts, options=self._options(session))
+        draft.say(*texts, options=self.options(session))

@@ -14,7 +14,7 @@ from bot.understanding import Lexicon, Understanding, understand
 from bot.understanding.answers import read_choice
 
 if TYPE_CHECKING:
-    from bot.dialogue.engine import _Draft
+    from bot.dialogue.engine import Draft
     from bot.dialogue.render import Renderer
     from bot.dialogue.spec import DialogueSpec
     from bot.reasoning import Assessment
@@ -34,11 +34,11 @@ class FollowUpTurns:
 
         def assessment(self, session: Session) -> Assessment: ...
         def new_session(self, *, at: float = 0.0) -> Session: ...
-        def _prompt(self, draft: _Draft) -> None: ...
-        def _answer(self, draft: _Draft, incoming: Incoming) -> None: ...
+        def prompt(self, draft: Draft) -> None: ...
+        def _answer(self, draft: Draft, incoming: Incoming) -> None: ...
         def _raises_red_flag(self, session: Session, heard: Understanding) -> bool: ...
 
-    def _offers_checkin(self, session: Session) -> bool:
+    def offers_checkin(self, session: Session) -> bool:
         return session.checkin is None and checkins.offered(self.assessment(session).urgency)
 
     def _typed_offer(self, session: Session, incoming: Incoming) -> str | None:
@@ -46,22 +46,22 @@ class FollowUpTurns:
         message says nothing else the consultation would keep (a red flag always does)."""
         if not incoming.text or session.state != self.dialogue.result:
             return None
-        if not self._offers_checkin(session) or not understand(incoming.text, self.lexicon).empty:
+        if not self.offers_checkin(session) or not understand(incoming.text, self.lexicon).empty:
             return None
-        offers = checkins.offer_options()
+        offers = checkins.offer_options(self.render)
         index = read_choice(incoming.text, [o.label for o in offers])
         return offers[index].value if index is not None else None
 
-    def _checkin_button(self, draft: _Draft, incoming: Incoming) -> None:
+    def _checkin_button(self, draft: Draft, incoming: Incoming) -> None:
         """ "In 3 days" / "In a week" / "No thanks" at the result, "Cancel" under /checkins."""
         session, value = draft.session, incoming.button or ""
         days = checkins.days_of(value)
         at_result = session.state == self.dialogue.result
-        if days is not None and at_result and self._offers_checkin(session):
+        if days is not None and at_result and self.offers_checkin(session):
             session.checkin = checkins.due_at(incoming.at, days, day=self.day)
             urgency = self.assessment(session).urgency.value
             session.follow = {"since": incoming.at, "urgency": urgency}
-            when = checkins.when_text(session.checkin, incoming.at, day=self.day)
+            when = checkins.when_text(session.checkin, incoming.at, self.render, day=self.day)
             draft.say(self.render.text("checkin_planned", when=when))
         elif value == checkins.DECLINE and at_result:
             draft.say(self.render.text("checkin_declined"))
@@ -69,31 +69,36 @@ class FollowUpTurns:
             session.checkin = None
             draft.say(self.render.text("checkin_cancelled"))
         else:
-            draft.say(self.render.text("stale_button"))
-        self._prompt(draft)
+            draft.say(self.render.text("moved_on"))
+        self.prompt(draft)
 
-    def _list_checkins(self, draft: _Draft) -> None:
+    def list_checkins(self, draft: Draft) -> None:
         """``/checkins``: the planned check-in and a button to cancel it, or that there is none."""
         due = draft.session.checkin
         if due is None:
             draft.say(self.render.text("checkins_none"))
-            self._prompt(draft)
+            self.prompt(draft)
             return
-        when = checkins.when_text(due, draft.at, day=self.day)
+        when = checkins.when_text(due, draft.at, self.render, day=self.day)
         draft.say(
-            self.render.text("checkins_list", when=when), options=(checkins.cancel_option(),)
+            self.render.text("checkins_list", when=when),
+            options=(checkins.cancel_option(self.render),),
         )
 
-    def _follow_prompt(self, draft: _Draft) -> None:
+    def _follow_prompt(self, draft: Draft) -> None:
         stage = (draft.session.follow or {}).get("stage")
         if stage == "compare":
-            draft.say(self.render.text("checkin_compare"), options=followup.compare_options())
+            draft.say(
+                self.render.text("checkin_compare"), options=followup.compare_options(self.render)
+            )
         elif stage == "during":
-            draft.say(self.render.text("pain_during"), options=followup.pain_options())
+            draft.say(self.render.text("pain_during"), options=followup.pain_options(self.render))
         else:
-            draft.say(self.render.text("pain_morning"), options=followup.pain_options()[:-1])
+            draft.say(
+                self.render.text("pain_morning"), options=followup.pain_options(self.render)[:-1]
+            )
 
-    def _follow_up(self, draft: _Draft, incoming: Incoming) -> None:
+    def _follow_up(self, draft: Draft, incoming: Incoming) -> None:
         """An answer to a check-in's question, or to ``/log``; a red flag or "worse" goes to a
         fresh consultation, starting with the red-flag screen."""
         session = draft.session
@@ -138,7 +143,7 @@ class FollowUpTurns:
         session.unread = 0
         return trend
 
-    def _follow_done(self, draft: _Draft, pains: tuple[int, int] | None) -> None:
+    def _follow_done(self, draft: Draft, pains: tuple[int, int] | None) -> None:
         session = draft.session
         trend = self._end_follow(session)
         if trend == "same":
@@ -150,7 +155,7 @@ class FollowUpTurns:
             draft.say(self.render.text("checkin_better"))
         self._run_logged(draft, pains)
 
-    def _same(self, draft: _Draft) -> None:
+    def _same(self, draft: Draft) -> None:
         """About the same: see a professional once the self-care period is over (or when the
         result said so), else keep going and check in again when it is."""
         session = draft.session
@@ -160,14 +165,14 @@ class FollowUpTurns:
         self_care = follow.get("urgency", Urgency.SELF_CARE.value) == Urgency.SELF_CARE.value
         if self_care and days < followup.SELF_CARE_DAYS:
             session.checkin = checkins.due_at(since, followup.SELF_CARE_DAYS, day=self.day)
-            when = checkins.when_text(session.checkin, draft.at, day=self.day)
+            when = checkins.when_text(session.checkin, draft.at, self.render, day=self.day)
             draft.say(self.render.text("checkin_same_early", when=when))
             return
         at_result = session.state == self.dialogue.result
         summary = self.render.summary(session, self.assessment(session) if at_result else None)
         draft.say(self.render.text("checkin_same_see", days=days), summary)
 
-    def _retriage(self, draft: _Draft, text: str | None) -> None:
+    def _retriage(self, draft: Draft, text: str | None) -> None:
         old = draft.session
         fresh = self.new_session()
         fresh.step, fresh.plan = old.step, old.plan
@@ -177,9 +182,9 @@ class FollowUpTurns:
         if text:
             self._answer(draft, Incoming(text=text, at=draft.at))
         else:
-            self._prompt(draft)
+            self.prompt(draft)
 
-    def _run_logged(self, draft: _Draft, pains: tuple[int, int] | None) -> None:
+    def _run_logged(self, draft: Draft, pains: tuple[int, int] | None) -> None:
         session = draft.session
         if self.assessment(session).exercises_withheld:
             draft.say(self.render.text("plan_withheld"))
@@ -205,7 +210,7 @@ class FollowUpTurns:
             "plan_step", step=steps[number].name, number=number + 1, total=len(steps)
         )
 
-    def _log(self, draft: _Draft) -> None:
+    def log(self, draft: Draft) -> None:
         """``/log``: "3 during, 2 next morning" at once, or the two questions with buttons."""
         session = draft.session
         if self.assessment(session).exercises_withheld:
@@ -220,7 +225,7 @@ class FollowUpTurns:
         session.unread = 0
         self._follow_prompt(draft)
 
-    def _progress(self, draft: _Draft) -> None:
+    def progress(self, draft: Draft) -> None:
         """``/progress``: where the runner is in the plan, and a chart of the runs logged."""
         plan = draft.session.plan
         runs = plan.get("runs", []) if plan is not None else []

@@ -9,8 +9,12 @@ session as ``follow["stage"]``: ``compare``, ``during`` or ``morning``.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from bot.dialogue.messages import Option
+
+if TYPE_CHECKING:
+    from bot.dialogue.render import Renderer
 
 PREFIX = "followup_"
 BETTER, SAME, WORSE = "followup_better", "followup_same", "followup_worse"
@@ -34,16 +38,18 @@ _TRENDS = (
 )
 
 
-def compare_options() -> tuple[Option, ...]:
+def compare_options(texts: Renderer) -> tuple[Option, ...]:
     """ "Better", "About the same", "Worse"."""
-    return Option("Better", BETTER), Option("About the same", SAME), Option("Worse", WORSE)
+    return tuple(
+        Option(texts.label(f"trend_{TRENDS[value]}"), value) for value in (BETTER, SAME, WORSE)
+    )
 
 
-def pain_options() -> tuple[Option, ...]:
+def pain_options(texts: Renderer) -> tuple[Option, ...]:
     """0 to 10, and "I haven't run"."""
     return (
         *(Option(str(n), f"{PAIN}{n}") for n in range(11)),
-        Option("I haven't run", NO_RUN),
+        Option(texts.label("no_run"), NO_RUN),
     )
 
 

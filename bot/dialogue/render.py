@@ -12,7 +12,9 @@ from bot.knowledge import AdviceTopic, Exercise, Knowledge
 from bot.knowledge.model import BUTTON_LENGTH
 from bot.reasoning import Assessment, Band, RankedCause
 
-BAND_WORDS = {Band.LIKELY: "likely", Band.POSSIBLE: "possible", Band.LESS_LIKELY: "less likely"}
+BAND_TEXTS = {Band.LIKELY: "band_likely", Band.POSSIBLE: "band_possible",
+              Band.LESS_LIKELY: "band_less_likely"}  # fmt: skip
+"""The dialogue text naming each band."""
 URGENCY_ICONS = {"self_care": "🟢", "see_professional": "🟡", "urgent": "🟠", "emergency": "🔴"}
 MESSAGE_LIMIT = 1200
 """The longest message we send: about two phone screens."""
@@ -39,6 +41,14 @@ class Renderer:
         }
         return Markup(self.texts[text_id].format(**escaped).strip())
 
+    def band(self, band: Band) -> str:
+        """A cause's band in words ("likely")."""
+        return self.label(BAND_TEXTS[band])
+
+    def label(self, text_id: str) -> str:
+        """A dialogue text used as a button label (plain text, no placeholders)."""
+        return self.texts[text_id].strip()
+
     def button(self, finding_id: str) -> str:
         """A finding's button label: its own short one, or its label cut to fit."""
         finding = self.knowledge.findings[finding_id]
@@ -57,11 +67,18 @@ class Renderer:
 
     def labels(self, finding_ids: Sequence[str], *, most: int | None = None) -> str:
         """Finding ids as a readable, comma-separated list of labels (the first ``most``)."""
-        return _listed([self.knowledge.findings[f].label for f in finding_ids], most)
+        return self._listed([self.knowledge.findings[f].label for f in finding_ids], most)
 
     def absent_labels(self, finding_ids: Sequence[str], *, most: int | None = None) -> str:
         """Findings the runner does not have, phrased as absent ("no limp", "under 45")."""
-        return _listed([self.knowledge.findings[f].absent_label for f in finding_ids], most)
+        return self._listed([self.knowledge.findings[f].absent_label for f in finding_ids], most)
+
+    def _listed(self, labels: Sequence[str], most: int | None) -> str:
+        """``labels`` comma-separated; past ``most`` of them, how many more there are."""
+        if most is None or len(labels) <= most:
+            return ", ".join(labels)
+        more = self.texts["more_items"].format(count=len(labels) - most).strip()
+        return f"{', '.join(labels[:most])} {more}"
 
     def answers(self, session: Session, *, most: int | None = None) -> Markup:
         """What the runner has, does not have (the first ``most``) and is not sure about."""
@@ -136,7 +153,7 @@ class Renderer:
         return join("\n\n", [title, *blocks])
 
     def _cause_line(self, ranked: RankedCause) -> Markup:
-        return self.text("cause_line", name=ranked.cause.name, band=BAND_WORDS[ranked.band])
+        return self.text("cause_line", name=ranked.cause.name, band=self.band(ranked.band))
 
     def _details(self, ranked: RankedCause, most: int) -> list[Markup]:
         """What fits with a cause and what does not, at most ``most`` answers each."""
@@ -148,7 +165,7 @@ class Renderer:
         labels = [self.knowledge.findings[f].label for f in ranked.against]
         labels += [self.knowledge.findings[f].absent_label for f in ranked.missing]
         if labels:
-            details.append(join(" ", [self.text("against_label"), _listed(labels, most)]))
+            details.append(join(" ", [self.text("against_label"), self._listed(labels, most)]))
         return details
 
     def _todo(self, assessment: Assessment, closing: Markup | None) -> Markup:
@@ -259,10 +276,12 @@ class Renderer:
         """Why the result came out as it did."""
         lines = [self.text("why_result")]
         for rule in assessment.red_flags:
-            lines.append(escape(f"⚠️ {rule.title}"))
+            lines.append(self.text("warning_line", title=rule.title))
         for ranked in assessment.shown_causes:
             reasons = self.labels(ranked.for_) or "—"
-            lines.append(escape(f"• {ranked.cause.name} ({BAND_WORDS[ranked.band]}): {reasons}"))
+            band = self.band(ranked.band)
+            name = ranked.cause.name
+            lines.append(self.text("why_cause_line", name=name, band=band, reasons=reasons))
         return join("\n", lines)
 
     def summary(self, session: Session, assessment: Assessment | None) -> Markup:
@@ -272,9 +291,10 @@ class Renderer:
         if assessment is not None:
             level = self.knowledge.urgency_levels[assessment.urgency]
             result = [join(" ", [self.text("summary_result"), level.label])]
-            result += [escape(f"⚠️ {rule.title}") for rule in assessment.red_flags]
+            result += [self.text("warning_line", title=r.title) for r in assessment.red_flags]
             result += [
-                escape(f"• {r.cause.name} — {BAND_WORDS[r.band]}") for r in assessment.shown_causes
+                self.text("summary_cause_line", name=r.cause.name, band=self.band(r.band))
+                for r in assessment.shown_causes
             ]
             if assessment.exercises:
                 names = ", ".join(self.knowledge.exercises[e].name for e in assessment.exercises)
@@ -289,13 +309,6 @@ class Renderer:
             if visible_length(summary) <= MESSAGE_LIMIT:
                 break
         return summary
-
-
-def _listed(labels: Sequence[str], most: int | None) -> str:
-    """``labels`` comma-separated; past ``most`` of them, how many more there are."""
-    if most is None or len(labels) <= most:
-        return ", ".join(labels)
-    return f"{', '.join(labels[:most])} (+{len(labels) - most} more)"
 
 
 def _sentences(text: str, room: int) -> str:

@@ -89,7 +89,7 @@ class DialogueSpec(Strict):
 
 
 REQUIRED_TEXTS = (
-    "help", "not_understood", "still_not_understood", "moved_on", "stale_button",
+    "help", "not_understood", "still_not_understood", "moved_on",
     "nothing_to_undo", "went_back", "idle", "continue", "start_again", "forgotten", "not_sure",
     "exercises_not_yet", "exercises_withheld", "summary_title", "disclaimer", "why_question",
     "why_safety", "why_result", "result_updated", "causes_title", "for_label", "against_label",
@@ -104,10 +104,20 @@ REQUIRED_TEXTS = (
     "checkin_same_early", "checkin_same_see", "pain_during", "pain_morning", "followup_unread",
     "followup_dropped", "plan_start", "plan_step", "plan_no_run", "plan_safe", "plan_advance",
     "plan_finished", "plan_hold", "plan_back", "plan_withheld", "progress_none", "progress_title",
+    "yes", "no", "why_cause_line", "summary_cause_line", "warning_line", "band_likely",
+    "band_possible", "band_less_likely", "more_items", "offer_3_days", "offer_week",
+    "offer_decline", "checkin_cancel", "when_tomorrow", "when_days", "when_hour", "when_hours",
+    "trend_better", "trend_same", "trend_worse", "no_run", "chart_caption", "not_text",
+    "group_notice", "private_chat", "store_down", "chart_title", "chart_x", "chart_y",
+    "chart_during", "chart_morning", "chart_safe", "chart_acceptable", "chart_too_much",
 )  # fmt: skip
 
 
-BUTTON_TEXTS = ("continue", "start_again", "not_sure", "library_button")
+BUTTON_TEXTS = (
+    "continue", "start_again", "not_sure", "library_button", "yes", "no", "offer_3_days",
+    "offer_week", "offer_decline", "checkin_cancel", "trend_better", "trend_same", "trend_worse",
+    "no_run",
+)  # fmt: skip
 """Texts shown as button labels."""
 
 TEXT_FIELDS: dict[str, frozenset[str]] = {
@@ -131,6 +141,13 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "plan_start": frozenset({"before"}),
     "plan_step": frozenset({"step", "number", "total"}),
     "progress_title": frozenset({"runs", "streak"}),
+    "why_cause_line": frozenset({"name", "band", "reasons"}),
+    "summary_cause_line": frozenset({"name", "band"}),
+    "warning_line": frozenset({"title"}),
+    "more_items": frozenset({"count"}),
+    "when_days": frozenset({"days"}),
+    "when_hours": frozenset({"hours"}),
+    "group_notice": frozenset({"link"}),
     **{f"plan_{v}": frozenset({"during", "morning"}) for v in ("safe", "advance", "finished")},
     **{f"plan_{v}": frozenset({"during", "morning"}) for v in ("hold", "back")},
 }

@@ -32,7 +32,3 @@ class Knowledge:
     urgency_levels: Mapping[Urgency, UrgencyLevel]
     topics: Mapping[str, AdviceTopic]
     running: RunningPlan
-
-    def finding(self, finding_id: str) -> Finding:
-        """The finding with this id (raises ``KeyError`` for an unknown id)."""
-        return self.findings[finding_id]

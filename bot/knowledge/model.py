@@ -65,7 +65,6 @@ class Finding(Strict):
     hint: Text | None = None
     phrases: Annotated[tuple[Text, ...], Field(min_length=1)]
     absent_phrases: tuple[Text, ...] = ()
-    red_flag: bool = False
 
 
 class FindingsFile(Strict):

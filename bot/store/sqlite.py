@@ -130,11 +130,6 @@ class SqliteSessionStore(SessionStore):
             raise malformed(url, "sqlite", _URL_HINT)
         return cls(path, idle_ttl=idle_ttl)
 
-    @property
-    def path(self) -> str:
-        """The database file path as given."""
-        return self._path
-
     # -- the SessionStore interface ---------------------------------------------------------
 
     async def load(self, key: str) -> str | None:

@@ -214,12 +214,6 @@ def set_markup(message: JSON, markup: JSON | None) -> None:
         message.pop("reply_markup", None)
 
 
-def scope_key(p: JSON) -> str:
-    """The key under which bot commands are kept: scope plus language code."""
-    scope = p.get("scope") or {"type": "default"}
-    return json.dumps([scope, p.get("language_code") or ""], sort_keys=True)
-
-
 def shown_text(text: str, parse_mode: Any) -> str:
     """The text a user sees: with ``parse_mode`` HTML, without its tags and entities."""
     if str(parse_mode).upper() != "HTML":

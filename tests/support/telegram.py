@@ -11,10 +11,41 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.telegram import outgoing
+from bot.config import Settings
 from bot.dialogue import Incoming, Option, Session, Turn
+from tests.fakes.bot_api import FakeBotAPI
 from tests.support.engine import real_engine
 
 JSON = dict[str, Any]
+SECRET = "s3cret-Webhook_token"
+"""The webhook secret of :func:`settings_for`."""
+PATH = "/telegram"
+"""The webhook path of :func:`settings_for`."""
+
+
+def update_for(api: FakeBotAPI, action: Action, update_id: int, chat: int) -> JSON:
+    """The update Telegram would deliver for ``action`` in ``chat`` (a tap: on message 1)."""
+    if action.kind == "text":
+        update = api.make_text_update(chat, action.value)
+    else:
+        update = api.make_callback_update(chat, action.callback_data, 1)
+    return {"update_id": update_id, **update}
+
+
+def settings_for(api: FakeBotAPI, *, store_url: str = "memory://", **extra: str) -> Settings:
+    """Settings for a bot talking to the fake Bot API ``api`` (polling or webhook), with
+    ``extra`` variables on top."""
+    return Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_PATH": PATH,
+            "STORE_URL": store_url,
+            **extra,
+        }
+    )
+
 
 CONSULTATION_DESCRIPTION = "sore outer hip after my long runs, it hurts lying on that side"
 
