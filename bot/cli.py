@@ -15,25 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.app import load_engine, validate
+from bot.channels.failure import TelegramFailure, telegram_failure
 from bot.config import ConfigError, Settings
 from bot.pictures import Pictures
 from bot.problems import DataError
 
 if TYPE_CHECKING:
     import uvicorn
-
-
-class TelegramFailure(Exception):
-    """A Telegram call failed; the message never contains the token."""
-
-
-def telegram_failure(error: Exception, doing: str) -> TelegramFailure:
-    """A :class:`TelegramFailure` that names only the error's class: PTB's own messages can
-    contain the token (``InvalidToken``) or the request URL."""
-    from telegram.error import InvalidToken
-
-    hint = " (check TELEGRAM_BOT_TOKEN)" if isinstance(error, InvalidToken) else ""
-    return TelegramFailure(f"{type(error).__name__}: could not {doing}{hint}")
 
 
 EXIT_OK = 0
@@ -162,7 +150,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _started(command: str, mode: str, settings: Settings, knowledge: str | None = None) -> None:
     """The one line a command logs as it starts (never the token or the store's password)."""
-    from bot.store._url import redact
+    from bot.store import redact
 
     about = f"knowledge {knowledge}, store {redact(settings.store_url)}, " if knowledge else ""
     logger.info("hipbot %s %s: %s%s", package_version(), command, about, mode)

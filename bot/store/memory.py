@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from urllib.parse import urlsplit
 
 from bot.store._locks import KeyedLock
-from bot.store._url import check_ttl, malformed
+from bot.store._url import check_memory, check_ttl
 from bot.store.base import (
     DEFAULT_IDLE_TTL,
     PROCESSED_UPDATE_TTL,
@@ -48,9 +47,7 @@ class MemorySessionStore(SessionStore):
         cls, url: str, *, idle_ttl: float | None = DEFAULT_IDLE_TTL
     ) -> MemorySessionStore:
         """Build from ``memory://`` (nothing may follow the scheme)."""
-        parts = urlsplit(url)
-        if parts.scheme != "memory" or parts.netloc or parts.path or parts.query:
-            raise malformed(url, "memory", "write exactly memory://")
+        check_memory(url)
         return cls(idle_ttl=idle_ttl)
 
     def _expired(self, saved_at: float, now: float) -> bool:

@@ -34,8 +34,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Final
-from urllib.parse import urlsplit
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
@@ -44,7 +42,7 @@ from redis.exceptions import RedisError
 
 from bot.store._locks import KeyedLock
 from bot.store._tag import tag
-from bot.store._url import check_ttl, malformed
+from bot.store._url import check_redis, check_ttl
 from bot.store.base import (
     DEFAULT_IDLE_TTL,
     PROCESSED_UPDATE_TTL,
@@ -56,8 +54,6 @@ from bot.store.base import (
 
 logger = logging.getLogger(__name__)
 MAX_CONNECTIONS = 256
-
-_URL_HINT: Final = "use redis://host:port/db, e.g. redis://127.0.0.1:6379/0"
 
 
 class RedisSessionStore(SessionStore):
@@ -119,16 +115,7 @@ class RedisSessionStore(SessionStore):
         ``socket_timeout`` seconds, and a lost connection is retried twice with a short backoff
         before :class:`StoreUnavailable` is raised.
         """
-        parts = urlsplit(url)
-        if parts.scheme not in ("redis", "rediss") or parts.fragment:
-            raise malformed(url, "redis", _URL_HINT)
-        try:
-            port = parts.port
-        except ValueError:
-            raise malformed(url, "redis", _URL_HINT) from None
-        db = parts.path.lstrip("/")
-        if not parts.hostname or port == 0 or (db and not db.isdigit()) or "/" in db:
-            raise malformed(url, "redis", _URL_HINT)
+        check_redis(url)
         # A blocking pool: past max_connections a request waits for a free connection instead
         # of failing (a burst of chats must slow down, not error out).
         pool = BlockingConnectionPool.from_url(

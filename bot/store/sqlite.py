@@ -27,11 +27,10 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Final, TypeVar
-from urllib.parse import unquote, urlsplit
 
 from bot.store._locks import KeyedLock
 from bot.store._sqlite_worker import Mode, SqliteWorker, WorkerStopped, transaction
-from bot.store._url import check_ttl, malformed
+from bot.store._url import check_ttl, sqlite_path
 from bot.store.base import (
     DEFAULT_IDLE_TTL,
     PROCESSED_UPDATE_TTL,
@@ -75,8 +74,6 @@ CREATE INDEX IF NOT EXISTS checkins_ready ON checkins (ready);
 
 _PURGE_INTERVAL: Final = 3600.0
 """Seconds between sweeps of expired sessions and old update ids (the first save sweeps too)."""
-
-_URL_HINT: Final = "use sqlite:///relative/path.db or sqlite:////absolute/path.db"
 
 PING_BUSY_TIMEOUT: Final = 0.5
 """Seconds :meth:`SqliteSessionStore.ping` waits for another connection's write lock."""
@@ -122,13 +119,7 @@ class SqliteSessionStore(SessionStore):
         cls, url: str, *, idle_ttl: float | None = DEFAULT_IDLE_TTL
     ) -> SqliteSessionStore:
         """Build from ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``."""
-        parts = urlsplit(url)
-        if parts.scheme != "sqlite" or parts.netloc or parts.query or parts.fragment:
-            raise malformed(url, "sqlite", _URL_HINT)
-        path = unquote(parts.path[1:])  # drop the "/" that separates the empty host
-        if not path or path.endswith("/"):
-            raise malformed(url, "sqlite", _URL_HINT)
-        return cls(path, idle_ttl=idle_ttl)
+        return cls(sqlite_path(url), idle_ttl=idle_ttl)
 
     @property
     def path(self) -> str:
