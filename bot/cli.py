@@ -189,7 +189,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     service = build_service(settings, data=args.data)
     channel = TelegramChannel(service)
     application = build_application(settings, channel, with_updater=False)
-    app = create_app(settings, channel, application)
+    app = create_app(settings, channel, application, service.store)
     where = f"webhook on {settings.webhook_host}:{settings.webhook_port}{settings.webhook_path}"
     _started("webhook", where, settings, service.engine.knowledge.version)
     server = _graceful_server(server_config(app, settings))

@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("reasoning", ("bot.reasoning",)),
     ("dialogue", ("bot.dialogue",)),
     ("store interface", ("bot.store.base", "bot.store")),
-    ("service", ("bot.service", "bot.outbox", "bot.checkin_loop")),
+    ("service", ("bot.service", "bot.channel", "bot.outbox", "bot.checkin_loop")),
     ("channels", ("bot.channels",)),
     ("configuration", ("bot.config",)),
     ("application", ("bot.app", "bot.runtime", "bot.cli")),

@@ -69,20 +69,20 @@ def _query(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
 
 async def test_sessions_survive_a_restart(db_path: Path) -> None:
     first = SqliteSessionStore(db_path)
-    await first.save("42", SESSION, update_id=501)
+    await first.save("42", SESSION, dedupe="501")
     await first.close()
 
     second = SqliteSessionStore(db_path)  # a restarted process
     try:
         assert await second.load("42") == SESSION
-        assert await second.was_processed(501)
-        assert not await second.was_processed(502)
+        assert await second.was_processed("501")
+        assert not await second.was_processed("502")
     finally:
         await second.close()
 
 
 async def test_schema_and_wal_mode(sqlite_store: SqliteSessionStore) -> None:
-    await sqlite_store.save("42", SESSION, update_id=1)
+    await sqlite_store.save("42", SESSION, dedupe="1")
     path = Path(sqlite_store.path)
     assert _query(path, "PRAGMA journal_mode") == [("wal",)]
     assert [row[1] for row in _query(path, "PRAGMA table_info(sessions)")] == [
@@ -134,7 +134,7 @@ async def test_first_save_purges_old_update_ids_and_idle_sessions(db_path: Path)
 
     store = SqliteSessionStore(db_path, idle_ttl=3600)
     try:
-        await store.save("42", SESSION, update_id=3)
+        await store.save("42", SESSION, dedupe="3")
     finally:
         await store.close()
     assert _query(db_path, "SELECT update_id FROM processed_updates ORDER BY 1") == [(2,), (3,)]
@@ -153,11 +153,11 @@ async def test_read_only_file_raises_store_unavailable(
     store = SqliteSessionStore(db_path)
     try:
         with pytest.raises(StoreUnavailable, match="readonly database") as caught:
-            await store.save("42", '{"changed": true}', update_id=9)
+            await store.save("42", '{"changed": true}', dedupe="9")
         assert str(db_path) in str(caught.value)
         assert not isinstance(caught.value, sqlite3.Error)
         assert await store.load("42") == SESSION  # reading still works, nothing was written
-        assert not await store.was_processed(9)
+        assert not await store.was_processed("9")
     finally:
         await store.close()
 
@@ -167,15 +167,15 @@ async def test_locked_database_raises_and_writes_nothing(
 ) -> None:
     store = SqliteSessionStore(db_path, busy_timeout=0.2)
     try:
-        await store.save("42", SESSION, update_id=1)
+        await store.save("42", SESSION, dedupe="1")
         other = exclusive_lock()
         with pytest.raises(StoreUnavailable, match="database is locked"):
-            await store.save("42", '{"v": 2}', update_id=2)
+            await store.save("42", '{"v": 2}', dedupe="2")
         other.execute("ROLLBACK")
         assert await store.load("42") == SESSION
-        assert not await store.was_processed(2)
-        await store.save("42", '{"v": 2}', update_id=2)  # works again once the lock is gone
-        assert await store.was_processed(2)
+        assert not await store.was_processed("2")
+        await store.save("42", '{"v": 2}', dedupe="2")  # works again once the lock is gone
+        assert await store.was_processed("2")
     finally:
         await store.close()
 
@@ -199,7 +199,7 @@ async def test_locked_while_opening_raises_then_recovers(
 async def test_failed_statement_rolls_back_the_whole_save(db_path: Path) -> None:
     store = SqliteSessionStore(db_path)
     try:
-        await store.save("42", SESSION, update_id=1)
+        await store.save("42", SESSION, dedupe="1")
         conn = sqlite3.connect(db_path)
         with conn:  # the second write of the transaction fails (as on a full disk)
             conn.execute(
@@ -208,9 +208,9 @@ async def test_failed_statement_rolls_back_the_whole_save(db_path: Path) -> None
             )
         conn.close()
         with pytest.raises(StoreUnavailable, match="simulated write failure"):
-            await store.save("42", '{"v": 2}', update_id=2)
+            await store.save("42", '{"v": 2}', dedupe="2")
         assert await store.load("42") == SESSION  # the session write was rolled back too
-        assert not await store.was_processed(2)
+        assert not await store.was_processed("2")
     finally:
         await store.close()
 

@@ -47,7 +47,6 @@ LIBRARY = "library"
 _COMMAND = re.compile(r"^\s*/([a-z_]+)(?:@\w+)?(?:\s.*)?$", re.IGNORECASE | re.DOTALL)
 EXERCISES_ACTION = "exercises"
 RESULT_ACTIONS = (EXERCISES_ACTION, "summary", "restart")
-MAX_TEXT = 4096  # Telegram's own limit; longer text is read up to here
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +147,6 @@ class Engine(FollowUpTurns):
         """Apply one incoming message to a conversation; never raises for any input."""
         if session is not None and not self._usable(session):
             session = None  # stored by an older dialogue or knowledge whose ids are gone
-        if incoming.text is not None and len(incoming.text) > MAX_TEXT:
-            incoming = replace(incoming, text=incoming.text[:MAX_TEXT])
         draft = _Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
         draft.at, draft.text = incoming.at, incoming.text or ""
         if session is None and not self._is_command(incoming, "start"):
