@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import json
 import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from bot.app import load_engine, validate
 from bot.channels.failure import TelegramFailure, telegram_failure
+from bot.channels.registry import CHANNELS
 from bot.config import ConfigError, Settings
 from bot.pictures import Pictures
 from bot.problems import DataError
@@ -97,14 +101,32 @@ def cmd_understand(args: argparse.Namespace) -> int:
 
 def cmd_console(args: argparse.Namespace) -> int:
     """Chat with the bot in the terminal."""
-    from bot.channels.console import run_interactive, run_json
+    from bot.channels.console import console_service, run_interactive, run_json
 
     engine = load_engine(args.data)
+    try:
+        service = console_service(engine, args.store)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     if args.json or not sys.stdin.isatty():
-        run_json(engine, sys.stdin, sys.stdout)
+        run_json(engine, sys.stdin, sys.stdout, service=service)
     else:
-        run_interactive(engine, input, sys.stdout, Pictures(engine.knowledge.exercises))
+        pictures = Pictures(engine.knowledge.exercises)
+        run_interactive(engine, input, sys.stdout, pictures, service=service)
     return EXIT_OK
+
+
+def cmd_channel(module: ModuleType, args: argparse.Namespace) -> int:
+    """Run a channel of :data:`bot.channels.registry.CHANNELS` over its own store."""
+    from bot.channels.console import console_service
+
+    engine = load_engine(args.data)
+    try:
+        service = console_service(engine, args.store)
+        code: int = module.run(args, service)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return code
 
 
 def cmd_pictures(args: argparse.Namespace) -> int:
@@ -275,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("console", help="chat with the bot in the terminal (no token needed)")
     p.add_argument("--json", action="store_true", help="one JSON line per input line")
+    p.add_argument(
+        "--store", default="memory://", metavar="URL",
+        help="keep the conversation in this store, e.g. sqlite:///console.db (default: memory)",
+    )  # fmt: skip
     p.set_defaults(func=cmd_console)
 
     p = sub.add_parser("pictures", help="draw the exercise pictures and print their paths")
@@ -287,6 +313,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diagram", help="print the dialogue as a Mermaid state diagram")
     p.set_defaults(func=cmd_diagram)
+
+    for registration in CHANNELS:
+        module = importlib.import_module(registration.module)
+        p = sub.add_parser(registration.command, help=registration.help)
+        module.add_arguments(p)
+        p.set_defaults(func=partial(cmd_channel, module))
 
     p = sub.add_parser("polling", help="run the Telegram bot with long polling")
     p.set_defaults(func=cmd_polling)

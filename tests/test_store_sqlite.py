@@ -90,11 +90,23 @@ async def test_schema_and_wal_mode(sqlite_store: SqliteSessionStore) -> None:
         "data",
         "updated_at",
     ]
-    assert [row[1] for row in _query(path, "PRAGMA table_info(processed_updates)")] == [
-        "update_id",
-        "at",
-    ]
+    assert [row[1] for row in _query(path, "PRAGMA table_info(processed)")] == ["id", "at"]
     assert _query(path, "SELECT key, data FROM sessions") == [("42", SESSION)]
+
+
+async def test_a_file_with_integer_update_ids_is_migrated(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:  # the schema before dedupe ids were opaque text
+        conn.execute("CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY, at REAL)")
+        conn.execute("INSERT INTO processed_updates VALUES (501, ?)", (time.time(),))
+    conn.close()
+    store = SqliteSessionStore(str(db_path))
+    try:
+        assert await store.was_processed("501")  # Telegram's dedupe id of update 501
+        assert not await store.was_processed("502")
+    finally:
+        await store.close()
+    tables = _query(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    assert ("processed_updates",) not in tables
 
 
 async def test_expired_session_is_deleted_on_load(db_path: Path) -> None:
@@ -123,8 +135,8 @@ async def test_first_save_purges_old_update_ids_and_idle_sessions(db_path: Path)
     conn = sqlite3.connect(db_path)
     with conn:
         conn.executemany(
-            "INSERT INTO processed_updates (update_id, at) VALUES (?, ?)",
-            [(1, now - 86400 - 60), (2, now - 3600)],
+            "INSERT INTO processed (id, at) VALUES (?, ?)",
+            [("1", now - 86400 - 60), ("2", now - 3600)],
         )
         conn.executemany(
             "INSERT INTO sessions (key, data, updated_at) VALUES (?, ?, ?)",
@@ -137,7 +149,7 @@ async def test_first_save_purges_old_update_ids_and_idle_sessions(db_path: Path)
         await store.save("42", SESSION, dedupe="3")
     finally:
         await store.close()
-    assert _query(db_path, "SELECT update_id FROM processed_updates ORDER BY 1") == [(2,), (3,)]
+    assert _query(db_path, "SELECT id FROM processed ORDER BY 1") == [("2",), ("3",)]
     keys = _query(db_path, "SELECT key FROM sessions ORDER BY 1")
     assert keys == [("42",), ("fresh",), ("seed",)]
 
@@ -203,7 +215,7 @@ async def test_failed_statement_rolls_back_the_whole_save(db_path: Path) -> None
         conn = sqlite3.connect(db_path)
         with conn:  # the second write of the transaction fails (as on a full disk)
             conn.execute(
-                "CREATE TRIGGER fail_marker BEFORE INSERT ON processed_updates "
+                "CREATE TRIGGER fail_marker BEFORE INSERT ON processed "
                 "BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END"
             )
         conn.close()

@@ -19,8 +19,9 @@ import redis.asyncio as redis_client
 import uvicorn
 from starlette.applications import Starlette
 
+from bot.channels.http_guard import MAX_BODY_BYTES
 from bot.channels.telegram import NOT_TEXT, SEND_ATTEMPTS, STALE_TAP, TelegramChannel
-from bot.channels.webhook import MAX_BODY_BYTES, create_app
+from bot.channels.webhook import create_app
 from bot.config import Settings
 from bot.runtime import build_application, build_service
 from bot.service import ChatService
