@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("understanding", ("bot.understanding",)),
     ("reasoning", ("bot.reasoning",)),
     ("dialogue", ("bot.dialogue",)),
-    ("store interface", ("bot.store.base", "bot.store")),
+    ("store", ("bot.store",)),
     ("service", ("bot.service", "bot.channel", "bot.outbox", "bot.checkin_loop")),
     ("channels", ("bot.channels",)),
     ("configuration", ("bot.config",)),

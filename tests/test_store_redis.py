@@ -100,7 +100,7 @@ async def test_a_turn_costs_two_round_trips_of_locking_none_of_loading_and_of_em
     async with redis_store.lock("warm-up", order=1):
         pass  # Redis now has the scripts
     async with raw.monitor() as monitor:
-        async with redis_store.lock("42", order=8) as held:
+        async with redis_store.lock("42", order=8, dedupe="8") as held:
             assert await redis_store.load_unless_processed("42", "8") == (False, SESSION)
             await redis_store.save("42", '{"v": 2}', dedupe="8")
             # read again after a save: Redis is asked, not what taking the lock read
@@ -261,7 +261,10 @@ async def test_entries_of_a_crashed_attempt_go_once_the_update_is_processed(
 ) -> None:
     queue = "hipbot:queue:42"
     await raw.zadd(queue, {f"{time.time() + 60:.3f}:crashed-attempt": 6})  # looks alive
-    async with asyncio.timeout(2), redis_store.lock("42", order=6):  # Telegram's retry of 6
+    async with (
+        asyncio.timeout(2),
+        redis_store.lock("42", order=6, dedupe="6"),
+    ):  # Telegram's retry of 6
         await redis_store.save("42", SESSION, dedupe="6")
     assert await raw.zcard(queue) == 0
     async with asyncio.timeout(2), redis_store.lock("42", order=7):
@@ -273,7 +276,7 @@ async def test_entries_of_an_update_not_processed_stay(
 ) -> None:
     queue = "hipbot:queue:42"
     await raw.zadd(queue, {f"{time.time() + 60:.3f}:retry-waiting": 6})
-    async with asyncio.timeout(2), redis_store.lock("42", order=6):
+    async with asyncio.timeout(2), redis_store.lock("42", order=6, dedupe="6"):
         pass  # failed before saving: the update will be retried, its waiter keeps its place
     entries = [str(entry) for entry in await raw.zrange(queue, 0, -1)]
     assert len(entries) == 1 and entries[0].endswith(":retry-waiting")

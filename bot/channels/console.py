@@ -128,7 +128,10 @@ class Console:
         if moved is not None:
             return await self._move_clock(moved)
         shown = self._last
-        await self.service.receive(self.incoming(line), self.deliver)
+        try:
+            await self.service.receive(self.incoming(line), self.deliver)
+        except DeliveryFailed:  # kept in the outbox: shown before the next line's answer
+            return None
         return self._last if self._last is not shown else None
 
     async def _move_clock(self, moved: float) -> Turn | None:
@@ -137,7 +140,10 @@ class Console:
         assert shown is not None, "the console opens with /start"
         due = shown.session.checkin
         if due is not None and due <= self.now():
-            await self.service.check_in(str(self.key), due, self.deliver)
+            try:
+                await self.service.check_in(str(self.key), due, self.deliver)
+            except DeliveryFailed:
+                return None
         if self._last is shown:  # nothing fell due (or it was cancelled meanwhile)
             quiet = shown.session.copy()
             quiet.checkin = None  # what fell due was sent above, or is no longer planned
@@ -175,8 +181,7 @@ def run_json(
         console = Console(service, show)
         await console.line("/start")
         for line in lines:
-            if await console.line(line) is None:  # nothing new (never expected): say so
-                show(console.last)
+            await console.line(line)  # a turn that could not be shown waits in the outbox
         await service.store.close()
         return console.last.session
 
