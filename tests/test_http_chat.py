@@ -30,7 +30,7 @@ def chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "http-chat", "--host", HOST, "--port", str(port),
          "--store", f"sqlite:///{db}"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     url = f"http://{HOST}:{port}/chat"
     try:
@@ -47,6 +47,8 @@ def chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
     assert Path(db).exists()
 
 
