@@ -13,10 +13,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import dialogue
-from bot.channel import Incoming, SessionKey, clip
+from bot.channel import Channel, Incoming, SessionKey, clip
 from bot.channels.console_clock import clock_seconds, clock_turn
 from bot.dialogue import Engine, Reply, Session, Turn
 from bot.pictures import Pictures
@@ -239,3 +239,9 @@ def run_interactive(
         await service.store.close()
 
     asyncio.run(run())
+
+
+if TYPE_CHECKING:
+
+    def _is_a_channel(console: Console) -> Channel[str, str]:
+        return console  # mypy checks that Console implements the protocol

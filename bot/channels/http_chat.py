@@ -22,9 +22,9 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.channel import Incoming, SessionKey, clip
+from bot.channel import Channel, Incoming, SessionKey, clip
 from bot.channels.http_guard import (
     Answer,
     ASGIApp,
@@ -162,3 +162,9 @@ def run(args: argparse.Namespace, service: ChatService) -> int:
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
     asyncio.run(uvicorn.Server(config).serve())
     return 0
+
+
+if TYPE_CHECKING:
+
+    def _is_a_channel(channel: HttpChat) -> Channel[Any, dict[str, str]]:
+        return channel  # mypy checks that HttpChat implements the protocol

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import (
     Bot,
@@ -35,7 +35,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.channel import Incoming, SessionKey, clip
+from bot.channel import Channel, Incoming, SessionKey, clip
 from bot.channels.inbound import MAX_CALLBACK_BYTES, Inbound, Kind
 from bot.channels.lean_bot import LeanBot
 from bot.channels.throttle import Throttle, retry_seconds
@@ -273,7 +273,7 @@ class TelegramChannel:
     messages)."""
 
     name = "telegram"
-    max_text = MessageLimit.MAX_TEXT_LENGTH
+    max_text = int(MessageLimit.MAX_TEXT_LENGTH)
 
     def __init__(
         self, service: ChatService, *, backoff: float = SEND_BACKOFF_SECONDS,
@@ -574,6 +574,12 @@ class TelegramChannel:
         if sent.photo:
             self._file_ids[message.picture] = sent.photo[-1].file_id
         return sent.message_id
+
+
+if TYPE_CHECKING:
+
+    def _is_a_channel(channel: TelegramChannel) -> Channel[Inbound, Reply]:
+        return channel  # mypy checks that TelegramChannel implements the protocol
 
 
 async def set_commands(bot: Bot) -> None:
