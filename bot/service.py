@@ -136,6 +136,10 @@ class ChatService:
             self._delivered.pop(key, None)
         return True
 
+    async def close(self) -> None:
+        """Close the store (at a channel's shutdown)."""
+        await self.store.close()
+
     async def forget(self, key: str | SessionKey) -> None:
         """Erase everything stored for ``key`` (its session and planned check-ins), under its
         lock: for a runner who blocked the bot (Telegram answers 403)."""

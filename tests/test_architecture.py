@@ -142,3 +142,8 @@ def test_one_machine_per_engine_not_per_message():
         turn = engine.step(turn.session, Incoming(text=text))
         assert engine.machine is machine
         assert machine.models == []  # conversations are driven, never attached
+
+
+@pytest.mark.parametrize("path", sorted((BOT / "channels").glob("*.py")), ids=lambda p: p.name)
+def test_channels_are_given_the_store_rather_than_reaching_through_the_service(path):
+    assert ".service.store" not in path.read_text()

@@ -182,7 +182,7 @@ def run_json(
         await console.line("/start")
         for line in lines:
             await console.line(line)  # a turn that could not be shown waits in the outbox
-        await service.store.close()
+        await service.close()
         return console.last.session
 
     return asyncio.run(run())
@@ -236,7 +236,7 @@ def run_interactive(
                 break
             if line.strip():
                 await console.line(line)
-        await service.store.close()
+        await service.close()
 
     asyncio.run(run())
 

@@ -133,7 +133,7 @@ async def _lifespan(service: ChatService, receive: Receive, send: Send) -> None:
     await receive()  # lifespan.startup
     await send({"type": "lifespan.startup.complete"})
     await receive()  # lifespan.shutdown
-    await service.store.close()
+    await service.close()
     await send({"type": "lifespan.shutdown.complete"})
 
 
