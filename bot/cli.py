@@ -5,35 +5,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import json
 import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from bot.app import load_engine, validate
+from bot.channels.failure import TelegramFailure, telegram_failure
+from bot.channels.registry import CHANNELS
 from bot.config import ConfigError, Settings
 from bot.pictures import Pictures
 from bot.problems import DataError
 
 if TYPE_CHECKING:
     import uvicorn
-
-
-class TelegramFailure(Exception):
-    """A Telegram call failed; the message never contains the token."""
-
-
-def telegram_failure(error: Exception, doing: str) -> TelegramFailure:
-    """A :class:`TelegramFailure` that names only the error's class: PTB's own messages can
-    contain the token (``InvalidToken``) or the request URL."""
-    from telegram.error import InvalidToken
-
-    hint = " (check TELEGRAM_BOT_TOKEN)" if isinstance(error, InvalidToken) else ""
-    return TelegramFailure(f"{type(error).__name__}: could not {doing}{hint}")
 
 
 EXIT_OK = 0
@@ -109,14 +101,32 @@ def cmd_understand(args: argparse.Namespace) -> int:
 
 def cmd_console(args: argparse.Namespace) -> int:
     """Chat with the bot in the terminal."""
-    from bot.channels.console import run_interactive, run_json
+    from bot.channels.console import console_service, run_interactive, run_json
 
     engine = load_engine(args.data)
+    try:
+        service = console_service(engine, args.store)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     if args.json or not sys.stdin.isatty():
-        run_json(engine, sys.stdin, sys.stdout)
+        run_json(engine, sys.stdin, sys.stdout, service=service)
     else:
-        run_interactive(engine, input, sys.stdout, Pictures(engine.knowledge.exercises))
+        pictures = Pictures(engine.knowledge.exercises)
+        run_interactive(engine, input, sys.stdout, pictures, service=service)
     return EXIT_OK
+
+
+def cmd_channel(module: ModuleType, args: argparse.Namespace) -> int:
+    """Run a channel of :data:`bot.channels.registry.CHANNELS` over its own store."""
+    from bot.channels.console import console_service
+
+    engine = load_engine(args.data)
+    try:
+        service = console_service(engine, args.store)
+        code: int = module.run(args, service)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return code
 
 
 def cmd_pictures(args: argparse.Namespace) -> int:
@@ -162,7 +172,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _started(command: str, mode: str, settings: Settings, knowledge: str | None = None) -> None:
     """The one line a command logs as it starts (never the token or the store's password)."""
-    from bot.store._url import redact
+    from bot.store import redact
 
     about = f"knowledge {knowledge}, store {redact(settings.store_url)}, " if knowledge else ""
     logger.info("hipbot %s %s: %s%s", package_version(), command, about, mode)
@@ -201,7 +211,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     service = build_service(settings, data=args.data)
     channel = TelegramChannel(service)
     application = build_application(settings, channel, with_updater=False)
-    app = create_app(settings, channel, application)
+    app = create_app(settings, channel, application, service.store)
     where = f"webhook on {settings.webhook_host}:{settings.webhook_port}{settings.webhook_path}"
     _started("webhook", where, settings, service.engine.knowledge.version)
     server = _graceful_server(server_config(app, settings))
@@ -287,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("console", help="chat with the bot in the terminal (no token needed)")
     p.add_argument("--json", action="store_true", help="one JSON line per input line")
+    p.add_argument(
+        "--store", default="memory://", metavar="URL",
+        help="keep the conversation in this store, e.g. sqlite:///console.db (default: memory)",
+    )  # fmt: skip
     p.set_defaults(func=cmd_console)
 
     p = sub.add_parser("pictures", help="draw the exercise pictures and print their paths")
@@ -299,6 +313,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diagram", help="print the dialogue as a Mermaid state diagram")
     p.set_defaults(func=cmd_diagram)
+
+    for registration in CHANNELS:
+        module = importlib.import_module(registration.module)
+        p = sub.add_parser(registration.command, help=registration.help)
+        module.add_arguments(p)
+        p.set_defaults(func=partial(cmd_channel, module))
 
     p = sub.add_parser("polling", help="run the Telegram bot with long polling")
     p.set_defaults(func=cmd_polling)

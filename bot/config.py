@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from bot.store import open_store
+from bot.store import check_url
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -159,7 +159,7 @@ class Settings:
             problems.append(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         store_url = values.get("STORE_URL", "sqlite:///hipbot.db")
         try:
-            open_store(store_url)
+            check_url(store_url)
         except ValueError as error:
             problems.append(f"STORE_URL: {error}")
         if problems:

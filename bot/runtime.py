@@ -76,7 +76,8 @@ def build_application(
     retried, ``retry_delays`` = (first, longest) seconds apart; ``request_timeout`` bounds each
     Bot API call (connect and read).
     """
-    poller = Poller(channel, retry_delays=retry_delays) if with_updater else None
+    store = channel.service.store  # the composition root wires the store to each part
+    poller = Poller(channel, store, retry_delays=retry_delays) if with_updater else None
     bot_class = partial(InboxBot, **poller.bot_options()) if poller is not None else LeanBot
     bot = bot_class(
         settings.token,
@@ -99,7 +100,7 @@ def build_application(
         return application
     poller.attach(bot)
 
-    loop = checkin_loop(settings, channel, bot)
+    loop = checkin_loop(settings, channel, bot, store)
     tasks: set[asyncio.Task[None]] = set()
 
     async def resume(application: Application) -> None:  # type: ignore[type-arg]
@@ -114,7 +115,7 @@ def build_application(
         await poller.drain()
 
     async def close_store(application: Application) -> None:  # type: ignore[type-arg]
-        await channel.service.store.close()
+        await store.close()
 
     builder = builder.post_init(resume).post_stop(drain).post_shutdown(close_store)
     application = builder.build()

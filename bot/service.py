@@ -15,7 +15,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from bot.dialogue import Engine, Incoming, Reply, Session, SessionFormatError, Turn
+from bot import dialogue
+from bot.channel import Incoming, SessionKey
+from bot.dialogue import Engine, Reply, Session, SessionFormatError, Turn
 from bot.outbox import Outbox, Record, decode, encode
 from bot.store import Held, ReleaseWriteFailed, SessionStore, StoreUnavailable
 
@@ -63,11 +65,20 @@ class ChatService:
         # Outboxes delivered whose emptying failed (the store went down just then): key → id.
         self._delivered: dict[str, str] = {}
 
+    async def receive(self, incoming: Incoming, deliver: Deliver | None = None) -> Handled:
+        """:meth:`handle` for what a channel parsed (see :class:`bot.channel.Channel`)."""
+        return await self.handle(
+            str(incoming.key), text=incoming.text, button=incoming.button, step=incoming.step,
+            dedupe=incoming.dedupe, order=incoming.order, deliver=deliver,
+        )  # fmt: skip
+
     async def handle(
-        self, key: str, *, text: str | None = None, button: str | None = None,
-        step: int | None = None, update_id: int | None = None, deliver: Deliver | None = None,
+        self, key: str | SessionKey, *, text: str | None = None, button: str | None = None,
+        step: int | None = None, dedupe: str | None = None, order: int | None = None,
+        deliver: Deliver | None = None,
     ) -> Handled:  # fmt: skip
-        """Apply one message to the conversation ``key``, exactly once per ``update_id``.
+        """Apply one message to the conversation ``key``, exactly once per ``dedupe`` id
+        (``order``: see :meth:`~bot.store.SessionStore.lock`).
 
         ``deliver`` gets the turn once it is saved, while the conversation is still locked, so
         one conversation's replies go out in the order of its messages. Replies of an earlier
@@ -81,11 +92,12 @@ class ChatService:
             Exception: anything else ``deliver`` raised (the runner blocked the bot…); the turn
                 stays saved and its replies are dropped.
         """
-        incoming = Incoming(text=text, button=button, step=step, at=self.clock())
+        key = str(key)
+        incoming = dialogue.Incoming(text=text, button=button, step=step, at=self.clock())
         handled: Handled | None = None
         try:
-            async with self.store.lock(key, order=update_id) as held:
-                handled = await self._turn(key, held, incoming, update_id, deliver)
+            async with self.store.lock(key, order=order, dedupe=dedupe) as held:
+                handled = await self._turn(key, held, incoming, dedupe, deliver)
         except ReleaseWriteFailed as error:
             if handled is None:
                 raise
@@ -124,18 +136,21 @@ class ChatService:
             self._delivered.pop(key, None)
         return True
 
-    async def forget(self, key: str) -> None:
+    async def close(self) -> None:
+        """Close the store (at a channel's shutdown)."""
+        await self.store.close()
+
+    async def forget(self, key: str | SessionKey) -> None:
         """Erase everything stored for ``key`` (its session and planned check-ins), under its
         lock: for a runner who blocked the bot (Telegram answers 403)."""
+        key = str(key)
         async with self.store.lock(key):
             await self.store.delete(key)
         self._delivered.pop(key, None)
 
-    async def once(
-        self, key: str, update_id: int | None, send: Callable[[], Awaitable[None]]
-    ) -> bool:
+    async def once(self, incoming: Incoming, send: Callable[[], Awaitable[None]]) -> bool:
         """Run ``send`` (a notice that leaves the conversation alone: "please type", the group
-        suggestion) once per ``update_id``, under the conversation's lock; whether it ran.
+        suggestion) once per dedupe id, under the conversation's lock; whether it ran.
 
         A ``send`` that may have gone out (:class:`DeliveryFailed` with ``maybe_sent``) counts
         as done, so a notice reaches the runner at most once per attempt that timed out, and a
@@ -145,24 +160,25 @@ class ChatService:
             StoreUnavailable: the store cannot tell or record it; nothing was sent.
             DeliveryFailed: the notice was not sent; a retry of the update sends it.
         """
-        async with self.store.lock(key, order=update_id):
-            if update_id is not None and await self.store.was_processed(update_id):
+        dedupe = incoming.dedupe
+        async with self.store.lock(str(incoming.key), order=incoming.order, dedupe=dedupe):
+            if dedupe is not None and await self.store.was_processed(dedupe):
                 return False
             try:
                 await send()
             except DeliveryFailed as failed:
-                if failed.maybe_sent and update_id is not None:
-                    await self.store.mark_processed(update_id)
+                if failed.maybe_sent and dedupe is not None:
+                    await self.store.mark_processed(dedupe)
                 raise
-            if update_id is not None:
-                await self.store.mark_processed(update_id)
+            if dedupe is not None:
+                await self.store.mark_processed(dedupe)
         return True
 
     async def _turn(
-        self, key: str, held: Held, incoming: Incoming, update_id: int | None,
+        self, key: str, held: Held, incoming: dialogue.Incoming, dedupe: str | None,
         deliver: Deliver | None,
     ) -> Handled:  # fmt: skip
-        processed, raw = await self.store.load_unless_processed(key, update_id)
+        processed, raw = await self.store.load_unless_processed(key, dedupe)
         if processed and deliver is not None:
             raw = await self.store.load(key)  # a retry: its replies may still be pending
         record = self._parse(raw)
@@ -184,11 +200,11 @@ class ChatService:
             if deliver is not None:
                 await deliver(turn)  # if this fails, the retried update forgets again
         elif deliver is None:
-            await self.store.save(key, turn.session.to_json(), update_id=update_id)
+            await self.store.save(key, turn.session.to_json(), dedupe=dedupe)
         else:
             outbox = Outbox.new(turn.replies)
             session_json = turn.session.to_json()
-            await self.store.save(key, encode(session_json, outbox), update_id=update_id)
+            await self.store.save(key, encode(session_json, outbox), dedupe=dedupe)
             self._delivered.pop(key, None)
             await self._deliver(key, turn, outbox, deliver, session_json, held)
         if not turn.forget and planned is not None and turn.session.checkin is None:

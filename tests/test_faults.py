@@ -279,7 +279,7 @@ async def test_undelivered_replies_are_sent_by_the_retried_update_once(
         session, pending = await stored(store)
         assert session is not None and session.state == "red_flag_screen"
         assert pending == len(second.expected)
-        assert await store.was_processed(2)
+        assert await store.was_processed("2")
         assert hook.sent() == first.expected
 
         # Telegram's retry sends them, once; the conversation is not stepped again
@@ -401,7 +401,7 @@ async def test_sqlite_unavailable_is_503_until_it_is_back(
     _, start, none, *_ = consultation(reference)
     path = tmp_path / "sessions.db"
     setup = SqliteSessionStore(path)
-    await ChatService(real_engine(), setup).handle(str(CHAT), text="/start", update_id=1)
+    await ChatService(real_engine(), setup).handle(str(CHAT), text="/start", dedupe="1")
     await setup.close()
     other: sqlite3.Connection | None = None
     if fault == "locked":  # another process holds the write lock
@@ -421,7 +421,7 @@ async def test_sqlite_unavailable_is_503_until_it_is_back(
                         await hook.post(update_for(api, action, update_id, CHAT))
                     ).status_code == 503
                     refused += 1
-                assert not await store.was_processed(update_id)
+                assert not await store.was_processed(str(update_id))
             assert await hook.health() == 503
             assert hook.sent() == []  # nothing said, nothing half-written
             assert (await stored(store))[0] == before
@@ -581,38 +581,38 @@ class FlakySaves(MemorySessionStore):
 
     refuse = 0
 
-    async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
-        if self.refuse and update_id is None:
+    async def save(self, key: str, data: str, *, dedupe: str | None = None) -> None:
+        if self.refuse and dedupe is None:
             self.refuse -= 1
             raise StoreUnavailable("the test store refused a save")
-        await super().save(key, data, update_id=update_id)
+        await super().save(key, data, dedupe=dedupe)
 
 
 async def test_the_outbox_is_kept_until_delivered_and_then_emptied() -> None:
     store = FlakySaves()
     service = ChatService(real_engine(), store)
     outlet = Outlet()
-    await service.handle("1", text="/start", update_id=1, deliver=outlet)
+    await service.handle("1", text="/start", dedupe="1", deliver=outlet)
     plain = await store.load("1")
     assert plain is not None and Session.from_json(plain).state == "greeting"  # as before
 
     outlet.failing = DeliveryFailed([Reply("x")], "NetworkError")
     with pytest.raises(DeliveryFailed):
-        await service.handle("1", button="start", step=1, update_id=2, deliver=outlet)
+        await service.handle("1", button="start", step=1, dedupe="2", deliver=outlet)
     session, pending = await stored(store, 1)
     assert session is not None and session.state == "red_flag_screen" and pending == 1
 
     outlet.failing = None
-    handled = await service.handle("1", button="start", step=1, update_id=2, deliver=outlet)
+    handled = await service.handle("1", button="start", step=1, dedupe="2", deliver=outlet)
     assert (handled.duplicate, handled.resent, outlet.delivered[-1]) == (True, 1, "x")
     assert (await stored(store, 1)) == (session, 0)
 
     # delivered, but the store refused to empty the outbox: this process does not send it again
     store.refuse = 1
-    await service.handle("1", button="none", step=2, update_id=3, deliver=outlet)
+    await service.handle("1", button="none", step=2, dedupe="3", deliver=outlet)
     assert (await stored(store, 1))[1] > 0
     before = list(outlet.delivered)
-    handled = await service.handle("1", text="/help", update_id=4, deliver=outlet)
+    handled = await service.handle("1", text="/help", dedupe="4", deliver=outlet)
     assert handled.resent == 0 and handled.turn is not None
     assert outlet.delivered == before + [reply.text for reply in handled.turn.replies]
     assert (await stored(store, 1))[1] == 0
@@ -620,7 +620,7 @@ async def test_the_outbox_is_kept_until_delivered_and_then_emptied() -> None:
     # refused for good (the runner blocked the bot): dropped, not kept for ever
     outlet.failing = RuntimeError("Forbidden")
     with pytest.raises(RuntimeError):
-        await service.handle("1", text="/why", update_id=5, deliver=outlet)
+        await service.handle("1", text="/why", dedupe="5", deliver=outlet)
     assert (await stored(store, 1))[1] == 0
 
 

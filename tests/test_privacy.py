@@ -175,10 +175,10 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
 async def consult(service: ChatService, chat: str, first_update: int) -> None:
     """A whole consultation through the service, ending at the result."""
-    handled = await service.handle(chat, text="/start", update_id=first_update)
+    handled = await service.handle(chat, text="/start", dedupe=str(first_update))
     sent = 0
     while handled.turn is not None and (text := next_line(handled.turn, sent)) is not None:
-        handled = await service.handle(chat, text=text, update_id=first_update + 1 + sent)
+        handled = await service.handle(chat, text=text, dedupe=str(first_update + 1 + sent))
         assert handled.turn is not None and handled.turn.replies
         sent = len(TYPED) + 20 if text == LAST else sent + 1
     assert handled.turn is not None and handled.turn.session.state == "result"
@@ -208,7 +208,7 @@ async def test_forget_erases_the_chat_in_every_backend(backend: Backend) -> None
     await consult(service, OTHER_CHAT, 3000)
     assert CHAT in backend.raw()
 
-    handled = await service.handle(CHAT, text="/forget", update_id=2999)
+    handled = await service.handle(CHAT, text="/forget", dedupe="2999")
     assert handled.turn is not None and handled.turn.forget
     assert "deleted everything" in handled.turn.replies[0].text
     assert await backend.store.load(CHAT) is None
@@ -216,7 +216,7 @@ async def test_forget_erases_the_chat_in_every_backend(backend: Backend) -> None
     assert await backend.store.load(OTHER_CHAT) is not None  # only this chat's data goes
 
     # After /forget the chat starts afresh; nothing of the old consultation comes back.
-    handled = await service.handle(CHAT, text="/summary", update_id=3999)
+    handled = await service.handle(CHAT, text="/summary", dedupe="3999")
     assert handled.turn is not None
     assert handled.turn.session.answers == {} and handled.turn.session.age is None
     assert "No answers recorded yet" in "\n".join(r.text for r in handled.turn.replies)
@@ -230,7 +230,7 @@ async def test_forget_leaves_no_trace_in_the_sqlite_file(tmp_path: Path) -> None
         service = ChatService(real_engine(), store)
         await consult(service, CHAT, 4000)
         await consult(service, OTHER_CHAT, 5000)
-        await service.handle(CHAT, text="/forget", update_id=4999)
+        await service.handle(CHAT, text="/forget", dedupe="4999")
         assert await store.load(CHAT) is None
         on_disk = sqlite_bytes(path)
         assert CHAT.encode() not in on_disk, "the chat id is still in the database file"
@@ -370,7 +370,7 @@ async def test_forget_on_redis_with_the_compose_settings_leaves_the_data_files(
         while CHAT.encode() not in redis_files(server.workdir):  # the snapshot holds the chat
             assert time.monotonic() < deadline, "no snapshot was written"
             await asyncio.sleep(0.1)
-        await service.handle(CHAT, text="/forget", update_id=2999)
+        await service.handle(CHAT, text="/forget", dedupe="2999")
         deadline = time.monotonic() + 10
         while CHAT.encode() in redis_files(server.workdir):
             assert time.monotonic() < deadline, "the forgotten chat is still in Redis's files"

@@ -104,29 +104,29 @@ async def test_delete_missing_is_not_an_error(store: SessionStore) -> None:
 
 
 async def test_update_marked_processed_by_save(store: SessionStore) -> None:
-    assert not await store.was_processed(1001)
-    await store.save("42", SESSION, update_id=1001)
-    assert await store.was_processed(1001)
-    assert not await store.was_processed(1002)
+    assert not await store.was_processed("1001")
+    await store.save("42", SESSION, dedupe="1001")
+    assert await store.was_processed("1001")
+    assert not await store.was_processed("1002")
 
 
 async def test_an_update_can_be_marked_processed_alone(store: SessionStore) -> None:
-    await store.mark_processed(2001)
-    assert await store.was_processed(2001)
-    assert not await store.was_processed(2002)
+    await store.mark_processed("2001")
+    assert await store.was_processed("2001")
+    assert not await store.was_processed("2002")
     assert await store.load("42") is None  # nothing else stored
 
 
 async def test_save_without_update_id_marks_nothing(store: SessionStore) -> None:
     await store.save("42", SESSION)
-    assert not await store.was_processed(1001)
-    assert not await store.was_processed(0)
+    assert not await store.was_processed("1001")
+    assert not await store.was_processed("0")
 
 
 async def test_processed_mark_survives_session_delete(store: SessionStore) -> None:
-    await store.save("42", SESSION, update_id=7)
+    await store.save("42", SESSION, dedupe="7")
     await store.delete("42")
-    assert await store.was_processed(7)
+    assert await store.was_processed("7")
 
 
 # -- idle expiry ----------------------------------------------------------------------------
@@ -134,14 +134,14 @@ async def test_processed_mark_survives_session_delete(store: SessionStore) -> No
 
 async def test_idle_sessions_expire_and_saving_refreshes(make_store: MakeStore) -> None:
     store = make_store(idle_ttl=1.0)
-    await store.save("idle", '{"v": "idle"}', update_id=5)
+    await store.save("idle", '{"v": "idle"}', dedupe="5")
     await store.save("busy", '{"v": 1}')
     await asyncio.sleep(0.6)
     await store.save("busy", '{"v": 2}')  # saved again: its idle time restarts
     await asyncio.sleep(0.5)
     assert await store.load("idle") is None
     assert await store.load("busy") == '{"v": 2}'
-    assert await store.was_processed(5)  # update ids live a day, whatever the idle ttl
+    assert await store.was_processed("5")  # update ids live a day, whatever the idle ttl
 
 
 async def test_no_idle_ttl_keeps_sessions(make_store: MakeStore) -> None:
@@ -225,11 +225,11 @@ async def test_a_write_left_for_the_release_is_made_as_it_is_released(
     store: SessionStore,
 ) -> None:
     async with store.lock("42", order=5) as held:
-        await store.save("42", '{"v": 1}', update_id=5)
+        await store.save("42", '{"v": 1}', dedupe="5")
         held.save_on_release('{"v": 2}')
         assert await store.load("42") == '{"v": 1}'  # not yet
     assert await store.load("42") == '{"v": 2}'
-    assert await store.was_processed(5)
+    assert await store.was_processed("5")
 
 
 async def test_a_write_left_for_the_release_is_dropped_when_the_block_fails(

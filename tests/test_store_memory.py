@@ -15,11 +15,11 @@ async def test_memory_update_ids_are_forgotten_after_a_day() -> None:
     now = [1000.0]
     clock: Callable[[], float] = lambda: now[0]  # noqa: E731
     store = MemorySessionStore(clock=clock)
-    await store.save("42", SESSION, update_id=9)
+    await store.save("42", SESSION, dedupe="9")
     now[0] += 24 * 3600
-    assert await store.was_processed(9)
+    assert await store.was_processed("9")
     now[0] += 1
-    assert not await store.was_processed(9)
+    assert not await store.was_processed("9")
 
 
 async def test_memory_lock_table_does_not_grow(memory_store: MemorySessionStore) -> None:

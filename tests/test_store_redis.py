@@ -58,7 +58,7 @@ async def replicas(redis_url: str) -> AsyncIterator[list[RedisSessionStore]]:
 async def test_key_layout_and_expiry(redis_url: str, raw: Redis) -> None:
     store = RedisSessionStore.from_url(redis_url, idle_ttl=120)
     try:
-        await store.save("42", SESSION, update_id=1001)
+        await store.save("42", SESSION, dedupe="1001")
         async with store.lock("42"):
             assert await raw.exists("hipbot:lock:42")
     finally:
@@ -83,7 +83,7 @@ async def test_save_is_one_multi_exec_transaction(
     redis_store: RedisSessionStore, raw: Redis
 ) -> None:
     async with raw.monitor() as monitor:
-        await redis_store.save("42", SESSION, update_id=7)
+        await redis_store.save("42", SESSION, dedupe="7")
         commands: list[str] = []
         async with asyncio.timeout(5):
             while not commands or commands[-1] != "EXEC":
@@ -96,15 +96,15 @@ async def test_save_is_one_multi_exec_transaction(
 async def test_a_turn_costs_two_round_trips_of_locking_none_of_loading_and_of_emptying(
     redis_store: RedisSessionStore, raw: Redis
 ) -> None:
-    await redis_store.save("42", SESSION, update_id=7)
+    await redis_store.save("42", SESSION, dedupe="7")
     async with redis_store.lock("warm-up", order=1):
         pass  # Redis now has the scripts
     async with raw.monitor() as monitor:
-        async with redis_store.lock("42", order=8) as held:
-            assert await redis_store.load_unless_processed("42", 8) == (False, SESSION)
-            await redis_store.save("42", '{"v": 2}', update_id=8)
+        async with redis_store.lock("42", order=8, dedupe="8") as held:
+            assert await redis_store.load_unless_processed("42", "8") == (False, SESSION)
+            await redis_store.save("42", '{"v": 2}', dedupe="8")
             # read again after a save: Redis is asked, not what taking the lock read
-            assert await redis_store.load_unless_processed("42", 8) == (True, None)
+            assert await redis_store.load_unless_processed("42", "8") == (True, None)
             held.save_on_release('{"v": 3}')
         await raw.get("sentinel")
         commands: list[str] = []
@@ -261,8 +261,11 @@ async def test_entries_of_a_crashed_attempt_go_once_the_update_is_processed(
 ) -> None:
     queue = "hipbot:queue:42"
     await raw.zadd(queue, {f"{time.time() + 60:.3f}:crashed-attempt": 6})  # looks alive
-    async with asyncio.timeout(2), redis_store.lock("42", order=6):  # Telegram's retry of 6
-        await redis_store.save("42", SESSION, update_id=6)
+    async with (
+        asyncio.timeout(2),
+        redis_store.lock("42", order=6, dedupe="6"),
+    ):  # Telegram's retry of 6
+        await redis_store.save("42", SESSION, dedupe="6")
     assert await raw.zcard(queue) == 0
     async with asyncio.timeout(2), redis_store.lock("42", order=7):
         pass  # the next update is not held up by the crashed attempt
@@ -273,7 +276,7 @@ async def test_entries_of_an_update_not_processed_stay(
 ) -> None:
     queue = "hipbot:queue:42"
     await raw.zadd(queue, {f"{time.time() + 60:.3f}:retry-waiting": 6})
-    async with asyncio.timeout(2), redis_store.lock("42", order=6):
+    async with asyncio.timeout(2), redis_store.lock("42", order=6, dedupe="6"):
         pass  # failed before saving: the update will be retried, its waiter keeps its place
     entries = [str(entry) for entry in await raw.zrange(queue, 0, -1)]
     assert len(entries) == 1 and entries[0].endswith(":retry-waiting")
@@ -304,7 +307,7 @@ async def test_stopped_redis_raises_store_unavailable_then_recovers(
     store = RedisSessionStore.from_url(f"{server.url}/0")
     try:
         await store.ping()
-        await store.save("42", SESSION, update_id=1)
+        await store.save("42", SESSION, dedupe="1")
         server.stop()
 
         started = time.monotonic()
@@ -313,9 +316,9 @@ async def test_stopped_redis_raises_store_unavailable_then_recovers(
         with pytest.raises(StoreUnavailable):
             await store.load("42")
         with pytest.raises(StoreUnavailable):
-            await store.save("42", SESSION, update_id=2)
+            await store.save("42", SESSION, dedupe="2")
         with pytest.raises(StoreUnavailable):
-            await store.was_processed(1)
+            await store.was_processed("1")
         with pytest.raises(StoreUnavailable):
             await store.delete("42")
         with pytest.raises(StoreUnavailable):
@@ -325,7 +328,7 @@ async def test_stopped_redis_raises_store_unavailable_then_recovers(
 
         redis_server_factory(port=server.port)  # back (empty: nothing is persisted)
         await store.ping()
-        await store.save("42", SESSION, update_id=3)
+        await store.save("42", SESSION, dedupe="3")
         assert await store.load("42") == SESSION
     finally:
         await store.close()

@@ -69,20 +69,20 @@ def _query(path: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
 
 async def test_sessions_survive_a_restart(db_path: Path) -> None:
     first = SqliteSessionStore(db_path)
-    await first.save("42", SESSION, update_id=501)
+    await first.save("42", SESSION, dedupe="501")
     await first.close()
 
     second = SqliteSessionStore(db_path)  # a restarted process
     try:
         assert await second.load("42") == SESSION
-        assert await second.was_processed(501)
-        assert not await second.was_processed(502)
+        assert await second.was_processed("501")
+        assert not await second.was_processed("502")
     finally:
         await second.close()
 
 
 async def test_schema_and_wal_mode(sqlite_store: SqliteSessionStore, tmp_path: Path) -> None:
-    await sqlite_store.save("42", SESSION, update_id=1)
+    await sqlite_store.save("42", SESSION, dedupe="1")
     path = tmp_path / "sessions.db"  # where the sqlite_store fixture keeps it
     assert _query(path, "PRAGMA journal_mode") == [("wal",)]
     assert [row[1] for row in _query(path, "PRAGMA table_info(sessions)")] == [
@@ -90,11 +90,23 @@ async def test_schema_and_wal_mode(sqlite_store: SqliteSessionStore, tmp_path: P
         "data",
         "updated_at",
     ]
-    assert [row[1] for row in _query(path, "PRAGMA table_info(processed_updates)")] == [
-        "update_id",
-        "at",
-    ]
+    assert [row[1] for row in _query(path, "PRAGMA table_info(processed)")] == ["id", "at"]
     assert _query(path, "SELECT key, data FROM sessions") == [("42", SESSION)]
+
+
+async def test_a_file_with_integer_update_ids_is_migrated(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:  # the schema before dedupe ids were opaque text
+        conn.execute("CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY, at REAL)")
+        conn.execute("INSERT INTO processed_updates VALUES (501, ?)", (time.time(),))
+    conn.close()
+    store = SqliteSessionStore(str(db_path))
+    try:
+        assert await store.was_processed("501")  # Telegram's dedupe id of update 501
+        assert not await store.was_processed("502")
+    finally:
+        await store.close()
+    tables = _query(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    assert ("processed_updates",) not in tables
 
 
 async def test_expired_session_is_deleted_on_load(db_path: Path) -> None:
@@ -123,8 +135,8 @@ async def test_first_save_purges_old_update_ids_and_idle_sessions(db_path: Path)
     conn = sqlite3.connect(db_path)
     with conn:
         conn.executemany(
-            "INSERT INTO processed_updates (update_id, at) VALUES (?, ?)",
-            [(1, now - 86400 - 60), (2, now - 3600)],
+            "INSERT INTO processed (id, at) VALUES (?, ?)",
+            [("1", now - 86400 - 60), ("2", now - 3600)],
         )
         conn.executemany(
             "INSERT INTO sessions (key, data, updated_at) VALUES (?, ?, ?)",
@@ -134,10 +146,10 @@ async def test_first_save_purges_old_update_ids_and_idle_sessions(db_path: Path)
 
     store = SqliteSessionStore(db_path, idle_ttl=3600)
     try:
-        await store.save("42", SESSION, update_id=3)
+        await store.save("42", SESSION, dedupe="3")
     finally:
         await store.close()
-    assert _query(db_path, "SELECT update_id FROM processed_updates ORDER BY 1") == [(2,), (3,)]
+    assert _query(db_path, "SELECT id FROM processed ORDER BY 1") == [("2",), ("3",)]
     keys = _query(db_path, "SELECT key FROM sessions ORDER BY 1")
     assert keys == [("42",), ("fresh",), ("seed",)]
 
@@ -153,11 +165,11 @@ async def test_read_only_file_raises_store_unavailable(
     store = SqliteSessionStore(db_path)
     try:
         with pytest.raises(StoreUnavailable, match="readonly database") as caught:
-            await store.save("42", '{"changed": true}', update_id=9)
+            await store.save("42", '{"changed": true}', dedupe="9")
         assert str(db_path) in str(caught.value)
         assert not isinstance(caught.value, sqlite3.Error)
         assert await store.load("42") == SESSION  # reading still works, nothing was written
-        assert not await store.was_processed(9)
+        assert not await store.was_processed("9")
     finally:
         await store.close()
 
@@ -167,15 +179,15 @@ async def test_locked_database_raises_and_writes_nothing(
 ) -> None:
     store = SqliteSessionStore(db_path, busy_timeout=0.2)
     try:
-        await store.save("42", SESSION, update_id=1)
+        await store.save("42", SESSION, dedupe="1")
         other = exclusive_lock()
         with pytest.raises(StoreUnavailable, match="database is locked"):
-            await store.save("42", '{"v": 2}', update_id=2)
+            await store.save("42", '{"v": 2}', dedupe="2")
         other.execute("ROLLBACK")
         assert await store.load("42") == SESSION
-        assert not await store.was_processed(2)
-        await store.save("42", '{"v": 2}', update_id=2)  # works again once the lock is gone
-        assert await store.was_processed(2)
+        assert not await store.was_processed("2")
+        await store.save("42", '{"v": 2}', dedupe="2")  # works again once the lock is gone
+        assert await store.was_processed("2")
     finally:
         await store.close()
 
@@ -199,18 +211,18 @@ async def test_locked_while_opening_raises_then_recovers(
 async def test_failed_statement_rolls_back_the_whole_save(db_path: Path) -> None:
     store = SqliteSessionStore(db_path)
     try:
-        await store.save("42", SESSION, update_id=1)
+        await store.save("42", SESSION, dedupe="1")
         conn = sqlite3.connect(db_path)
         with conn:  # the second write of the transaction fails (as on a full disk)
             conn.execute(
-                "CREATE TRIGGER fail_marker BEFORE INSERT ON processed_updates "
+                "CREATE TRIGGER fail_marker BEFORE INSERT ON processed "
                 "BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END"
             )
         conn.close()
         with pytest.raises(StoreUnavailable, match="simulated write failure"):
-            await store.save("42", '{"v": 2}', update_id=2)
+            await store.save("42", '{"v": 2}', dedupe="2")
         assert await store.load("42") == SESSION  # the session write was rolled back too
-        assert not await store.was_processed(2)
+        assert not await store.was_processed("2")
     finally:
         await store.close()
 

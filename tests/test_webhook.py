@@ -16,8 +16,9 @@ import pytest
 import redis.asyncio as redis_client
 from starlette.applications import Starlette
 
+from bot.channels.http_guard import MAX_BODY_BYTES
 from bot.channels.telegram import SEND_ATTEMPTS, TelegramChannel
-from bot.channels.webhook import MAX_BODY_BYTES, create_app
+from bot.channels.webhook import create_app
 from bot.config import Settings
 from bot.runtime import build_application, build_service
 from bot.service import ChatService
@@ -76,7 +77,7 @@ def webhook_app(settings: Settings, service: ChatService | None = None) -> Starl
     )
     channel = TelegramChannel(service)
     application = build_application(settings, channel, with_updater=False)
-    return create_app(settings, channel, application)
+    return create_app(settings, channel, application, service.store)
 
 
 @asynccontextmanager
@@ -140,7 +141,7 @@ async def test_a_wrong_or_missing_secret_is_403_and_nothing_is_stored(webhook: W
         response = await webhook.post(update, secret=secret)
         assert response.status_code == 403, secret
     assert await webhook.store.load(str(CHAT)) is None
-    assert not await webhook.store.was_processed(1)
+    assert not await webhook.store.was_processed("1")
     assert webhook.api.calls("sendMessage") == []
     # the same update with the right secret is then processed
     assert (await webhook.post(update)).status_code == 200
@@ -157,8 +158,8 @@ async def test_the_content_type_must_be_json(webhook: Webhook) -> None:
         update = {"update_id": 8 + number, **webhook.api.make_text_update(CHAT, "/help")}
         response = await webhook.post(update, content_type=content_type)
         assert response.status_code == 200, content_type
-    assert await webhook.store.was_processed(8)
-    assert await webhook.store.was_processed(9)
+    assert await webhook.store.was_processed("8")
+    assert await webhook.store.was_processed("9")
 
 
 async def test_a_body_over_1_mb_is_413(webhook: Webhook) -> None:

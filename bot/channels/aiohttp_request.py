@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -25,8 +23,19 @@ class MaybeSent(TimedOut):
     waiting): Telegram may have carried it out. Sending it again can make a duplicate."""
 
 
-def _seconds(value: ODVInput[float], default: float | None) -> float | None:
-    return default if isinstance(value, DefaultValue) else value
+Timeout = object
+"""A timeout as PTB passes it: seconds, ``None`` (no limit) or :attr:`BaseRequest.DEFAULT_NONE`
+(not given). Typed loosely so as to name none of PTB's private types."""
+
+
+def _seconds(value: Timeout, default: float | None) -> float | None:
+    """``value`` in seconds; ``default`` when it was not given (PTB's documented check is
+    ``is BaseRequest.DEFAULT_NONE``; any other placeholder counts as not given too)."""
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return default
 
 
 class AiohttpRequest(BaseRequest):
@@ -69,10 +78,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        write_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Timeout = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one request; errors never carry the URL (it contains the bot token)."""
         if self._session is None or self._session.closed:

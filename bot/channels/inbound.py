@@ -4,7 +4,7 @@ The channel needs a handful of fields: the chat, its type, a message's text, a b
 Building python-telegram-bot's object tree for every webhook update cost more CPU than the rest
 of the turn, so the JSON is read here instead, and checked: every field read must have its Bot
 API type, or the update is rejected as malformed (``None``). Polling hands over PTB's
-:class:`~telegram.Update`, which goes through the same reader via ``to_dict()``.
+:class:`~telegram.Update`, already parsed and typed, which is read from its attributes.
 """
 
 from __future__ import annotations
@@ -49,8 +49,29 @@ class Inbound:
 
     @classmethod
     def from_update(cls, update: Update) -> Inbound | None:
-        """Read an update python-telegram-bot has parsed (polling)."""
-        return parse_update(update.to_dict())
+        """Read an update python-telegram-bot has parsed (polling) from its attributes: PTB
+        checked its types already, so it is not turned back into a dict."""
+        if update.message is not None:
+            message = update.message
+            replied = message.reply_to_message
+            author = replied.from_user if replied is not None else None
+            return cls(
+                update.update_id, Kind.MESSAGE, chat_id=message.chat.id,
+                private=message.chat.type == "private", text=message.text,
+                reply_to_user=author.id if author is not None else None,
+            )  # fmt: skip
+        query = update.callback_query
+        if query is None:
+            return cls(update.update_id)
+        data = query.data
+        if data is not None and len(data.encode("utf-8", "surrogatepass")) > MAX_CALLBACK_BYTES:
+            return None  # Telegram never sends more
+        under = query.message
+        return cls(
+            update.update_id, Kind.BUTTON, chat_id=under.chat.id if under else None,
+            private=under is not None and under.chat.type == "private", query_id=query.id,
+            data=data, message_id=under.message_id if under else None,
+        )  # fmt: skip
 
 
 def parse_update(data: Any) -> Inbound | None:

@@ -24,7 +24,7 @@ from bot.channels.lean_bot import LeanBot
 from bot.channels.retry import DRAIN_SECONDS, FIRST_DELAY, MAX_DELAY, RetryQueue
 from bot.channels.telegram import TelegramChannel
 from bot.service import DeliveryFailed
-from bot.store import StoreUnavailable
+from bot.store import SessionStore, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +37,11 @@ class Poller:
     :meth:`attach` it; :meth:`on_update` is the handler for every update."""
 
     def __init__(
-        self, channel: TelegramChannel, *, retry_delays: tuple[float, float] = RETRY_DELAYS
-    ) -> None:
+        self, channel: TelegramChannel, store: SessionStore, *,
+        retry_delays: tuple[float, float] = RETRY_DELAYS,
+    ) -> None:  # fmt: skip
         self.channel = channel
-        self.inbox = Inbox(channel.service.store)
+        self.inbox = Inbox(store)
         self.queue = RetryQueue(
             self._handle, on_hold=self._on_hold, retryable=RETRYABLE,
             first_delay=retry_delays[0], max_delay=retry_delays[1],

@@ -7,8 +7,8 @@ from functools import partial
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.channels.failure import telegram_failure
 from bot.channels.telegram import ALLOWED_UPDATES, send_with_retry, set_commands
-from bot.cli import telegram_failure
 from bot.config import Settings
 
 

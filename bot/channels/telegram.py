@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import (
     Bot,
@@ -34,6 +34,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.channel import Channel, Incoming, SessionKey, clip
 from bot.channels.inbound import MAX_CALLBACK_BYTES, Inbound, Kind
 from bot.channels.lean_bot import LeanBot
 from bot.channels.throttle import Throttle, retry_seconds
@@ -247,7 +248,12 @@ async def _pause(seconds: float, deadline: float | None) -> None:
 
 
 class TelegramChannel:
-    """Turns Telegram updates into engine input and engine replies into Telegram messages."""
+    """Turns Telegram updates into engine input and engine replies into Telegram messages
+    (a :class:`bot.channel.Channel` of :class:`Inbound` updates and HTML :class:`Reply`
+    messages)."""
+
+    name = "telegram"
+    max_text = int(MessageLimit.MAX_TEXT_LENGTH)
 
     def __init__(
         self, service: ChatService, *, backoff: float = SEND_BACKOFF_SECONDS,
@@ -264,6 +270,36 @@ class TelegramChannel:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._keyboards: OrderedDict[int, int] = OrderedDict()
         """Per chat, the last message sent with buttons (this process's, most recent last)."""
+
+    def key(self, chat_id: int) -> SessionKey:
+        """The conversation of a Telegram chat."""
+        return SessionKey(self.name, str(chat_id))
+
+    def incoming(self, inbound: Inbound) -> Incoming | None:
+        """A message or a tap in a private chat as the service handles it (its ``update_id``
+        both dedupes and orders it); ``None`` for anything else."""
+        if inbound.chat_id is None or not inbound.private:
+            return None
+        dedupe, order = str(inbound.update_id), inbound.update_id
+        key = self.key(inbound.chat_id)
+        if inbound.kind is Kind.MESSAGE and inbound.text is not None:
+            text = clip(inbound.text, self.max_text)
+            return Incoming(key, text=text, dedupe=dedupe, order=order)
+        if inbound.kind is Kind.BUTTON:
+            step, value = parse_callback(inbound.data)
+            if value is not None:
+                return Incoming(key, button=value, step=step, dedupe=dedupe, order=order)
+        return None
+
+    def render(self, replies: Sequence[Reply]) -> list[Reply]:
+        """The replies as HTML messages within Telegram's limits (see :func:`outgoing`)."""
+        return outgoing(replies)
+
+    def _event(self, inbound: Inbound) -> Incoming:
+        """An update that the bot answers with a notice, keyed and deduped as any other."""
+        assert inbound.chat_id is not None
+        key = self.key(inbound.chat_id)
+        return Incoming(key, dedupe=str(inbound.update_id), order=inbound.update_id)
 
     @property
     def pictures(self) -> Pictures:
@@ -319,7 +355,9 @@ class TelegramChannel:
         asked = self._keyboards.pop(inbound.chat_id, None)
         if asked is not None:  # a typed answer: the buttons of the question go as after a tap
             self._background(self._clear_keyboard(bot, inbound.chat_id, asked))
-        await self._converse(bot, inbound.chat_id, inbound.update_id, deadline, text=inbound.text)
+        incoming = self.incoming(inbound)
+        assert incoming is not None  # a text in a private chat
+        await self._converse(bot, inbound.chat_id, incoming, deadline)
 
     async def _notice(
         self, bot: LeanBot, inbound: Inbound, replies: list[Reply], deadline: float
@@ -329,7 +367,7 @@ class TelegramChannel:
         chat = inbound.chat_id
         assert chat is not None
         send = partial(self._send, bot, chat, replies, 0, deadline)
-        await self.service.once(str(chat), inbound.update_id, send)
+        await self.service.once(self._event(inbound), send)
 
     def _text(self, text_id: str) -> Reply:
         """A dialogue text the channel says on its own (not a turn of the conversation)."""
@@ -347,18 +385,15 @@ class TelegramChannel:
     async def _button(self, inbound: Inbound, bot: LeanBot, deadline: float) -> None:
         if inbound.chat_id is None or not inbound.private:
             return
-        step, value = parse_callback(inbound.data)
-        if value is None:
+        incoming = self.incoming(inbound)
+        if incoming is None:
             await self._notice(bot, inbound, [self._text("moved_on")], deadline)
             return
-        await self._converse(
-            bot, inbound.chat_id, inbound.update_id, deadline, button=value, step=step
-        )
+        await self._converse(bot, inbound.chat_id, incoming, deadline)
 
     async def _converse(
-        self, bot: LeanBot, chat_id: int, update_id: int, deadline: float, *,
-        text: str | None = None, button: str | None = None, step: int | None = None,
-    ) -> None:  # fmt: skip
+        self, bot: LeanBot, chat_id: int, incoming: Incoming, deadline: float
+    ) -> None:
         # Typing shows only when a turn is slow (a busy store): a turn normally takes a few
         # milliseconds, and an extra Bot API call per message would halve the throughput.
         typing = asyncio.get_running_loop().call_later(
@@ -373,12 +408,9 @@ class TelegramChannel:
                 await self._send_chart(bot, chat_id, turn)
 
         try:
-            await self.service.handle(
-                str(chat_id), text=text, button=button, step=step, update_id=update_id,
-                deliver=deliver,
-            )  # fmt: skip
+            await self.service.receive(incoming, deliver)
         except Forbidden:
-            await self.service.forget(str(chat_id))  # blocked: keep nothing, plan nothing
+            await self.service.forget(incoming.key)  # blocked: keep nothing, plan nothing
             raise
         finally:
             typing.cancel()
@@ -400,8 +432,12 @@ class TelegramChannel:
 
     async def check_in(self, bot: LeanBot, key: str, due: float) -> bool:
         """Send the check-in of chat ``key`` due at ``due`` through the service's outbox;
-        whether it went out. A runner who blocked the bot is forgotten instead."""
-        chat_id, deadline = int(key), time.monotonic() + self.budget
+        whether it went out. A runner who blocked the bot is forgotten instead; the check-in
+        of another channel's conversation is not Telegram's to send."""
+        session_key = SessionKey.parse(key)
+        if session_key.channel != self.name:
+            return False
+        chat_id, deadline = int(session_key.chat), time.monotonic() + self.budget
 
         async def deliver(turn: Turn) -> None:
             await self._send(bot, chat_id, turn.replies, turn.session.step, deadline)
@@ -462,7 +498,7 @@ class TelegramChannel:
                 messages not sent (the first of them perhaps sent once if ``uncertain``).
             Forbidden, BadRequest: Telegram refused the message (blocked by the user…).
         """
-        messages = outgoing(replies)
+        messages = self.render(replies)
         options = replies[-1].options if replies else ()
         for index, message in enumerate(messages):
             last = index == len(messages) - 1
@@ -517,6 +553,12 @@ class TelegramChannel:
         if sent.photo:
             self._file_ids[message.picture] = sent.photo[-1].file_id
         return sent.message_id
+
+
+if TYPE_CHECKING:
+
+    def _is_a_channel(channel: TelegramChannel) -> Channel[Inbound, Reply]:
+        return channel  # mypy checks that TelegramChannel implements the protocol
 
 
 async def set_commands(bot: Bot) -> None:

@@ -40,8 +40,6 @@ from bot.reasoning import Assessment, QuestionPlanner, Triage, assess
 from bot.understanding import Lexicon, Understanding, understand
 from bot.understanding.answers import read_choice
 
-MAX_TEXT = 4096  # Telegram's own limit; longer text is read up to here
-
 
 @dataclass(frozen=True, slots=True)
 class Turn:
@@ -141,8 +139,6 @@ class Engine(FollowUpTurns):
         """Apply one incoming message to a conversation; never raises for any input."""
         if session is not None and not self._usable(session):
             session = None  # stored by an older dialogue or knowledge whose ids are gone
-        if incoming.text is not None and len(incoming.text) > MAX_TEXT:
-            incoming = replace(incoming, text=incoming.text[:MAX_TEXT])
         draft = Draft(session.copy() if session is not None else self.new_session(at=incoming.at))
         draft.at, draft.text = incoming.at, incoming.text or ""
         if session is None and command_name(incoming) != "start":

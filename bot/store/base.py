@@ -1,7 +1,8 @@
 """The session store interface: where conversations live between messages.
 
-A store keeps one JSON text per conversation key (for Telegram, the chat id as a string) and the
-ids of updates already processed, so a retried or duplicated update is applied once. Backends are
+A store keeps one JSON text per conversation key (a :class:`~bot.channel.SessionKey` as text)
+and the dedupe ids of the events already processed (opaque strings the channel gives, e.g.
+Telegram's ``update_id``), so a retried or duplicated event is applied once. Backends are
 chosen by URL (see :func:`bot.store.open_store`).
 """
 
@@ -16,7 +17,7 @@ DEFAULT_IDLE_TTL: Final[float] = 30 * 24 * 60 * 60
 """Seconds a session may stay unsaved before it counts as missing (30 days)."""
 
 PROCESSED_UPDATE_TTL: Final[int] = 24 * 60 * 60
-"""Seconds an update id stays marked as processed (a day: Telegram keeps updates at most 24 h)."""
+"""Seconds a dedupe id stays marked as processed (a day: Telegram keeps updates at most 24 h)."""
 
 
 class StoreUnavailable(Exception):
@@ -49,11 +50,11 @@ class Held:
 class SessionStore(ABC):
     """Async key-value storage for session JSON, with per-key locks and update de-duplication.
 
-    The channel-side service uses it as: ``async with store.lock(key, order=update_id) as
-    held``, then ``load_unless_processed(key, update_id)``, step the engine,
-    ``save(key, data, update_id)``, deliver the replies, and ``held.save_on_release(...)`` to
-    empty the outbox. ``save`` records the session and the processed update id atomically, so a
-    crash between the two can never apply an update twice or lose it.
+    The service uses it as: ``async with store.lock(key, order=order, dedupe=dedupe) as
+    held``, then ``load_unless_processed(key, dedupe)``, step the engine,
+    ``save(key, data, dedupe=dedupe)``, deliver the replies, and ``held.save_on_release(...)``
+    to empty the outbox. ``save`` records the session and the processed dedupe id atomically,
+    so a crash between the two can never apply an event twice or lose it.
 
     Sessions idle (not saved) for longer than the backend's ``idle_ttl`` behave as missing.
     Every backend error that means "try again later" (connection refused, database locked,
@@ -66,10 +67,10 @@ class SessionStore(ABC):
         """Return the stored JSON text for ``key``, or ``None`` if there is none or it expired."""
 
     @abstractmethod
-    async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
-        """Store ``data`` for ``key`` and, in the same atomic write, mark ``update_id`` processed.
+    async def save(self, key: str, data: str, *, dedupe: str | None = None) -> None:
+        """Store ``data`` for ``key`` and, in the same atomic write, mark ``dedupe`` processed.
 
-        On :class:`StoreUnavailable` nothing was written: neither the data nor the update id.
+        On :class:`StoreUnavailable` nothing was written: neither the data nor the dedupe id.
         """
 
     @abstractmethod
@@ -77,52 +78,54 @@ class SessionStore(ABC):
         """Erase everything stored for ``key``. Deleting a missing key is not an error."""
 
     @abstractmethod
-    async def mark_processed(self, update_id: int) -> None:
-        """Mark ``update_id`` processed without storing anything else (an update answered with
-        a notice, which leaves no conversation to save)."""
+    async def mark_processed(self, dedupe: str) -> None:
+        """Mark ``dedupe`` processed without storing anything else (an event answered with a
+        notice, which leaves no conversation to save)."""
 
     @abstractmethod
-    async def was_processed(self, update_id: int) -> bool:
-        """Whether ``update_id`` was already saved by :meth:`save` (kept for at least a day)."""
+    async def was_processed(self, dedupe: str) -> bool:
+        """Whether ``dedupe`` was already saved by :meth:`save` (kept for at least a day)."""
 
-    async def load_unless_processed(
-        self, key: str, update_id: int | None
-    ) -> tuple[bool, str | None]:
-        """``(was_processed(update_id), load(key))`` in one step where the backend can.
+    async def load_unless_processed(self, key: str, dedupe: str | None) -> tuple[bool, str | None]:
+        """``(was_processed(dedupe), load(key))`` in one step where the backend can.
 
-        When the update was already processed the session is not loaded: ``(True, None)``.
+        When the event was already processed the session is not loaded: ``(True, None)``.
         """
-        if update_id is not None and await self.was_processed(update_id):
+        if dedupe is not None and await self.was_processed(dedupe):
             return True, None
         return False, await self.load(key)
 
     @abstractmethod
-    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
+    def lock(
+        self, key: str, *, order: int | None = None, dedupe: str | None = None
+    ) -> AbstractAsyncContextManager[Held]:
         """Hold an exclusive lock on ``key`` (across processes for shared backends); the
         :class:`Held` it gives can leave a last write for the release.
 
-        Waiters in one process get the lock in arrival order. ``order`` (an update id) matters
-        for shared backends: there, a waiter goes only once no waiter of the same key with a
-        lower ``order`` is left in any process, so one chat's updates run in update order even
-        when several replicas receive them at once.
+        Waiters in one process get the lock in arrival order. ``order`` (a channel's sequence
+        number, Telegram's ``update_id``) matters for shared backends: there, a waiter goes only
+        once no waiter of the same key with a lower ``order`` is left in any process, so one
+        chat's events run in order even when several replicas receive them at once. ``dedupe``
+        is the event's dedupe id, which a backend may read as it takes the lock.
         """
 
     @abstractmethod
     async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
-        """Keep received updates, ``(update_id, JSON text)``, until :meth:`inbox_remove`: a
-        poller saves a batch here before it lets Telegram forget it (the next ``getUpdates``
-        offset), so a crash or a restart loses none. Adding an id already kept changes nothing.
+        """Keep received events, ``(position, JSON text)``, until :meth:`inbox_remove`: a
+        poller saves a batch here before it lets its source forget it (Telegram: the next
+        ``getUpdates`` offset), so a crash or a restart loses none. Adding a position already
+        kept changes nothing.
 
         On :class:`StoreUnavailable` nothing may have been kept: do not acknowledge the batch.
         """
 
     @abstractmethod
     async def inbox_pending(self) -> list[tuple[int, str]]:
-        """The updates kept and not yet removed, in ``update_id`` order."""
+        """The events kept and not yet removed, in ``position`` order."""
 
     @abstractmethod
-    async def inbox_remove(self, update_id: int) -> None:
-        """Forget a kept update (it was processed). Removing a missing one is not an error."""
+    async def inbox_remove(self, position: int) -> None:
+        """Forget a kept event (it was processed). Removing a missing one is not an error."""
 
     @abstractmethod
     async def schedule(self, key: str, due: float) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from urllib.parse import urlsplit
 
 from bot.store._locks import KeyedLock
-from bot.store._url import check_ttl, malformed
+from bot.store._url import check_memory, check_ttl
 from bot.store.base import (
     DEFAULT_IDLE_TTL,
     PROCESSED_UPDATE_TTL,
@@ -37,7 +36,7 @@ class MemorySessionStore(SessionStore):
         self._idle_ttl = check_ttl(idle_ttl)
         self._clock = clock
         self._sessions: dict[str, tuple[str, float]] = {}
-        self._processed: dict[int, float] = {}
+        self._processed: dict[str, float] = {}
         self._locks = KeyedLock()
         self._saves = 0
         self._inbox: dict[int, str] = {}
@@ -48,9 +47,7 @@ class MemorySessionStore(SessionStore):
         cls, url: str, *, idle_ttl: float | None = DEFAULT_IDLE_TTL
     ) -> MemorySessionStore:
         """Build from ``memory://`` (nothing may follow the scheme)."""
-        parts = urlsplit(url)
-        if parts.scheme != "memory" or parts.netloc or parts.path or parts.query:
-            raise malformed(url, "memory", "write exactly memory://")
+        check_memory(url)
         return cls(idle_ttl=idle_ttl)
 
     def _expired(self, saved_at: float, now: float) -> bool:
@@ -66,11 +63,11 @@ class MemorySessionStore(SessionStore):
             return None
         return data
 
-    async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
+    async def save(self, key: str, data: str, *, dedupe: str | None = None) -> None:
         now = self._clock()
         self._sessions[key] = (data, now)
-        if update_id is not None:
-            self._processed[update_id] = now
+        if dedupe is not None:
+            self._processed[dedupe] = now
         self._saves += 1
         if self._saves % _PURGE_EVERY == 0:
             self._purge(now)
@@ -79,25 +76,27 @@ class MemorySessionStore(SessionStore):
         self._sessions.pop(key, None)
         self._due.pop(key, None)
 
-    async def mark_processed(self, update_id: int) -> None:
-        self._processed[update_id] = self._clock()
+    async def mark_processed(self, dedupe: str) -> None:
+        self._processed[dedupe] = self._clock()
 
-    async def was_processed(self, update_id: int) -> bool:
-        at = self._processed.get(update_id)
+    async def was_processed(self, dedupe: str) -> bool:
+        at = self._processed.get(dedupe)
         return at is not None and self._clock() - at <= PROCESSED_UPDATE_TTL
 
-    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
+    def lock(
+        self, key: str, *, order: int | None = None, dedupe: str | None = None
+    ) -> AbstractAsyncContextManager[Held]:
         return saving_on_release(self, key, self._locks.hold(key))
 
     async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
-        for update_id, data in items:
-            self._inbox.setdefault(update_id, data)
+        for position, data in items:
+            self._inbox.setdefault(position, data)
 
     async def inbox_pending(self) -> list[tuple[int, str]]:
         return sorted(self._inbox.items())
 
-    async def inbox_remove(self, update_id: int) -> None:
-        self._inbox.pop(update_id, None)
+    async def inbox_remove(self, position: int) -> None:
+        self._inbox.pop(position, None)
 
     async def schedule(self, key: str, due: float) -> None:
         self._due[key] = (due, due)

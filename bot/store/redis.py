@@ -4,7 +4,8 @@ URL form: ``redis://host:port/db`` (``rediss://`` for TLS; a password goes in
 ``redis://:password@host:port/db``). Keys, all under the prefix ``hipbot:``:
 
 - ``hipbot:session:<key>``: the session JSON, expiring ``idle_ttl`` seconds after the last save;
-- ``hipbot:update:<update_id>``: ``1`` for a day once the update has been saved;
+- ``hipbot:update:<dedupe id>``: ``1`` for a day once the event has been saved (for Telegram,
+  the dedupe id is the ``update_id``);
 - ``hipbot:lock:<key>``: the cross-process lock, holding its holder's random token;
 - ``hipbot:queue:<key>``: the waiters that gave an ``order`` (a sorted set scored by it);
 - ``hipbot:checkins:ready`` / ``hipbot:checkins:due``: planned check-ins, a sorted set of keys
@@ -34,8 +35,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Final
-from urllib.parse import urlsplit
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
@@ -44,7 +43,7 @@ from redis.exceptions import RedisError
 
 from bot.store._locks import KeyedLock
 from bot.store._tag import tag
-from bot.store._url import check_ttl, malformed
+from bot.store._url import check_redis, check_ttl
 from bot.store.base import (
     DEFAULT_IDLE_TTL,
     PROCESSED_UPDATE_TTL,
@@ -56,8 +55,6 @@ from bot.store.base import (
 
 logger = logging.getLogger(__name__)
 MAX_CONNECTIONS = 256
-
-_URL_HINT: Final = "use redis://host:port/db, e.g. redis://127.0.0.1:6379/0"
 
 
 class RedisSessionStore(SessionStore):
@@ -119,16 +116,7 @@ class RedisSessionStore(SessionStore):
         ``socket_timeout`` seconds, and a lost connection is retried twice with a short backoff
         before :class:`StoreUnavailable` is raised.
         """
-        parts = urlsplit(url)
-        if parts.scheme not in ("redis", "rediss") or parts.fragment:
-            raise malformed(url, "redis", _URL_HINT)
-        try:
-            port = parts.port
-        except ValueError:
-            raise malformed(url, "redis", _URL_HINT) from None
-        db = parts.path.lstrip("/")
-        if not parts.hostname or port == 0 or (db and not db.isdigit()) or "/" in db:
-            raise malformed(url, "redis", _URL_HINT)
+        check_redis(url)
         # A blocking pool: past max_connections a request waits for a free connection instead
         # of failing (a burst of chats must slow down, not error out).
         pool = BlockingConnectionPool.from_url(
@@ -178,14 +166,14 @@ class RedisSessionStore(SessionStore):
             return value.decode("utf-8")
         return None if value is None else str(value)
 
-    async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
+    async def save(self, key: str, data: str, *, dedupe: str | None = None) -> None:
         self._fetched.pop(key, None)
         ttl_ms = self._session_ttl_ms()
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(self._key("session", key), data, px=ttl_ms)
-                if update_id is not None:
-                    pipe.set(self._key("update", update_id), 1, ex=PROCESSED_UPDATE_TTL)
+                if dedupe is not None:
+                    pipe.set(self._key("update", dedupe), 1, ex=PROCESSED_UPDATE_TTL)
                 await pipe.execute()
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
@@ -229,29 +217,27 @@ class RedisSessionStore(SessionStore):
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
-    async def mark_processed(self, update_id: int) -> None:
+    async def mark_processed(self, dedupe: str) -> None:
         try:
-            await self._redis.set(self._key("update", update_id), 1, ex=PROCESSED_UPDATE_TTL)
+            await self._redis.set(self._key("update", dedupe), 1, ex=PROCESSED_UPDATE_TTL)
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
-    async def was_processed(self, update_id: int) -> bool:
+    async def was_processed(self, dedupe: str) -> bool:
         try:
-            return bool(await self._redis.exists(self._key("update", update_id)))
+            return bool(await self._redis.exists(self._key("update", dedupe)))
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
-    async def load_unless_processed(
-        self, key: str, update_id: int | None
-    ) -> tuple[bool, str | None]:
+    async def load_unless_processed(self, key: str, dedupe: str | None) -> tuple[bool, str | None]:
         fetched = self._fetched.pop(key, None)
-        if fetched is not None and fetched.update_id == update_id:
+        if fetched is not None and fetched.dedupe == dedupe:
             return fetched.processed, None if fetched.processed else fetched.session
-        if update_id is None:
+        if dedupe is None:
             return False, await self.load(key)
         try:
             async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.exists(self._key("update", update_id))
+                pipe.exists(self._key("update", dedupe))
                 pipe.get(self._key("session", key))
                 processed, value = await pipe.execute()
         except (RedisError, OSError) as exc:
@@ -267,8 +253,8 @@ class RedisSessionStore(SessionStore):
             return
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                for update_id, data in items:
-                    pipe.hsetnx(self._key("inbox", "updates"), str(update_id), data)
+                for position, data in items:
+                    pipe.hsetnx(self._key("inbox", "updates"), str(position), data)
                 await pipe.execute()
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
@@ -280,14 +266,16 @@ class RedisSessionStore(SessionStore):
             raise self._unavailable(exc) from exc
         return sorted((int(_text(k)), _text(v)) for k, v in kept.items())
 
-    async def inbox_remove(self, update_id: int) -> None:
+    async def inbox_remove(self, position: int) -> None:
         try:
-            await self._redis.hdel(self._key("inbox", "updates"), str(update_id))
+            await self._redis.hdel(self._key("inbox", "updates"), str(position))
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
-    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
-        return self._hold(key, order)
+    def lock(
+        self, key: str, *, order: int | None = None, dedupe: str | None = None
+    ) -> AbstractAsyncContextManager[Held]:
+        return self._hold(key, order, dedupe)
 
     async def ping(self) -> None:
         """Prove that a write goes through now (Redis out of memory, a read-only replica or a
@@ -313,7 +301,7 @@ class RedisSessionStore(SessionStore):
     # -- locking ----------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _hold(self, key: str, order: int | None) -> AsyncIterator[Held]:
+    async def _hold(self, key: str, order: int | None, dedupe: str | None) -> AsyncIterator[Held]:
         entry = self._queue_entry() if order is not None else ""
         joining = entry
         if order is not None and self._local_locks.busy(key):
@@ -325,7 +313,7 @@ class RedisSessionStore(SessionStore):
         left = False
         try:
             async with self._local_locks.hold(key):
-                token = await self._acquire(key, order, joining)
+                token = await self._acquire(key, order, dedupe, joining)
                 renewal = _Renewal(
                     partial(self._renew, key, token), self._lock_lease, self._lock_timeout
                 )
@@ -339,7 +327,7 @@ class RedisSessionStore(SessionStore):
                     left = True
                     renewal.stop()
                     self._fetched.pop(key, None)
-                    await self._release(key, token, order, entry, held.final)
+                    await self._release(key, token, order, dedupe, entry, held.final)
         finally:
             if entry and not left:
                 await self._dequeue(key, entry)
@@ -358,16 +346,16 @@ class RedisSessionStore(SessionStore):
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
-    async def _acquire(self, key: str, order: int | None, joining: str) -> str:
+    async def _acquire(self, key: str, order: int | None, dedupe: str | None, joining: str) -> str:
         """Wait until no earlier update of ``key`` is queued and the lock is free, take the lock
         and return its token. ``joining`` is a queue entry to add first.
 
         One round trip when nothing is in the way; it also reads the session and whether the
-        update ``order`` was processed, for :meth:`load_unless_processed` to answer from.
+        event ``dedupe`` was processed, for :meth:`load_unless_processed` to answer from.
         """
         token = uuid.uuid4().hex
         keys = [self._key("queue", key), self._key("lock", key), self._key("session", key),
-                self._key("update", "" if order is None else order)]  # fmt: skip
+                self._key("update", _processed_id(order, dedupe))]  # fmt: skip
         lock_ms = round(self._lock_lease * 1000)
         lifetime_ms = round((self._lock_wait + self._lock_timeout) * 1000)
         deadline = time.monotonic() + self._lock_wait
@@ -382,7 +370,7 @@ class RedisSessionStore(SessionStore):
             if outcome[0] == _ACQUIRED:
                 session = outcome[2]
                 self._fetched[key] = _Fetched(
-                    order, bool(outcome[1]),
+                    dedupe, bool(outcome[1]) and dedupe is not None,
                     session.decode() if isinstance(session, bytes) else session,
                 )  # fmt: skip
                 return token
@@ -413,8 +401,9 @@ class RedisSessionStore(SessionStore):
         return bool(owned)
 
     async def _release(
-        self, key: str, token: str, order: int | None, entry: str, final: str | None
-    ) -> None:
+        self, key: str, token: str, order: int | None, dedupe: str | None, entry: str,
+        final: str | None,
+    ) -> None:  # fmt: skip
         """Release the lock and leave the queue, with the final write if any, in one round trip.
 
         Raises:
@@ -425,7 +414,7 @@ class RedisSessionStore(SessionStore):
         keys = [
             self._key("lock", key),
             self._key("queue", key),
-            self._key("update", "" if order is None else order),
+            self._key("update", _processed_id(order, dedupe)),
             self._key("session", key),
         ]
         args = [token, entry, "" if order is None else order,
@@ -461,6 +450,12 @@ class RedisSessionStore(SessionStore):
             )
 
 
+def _processed_id(order: int | None, dedupe: str | None) -> str:
+    """The dedupe id whose processed mark the lock scripts read: none without an ``order``
+    (the scripts read it only then; ``""`` names no event)."""
+    return "" if order is None or dedupe is None else dedupe
+
+
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
@@ -472,7 +467,7 @@ _ACQUIRED, _EARLIER_PENDING = 1, 0  # and 2: the lock is held
 class _Fetched:
     """A key's data as read when its lock was taken."""
 
-    update_id: int | None
+    dedupe: str | None
     processed: bool
     session: str | None
 

@@ -27,11 +27,10 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Final, TypeVar
-from urllib.parse import unquote, urlsplit
 
 from bot.store._locks import KeyedLock
 from bot.store._sqlite_worker import Mode, SqliteWorker, WorkerStopped, transaction
-from bot.store._url import check_ttl, malformed
+from bot.store._url import check_ttl, sqlite_path
 from bot.store.base import (
     DEFAULT_IDLE_TTL,
     PROCESSED_UPDATE_TTL,
@@ -52,11 +51,11 @@ CREATE TABLE IF NOT EXISTS sessions (
     updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_updated_at ON sessions (updated_at);
-CREATE TABLE IF NOT EXISTS processed_updates (
-    update_id INTEGER PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS processed (
+    id TEXT PRIMARY KEY,
     at REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS processed_updates_at ON processed_updates (at);
+CREATE INDEX IF NOT EXISTS processed_at ON processed (at);
 CREATE TABLE IF NOT EXISTS health (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     at REAL NOT NULL
@@ -72,11 +71,16 @@ CREATE TABLE IF NOT EXISTS checkins (
 );
 CREATE INDEX IF NOT EXISTS checkins_ready ON checkins (ready);
 """
+_MIGRATE_PROCESSED: Final = """
+INSERT OR IGNORE INTO processed (id, at) SELECT CAST(update_id AS TEXT), at FROM processed_updates;
+DROP TABLE processed_updates;
+"""
+"""Files written before dedupe ids were opaque kept Telegram update ids in ``processed_updates``
+(an integer key); they move to ``processed`` as text, which is how the Telegram channel now
+names them, so a retry of an update processed before the upgrade is still recognised."""
 
 _PURGE_INTERVAL: Final = 3600.0
 """Seconds between sweeps of expired sessions and old update ids (the first save sweeps too)."""
-
-_URL_HINT: Final = "use sqlite:///relative/path.db or sqlite:////absolute/path.db"
 
 PING_BUSY_TIMEOUT: Final = 0.5
 """Seconds :meth:`SqliteSessionStore.ping` waits for another connection's write lock."""
@@ -122,25 +126,19 @@ class SqliteSessionStore(SessionStore):
         cls, url: str, *, idle_ttl: float | None = DEFAULT_IDLE_TTL
     ) -> SqliteSessionStore:
         """Build from ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db``."""
-        parts = urlsplit(url)
-        if parts.scheme != "sqlite" or parts.netloc or parts.query or parts.fragment:
-            raise malformed(url, "sqlite", _URL_HINT)
-        path = unquote(parts.path[1:])  # drop the "/" that separates the empty host
-        if not path or path.endswith("/"):
-            raise malformed(url, "sqlite", _URL_HINT)
-        return cls(path, idle_ttl=idle_ttl)
+        return cls(sqlite_path(url), idle_ttl=idle_ttl)
 
     # -- the SessionStore interface ---------------------------------------------------------
 
     async def load(self, key: str) -> str | None:
         return await self._run(self._load, key, mode="read")
 
-    async def save(self, key: str, data: str, *, update_id: int | None = None) -> None:
+    async def save(self, key: str, data: str, *, dedupe: str | None = None) -> None:
         purge = time.monotonic() >= self._next_purge
         if purge:
             self._next_purge = time.monotonic() + _PURGE_INTERVAL
         try:
-            await self._run(self._save, key, data, update_id, purge, mode="write")
+            await self._run(self._save, key, data, dedupe, purge, mode="write")
         except StoreUnavailable:
             if purge:
                 self._next_purge = 0.0
@@ -149,16 +147,14 @@ class SqliteSessionStore(SessionStore):
     async def delete(self, key: str) -> None:
         await self._run(self._delete, key, mode="write")
 
-    async def mark_processed(self, update_id: int) -> None:
-        await self._run(self._mark_processed, update_id, mode="write")
+    async def mark_processed(self, dedupe: str) -> None:
+        await self._run(self._mark_processed, dedupe, mode="write")
 
-    async def was_processed(self, update_id: int) -> bool:
-        return await self._run(self._was_processed, update_id, mode="read")
+    async def was_processed(self, dedupe: str) -> bool:
+        return await self._run(self._was_processed, dedupe, mode="read")
 
-    async def load_unless_processed(
-        self, key: str, update_id: int | None
-    ) -> tuple[bool, str | None]:
-        return await self._run(self._load_unless_processed, key, update_id, mode="read")
+    async def load_unless_processed(self, key: str, dedupe: str | None) -> tuple[bool, str | None]:
+        return await self._run(self._load_unless_processed, key, dedupe, mode="read")
 
     async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
         await self._run(self._inbox_add, list(items), mode="write")
@@ -166,8 +162,8 @@ class SqliteSessionStore(SessionStore):
     async def inbox_pending(self) -> list[tuple[int, str]]:
         return await self._run(self._inbox_pending, mode="read")
 
-    async def inbox_remove(self, update_id: int) -> None:
-        await self._run(self._inbox_remove, update_id, mode="write")
+    async def inbox_remove(self, position: int) -> None:
+        await self._run(self._inbox_remove, position, mode="write")
 
     async def schedule(self, key: str, due: float) -> None:
         await self._run(self._schedule, key, due, mode="write")
@@ -181,7 +177,9 @@ class SqliteSessionStore(SessionStore):
     async def finish_due(self, key: str, due: float) -> None:
         await self._run(self._finish_due, key, due, mode="write")
 
-    def lock(self, key: str, *, order: int | None = None) -> AbstractAsyncContextManager[Held]:
+    def lock(
+        self, key: str, *, order: int | None = None, dedupe: str | None = None
+    ) -> AbstractAsyncContextManager[Held]:
         return saving_on_release(self, key, self._locks.hold(key))
 
     async def ping(self) -> None:
@@ -243,6 +241,9 @@ class SqliteSessionStore(SessionStore):
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA secure_delete=ON")  # /forget must not leave data in free pages
             conn.executescript(_SCHEMA)
+            old = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'processed_updates'"
+            if conn.execute(old).fetchone() is not None:
+                conn.executescript(f"BEGIN IMMEDIATE;{_MIGRATE_PROCESSED}COMMIT;")
         except BaseException:
             conn.close()
             raise
@@ -271,14 +272,14 @@ class SqliteSessionStore(SessionStore):
         return str(data)
 
     def _load_unless_processed(
-        self, key: str, update_id: int | None, conn: sqlite3.Connection
+        self, key: str, dedupe: str | None, conn: sqlite3.Connection
     ) -> tuple[bool, str | None]:
-        if update_id is not None and self._was_processed(update_id, conn):
+        if dedupe is not None and self._was_processed(dedupe, conn):
             return True, None
         return False, self._load(key, conn)
 
     def _save(
-        self, key: str, data: str, update_id: int | None, purge: bool, conn: sqlite3.Connection
+        self, key: str, data: str, dedupe: str | None, purge: bool, conn: sqlite3.Connection
     ) -> None:
         now = time.time()
         conn.execute(
@@ -287,17 +288,14 @@ class SqliteSessionStore(SessionStore):
             "updated_at = excluded.updated_at",
             (key, data, now),
         )
-        if update_id is not None:
-            conn.execute(
-                "INSERT OR REPLACE INTO processed_updates (update_id, at) VALUES (?, ?)",
-                (update_id, now),
-            )
+        if dedupe is not None:
+            conn.execute("INSERT OR REPLACE INTO processed (id, at) VALUES (?, ?)", (dedupe, now))
         if purge and self._purge(conn, now):
             self._deleted = True
 
     def _purge(self, conn: sqlite3.Connection, now: float) -> int:
         updates = conn.execute(
-            "DELETE FROM processed_updates WHERE at < ?", (now - PROCESSED_UPDATE_TTL,)
+            "DELETE FROM processed WHERE at < ?", (now - PROCESSED_UPDATE_TTL,)
         ).rowcount
         sessions = 0
         if self._idle_ttl is not None:
@@ -334,16 +332,15 @@ class SqliteSessionStore(SessionStore):
     def _finish_due(self, key: str, due: float, conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM checkins WHERE key = ? AND due = ?", (key, due))
 
-    def _mark_processed(self, update_id: int, conn: sqlite3.Connection) -> None:
+    def _mark_processed(self, dedupe: str, conn: sqlite3.Connection) -> None:
         conn.execute(
-            "INSERT OR REPLACE INTO processed_updates (update_id, at) VALUES (?, ?)",
-            (update_id, time.time()),
+            "INSERT OR REPLACE INTO processed (id, at) VALUES (?, ?)", (dedupe, time.time())
         )
 
-    def _was_processed(self, update_id: int, conn: sqlite3.Connection) -> bool:
+    def _was_processed(self, dedupe: str, conn: sqlite3.Connection) -> bool:
         row = conn.execute(
-            "SELECT 1 FROM processed_updates WHERE update_id = ? AND at >= ?",
-            (update_id, time.time() - PROCESSED_UPDATE_TTL),
+            "SELECT 1 FROM processed WHERE id = ? AND at >= ?",
+            (dedupe, time.time() - PROCESSED_UPDATE_TTL),
         ).fetchone()
         return row is not None
 
@@ -354,8 +351,8 @@ class SqliteSessionStore(SessionStore):
         rows = conn.execute("SELECT update_id, data FROM inbox ORDER BY update_id").fetchall()
         return [(int(update_id), str(data)) for update_id, data in rows]
 
-    def _inbox_remove(self, update_id: int, conn: sqlite3.Connection) -> None:
-        if conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,)).rowcount:
+    def _inbox_remove(self, position: int, conn: sqlite3.Connection) -> None:
+        if conn.execute("DELETE FROM inbox WHERE update_id = ?", (position,)).rowcount:
             self._deleted = True  # the message text must not stay in the write-ahead log
 
     def _ping(self, conn: sqlite3.Connection) -> None:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+NORMALIZED_CACHE = 64
+"""How many recent texts :func:`normalize_text` remembers (a turn reads one message)."""
 
 EMOJI_WORDS = {
     "🤒": " fever ",
@@ -100,8 +104,12 @@ class Clause:
     sentence: int = 0
 
 
+@lru_cache(maxsize=NORMALIZED_CACHE)
 def normalize_text(text: str) -> str:
-    """Lowercase, fold unicode and emoji, and expand contractions."""
+    """Lowercase, fold unicode and emoji, and expand contractions.
+
+    One message is read several ways in a turn (yes/no, a number, findings, an option); the
+    last few texts are remembered, so each is normalised once however many readers ask."""
     text = unicodedata.normalize("NFKC", text).lower()
     for emoji, words in EMOJI_WORDS.items():
         text = text.replace(emoji, words)

@@ -563,9 +563,16 @@ class _Reading:
         return (ends_denied or denied_to_end) and not hedged
 
 
+MAX_READ = 4096
+"""The most of one message the reader reads: a runner's account of their hip fits many times
+over, and reading costs time in proportion to length. This is the core's own budget (any
+caller of the engine gets it); each channel also caps what it accepts (``Channel.max_text``)."""
+
+
 def understand(text: str, lexicon: Lexicon) -> Understanding:
-    """Map one free-text message onto findings, each present, absent or hedged."""
-    normalized = normalize_text(text)
+    """Map one free-text message onto findings, each present, absent or hedged (its first
+    :data:`MAX_READ` characters)."""
+    normalized = normalize_text(text[:MAX_READ])
     clauses = split_normalized(normalized)
     reading = _Reading(lexicon)
     pain_words = lexicon.language.pain_words

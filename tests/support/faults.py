@@ -105,7 +105,7 @@ async def webhook(
         settings, channel, with_updater=False, request_timeout=request_timeout
     )
     async with (
-        serve(create_app(settings, channel, application)) as url,
+        serve(create_app(settings, channel, application, service.store)) as url,
         httpx.AsyncClient(base_url=url, timeout=30) as client,
     ):
         yield Webhook(api, service, client)
