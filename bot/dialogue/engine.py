@@ -104,6 +104,9 @@ class Engine(FollowUpTurns):
             when_present=dialogue.ask_when_present,
         )
         self.render = Renderer(knowledge, dialogue.texts)
+        self._last_assessment: tuple[tuple[tuple[str, bool | None], ...], Assessment] | None = None
+        """The last assessment and the answers it was for: a turn at the result asks for it
+        several times (the result, its buttons, the check-in offer, the turn itself)."""
         self.machine = Machine(
             model=None,
             states=list(dialogue.states),
@@ -183,7 +186,13 @@ class Engine(FollowUpTurns):
 
     def assessment(self, session: Session) -> Assessment:
         """The current assessment of a conversation's answers."""
-        return assess(self.knowledge, session.answers, self.triage)
+        key = tuple(session.answers.items())
+        last = self._last_assessment
+        if last is not None and last[0] == key:
+            return last[1]  # immutable, and a function of the answers alone
+        assessment = assess(self.knowledge, session.answers, self.triage)
+        self._last_assessment = (key, assessment)
+        return assessment
 
     def asks(self, session: Session) -> list[str]:
         """Finding ids the current question asks about (``"age"`` for the age question)."""
