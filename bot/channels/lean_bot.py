@@ -1,9 +1,11 @@
-"""The bot object: python-telegram-bot's :class:`~telegram.ext.ExtBot`, plus one lean call.
+"""The bot object: python-telegram-bot's :class:`~telegram.ext.ExtBot`, plus lean calls.
 
-Every turn ends in ``sendMessage``. PTB's :meth:`~telegram.Bot.send_message` turns Telegram's
-answer into a :class:`~telegram.Message` object tree that the bot never reads, which cost about
-as much CPU as the dialogue turn itself; :meth:`LeanBot.send_html` makes the same request
-(through the same rate limiter, errors and retries) and drops the answer.
+Every turn ends in ``sendMessage``, and most also remove the previous message's buttons with
+``editMessageReplyMarkup``. PTB's :meth:`~telegram.Bot.send_message` and
+:meth:`~telegram.Bot.edit_message_reply_markup` turn Telegram's answer into a
+:class:`~telegram.Message` object tree that the bot never reads, which cost about as much CPU as
+the dialogue turn itself; :meth:`LeanBot.send_html` and :meth:`LeanBot.remove_keyboard` make the
+same requests (through the same rate limiter, errors and retries) and drop the answer.
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ class LeanBot(ExtBot[int]):
         )
         message_id = sent.get("message_id") if isinstance(sent, dict) else None
         return message_id if isinstance(message_id, int) else None
+
+    async def remove_keyboard(self, chat_id: int, message_id: int) -> None:
+        """``editMessageReplyMarkup`` without a markup (the same request as
+        :meth:`~telegram.Bot.edit_message_reply_markup` with ``reply_markup=None``); Telegram
+        answers with the whole edited message, which is not parsed.
+
+        Raises:
+            telegram.error.TelegramError: as :meth:`~telegram.Bot.edit_message_reply_markup`.
+        """
+        await self._post("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id})
 
     async def send_png(self, chat_id: int, png: bytes, caption: str) -> None:
         """``sendPhoto`` of a PNG (the ``/progress`` chart); the answer is not parsed."""
