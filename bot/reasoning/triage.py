@@ -67,13 +67,15 @@ def _present(answers: Answers) -> frozenset[str]:
 class _RuleSets:
     """One rule's findings as sets, for :meth:`Triage.fired`."""
 
-    __slots__ = ("all_of", "any_of", "none_of", "rule")
+    __slots__ = ("all_of", "any_of", "none_of", "repeats", "rule")
 
     def __init__(self, rule: RedFlagRule) -> None:
         self.rule = rule
         self.all_of = frozenset(rule.all_of)
         self.any_of = frozenset(rule.any_of)
         self.none_of = frozenset(rule.none_of)
+        self.repeats = len(self.all_of) != len(rule.all_of)
+        """A finding named twice in ``all_of``: counted as :func:`completing` counts it."""
 
     def fires(self, present: frozenset[str]) -> bool:
         """The same as :func:`fires` for answers whose "yes" findings are ``present``."""
@@ -82,6 +84,23 @@ class _RuleSets:
             and (not self.any_of or not self.any_of.isdisjoint(present))
             and self.none_of.isdisjoint(present)
         )
+
+    def completing(
+        self, present: frozenset[str], absent: frozenset[str], answers: Answers
+    ) -> tuple[str, ...]:
+        """The same as :func:`completing`, given the findings answered "yes" and "no"."""
+        if self.repeats:
+            return completing(self.rule, answers)
+        if not self.all_of.isdisjoint(absent) or not self.none_of.isdisjoint(present):
+            return ()
+        missing = self.all_of - present
+        any_met = not self.any_of or not self.any_of.isdisjoint(present)
+        if len(missing) == 1 and any_met:
+            [finding] = missing
+            return (finding,) if finding not in answers else ()
+        if not missing and not any_met:
+            return tuple(f for f in self.rule.any_of if f not in answers)
+        return ()
 
 
 class Triage:
@@ -161,10 +180,12 @@ class Triage:
         """An unanswered finding (not in ``skip``) whose "yes" would fire a rule more urgent
         than ``above`` (default: the current urgency), the most urgent rule first."""
         floor = self.urgency(answers) if above is None else above
-        for rule in self.rules:
-            if rule.urgency.rank <= floor.rank:
+        present = _present(answers)
+        absent = frozenset([f for f, value in answers.items() if value is False])
+        for sets in self._compiled:
+            if sets.rule.urgency.rank <= floor.rank:
                 break
-            for finding in completing(rule, answers):
+            for finding in sets.completing(present, absent, answers):
                 if finding not in skip:
                     return finding
         return None
