@@ -60,6 +60,9 @@ class Turn:
     assessment: Assessment | None = None
     chart: bool = False
     """Show the return-to-running chart (``/progress``) after the replies."""
+    session_json: str | None = field(default=None, compare=False, repr=False)
+    """``session.to_json()`` as the turn left it (encoded once to fit the size budget), so
+    that saving the turn does not encode the session again."""
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -210,7 +213,7 @@ class Engine(FollowUpTurns):
     # -- turn handling ------------------------------------------------------------------------
 
     def _finish(self, draft: _Draft) -> Turn:
-        draft.session.fit()
+        session_json = draft.session.fit()
         at_result = draft.session.state == self.dialogue.result
         return Turn(
             session=draft.session,
@@ -218,6 +221,7 @@ class Engine(FollowUpTurns):
             forget=draft.forget,
             assessment=self.assessment(draft.session) if at_result else None,
             chart=draft.chart,
+            session_json=session_json,
         )
 
     def _is_command(self, incoming: Incoming, name: str) -> bool:
