@@ -8,7 +8,7 @@ of the machine for it. No I/O happens here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from dataclasses import dataclass, field, replace
 
 from transitions import EventData, Machine
@@ -173,12 +173,14 @@ class Engine(FollowUpTurns):
         """Whether a stored session can go on: every state and finding it names still exists,
         and a yes/no question is there to ask."""
         states, findings = self.dialogue.states, self.knowledge.findings
-        records = [(session.state, session.question, [*session.answers])]
-        records += [(undo.state, undo.question, [*undo.answers]) for undo in session.history]
+        known = findings.keys()
+        records: list[tuple[str, str | None, KeysView[str]]]
+        records = [(session.state, session.question, session.answers.keys())]
+        records += [(undo.state, undo.question, undo.answers.keys()) for undo in session.history]
         return all(
             state in states
             and (question is None or question in findings)
-            and all(f in findings for f in answered)
+            and answered <= known
             and (question is not None or states[state].kind is not Kind.YES_NO)
             for state, question, answered in records
         ) and all(f in findings for f in session.asked)
