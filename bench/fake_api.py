@@ -48,6 +48,8 @@ class LeanBotAPI:
         self.calls = 0
         self.sent = 0
         self._message_id = 0
+        self._texts: dict[int, tuple[int, str]] = {}
+        """message_id → (chat_id, text) of the messages sent, for the edits' answers."""
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -90,14 +92,30 @@ class LeanBotAPI:
             return {"id": BOT_ID, "is_bot": True, "first_name": "HipBot", "username": "hipbot_bench_bot",
                     "can_join_groups": True, "can_read_all_group_messages": False,
                     "supports_inline_queries": False}  # fmt: skip
+        if method == "editmessagereplymarkup":
+            # Telegram answers an edit of a message (not an inline one) with the whole edited
+            # message, as it does sendMessage, not with True.
+            message_id = int(params.get("message_id", 0))
+            chat_id, text = self._texts.pop(message_id, (int(params.get("chat_id", 0)), ""))
+            return {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "edit_date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private", "first_name": "Runner"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "HipBot"},
+                "text": text,
+            }
         if method != "sendmessage":
             return True
         self.sent += 1
         self._message_id += 1
         chat_id = int(params.get("chat_id", 0))
         text = str(params.get("text", ""))
+        buttons = _buttons(params.get("reply_markup"))
+        if buttons:  # only a message with buttons is edited later (its keyboard removed)
+            self._texts[self._message_id] = (chat_id, text)
         if self.on_sent is not None:
-            self.on_sent(chat_id, text, _buttons(params.get("reply_markup")))
+            self.on_sent(chat_id, text, buttons)
         return {
             "message_id": self._message_id,
             "date": int(time.time()),

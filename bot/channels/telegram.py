@@ -474,7 +474,7 @@ class TelegramChannel:
     @staticmethod
     async def _clear_keyboard(bot: LeanBot, chat_id: int, message_id: int) -> None:
         try:
-            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            await bot.remove_keyboard(chat_id, message_id)
         except TelegramError as error:  # already cleared, or the message is gone
             logger.info("could not remove a keyboard: %s", type(error).__name__)
 

@@ -7,7 +7,7 @@ of the machine for it. No I/O happens here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from dataclasses import dataclass, field, replace
 
 from transitions import EventData, Machine
@@ -51,6 +51,9 @@ class Turn:
     assessment: Assessment | None = None
     chart: bool = False
     """Show the return-to-running chart (``/progress``) after the replies."""
+    session_json: str | None = field(default=None, compare=False, repr=False)
+    """``session.to_json()`` as the turn left it (encoded once to fit the size budget), so
+    that saving the turn does not encode the session again."""
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -95,6 +98,9 @@ class Engine(FollowUpTurns):
             when_present=dialogue.ask_when_present,
         )
         self.render = Renderer(knowledge, dialogue.texts)
+        self._last_assessment: tuple[tuple[tuple[str, bool | None], ...], Assessment] | None = None
+        """The last assessment and the answers it was for: a turn at the result asks for it
+        several times (the result, its buttons, the check-in offer, the turn itself)."""
         self.machine = Machine(
             model=None,
             states=list(dialogue.states),
@@ -156,12 +162,14 @@ class Engine(FollowUpTurns):
         """Whether a stored session can go on: every state and finding it names still exists,
         and a yes/no question is there to ask."""
         states, findings = self.dialogue.states, self.knowledge.findings
-        records = [(session.state, session.question, [*session.answers])]
-        records += [(undo.state, undo.question, [*undo.answers]) for undo in session.history]
+        known = findings.keys()
+        records: list[tuple[str, str | None, KeysView[str]]]
+        records = [(session.state, session.question, session.answers.keys())]
+        records += [(undo.state, undo.question, undo.answers.keys()) for undo in session.history]
         return all(
             state in states
             and (question is None or question in findings)
-            and all(f in findings for f in answered)
+            and answered <= known
             and (question is not None or states[state].kind is not Kind.YES_NO)
             for state, question, answered in records
         ) and all(f in findings for f in session.asked)
@@ -172,7 +180,13 @@ class Engine(FollowUpTurns):
 
     def assessment(self, session: Session) -> Assessment:
         """The current assessment of a conversation's answers."""
-        return assess(self.knowledge, session.answers, self.triage)
+        key = tuple(session.answers.items())
+        last = self._last_assessment
+        if last is not None and last[0] == key:
+            return last[1]  # immutable, and a function of the answers alone
+        assessment = assess(self.knowledge, session.answers, self.triage)
+        self._last_assessment = (key, assessment)
+        return assessment
 
     def asks(self, session: Session) -> list[str]:
         """Finding ids the current question asks about (``"age"`` for the age question)."""
@@ -184,7 +198,7 @@ class Engine(FollowUpTurns):
     # -- turn handling ------------------------------------------------------------------------
 
     def _finish(self, draft: Draft) -> Turn:
-        draft.session.fit()
+        session_json = draft.session.fit()
         at_result = draft.session.state == self.dialogue.result
         return Turn(
             session=draft.session,
@@ -192,6 +206,7 @@ class Engine(FollowUpTurns):
             forget=draft.forget,
             assessment=self.assessment(draft.session) if at_result else None,
             chart=draft.chart,
+            session_json=session_json,
         )
 
     def _handle(self, draft: Draft, incoming: Incoming) -> None:

@@ -163,10 +163,14 @@ class Session:
         """Rebuild a session from stored JSON text."""
         return cls.from_dict(json_object(text))
 
-    def fit(self, limit: int = MAX_JSON_BYTES) -> None:
-        """Drop the oldest undo records until :meth:`to_json` takes at most ``limit`` bytes."""
-        while self.history and len(self.to_json().encode()) > limit:
+    def fit(self, limit: int = MAX_JSON_BYTES) -> str:
+        """Drop the oldest undo records until :meth:`to_json` takes at most ``limit`` bytes;
+        returns that JSON text."""
+        text = self.to_json()
+        while self.history and len(text.encode()) > limit:
             del self.history[0]
+            text = self.to_json()
+        return text
 
     def remember(self) -> Undo:
         """Start an undo record for the turn about to change this session."""

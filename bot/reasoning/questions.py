@@ -111,6 +111,7 @@ class QuestionPlanner:
         shown_now = self._shown(scores)
         top = max(scores.values())
         contenders = {cid for cid, s in scores.items() if s >= top - POSSIBLE_WITHIN}
+        present = self.triage.present(answers)
         best: tuple[float, str] | None = None
         for finding in self._order:
             if finding in answers:
@@ -118,16 +119,15 @@ class QuestionPlanner:
             effect = self._effects.get(finding, _NO_EFFECT)
             if not contenders & effect.present.keys() and finding not in self.triage.findings:
                 continue
-            changes_urgency = False
-            changes = False
-            for delta, answer in ((effect.present, True), (effect.absent, False)):
-                urgency_then = self.triage.urgency_if(answers, finding, answer, fired)
-                changes_urgency = changes_urgency or urgency_then != urgency
-                if not changes:
+            # Only a "yes" can change the urgency: the finding is unanswered, so a "no" leaves
+            # the findings answered "yes", all the rules read, as they are.
+            urgency_then = self.triage.urgency_if(answers, finding, True, fired, present=present)
+            changes_urgency = urgency_then != urgency
+            changes = changes_urgency
+            for delta in (effect.present, effect.absent):
+                if not changes and delta:
                     moved = {cid: s + delta.get(cid, 0.0) for cid, s in scores.items()}
-                    changes = urgency_then != urgency or (
-                        bool(delta) and self._shown(moved) != shown_now
-                    )
+                    changes = self._shown(moved) != shown_now
             if not changes:
                 continue
             spread = [effect.present.get(cid, 0.0) for cid in contenders]

@@ -59,6 +59,50 @@ def completing(rule: RedFlagRule, answers: Answers) -> tuple[str, ...]:
     return ()
 
 
+def _present(answers: Answers) -> frozenset[str]:
+    """The findings answered "yes"."""
+    return frozenset([f for f, value in answers.items() if value is True])
+
+
+class _RuleSets:
+    """One rule's findings as sets, for :meth:`Triage.fired`."""
+
+    __slots__ = ("all_of", "any_of", "none_of", "repeats", "rule")
+
+    def __init__(self, rule: RedFlagRule) -> None:
+        self.rule = rule
+        self.all_of = frozenset(rule.all_of)
+        self.any_of = frozenset(rule.any_of)
+        self.none_of = frozenset(rule.none_of)
+        self.repeats = len(self.all_of) != len(rule.all_of)
+        """A finding named twice in ``all_of``: counted as :func:`completing` counts it."""
+
+    def fires(self, present: frozenset[str]) -> bool:
+        """The same as :func:`fires` for answers whose "yes" findings are ``present``."""
+        return (
+            self.all_of <= present
+            and (not self.any_of or not self.any_of.isdisjoint(present))
+            and self.none_of.isdisjoint(present)
+        )
+
+    def completing(
+        self, present: frozenset[str], absent: frozenset[str], answers: Answers
+    ) -> tuple[str, ...]:
+        """The same as :func:`completing`, given the findings answered "yes" and "no"."""
+        if self.repeats:
+            return completing(self.rule, answers)
+        if not self.all_of.isdisjoint(absent) or not self.none_of.isdisjoint(present):
+            return ()
+        missing = self.all_of - present
+        any_met = not self.any_of or not self.any_of.isdisjoint(present)
+        if len(missing) == 1 and any_met:
+            [finding] = missing
+            return (finding,) if finding not in answers else ()
+        if not missing and not any_met:
+            return tuple(f for f in self.rule.any_of if f not in answers)
+        return ()
+
+
 class Triage:
     """The sign rules of one knowledge base, indexed once; build once, share everywhere."""
 
@@ -70,10 +114,32 @@ class Triage:
                 by_finding.setdefault(finding, []).append(rule)
         self._by_finding = {f: tuple(rules) for f, rules in by_finding.items()}
         self.findings = frozenset(self._by_finding)
+        # Each rule as sets over the findings answered "yes" (the only answers a rule reads
+        # to fire), so firing is three set operations instead of a loop over dict lookups.
+        self._sets = {id(rule): _RuleSets(rule) for rule in self.rules}
+        self._compiled = tuple(self._sets[id(rule)] for rule in self.rules)
+        self._involved_ids = {
+            f: frozenset(id(rule) for rule in rules) for f, rules in self._by_finding.items()
+        }
+        self._last: tuple[frozenset[str], tuple[RedFlagRule, ...]] | None = None
+        """The last ``fired`` result: a turn asks for the same answers several times."""
+
+    def _fired_for(self, present: frozenset[str]) -> tuple[RedFlagRule, ...]:
+        last = self._last
+        if last is not None and last[0] == present:
+            return last[1]
+        fired = tuple(sets.rule for sets in self._compiled if sets.fires(present))
+        self._last = (present, fired)
+        return fired
+
+    @staticmethod
+    def present(answers: Answers) -> frozenset[str]:
+        """The findings answered "yes": all a rule reads to fire."""
+        return _present(answers)
 
     def fired(self, answers: Answers) -> tuple[RedFlagRule, ...]:
         """Every rule that holds, most urgent first."""
-        return tuple(rule for rule in self.rules if fires(rule, answers))
+        return self._fired_for(_present(answers))
 
     def urgency(self, answers: Answers) -> Urgency:
         """The highest urgency among the rules that hold (self-care when none does)."""
@@ -85,15 +151,23 @@ class Triage:
         finding: str,
         value: bool | None,
         fired: tuple[RedFlagRule, ...] | None = None,
+        *,
+        present: frozenset[str] | None = None,
     ) -> Urgency:
         """The urgency once ``finding`` is answered ``value`` (``fired``: the rules that hold
-        now, when the caller has them); only the rules the finding takes part in are re-read."""
+        now, and ``present``: :meth:`present` of the answers, when the caller has them); only
+        the rules the finding takes part in are re-read."""
         now = self.fired(answers) if fired is None else fired
         involved = self._by_finding.get(finding, ())
-        kept = [rule.urgency for rule in now if rule not in involved]
-        if involved:
-            changed = {**answers, finding: value}
-            kept += [rule.urgency for rule in involved if fires(rule, changed)]
+        if not involved:
+            return max([Urgency.SELF_CARE, *(r.urgency for r in now)], key=_rank)
+        ids = self._involved_ids[finding]
+        kept = [rule.urgency for rule in now if id(rule) not in ids]
+        if present is None:
+            present = _present(answers)
+        changed = present | {finding} if value is True else present - {finding}
+        sets = self._sets
+        kept += [rule.urgency for rule in involved if sets[id(rule)].fires(changed)]
         return max([Urgency.SELF_CARE, *kept], key=_rank)
 
     def raising_question(
@@ -106,10 +180,12 @@ class Triage:
         """An unanswered finding (not in ``skip``) whose "yes" would fire a rule more urgent
         than ``above`` (default: the current urgency), the most urgent rule first."""
         floor = self.urgency(answers) if above is None else above
-        for rule in self.rules:
-            if rule.urgency.rank <= floor.rank:
+        present = _present(answers)
+        absent = frozenset([f for f, value in answers.items() if value is False])
+        for sets in self._compiled:
+            if sets.rule.urgency.rank <= floor.rank:
                 break
-            for finding in completing(rule, answers):
+            for finding in sets.completing(present, absent, answers):
                 if finding not in skip:
                     return finding
         return None
