@@ -79,18 +79,34 @@ async def test_no_idle_ttl_means_no_expiry(redis_url: str, raw: Redis) -> None:
     assert await raw.ttl("hipbot:session:42") == -1  # exists, no expiry
 
 
-async def test_save_is_one_multi_exec_transaction(
+async def test_save_is_one_script_that_writes_both_keys(
     redis_store: RedisSessionStore, raw: Redis
 ) -> None:
     async with raw.monitor() as monitor:
         await redis_store.save("42", SESSION, dedupe="7")
-        commands: list[str] = []
+        sent: list[str] = []
+        ran: list[str] = []
         async with asyncio.timeout(5):
-            while not commands or commands[-1] != "EXEC":
+            while len(ran) < 2:
                 info = await monitor.next_command()
-                commands.append(str(info["command"]).split()[0].upper())
-    transaction = commands[commands.index("MULTI") :]
-    assert transaction == ["MULTI", "SET", "SET", "EXEC"]
+                word = str(info["command"]).split()[0].upper()
+                (ran if info.get("client_type") == "lua" else sent).append(word)
+    assert ran == ["SET", "SET"]  # the session and the processed marker, atomically
+    assert sent[-1] == "EVALSHA" and "MULTI" not in sent
+    assert await raw.get("hipbot:session:42") == SESSION
+    assert await raw.ttl("hipbot:update:7") > 0
+
+
+async def test_save_without_a_dedupe_id_is_one_set(
+    redis_store: RedisSessionStore, raw: Redis
+) -> None:
+    async with raw.monitor() as monitor:
+        await redis_store.save("42", SESSION)
+        async with asyncio.timeout(5):
+            info = await monitor.next_command()
+            while str(info["command"]).split()[0].upper() in ("HELLO", "SELECT", "CLIENT"):
+                info = await monitor.next_command()
+    assert str(info["command"]).split()[:2] == ["SET", "hipbot:session:42"]
 
 
 async def test_a_turn_costs_two_round_trips_of_locking_none_of_loading_and_of_emptying(
@@ -117,7 +133,7 @@ async def test_a_turn_costs_two_round_trips_of_locking_none_of_loading_and_of_em
                     commands.append(" ".join(words[:2]) if words[0] == "GET" else words[0])
     assert commands == [
         "EVALSHA",  # join the queue, check it, take the lock, read the session
-        "MULTI", "SET", "SET", "EXEC",  # the save
+        "EVALSHA",  # the save: the session and the processed marker in one script
         "EXISTS", "GET hipbot:session:42",  # the second read
         "EVALSHA",  # write what was left for the release, release the lock, leave the queue
         "GET sentinel",
