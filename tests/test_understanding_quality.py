@@ -116,6 +116,28 @@ def test_precision_recall_f1_and_no_negated_finding_reported_present(lexicon, ca
     assert not low, f"recall below {TAG_RECALL_BAR} for {low}"
 
 
+LATER_SETS = {
+    # blind sets scored once, then tuned on, still below the F1 bar: floors against regressions
+    "utterances_fresh6.yaml": 0.87,
+    "utterances_fresh7.yaml": 0.85,
+    "utterances_fresh8.yaml": 0.88,
+}
+DISPUTED_DENIALS = {
+    # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
+    ("Big toe tingles now and then but nothing up the leg, the hip just aches on the side",
+     "numbness_tingling"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(LATER_SETS))
+def test_later_blind_sets_keep_their_floor_and_no_denial_reads_present(lexicon, capsys, name):
+    result = score(labelled(name), lexicon)
+    with capsys.disabled():
+        print(f"\n{name}: F1 {result.f1:.3f} (floor {LATER_SETS[name]})")
+    assert set(result.negated_as_present) <= DISPUTED_DENIALS, result.negated_as_present
+    assert result.f1 >= LATER_SETS[name]
+
+
 @pytest.mark.parametrize(
     ("text", "present", "absent"),
     [

@@ -489,7 +489,7 @@ class _Reading:
             c
             for c in cues
             if not any(s <= c.start and c.end <= e for s, e in owned)
-            and not any(c.start < e and s < c.end for s, e in negative)
+            and not any(c.start < e and s < c.end and c.end <= e for s, e in negative)
         ]
         found = [f for f in found if f[0].finding != IDIOM]
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
