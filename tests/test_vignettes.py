@@ -23,6 +23,7 @@ SETS = (
     "vignettes_fresh3.yaml",
     "vignettes_fresh4.yaml",
     "vignettes_fresh5.yaml",
+    "vignettes_fresh6.yaml",
     "vignettes_fresh7.yaml",
 )
 MAX_OVER_TRIAGE = 0.05
