@@ -29,8 +29,9 @@ FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
-ANSWER_TAIL = frozenset({"a", "an", "problem", "issue", "bother", "at", "all", "though", "really"})
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
+ANSWER_TAIL = frozenset({"a", "an", "problem", "issue", "bother", "at", "all", "though", "really"})
+"""Words that may follow a spoken answer to a topic: "lying on it, not really a problem"."""
 PREDICATE_WORDS = frozenset({"is", "are", "was", "were", "feels", "feel", "gets", "got"})
 """A list item is a noun phrase; with one of these it says something of its own."""
 SUBJECT_WORDS = frozenset(
@@ -360,6 +361,7 @@ def _implied(
 def _later_of_opposites(
     language: Language, state: dict[str, str], mentions: list[Mention]
 ) -> None:
+    """Of two opposite findings both said present, the one said last stands."""
     for pair in language.rules.opposites:
         if all(state.get(f) == "present" for f in pair):
             said = [m for m in mentions if m.finding in pair and m.verdict == "present"]
