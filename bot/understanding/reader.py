@@ -254,12 +254,14 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
     if clause.question:
         if len(following) <= 2 and following and following[0] in ANSWER_WORDS:
             return ANSWER_WORDS[following[0]]
+    else:
+        same_sentence = clause.sentence == clauses[index + 1].sentence
+        if not same_sentence or len(clause.tokens) > TOPIC_WORDS:
+            return None
+        if len(following) == 1 and following[0] in ANSWER_WORDS:
+            return ANSWER_WORDS[following[0]]
+    if len(following) > TOPIC_WORDS:
         return None
-    same_sentence = clause.sentence == clauses[index + 1].sentence
-    if not same_sentence or len(clause.tokens) > TOPIC_WORDS or len(following) > TOPIC_WORDS:
-        return None
-    if len(following) == 1 and following[0] in ANSWER_WORDS:
-        return ANSWER_WORDS[following[0]]
     for cut in range(len(following), 0, -1):
         said = language.answers.get(following[:cut])
         if said in ("yes", "no") and set(following[cut:]) <= ANSWER_TAIL:
