@@ -121,6 +121,7 @@ LATER_SETS = {
     "utterances_fresh6.yaml": 0.87,
     "utterances_fresh7.yaml": 0.85,
     "utterances_fresh8.yaml": 0.88,
+    "utterances_fresh9.yaml": 0.87,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
