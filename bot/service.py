@@ -128,7 +128,7 @@ class ChatService:
             if not turn.replies:  # a session an older dialogue stored, which cannot go on
                 return False
             outbox = Outbox.new(turn.replies)
-            session_json = turn.session.to_json()
+            session_json = turn.stored
             await self.store.save(key, encode(session_json, outbox))
             self._delivered.pop(key, None)
             await self._deliver(key, turn, outbox, deliver, session_json, held)
@@ -200,11 +200,11 @@ class ChatService:
             if deliver is not None:
                 await deliver(turn)  # if this fails, the retried update forgets again
         elif deliver is None:
-            session_json = turn.session_json or turn.session.to_json()
+            session_json = turn.stored
             await self.store.save(key, session_json, dedupe=dedupe)
         else:
             outbox = Outbox.new(turn.replies)
-            session_json = turn.session_json or turn.session.to_json()
+            session_json = turn.stored
             await self.store.save(key, encode(session_json, outbox), dedupe=dedupe)
             self._delivered.pop(key, None)
             await self._deliver(key, turn, outbox, deliver, session_json, held)

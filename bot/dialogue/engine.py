@@ -56,6 +56,11 @@ class Turn:
     that saving the turn does not encode the session again."""
 
     @property
+    def stored(self) -> str:
+        """The session as stored: :attr:`session_json`, or encoded now for a turn made without."""
+        return self.session_json if self.session_json is not None else self.session.to_json()
+
+    @property
     def options(self) -> tuple[Option, ...]:
         """The buttons of the last reply."""
         return self.replies[-1].options if self.replies else ()

@@ -418,6 +418,8 @@ class AnswerWords(Strict):
     affirm: Annotated[Words, Field(min_length=1)]
     deny: Annotated[Words, Field(min_length=1)]
     unsure: Annotated[Words, Field(min_length=1)]
+    tail: Words = ()
+    """Words that may follow an answer to a bare topic: "lying on it, not really a problem"."""
 
 
 class Becomes(StrEnum):
@@ -464,6 +466,8 @@ class EllipticDenial(Strict):
     not_for: tuple[Id, ...] = ()
     summaries: Words = ()
     """Openings that deny a whole list said before them: "stairs, the car, none of that hurts"."""
+    closing_tail: Words = ()
+    """Words that may follow a clause that is only a resolution: "cleared up completely"."""
     alone: Words = ()
     """Clauses that deny what came before only when they are the whole clause (trailing filler
     aside): "I pressed on the bony bit and it doesn't hurt", but not "it doesn't hurt to walk"."""

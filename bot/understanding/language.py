@@ -77,6 +77,8 @@ class Language:
     elliptic_summaries: frozenset[Phrase]
     presuming_questions: frozenset[Phrase]
     elliptic_alone: frozenset[Phrase]
+    closing_tail: frozenset[str]
+    answer_tail: frozenset[str]
     elliptic_filler: frozenset[str]
     elliptic_redirects: frozenset[Phrase]
 
@@ -126,6 +128,8 @@ class Language:
             elliptic_summaries=phrase_set(rules.ellipsis.summaries),
             presuming_questions=phrase_set(rules.presuming_questions),
             elliptic_alone=phrase_set(rules.ellipsis.alone),
+            closing_tail=word_set(rules.ellipsis.closing_tail),
+            answer_tail=word_set(rules.answers.tail),
             elliptic_filler=word_set(rules.ellipsis.filler),
             elliptic_redirects=phrase_set(rules.ellipsis.redirects),
         )

@@ -30,10 +30,6 @@ ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "bo
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
-RESOLVED_TAIL = frozenset({"completely", "totally", "fully", "now", "again", "since", "luckily"})
-"""Words that may follow a clause that is only a resolution: "cleared up completely"."""
-ANSWER_TAIL = frozenset({"a", "an", "problem", "issue", "bother", "at", "all", "though", "really"})
-"""Words that may follow a spoken answer to a topic: "lying on it, not really a problem"."""
 PREDICATE_WORDS = frozenset({"is", "are", "was", "were", "feels", "feel", "gets", "got"})
 """A list item is a noun phrase; with one of these it says something of its own."""
 SUBJECT_WORDS = frozenset(
@@ -200,7 +196,7 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
             and c.cue.direction is CueDirection.BACKWARD
             and len(tokens) - c.end <= CLOSING_REACH
             and tokens[c.end : c.end + 1] != ("be",)  # "mile 2 now, it used to be mile 8"
-            and (anaphoric or (c.start == 0 and set(tokens[c.end :]) <= RESOLVED_TAIL))
+            and (anaphoric or (c.start == 0 and set(tokens[c.end :]) <= language.closing_tail))
         ):
             return c.cue
     return None
@@ -266,7 +262,7 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
         return None
     for cut in range(len(following), 0, -1):
         said = language.answers.get(following[:cut])
-        if said in ("yes", "no") and set(following[cut:]) <= ANSWER_TAIL:
+        if said in ("yes", "no") and set(following[cut:]) <= language.answer_tail:
             return said == "yes"
     return None
 
