@@ -3,6 +3,8 @@ safety rules it owns (exercises withheld, bone stress at any site, age and pace)
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from bot.knowledge import RedFlagRule, Urgency
@@ -114,6 +116,26 @@ def test_urgency_if_matches_a_full_recount_for_every_finding_and_answer():
             assert TRIAGE.urgency_if(answers, finding, value) is TRIAGE.urgency(
                 {**answers, finding: value}
             ), (finding, value)
+
+
+def test_fired_and_raising_question_agree_with_each_rule_read_on_its_own():
+    rng = random.Random(7)
+    findings = sorted(KNOWLEDGE.findings)
+    for _ in range(2000):
+        answers = {f: rng.choice((True, False, None)) for f in rng.sample(findings, 8)}
+        for _ in range(2):  # the second call is answered from the remembered result
+            assert TRIAGE.fired(answers) == tuple(r for r in TRIAGE.rules if fires(r, answers))
+        floor = TRIAGE.urgency(answers)
+        expected = next(
+            (
+                f
+                for r in TRIAGE.rules
+                if r.urgency.rank > floor.rank
+                for f in completing(r, answers)
+            ),
+            None,
+        )
+        assert TRIAGE.raising_question(answers) == expected, answers
 
 
 def test_a_result_shows_two_or_three_causes_never_one_unlikely_cause_alone():

@@ -37,26 +37,12 @@ class Decision:
 
 def fires(rule: RedFlagRule, answers: Answers) -> bool:
     """Whether ``rule`` holds for these answers."""
-    return (
-        all(answers.get(f) is True for f in rule.all_of)
-        and (not rule.any_of or any(answers.get(f) is True for f in rule.any_of))
-        and not any(answers.get(f) is True for f in rule.none_of)
-    )
+    return _RuleSets(rule).fires(_present(answers))
 
 
 def completing(rule: RedFlagRule, answers: Answers) -> tuple[str, ...]:
     """Unanswered findings any one of which, answered yes, would make ``rule`` fire."""
-    if any(answers.get(f) is False for f in rule.all_of) or any(
-        answers.get(f) is True for f in rule.none_of
-    ):
-        return ()
-    missing = [f for f in rule.all_of if answers.get(f) is not True]
-    any_met = not rule.any_of or any(answers.get(f) is True for f in rule.any_of)
-    if len(missing) == 1 and any_met:
-        return (missing[0],) if missing[0] not in answers else ()
-    if not missing and not any_met:
-        return tuple(f for f in rule.any_of if f not in answers)
-    return ()
+    return _RuleSets(rule).completing(_present(answers), _absent(answers), answers)
 
 
 def _present(answers: Answers) -> frozenset[str]:
@@ -64,21 +50,25 @@ def _present(answers: Answers) -> frozenset[str]:
     return frozenset([f for f, value in answers.items() if value is True])
 
 
+def _absent(answers: Answers) -> frozenset[str]:
+    """The findings answered "no"."""
+    return frozenset([f for f, value in answers.items() if value is False])
+
+
 class _RuleSets:
     """One rule's findings as sets, for :meth:`Triage.fired`."""
 
-    __slots__ = ("all_of", "any_of", "none_of", "repeats", "rule")
+    __slots__ = ("all_of", "any_of", "none_of", "rule")
 
     def __init__(self, rule: RedFlagRule) -> None:
         self.rule = rule
         self.all_of = frozenset(rule.all_of)
         self.any_of = frozenset(rule.any_of)
         self.none_of = frozenset(rule.none_of)
-        self.repeats = len(self.all_of) != len(rule.all_of)
-        """A finding named twice in ``all_of``: counted as :func:`completing` counts it."""
 
     def fires(self, present: frozenset[str]) -> bool:
-        """The same as :func:`fires` for answers whose "yes" findings are ``present``."""
+        """Whether the rule holds when the findings answered "yes" are ``present`` (the only
+        answers a rule reads to fire)."""
         return (
             self.all_of <= present
             and (not self.any_of or not self.any_of.isdisjoint(present))
@@ -88,9 +78,7 @@ class _RuleSets:
     def completing(
         self, present: frozenset[str], absent: frozenset[str], answers: Answers
     ) -> tuple[str, ...]:
-        """The same as :func:`completing`, given the findings answered "yes" and "no"."""
-        if self.repeats:
-            return completing(self.rule, answers)
+        """:func:`completing`, given the findings answered "yes" and "no"."""
         if not self.all_of.isdisjoint(absent) or not self.none_of.isdisjoint(present):
             return ()
         missing = self.all_of - present
@@ -180,8 +168,7 @@ class Triage:
         """An unanswered finding (not in ``skip``) whose "yes" would fire a rule more urgent
         than ``above`` (default: the current urgency), the most urgent rule first."""
         floor = self.urgency(answers) if above is None else above
-        present = _present(answers)
-        absent = frozenset([f for f, value in answers.items() if value is False])
+        present, absent = _present(answers), _absent(answers)
         for sets in self._compiled:
             if sets.rule.urgency.rank <= floor.rank:
                 break
