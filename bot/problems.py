@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -43,8 +43,9 @@ class DataError(Exception):
 def read_yaml(path: Path, *, shown_as: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML file safely; return ``(document, problems)``.
 
-    Only ``yaml.safe_load`` is used. Oversized files, alias bombs, deep nesting, too many values
-    and huge texts are refused from the event stream, before any object is built.
+    Only YAML's safe loader is used, refusing a key written twice in one mapping (YAML would
+    keep the last silently). Oversized files, alias bombs, deep nesting, too many values and
+    huge texts are refused from the event stream, before any object is built.
     """
     try:
         raw = path.read_bytes()
@@ -57,7 +58,7 @@ def read_yaml(path: Path, *, shown_as: str) -> tuple[Any, list[Problem]]:
         refused = _refuse_hostile(text, shown_as)
         if refused:
             return None, refused
-        return yaml.safe_load(text), []
+        return yaml.load(text, Loader=_UniqueKeyLoader), []  # noqa: S506 (a SafeLoader)
     except UnicodeDecodeError:
         return None, [Problem(shown_as, "(file)", "is not UTF-8 text")]
     except yaml.MarkedYAMLError as error:
@@ -65,6 +66,22 @@ def read_yaml(path: Path, *, shown_as: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(shown_as, where, f"invalid YAML: {_one_line(error.problem)}")]
     except yaml.YAMLError as error:
         return None, [Problem(shown_as, "(file)", f"invalid YAML: {_one_line(error)}")]
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a mapping that gives one key twice."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, Hashable) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", key_node.start_mark
+                )
+            if isinstance(key, Hashable):
+                seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 def _refuse_hostile(text: str, shown_as: str) -> list[Problem]:

@@ -69,6 +69,16 @@ def test_bad_yaml_syntax_names_file_line_and_column(project):
     assert "column" in problem and "invalid YAML" in problem
 
 
+def test_a_key_given_twice_names_file_line_and_key(project):
+    path = project / "knowledge" / "language.yaml"
+    path.write_text(
+        path.read_text().replace("spellings: {", "spellings: {frnt: front, frnt: front, ", 1)
+    )
+    [problem] = problems_of(project)
+    assert problem.startswith("language.yaml: line ")
+    assert "'frnt' is given twice" in problem
+
+
 def test_wrong_type_names_the_path(project):
     def change(doc):
         doc["causes"][0]["prior"] = "very high"

@@ -96,12 +96,14 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
            for finding in getattr(group, field)]  # fmt: skip
     ids += [("subjects", finding) for finding in language.subjects]
     ids += [("activity.not_with", finding) for finding in language.activity.not_with]
+    ids += [("duration.onset_with", finding) for finding in language.duration.onset_with]
     ids += [("transparent", finding) for finding in language.transparent]
     ids += [("opposites", finding) for pair in language.opposites for finding in pair]
     ids += [("pain_subjects", finding) for finding in language.pain_subjects]
     ids += [("locations.findings", finding) for finding in language.locations.findings]
     ids += [(f"{frame}.finding", getattr(language, frame).finding)
             for frame in ("activity", "training", "duration")]  # fmt: skip
+    ids += [(f"pairs[{i}].finding", pair.finding) for i, pair in enumerate(language.pairs)]
     for i, rule in enumerate(language.implications):
         ids += [(f"implications[{i}].when", rule.when), (f"implications[{i}].then", rule.then)]
     return ids

@@ -407,9 +407,20 @@ class DurationFrame(Strict):
     lead_words: Words = ()
     onsets: Words = ()
     """When it started, as a day: "yesterday", "last Tuesday" (a short duration)."""
+    onset_with: tuple[Id, ...] = ()
+    """Findings that, like a word for pain, make a day in their clause the day it began
+    ("fell on Sunday"); other symptoms do not ("shivers last night")."""
     long_since: Words = ()
     short_since: Words = ()
     not_about: Words = ()
+
+
+class WordPair(Strict):
+    """A finding told by words of every group in one clause, in any order and wording: "can't
+    hold my wee" and "my bladder has gone weird" both pair the bladder with a loss of control."""
+
+    finding: Id
+    all_of: Annotated[tuple[Annotated[Words, Field(min_length=1)], ...], Field(min_length=2)]
 
 
 class AnswerWords(Strict):
@@ -518,5 +529,6 @@ class LanguageFile(Strict):
     activity: ActivityFrame
     training: TrainingFrame
     duration: DurationFrame
+    pairs: tuple[WordPair, ...] = ()
     answers: AnswerWords
     implications: tuple[Implication, ...] = ()

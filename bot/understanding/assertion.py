@@ -7,6 +7,7 @@ someone else's body, another body part, a hypothetical, a denial, or something n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -67,12 +68,11 @@ class Verdict:
 
 
 def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
-    """Every cue in ``tokens``, longest first where they overlap; pseudo-cues block others."""
+    """Every cue in ``tokens``, longest first where they start together; a cue inside another
+    is dropped, one that reaches past it is kept; pseudo-cues block others."""
     found: list[CueAt] = []
     taken = 0
     for start, token in enumerate(tokens):
-        if start < taken:
-            continue
         candidates = language.cues.get(token)
         if not candidates:
             continue
@@ -83,6 +83,7 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
             if cue.tokens[1:2] in ((), second)
             and tokens[start : start + len(cue.tokens)] == cue.tokens
             and not (cue.clause_end and start + len(cue.tokens) != len(tokens))
+            and start + len(cue.tokens) > taken  # "is fine at night": "fine at" reaches on
         ]
         if not here:
             continue
@@ -154,3 +155,12 @@ def assess(
             side = "before" if at.end <= start else "after"
             return Verdict(assertion, f"{at.cue.means} cue '{at.words}' {side}")
     return Verdict(Assertion.PRESENT, "no cue in scope")
+
+
+def strongest(verdicts: Iterable[Verdict]) -> Verdict:
+    """The assertion of a mention made of several parts: the strongest cue over any part ("no
+    trouble with my bladder" denies the pair of bladder and trouble)."""
+    ranked = [v for v in verdicts if v.assertion in _STRENGTH]
+    if not ranked:
+        return Verdict(Assertion.PRESENT, "no cue in scope")
+    return min(ranked, key=lambda v: _STRENGTH.index(v.assertion))

@@ -40,6 +40,18 @@ class FrameHit:
 PhraseIndex = dict[str, tuple[Phrase, ...]]
 
 
+@dataclass(frozen=True, slots=True)
+class PairHit:
+    """A finding told by words of each group of a pair rule, one span per group."""
+
+    finding: str
+    parts: tuple[Span, ...]
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
 def index(phrases: Iterable[Phrase]) -> PhraseIndex:
     """Phrases by their first token, longest first."""
     by_first: dict[str, list[Phrase]] = {}
@@ -87,11 +99,13 @@ class Frames:
     counts: dict[str, float]
     leads: frozenset[str]
     onsets: PhraseIndex
+    onset_with: frozenset[str]
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
     duration_words: frozenset[str]
     """Words without which a clause says nothing of how long: units, onsets, "since"."""
+    pairs: tuple[tuple[str, tuple[PhraseIndex, ...]], ...]
 
     @classmethod
     def compile(cls, language: Language) -> Frames:
@@ -121,13 +135,37 @@ class Frames:
             counts=dict(duration.counts),
             leads=word_set(duration.lead_words),
             onsets=index(phrase_set(duration.onsets)),
+            onset_with=frozenset(duration.onset_with),
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),
             duration_words=frozenset(duration.units)
             | word_set(duration.onsets)
             | frozenset({"since"}),
+            pairs=tuple(
+                (pair.finding, tuple(index(phrase_set(group)) for group in pair.all_of))
+                for pair in language.rules.pairs
+            ),
         )
+
+    def paired(self, tokens: tuple[str, ...]) -> list[PairHit]:
+        """Findings whose pair rule has words of every group in the clause, each group at
+        words no other group took (the first rule that fits for each finding)."""
+        hits = []
+        done: set[str] = set()
+        for finding, groups in self.pairs:
+            if finding in done:
+                continue
+            parts: list[Span] = []
+            for group in groups:
+                free = [s for s in spans(tokens, group) if not any(_overlap(s, p) for p in parts)]
+                if not free:
+                    break
+                parts.append(free[0])
+            else:
+                hits.append(PairHit(finding, tuple(parts)))
+                done.add(finding)
+        return hits
 
     def _activities(self, tokens: tuple[str, ...]) -> list[Span]:
         """Activity words, and distances ("after 6k"), that are not another verb ("runs down
@@ -248,9 +286,12 @@ class Frames:
             j -= 1
         return j < 0 or tokens[j] in self.leads
 
-    def duration(self, tokens: tuple[str, ...], pain: bool) -> list[FrameHit]:
-        """How long it has hurt: more than the threshold makes the finding present. A day it
-        started on ("yesterday") counts only beside a word for pain."""
+    def duration(
+        self, tokens: tuple[str, ...], began: bool, since: bool = False
+    ) -> list[FrameHit]:
+        """How long it has hurt: more than the threshold makes the finding present. A day
+        ("yesterday") counts as the day it began only when ``began``: the clause has a word for
+        pain, "since", or a finding that dates an onset ("fell on Sunday")."""
         if not self.duration_words & set(tokens) and not any(t[0].isdigit() for t in tokens):
             return []
         for i, token in enumerate(tokens):
@@ -264,10 +305,10 @@ class Frames:
                 elif self.long_since & following:
                     days = float(self.threshold)
             counted = days is not None
-            if days is None and pain and self._onset_at(tokens, i):
+            if days is None and began and self._onset_at(tokens, i):
                 days = 1.0
             onset = "since" in tokens[i + 1 :] and i + 1 < len(tokens) and tokens[i + 1] == "ago"
-            if days is None or (counted and not onset and self._not_about(tokens, i)):
+            if days is None or (counted and not onset and self._not_about(tokens, i, since)):
                 continue
             if not counted and i > 0 and tokens[i - 1] in self.not_before:
                 continue  # "the same as last week": a comparison, not when it began
@@ -279,9 +320,12 @@ class Frames:
             return [FrameHit(self.duration_finding, (i, i + 1), not longer, why)]
         return []
 
-    def _not_about(self, tokens: tuple[str, ...], i: int) -> bool:
-        """Durations of something else: "running for 2 years", "30 years old", "years ago"."""
+    def _not_about(self, tokens: tuple[str, ...], i: int, since: bool) -> bool:
+        """Durations of something else: "running for 2 years", "30 years old", "years ago";
+        but an event some weeks ago dates the pain when its sentence says "since"."""
         near = set(tokens[max(0, i - NOT_ABOUT_REACH) : i + 2])
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if following == "ago" and since:  # "ran a marathon 3 weeks ago, sore ever since"
+            return self.units.get(tokens[i], 0) >= YEAR_DAYS
         long_ago = following == "ago" and self.units.get(tokens[i], 0) >= YEAR_DAYS
         return bool(self.not_about & near) or following in ("old", "young") or long_ago

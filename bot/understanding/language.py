@@ -137,7 +137,8 @@ class Language:
 
 def _vocabulary(rules: LanguageFile) -> frozenset[str]:
     frames = (rules.activity.words, rules.training.verbs, rules.training.nouns)
-    groups = [g.phrases for g in rules.cues] + list(frames) + [rules.pain_words]
+    paired = [group for pair in rules.pairs for group in pair.all_of]
+    groups = [g.phrases for g in rules.cues] + list(frames) + paired + [rules.pain_words]
     return frozenset(word for group in groups for word in word_set(group) if len(word) > 4)
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.knowledge.model import Becomes, CueDirection, CueMeaning
-from bot.understanding.assertion import Assertion, Verdict, assess, find_cues
+from bot.understanding.assertion import Assertion, Verdict, assess, find_cues, strongest
 from bot.understanding.frames import FrameHit
 from bot.understanding.language import Cue, Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
@@ -399,6 +399,7 @@ class _Reading:
         self.state: dict[str, str] = {}
         self.mentions: list[Mention] = []
         self.pain_in_message = False
+        self.since_sentences: frozenset[int] = frozenset()
 
     def note(self, finding: str, words: str, verdict: Verdict, index: int, **how: str) -> None:
         outcome = VERDICTS[verdict.assertion]
@@ -481,17 +482,20 @@ class _Reading:
         tokens = _unslipped(self.lexicon, self.lexicon.expand(clause.tokens))
         cues = find_cues(language, tokens)
         found = _find(self.lexicon, tokens)
+        pairs = self.frames.paired(tokens)
         owned = [
             (f[1], f[2])
             for f in found
             if f[0].polarity != "subject" and f[0].finding not in language.transparent
         ]
+        parts = [part for pair in pairs for part in pair.parts]
         negative = [(f[1], f[2]) for f in found if NEGATIVE_WORDS & set(tokens[f[1] : f[2]])]
         cues = [
             c
             for c in cues
             if not any(s <= c.start and c.end <= e for s, e in owned)
             and not any(c.start < e and s < c.end and c.end <= e for s, e in negative)
+            and not any(s <= c.start and c.end <= e for s, e in parts)
         ]
         found = [f for f in found if f[0].finding != IDIOM]
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
@@ -538,8 +542,9 @@ class _Reading:
         if self.frames.training_finding not in findings:
             hits += self.frames.training(tokens, text)
         if self.frames.duration_finding not in findings:
-            symptoms = bool(findings - {self.frames.training_finding})  # the day it began
-            hits += self.frames.duration(tokens, pain_in_sentence or symptoms)
+            began = bool(pain) or "since" in tokens or bool(findings & self.frames.onset_with)
+            since = clause.sentence in self.since_sentences
+            hits += self.frames.duration(tokens, began, since)
         for hit in hits:
             if used & set(range(*hit.span)):
                 continue
@@ -555,6 +560,16 @@ class _Reading:
                 verdict = Verdict(Assertion.PRESENT, hit.why)
             words = " ".join(tokens[hit.span[0] : hit.span[1]])
             self.note(hit.finding, words, verdict, index, phrase=hit.why, frame="yes")
+        for pair in pairs:
+            if pair.finding in findings or any(used & set(range(*part)) for part in pair.parts):
+                continue
+            verdict = strongest(
+                assess(language, tokens, part, pair.finding, cues) for part in pair.parts
+            )
+            if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
+                verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
+            words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
+            self.note(pair.finding, words, verdict, index, phrase="word pair", frame="yes")
         ends_denied = any(
             c.cue.means is CueMeaning.NEGATED
             and c.cue.direction is not CueDirection.BACKWARD
@@ -580,6 +595,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     pain_words = lexicon.language.pain_words
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
     reading.pain_in_message = bool(pain_sentences)
+    reading.since_sentences = frozenset(c.sentence for c in clauses if "since" in c.tokens)
     carried = False
     previous: Clause | None = None
     frames = lexicon.frames
