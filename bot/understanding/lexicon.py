@@ -150,7 +150,7 @@ class Lexicon:
     def _split_joined(self, token: str) -> tuple[str, ...]:
         meant = self.language.rules.spellings.get(token)
         if meant is not None:
-            return tuple(meant.split())
+            return tuple(tokenize(meant))  # read as typed text: "milage" is "miles"
         if token.endswith("in") and token not in self._known and token + "g" in self._known:
             return (token + "g",)
         if len(token) < MIN_JOINED or token in self._known or stem(token) in self.stems:
