@@ -380,6 +380,10 @@ WORD_PAIRS = [
     ("I felt something give at the top of my leg", {"sudden_onset"}, set()),
     ("the groin hurts whenever I sit for long", {"pain_front", "pain_sitting"}, set()),
     ("sitting at work doesn't bother it", set(), {"pain_sitting"}),
+    # a misspelt word is read as the frame's word it is one slip from; a real word never is
+    ("it aches whenever I'm sittng at my desk", {"pain_sitting"}, set()),
+    ("my hip aches whenever I'm in meetngs", {"pain_sitting"}, set()),
+    ("three weeks of a sore groin", {"pain_front", "duration_over_2_weeks"}, set()),
     # a toilet and a hand on the wall: the second group needs its own words
     ("had to hop to the loo holding the wall", set(), set()),
 ]

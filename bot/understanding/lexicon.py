@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 from typing import Literal
 
 from rapidfuzz import process
@@ -26,6 +27,7 @@ MIN_JOINED = 6
 MIN_PART = 3
 IDIOM = ""  # the "finding" of an idiom: its words are taken, and mean nothing
 
+ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"
 COMMON_WORDS = frozenset(
     """
     a about above after again against all also am an and any are as at away back bad be been
@@ -69,6 +71,14 @@ def _strip(token: str) -> str:
         if token.endswith(suffix) and len(token) - len(suffix) >= keep:
             return token[: -len(suffix)]
     return token
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """English words, from the frequency dictionary symspellpy ships: a real word is never
+    corrected into a frame's word ("three" is not "there")."""
+    text = files("symspellpy").joinpath(ENGLISH_DICTIONARY).read_text(encoding="utf-8")
+    return frozenset(line.split(" ", 1)[0] for line in text.splitlines())
 
 
 def _edit_budget(token: str) -> int:
@@ -140,7 +150,11 @@ class Lexicon:
         self._words = tuple(sorted(w for w in surface if len(w) > 4 and w not in COMMON_WORDS))
         self._known = frozenset(surface | COMMON_WORDS | self.language.vocabulary)
         self._parts = frozenset(surface | self.language.vocabulary)
+        rules = self.language.rules
+        framed = self.language.vocabulary | frozenset(rules.duration.units)
+        self._frame_words = tuple(sorted(w for w in framed if len(w) > 4 and w.isalpha()))
         self.canonical = lru_cache(maxsize=8192)(self._canonical)
+        self.for_frames = lru_cache(maxsize=8192)(self._for_frames)
         self.split_joined = lru_cache(maxsize=8192)(self._split_joined)
 
     def expand(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -162,6 +176,23 @@ class Lexicon:
             if left in self._parts and right in self._parts:
                 return (left, right)
         return (token,)
+
+    def frame_tokens(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """``tokens`` as the frames and word pairs read them: a misspelt word one or two slips
+        from one of their words is read as that word ("sittng", "agian", "trainin")."""
+        return tuple(self.for_frames(token) for token in tokens)
+
+    def _for_frames(self, token: str) -> str:
+        budget = _edit_budget(token)
+        if budget == 0 or token in self._known or not token.isalpha():
+            return token
+        if token in english_words():
+            return token
+        candidates = [
+            w for w in self._frame_words if w[0] == token[0] and abs(len(w) - len(token)) <= budget
+        ]
+        best = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=budget)
+        return token if best is None else str(best[0])
 
     def _one_slip_from_a_word(self, token: str) -> bool:
         candidates = [w for w in self._words if w[0] == token[0] and abs(len(w) - len(token)) <= 1]

@@ -482,7 +482,8 @@ class _Reading:
         tokens = _unslipped(self.lexicon, self.lexicon.expand(clause.tokens))
         cues = find_cues(language, tokens)
         found = _find(self.lexicon, tokens)
-        pairs = self.frames.paired(tokens)
+        framed = self.lexicon.frame_tokens(tokens)
+        pairs = self.frames.paired(framed)
         owned = [
             (f[1], f[2])
             for f in found
@@ -532,19 +533,18 @@ class _Reading:
             if verdict.assertion is Assertion.ABSENT and end == len(tokens):
                 denied_to_end = True
         pain = [i for i, t in enumerate(tokens) if t in language.pain_words]
-        text = " ".join(tokens)
         hits: list[FrameHit] = []
         onset = bool(findings & self.frames.activity_not_with)
         if self.frames.activity_finding not in findings:
             hits += self.frames.activity(
-                tokens, pain, pain_in_sentence, onset, self.pain_in_message, frozenset(used)
+                framed, pain, pain_in_sentence, onset, self.pain_in_message, frozenset(used)
             )
         if self.frames.training_finding not in findings:
-            hits += self.frames.training(tokens, text)
+            hits += self.frames.training(framed, " ".join(framed))
         if self.frames.duration_finding not in findings:
             began = bool(pain) or "since" in tokens or bool(findings & self.frames.onset_with)
             since = clause.sentence in self.since_sentences
-            hits += self.frames.duration(tokens, began, since)
+            hits += self.frames.duration(framed, began, since)
         for hit in hits:
             if used & set(range(*hit.span)):
                 continue
