@@ -360,6 +360,14 @@ ASSERTIONS = {
     "a cue that starts inside another and reaches on": [
         ("mine is fine at night", set(), {"pain_at_rest_or_night"}),
     ],
+    "a denial after the runner's own question": [
+        (
+            "Would it matter if I'd had a stress fracture? I haven't, just curious",
+            set(),
+            {"bone_stress_risk"},
+        ),
+        ("Could it be swollen? I am not sure.", set(), set()),
+    ],
     "finishing something is not a resolution": [
         (
             "my butt aches and I couldn't tell if I'd finished peeing",

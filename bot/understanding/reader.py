@@ -39,6 +39,8 @@ SUBJECT_WORDS = frozenset(
 )  # fmt: skip
 TOPIC_REACH = 2
 CLOSING_REACH = 3
+ASKED_REACH = 2
+"""How many sentences back a denial may answer the runner's own question."""
 TOPIC_AFTER = 6
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
@@ -437,6 +439,18 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
 
+    def deny_asked(self, clauses: list[Clause], index: int) -> None:
+        """An elliptic denial opening a sentence after the runner's own question: what the
+        question asked about is absent ("Is it bad if the skin goes red? Mine hasn't.")."""
+        sentence = clauses[index].sentence
+        asked = {c.sentence for c in clauses[:index] if c.question}
+        recent = asked & set(range(sentence - ASKED_REACH, sentence))
+        for i, m in enumerate(self.mentions):
+            if clauses[m.clause].sentence in recent and m.verdict == "hedged":
+                why = "denied after the runner's own question"
+                self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
+                self.state[m.finding] = "absent"
+
     def resolve_back(self, clauses: list[Clause], index: int, cue: Cue) -> None:
         """Resolve the nearest clause before ``index`` in its sentence that said something
         present ("clicking ..., couldn't sit ..., but the physio sorted all that")."""
@@ -637,6 +651,8 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         ):
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip)
+        elif not same_sentence and _elliptic(lexicon.language, clause.tokens):
+            reading.deny_asked(clauses, index)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     age = _age(normalized, reading.state)
     implied = _implied(lexicon.language, reading.state, reading.mentions, clauses)
