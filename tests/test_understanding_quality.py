@@ -208,7 +208,9 @@ ASSERTIONS = {
     ],
     "resolved": [
         ("it used to lock up, not any more", set(), {"clicking_catching"}),
-        ("the pain at night has settled", {"pain_improving"}, {"pain_at_rest_or_night"}),
+        # a symptom that settled says that symptom is over, not that the pain is improving
+        ("the pain at night has settled", set(), {"pain_at_rest_or_night"}),
+        ("it has settled a lot this week", {"pain_improving"}, set()),
         ("had some tingling last year but that has gone", set(), {"numbness_tingling"}),
         ("had a stress fracture years ago", {"bone_stress_risk"}, set()),
         ("I fell off my bike 5 years ago", set(), {"fall_or_injury"}),

@@ -516,8 +516,13 @@ class _Reading:
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
         used: set[int] = set()
         denied_to_end = False
+        closing = [c for c in cues if c.cue.means is CueMeaning.RESOLVED]
+        symptoms = findings - language.transparent
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
+            ends_another = symptoms and any(c.start <= start and end <= c.end for c in closing)
+            if pattern.finding in language.transparent and ends_another:
+                verdict = Verdict(Assertion.ELSEWHERE, "another symptom's end, not the course")
             if inherited and verdict.assertion is Assertion.PRESENT:
                 verdict = Verdict(Assertion.ABSENT, "denial carried over a list")
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
