@@ -362,6 +362,18 @@ ASSERTIONS = {
     "a cue that starts inside another and reaches on": [
         ("mine is fine at night", set(), {"pain_at_rest_or_night"}),
     ],
+    "an activity is when a sudden onset struck, unless the pain goes on": [
+        (
+            "It started 3 days ago, suddenly, mid-interval, like a stab in the groin",
+            {"pain_front", "sudden_onset"},
+            {"duration_over_2_weeks"},
+        ),
+        (
+            "felt something ping in my groin sprinting and now running hurts",
+            {"pain_front", "sudden_onset", "worse_with_activity"},
+            set(),
+        ),
+    ],
     "a denial after the runner's own question": [
         (
             "Would it matter if I'd had a stress fracture? I haven't, just curious",

@@ -377,6 +377,9 @@ class ActivityFrame(Strict):
     links: Annotated[Words, Field(min_length=1)]
     pain_after_words: Words = ()
     not_with: tuple[Id, ...] = ()
+    """Findings of an onset: in a sentence telling one, an activity is when it struck ("a stab
+    mid-interval"), unless its clause has an ``ongoing_words`` word ("every jog since hurts")."""
+    ongoing_words: Words = ()
     lead_words: Words = ()
     """A clause starting with one of these borrows the pain of its sentence ("only on runs")."""
     not_before: Words = ()

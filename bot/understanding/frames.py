@@ -81,6 +81,7 @@ class Frames:
     activities: PhraseIndex
     links: frozenset[str]
     activity_not_with: frozenset[str]
+    ongoing: frozenset[str]
     activity_leads: frozenset[str]
     activity_not_before: PhraseIndex
     pain_after: frozenset[str]
@@ -117,6 +118,7 @@ class Frames:
             activities=index(phrase_set(activity.words)),
             links=word_set(activity.links),
             activity_not_with=frozenset(activity.not_with),
+            ongoing=word_set(activity.ongoing_words),
             activity_leads=word_set(activity.lead_words),
             activity_not_before=index(phrase_set(activity.not_before)),
             pain_after=word_set(activity.pain_after_words),

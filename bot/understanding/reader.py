@@ -40,6 +40,7 @@ SUBJECT_WORDS = frozenset(
 TOPIC_REACH = 2
 CLOSING_REACH = 3
 ASKED_REACH = 2
+FRAME_WHYS = frozenset({"activity frame", "only with activity"})
 """How many sentences back a denial may answer the runner's own question."""
 TOPIC_AFTER = 6
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
@@ -439,6 +440,36 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
 
+    def onset_not_activity(self, clauses: list[Clause]) -> None:
+        """In a sentence that tells a sudden onset or an injury, an activity frame says when it
+        happened ("suddenly, mid-interval, a stab"), not that running makes it worse, unless
+        its clause says the pain goes on ("every jog since has hurt")."""
+        onset = self.frames.activity_not_with
+        struck = {
+            clauses[m.clause].sentence
+            for m in self.mentions
+            if m.finding in onset and m.verdict == "present"
+        }
+        finding = self.frames.activity_finding
+        framed = [
+            i
+            for i, m in enumerate(self.mentions)
+            if m.finding == finding and m.verdict == "present" and m.phrase in FRAME_WHYS
+        ]
+        if not framed or any(
+            m.finding == finding and m.verdict == "present" and m.phrase not in FRAME_WHYS
+            for m in self.mentions
+        ):
+            return
+        for i in framed:
+            m = self.mentions[i]
+            ongoing = self.frames.ongoing & set(clauses[m.clause].tokens)
+            if clauses[m.clause].sentence in struck and not ongoing:
+                why = "the activity when it struck"
+                self.mentions[i] = replace(m, verdict="ignored", assertion="elsewhere", why=why)
+        if all(self.mentions[i].verdict == "ignored" for i in framed):
+            self.state.pop(finding, None)
+
     def deny_asked(self, clauses: list[Clause], index: int) -> None:
         """An elliptic denial opening a sentence after the runner's own question: what the
         question asked about is absent ("Is it bad if the skin goes red? Mine hasn't.")."""
@@ -658,6 +689,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             reading.deny_before(clauses, index, skip)
         elif not same_sentence and _elliptic(lexicon.language, clause.tokens):
             reading.deny_asked(clauses, index)
+    reading.onset_not_activity(clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     age = _age(normalized, reading.state)
     implied = _implied(lexicon.language, reading.state, reading.mentions, clauses)
