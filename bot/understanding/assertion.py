@@ -74,8 +74,8 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
     taken = 0
     for start, token in enumerate(tokens):
         candidates = language.cues.get(token)
-        if not candidates:
-            continue
+        if not candidates or start + len(candidates[0].tokens) <= taken:
+            continue  # longest first: none reaches past the cue before
         second = tokens[start + 1 : start + 2]
         here = [
             CueAt(cue, start, start + len(cue.tokens))

@@ -48,6 +48,18 @@ class PairHit:
     parts: tuple[Span, ...]
 
 
+def _pair_words(language: Language) -> dict[str, tuple[tuple[int, int, Phrase], ...]]:
+    by_first: dict[str, list[tuple[int, int, Phrase]]] = {}
+    for rule, pair in enumerate(language.rules.pairs):
+        for group, words in enumerate(pair.all_of):
+            for phrase in phrase_set(words):
+                by_first.setdefault(phrase[0], []).append((rule, group, phrase))
+    return {
+        first: tuple(sorted(entries, key=lambda e: -len(e[2])))
+        for first, entries in by_first.items()
+    }
+
+
 def _overlap(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -106,7 +118,10 @@ class Frames:
     not_about: frozenset[str]
     duration_words: frozenset[str]
     """Words without which a clause says nothing of how long: units, onsets, "since"."""
-    pairs: tuple[tuple[str, tuple[PhraseIndex, ...]], ...]
+    pairs: tuple[tuple[str, int], ...]
+    """Each pair rule's finding and how many groups it has."""
+    pair_words: dict[str, tuple[tuple[int, int, Phrase], ...]]
+    """Every pair rule's phrases by first token: (rule, group, phrase), longest first."""
 
     @classmethod
     def compile(cls, language: Language) -> Frames:
@@ -144,23 +159,29 @@ class Frames:
             duration_words=frozenset(duration.units)
             | word_set(duration.onsets)
             | frozenset({"since"}),
-            pairs=tuple(
-                (pair.finding, tuple(index(phrase_set(group)) for group in pair.all_of))
-                for pair in language.rules.pairs
-            ),
+            pairs=tuple((pair.finding, len(pair.all_of)) for pair in language.rules.pairs),
+            pair_words=_pair_words(language),
         )
 
     def paired(self, tokens: tuple[str, ...]) -> list[PairHit]:
         """Findings whose pair rule has words of every group in the clause, each group at
         words no other group took (the first rule that fits for each finding)."""
+        found: dict[tuple[int, int], list[Span]] = {}
+        for i, token in enumerate(tokens):
+            for rule, group, phrase in self.pair_words.get(token, ()):
+                if tokens[i : i + len(phrase)] == phrase:
+                    found.setdefault((rule, group), []).append((i, i + len(phrase)))
+        if not found:
+            return []
         hits = []
         done: set[str] = set()
-        for finding, groups in self.pairs:
-            if finding in done:
+        for rule, (finding, groups) in enumerate(self.pairs):
+            if finding in done or (rule, 0) not in found:
                 continue
             parts: list[Span] = []
-            for group in groups:
-                free = [s for s in spans(tokens, group) if not any(_overlap(s, p) for p in parts)]
+            for group in range(groups):
+                places = found.get((rule, group), ())
+                free = [s for s in places if not any(_overlap(s, p) for p in parts)]
                 if not free:
                     break
                 parts.append(free[0])

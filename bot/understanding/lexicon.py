@@ -153,6 +153,7 @@ class Lexicon:
         rules = self.language.rules
         framed = self.language.vocabulary | frozenset(rules.duration.units)
         self._frame_words = tuple(sorted(w for w in framed if len(w) > 4 and w.isalpha()))
+        self._english = english_words()  # at start-up, not in the first runner's message
         self.canonical = lru_cache(maxsize=8192)(self._canonical)
         self.for_frames = lru_cache(maxsize=8192)(self._for_frames)
         self.split_joined = lru_cache(maxsize=8192)(self._split_joined)
@@ -186,7 +187,7 @@ class Lexicon:
         budget = _edit_budget(token)
         if budget == 0 or token in self._known or not token.isalpha():
             return token
-        if token in english_words():
+        if token in self._english:
             return token
         candidates = [
             w for w in self._frame_words if w[0] == token[0] and abs(len(w) - len(token)) <= budget
