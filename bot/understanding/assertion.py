@@ -69,7 +69,7 @@ class Verdict:
 
 def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
     """Every cue in ``tokens``, longest first where they start together; a cue inside another
-    is dropped, one that reaches past it is kept; pseudo-cues block others."""
+    is dropped, one that reaches past it is kept; pseudo-cues block the cues they overlap."""
     found: list[CueAt] = []
     taken = 0
     for start, token in enumerate(tokens):
@@ -93,6 +93,8 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
             continue
         if here[0].cue.means is not CueMeaning.PSEUDO:
             found += here
+        else:  # "it's gone all red": "gone all" is no cue, nor is "is gone" under it
+            found = [c for c in found if c.end <= start]
     return found
 
 

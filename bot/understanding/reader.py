@@ -220,7 +220,11 @@ def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
         for verb in language.elliptic_verbs:
             if rest[: len(verb)] == verb:
                 after = rest[len(verb) :]
-                if not after or after[0] in SUBJECT_WORDS:
+                if (
+                    not after
+                    or after[0] in SUBJECT_WORDS
+                    or set(after) <= language.elliptic_filler
+                ):
                     return True
     return False
 
