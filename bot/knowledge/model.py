@@ -380,6 +380,9 @@ class ActivityFrame(Strict):
     """Findings of an onset: in a sentence telling one, an activity is when it struck ("a stab
     mid-interval"), unless its clause has an ``ongoing_words`` word ("every jog since hurts")."""
     ongoing_words: Words = ()
+    distance_links: Words = ()
+    """Words that tie a distance to the pain as links do ("around 5 miles in", "by 2k"), too
+    loose for other activity words ("about 15 miles a week")."""
     lead_words: Words = ()
     """A clause starting with one of these borrows the pain of its sentence ("only on runs")."""
     not_before: Words = ()

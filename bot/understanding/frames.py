@@ -60,6 +60,12 @@ def _pair_words(language: Language) -> dict[str, tuple[tuple[int, int, Phrase], 
     }
 
 
+def _distance(tokens: tuple[str, ...], start: int, end: int) -> bool:
+    """A distance: "8k", "5 miles", "mile 4"."""
+    numbered = [tokens[i] for i in (start - 1, end) if 0 <= i < len(tokens)]
+    return tokens[start][0].isdigit() or any(_NUMBER.match(t) for t in numbered)
+
+
 def _overlap(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -94,6 +100,7 @@ class Frames:
     links: frozenset[str]
     activity_not_with: frozenset[str]
     ongoing: frozenset[str]
+    distance_links: frozenset[str]
     activity_leads: frozenset[str]
     activity_not_before: PhraseIndex
     pain_after: frozenset[str]
@@ -134,6 +141,7 @@ class Frames:
             links=word_set(activity.links),
             activity_not_with=frozenset(activity.not_with),
             ongoing=word_set(activity.ongoing_words),
+            distance_links=word_set(activity.distance_links),
             activity_leads=word_set(activity.lead_words),
             activity_not_before=index(phrase_set(activity.not_before)),
             pain_after=word_set(activity.pain_after_words),
@@ -230,6 +238,9 @@ class Frames:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
             before = set(tokens[max(0, start - LINK_REACH - 2) : start])
             linked = bool(self.links & set(tokens[max(0, start - LINK_REACH) : start]))
+            if not linked and _distance(tokens, start, end):  # "around 5 miles in", "by 2k"
+                reach = set(tokens[max(0, start - LINK_REACH) : start])
+                linked = bool(self.distance_links & reach) or tokens[end : end + 1] == ("in",)
             if linked and self.activity_leads & before and not onset:
                 return [FrameHit(self.activity_finding, (start, end), False, "only with activity")]
             near = any(abs(p - start) <= self.activity_window for p in pain_at)

@@ -419,6 +419,15 @@ class _Reading:
         if outcome != "ignored" and not framed_again:
             self.state[finding] = outcome
 
+    def _pain_heard(self, index: int) -> bool:
+        """Whether clause ``index`` has told a pain finding as present (a location found with
+        its pain, knee pain, pain down the leg)."""
+        pains = self.language.locations | self.language.pain_subjects
+        return any(
+            m.clause == index and m.verdict == "present" and m.finding in pains
+            for m in self.mentions
+        )
+
     def said_in(self, index: int) -> bool:
         """Whether clause ``index`` has been read with any finding in it."""
         return any(m.clause == index and m.verdict != "ignored" for m in self.mentions)
@@ -590,8 +599,9 @@ class _Reading:
         hits: list[FrameHit] = []
         onset = bool(findings & self.frames.activity_not_with)
         if self.frames.activity_finding not in findings:
+            hurting = pain_in_sentence or self._pain_heard(index)  # "my outer knee after 8k"
             hits += self.frames.activity(
-                framed, pain, pain_in_sentence, onset, self.pain_in_message, frozenset(used)
+                framed, pain, hurting, onset, self.pain_in_message, frozenset(used)
             )
         if self.frames.training_finding not in findings:
             hits += self.frames.training(framed, " ".join(framed))
