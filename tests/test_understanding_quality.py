@@ -425,6 +425,14 @@ WORD_PAIRS = [
         {"pain_front", "pain_lifting_knee"},
         set(),
     ),
+    # a denying pair: absent when clear, unsaid under any cue, stopped by its not_with words
+    (
+        "hip's fine walking but stiff getting out of the car",
+        {"stiffness"},
+        {"cannot_bear_weight", "limp"},
+    ),
+    ("I can't walk normally", {"cannot_bear_weight"}, set()),
+    ("stiff in the morning, fine after a walk", {"morning_stiffness", "stiffness"}, set()),
     # a toilet and a hand on the wall: the second group needs its own words
     ("had to hop to the loo holding the wall", set(), set()),
 ]

@@ -427,6 +427,11 @@ class WordPair(Strict):
 
     finding: Id
     all_of: Annotated[tuple[Annotated[Words, Field(min_length=1)], ...], Field(min_length=2)]
+    denies: bool = False
+    """The pair says the finding is absent ("walking's fine"); any cue over it leaves it
+    unsaid rather than turning it round."""
+    not_with: Words = ()
+    """Words that stop the pair in their clause ("fine after a walk" is stiffness easing)."""
 
 
 class AnswerWords(Strict):

@@ -46,6 +46,7 @@ class PairHit:
 
     finding: str
     parts: tuple[Span, ...]
+    denies: bool = False
 
 
 def _pair_words(language: Language) -> dict[str, tuple[tuple[int, int, Phrase], ...]]:
@@ -125,8 +126,9 @@ class Frames:
     not_about: frozenset[str]
     duration_words: frozenset[str]
     """Words without which a clause says nothing of how long: units, onsets, "since"."""
-    pairs: tuple[tuple[str, int], ...]
-    """Each pair rule's finding and how many groups it has."""
+    pairs: tuple[tuple[str, int, bool, frozenset[str]], ...]
+    """Each pair rule's finding, how many groups it has, whether it denies the finding, and
+    the words that stop it."""
     pair_words: dict[str, tuple[tuple[int, int, Phrase], ...]]
     """Every pair rule's phrases by first token: (rule, group, phrase), longest first."""
 
@@ -167,7 +169,10 @@ class Frames:
             duration_words=frozenset(duration.units)
             | word_set(duration.onsets)
             | frozenset({"since"}),
-            pairs=tuple((pair.finding, len(pair.all_of)) for pair in language.rules.pairs),
+            pairs=tuple(
+                (pair.finding, len(pair.all_of), pair.denies, word_set(pair.not_with))
+                for pair in language.rules.pairs
+            ),
             pair_words=_pair_words(language),
         )
 
@@ -183,8 +188,8 @@ class Frames:
             return []
         hits = []
         done: set[str] = set()
-        for rule, (finding, groups) in enumerate(self.pairs):
-            if finding in done or (rule, 0) not in found:
+        for rule, (finding, groups, denies, stops) in enumerate(self.pairs):
+            if finding in done or (rule, 0) not in found or stops.intersection(tokens):
                 continue
             parts: list[Span] = []
             for group in range(groups):
@@ -194,7 +199,7 @@ class Frames:
                     break
                 parts.append(free[0])
             else:
-                hits.append(PairHit(finding, tuple(parts)))
+                hits.append(PairHit(finding, tuple(parts), denies))
                 done.add(finding)
         return hits
 

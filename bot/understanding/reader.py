@@ -632,6 +632,10 @@ class _Reading:
             )
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
+            if pair.denies and verdict.assertion is Assertion.PRESENT:
+                verdict = Verdict(Assertion.ABSENT, "a pair that denies")
+            elif pair.denies:  # "can't walk normally": not turned round, left unsaid
+                verdict = Verdict(Assertion.HYPOTHETICAL, f"a denying pair under {verdict.why}")
             words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
             self.note(pair.finding, words, verdict, index, phrase="word pair", frame="yes")
         ends_denied = any(
