@@ -388,6 +388,8 @@ ASSERTIONS = {
             {"bone_stress_risk"},
         ),
         ("Could it be swollen? I am not sure.", set(), set()),
+        ("Would swelling show later? At the moment there's nothing to see", set(), {"swelling"}),
+        ("maybe i twisted it? i dont remember", set(), set()),
     ],
     "finishing something is not a resolution": [
         (

@@ -40,6 +40,7 @@ SUBJECT_WORDS = frozenset(
 TOPIC_REACH = 2
 CLOSING_REACH = 3
 ASKED_REACH = 2
+BARE_DENIAL_WORDS = 8
 FRAME_WHYS = frozenset({"activity frame", "only with activity"})
 """How many sentences back a denial may answer the runner's own question."""
 TOPIC_AFTER = 6
@@ -227,6 +228,21 @@ def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
                 ):
                     return True
     return False
+
+
+def _bare_denial(language: Language, tokens: tuple[str, ...]) -> bool:
+    """A short clause that denies and names nothing: "there's none on mine", "nothing to see"."""
+    if len(tokens) > BARE_DENIAL_WORDS:
+        return False
+    unsure = (p for p, said in language.answers.items() if said == "unsure")
+    if any(_contains(tokens, phrase) for phrase in unsure):
+        return False  # "I don't remember" is no denial
+    means = {c.cue.means for c in find_cues(language, tokens)}
+    return CueMeaning.NEGATED in means and CueMeaning.HYPOTHETICAL not in means
+
+
+def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    return any(tokens[i : i + len(phrase)] == phrase for i in range(len(tokens)))
 
 
 def _redirected(language: Language, clauses: list[Clause], index: int) -> bool:
@@ -705,7 +721,10 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         ):
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip)
-        elif not same_sentence and _elliptic(lexicon.language, clause.tokens):
+        elif not same_sentence and (
+            _elliptic(lexicon.language, clause.tokens)
+            or (not reading.said_in(index) and _bare_denial(lexicon.language, clause.tokens))
+        ):
             reading.deny_asked(clauses, index)
     reading.onset_not_activity(clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
