@@ -457,6 +457,8 @@ def test_assertion_rules(lexicon, text, present, absent):
 
 
 FRAMES = [
+    ("started hill sprints on top of my usual miles", {"recent_training_increase"}, set()),
+    ("same miles as usual", set(), {"recent_training_increase"}),
     ("my hip aches after fartlek", {"worse_with_activity"}, set()),
     ("lunges set it off", {"worse_with_activity"}, set()),
     ("sore groin during five a side", {"worse_with_activity", "pain_front"}, set()),

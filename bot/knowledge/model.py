@@ -400,6 +400,8 @@ class TrainingFrame(Strict):
     not_before: Words = ()
     """A verb followed by one of these is a comparison, not a change ("more than")."""
     same_words: Words = ()
+    added_to: Words = ()
+    """Phrases that make a same-load word a base added to ("hills on top of my usual miles")."""
     window: Annotated[int, Field(ge=1, le=20)] = 5
 
 

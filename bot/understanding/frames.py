@@ -113,6 +113,7 @@ class Frames:
     not_before: frozenset[str]
     pain_words: frozenset[str]
     same_words: frozenset[str]
+    added_to: PhraseIndex
     training_window: int
     duration_finding: str
     threshold: int
@@ -155,6 +156,7 @@ class Frames:
             not_before=word_set(training.not_before),
             pain_words=language.pain_words,
             same_words=word_set(training.same_words),
+            added_to=index(phrase_set(training.added_to)),
             training_window=training.window,
             duration_finding=duration.finding,
             threshold=duration.threshold_days,
@@ -264,11 +266,12 @@ class Frames:
         nouns = spans(tokens, self.nouns)
         if not nouns:
             return []
+        added = bool(spans(tokens, self.added_to))  # "on top of my usual miles"
         for noun in nouns:
             window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
-            if self.same_words & set(window):
+            if self.same_words & set(window) and not added:
                 return [FrameHit(self.training_finding, noun, True, "same load")]
-        if self.ignore_with & set(tokens):
+        if self.ignore_with & set(tokens) and not added:
             return []
         numbers = _FROM_TO.search(text)
         if numbers and float(numbers.group(2)) > float(numbers.group(1)):
