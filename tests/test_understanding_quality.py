@@ -375,6 +375,11 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "easing after something is no denial; a denial before auxiliaries flips": [
+        ("stiff in the mornings, fine after a coffee", {"morning_stiffness", "stiffness"}, set()),
+        ("I have not been eating well, one meal a day", {"bone_stress_risk"}, set()),
+        ("can't even walk on it", {"cannot_bear_weight"}, set()),
+    ],
     "a change of state is no resolution": [
         ("a lump the size of an egg and it's gone all red", {"swelling", "redness_warmth"}, set()),
     ],

@@ -54,7 +54,7 @@ FILLERS = frozenset(
     a an the my me it its this that of in on at to is am are was very really bit little quite
     so too kind sort slightly some and or when i while after during up down area just weekly
     running training any more much pretty super real bloody part long left right l r both
-    have has been got af
+    have has been got af even
     """.split()
 )
 

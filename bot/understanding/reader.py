@@ -26,6 +26,7 @@ OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
+AUXILIARIES = frozenset({"been", "be", "really", "always", "exactly", "quite", "very", "even"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
@@ -310,12 +311,20 @@ def _polarity(
             return verdict
         return Verdict(Assertion.ELSEWHERE, "topic word, not denied")
     if verdict.assertion is Assertion.ABSENT:
-        if start > 0 and tokens[start - 1] in FLIPPING_WORDS:
+        if _flipped(tokens, start):
             return Verdict(Assertion.PRESENT, f"denied absent phrase: {verdict.why}")
         return Verdict(Assertion.ABSENT, "absent phrase")
     if verdict.assertion in (Assertion.PRESENT, Assertion.RESOLVED):
         return Verdict(Assertion.ABSENT, "absent phrase")
     return verdict
+
+
+def _flipped(tokens: tuple[str, ...], start: int) -> bool:
+    """A denial right before an absent phrase, auxiliaries aside ("not been eating well")."""
+    i = start - 1
+    while i >= 0 and tokens[i] in AUXILIARIES:
+        i -= 1
+    return i >= 0 and tokens[i] in FLIPPING_WORDS
 
 
 def _located(
