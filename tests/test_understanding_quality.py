@@ -440,6 +440,12 @@ WORD_PAIRS = [
     ),
     ("I can't walk normally", {"cannot_bear_weight"}, set()),
     ("stiff in the morning, fine after a walk", {"morning_stiffness", "stiffness"}, set()),
+    # red flags told plainly: a temperature had, feeling shivery, a hip gone hot, no step on it
+    ("I've had a temperature and feel rubbish", {"fever"}, set()),
+    ("my hip feels warm", {"redness_warmth"}, set()),
+    ("had a hot shower and it eased", set(), set()),
+    ("can't take a single step on it", {"cannot_bear_weight"}, set()),
+    ("my bladder's been leaking", {"saddle_numbness_or_bladder"}, set()),
     # a toilet and a hand on the wall: the second group needs its own words
     ("had to hop to the loo holding the wall", set(), set()),
 ]
