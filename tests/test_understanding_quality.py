@@ -468,6 +468,7 @@ def test_assertion_rules(lexicon, text, present, absent):
 
 
 FRAMES = [
+    ("the hip aches after my Sunday runs", {"worse_with_activity"}, set()),
     ("started hill sprints on top of my usual miles", {"recent_training_increase"}, set()),
     ("same miles as usual", set(), {"recent_training_increase"}),
     ("my hip aches after fartlek", {"worse_with_activity"}, set()),

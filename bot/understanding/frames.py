@@ -347,7 +347,8 @@ class Frames:
                 elif self.long_since & following:
                     days = float(self.threshold)
             counted = days is not None
-            if days is None and began and self._onset_at(tokens, i):
+            session = i + 1 < len(tokens) and tokens[i + 1] in self.activities  # "Sunday runs"
+            if days is None and began and self._onset_at(tokens, i) and not session:
                 days = 1.0
             onset = "since" in tokens[i + 1 :] and i + 1 < len(tokens) and tokens[i + 1] == "ago"
             if days is None or (counted and not onset and self._not_about(tokens, i, since)):
