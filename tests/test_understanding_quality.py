@@ -468,6 +468,11 @@ def test_assertion_rules(lexicon, text, present, absent):
 
 
 FRAMES = [
+    (
+        "it clunks every stride on the track but there's no pain with it",
+        {"clicking_catching"},
+        set(),
+    ),
     ("the hip aches after my Sunday runs", {"worse_with_activity"}, set()),
     ("started hill sprints on top of my usual miles", {"recent_training_increase"}, set()),
     ("same miles as usual", set(), {"recent_training_increase"}),

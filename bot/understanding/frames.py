@@ -229,12 +229,15 @@ class Frames:
         onset: bool,
         pain_in_message: bool = False,
         taken: frozenset[int] = frozenset(),
+        felt_in_sentence: bool | None = None,
     ) -> list[FrameHit]:
         """Pain during or after an activity: "hurts after fartlek", "lunges set it off". Beside
         an onset or an injury ("felt a pull during sprints") only the activity hurting counts.
         A clause led by "only" borrows the pain of its sentence, or of the message when it is a
-        fragment ("No pain sitting. Only running.")."""
+        fragment ("No pain sitting. Only running."). ``felt_in_sentence``: whether the sentence
+        says it hurts, not only that it does not ("clunks on the track, no pain with it")."""
         pain_at = list(pain)
+        felt = pain_in_sentence if felt_in_sentence is None else felt_in_sentence
         fragment = len(tokens) <= FRAGMENT_WORDS and pain_in_message
         borrowed = bool(tokens) and tokens[0] in self.activity_leads
         borrowed = borrowed and (pain_in_sentence or fragment)
@@ -257,7 +260,7 @@ class Frames:
                 not onset or (end < len(tokens) and tokens[end] in self.pain_after)
             )
             pained = start > 0 and start - 1 in pain_at and not onset  # "no pain running"
-            if (linked and (near or pain_in_sentence) and not onset) or drives or pained:
+            if (linked and (near or felt) and not onset) or drives or pained:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
         return []
 

@@ -26,6 +26,7 @@ OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
+DENIED_PAIN = frozenset({"no", "not", "nothing", "without", "never", "zero"})
 AUXILIARIES = frozenset({"been", "be", "really", "always", "exactly", "quite", "very", "even"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
@@ -319,6 +320,15 @@ def _polarity(
     return verdict
 
 
+def _felt_pain(language: Language, tokens: tuple[str, ...]) -> bool:
+    """Whether the clause says it hurts: a word for pain not denied right before it ("no pain
+    with it", "nothing hurts" do not)."""
+    return any(
+        t in language.pain_words and not DENIED_PAIN & set(tokens[max(0, i - 2) : i])
+        for i, t in enumerate(tokens)
+    )
+
+
 def _flipped(tokens: tuple[str, ...], start: int) -> bool:
     """A denial right before an absent phrase, auxiliaries aside ("not been eating well")."""
     i = start - 1
@@ -432,6 +442,7 @@ class _Reading:
         self.mentions: list[Mention] = []
         self.pain_in_message = False
         self.since_sentences: frozenset[int] = frozenset()
+        self.felt_sentences: frozenset[int] = frozenset()
 
     def note(self, finding: str, words: str, verdict: Verdict, index: int, **how: str) -> None:
         outcome = VERDICTS[verdict.assertion]
@@ -624,10 +635,11 @@ class _Reading:
         hits: list[FrameHit] = []
         onset = bool(findings & self.frames.activity_not_with)
         if self.frames.activity_finding not in findings:
-            hurting = pain_in_sentence or self._pain_heard(index)  # "my outer knee after 8k"
+            felt = clause.sentence in self.felt_sentences or self._pain_heard(index)
             hits += self.frames.activity(
-                framed, pain, hurting, onset, self.pain_in_message, frozenset(used)
-            )
+                framed, pain, pain_in_sentence, onset, self.pain_in_message, frozenset(used),
+                felt_in_sentence=felt,  # "my outer knee after 8k"; not "no pain with it"
+            )  # fmt: skip
         if self.frames.training_finding not in findings:
             hits += self.frames.training(framed, " ".join(framed))
         if self.frames.duration_finding not in findings:
@@ -688,6 +700,9 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     pain_words = lexicon.language.pain_words
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
     reading.pain_in_message = bool(pain_sentences)
+    reading.felt_sentences = frozenset(
+        c.sentence for c in clauses if _felt_pain(lexicon.language, c.tokens)
+    )
     reading.since_sentences = frozenset(c.sentence for c in clauses if "since" in c.tokens)
     carried = False
     previous: Clause | None = None
