@@ -446,6 +446,8 @@ WORD_PAIRS = [
     ("had a hot shower and it eased", set(), set()),
     ("can't take a single step on it", {"cannot_bear_weight"}, set()),
     ("my bladder's been leaking", {"saddle_numbness_or_bladder"}, set()),
+    ("the outside of my hip flared up", {"pain_side"}, set()),
+    ("it hurts when I touch my toes", set(), set()),
     # a toilet and a hand on the wall: the second group needs its own words
     ("had to hop to the loo holding the wall", set(), set()),
 ]
