@@ -471,6 +471,17 @@ def test_assertion_rules(lexicon, text, present, absent):
 
 FRAMES = [
     (
+        "the groin started aching maybe five weeks ago",
+        {"pain_front", "duration_over_2_weeks"},
+        set(),
+    ),
+    (
+        "my groin has got worse over the last month",
+        {"pain_front", "pain_worsening", "duration_over_2_weeks"},
+        set(),
+    ),
+    ("sore to sit on for a fortnight plus", {"pain_sitting", "duration_over_2_weeks"}, set()),
+    (
         "it clunks every stride on the track but there's no pain with it",
         {"clicking_catching"},
         set(),

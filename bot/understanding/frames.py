@@ -316,6 +316,8 @@ class Frames:
             return self.counts[count] * unit
         if count in {"for", "over", "past", "last", "few"} and token.endswith("s"):
             return 2.0 * unit
+        if count in {"past", "last"} and j > 0 and tokens[j - 1] in {"the", "this"}:
+            return float(unit)  # "over the last month", "this past week"
         return None
 
     def _onset_at(self, tokens: tuple[str, ...], i: int) -> bool:
@@ -359,6 +361,15 @@ class Frames:
             if not counted and i > 0 and tokens[i - 1] in self.not_before:
                 continue  # "the same as last week": a comparison, not when it began
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
+            over = (
+                over
+                or tokens[i + 1 : i + 2] == ("plus",)
+                or tokens[i + 1 : i + 3]
+                == (
+                    "or",
+                    "more",
+                )
+            )  # "a fortnight plus"
             longer = days >= self.threshold or (over and days >= self.threshold - 1)
             if not longer and days >= self.threshold - 1:
                 continue  # "for a fortnight": on the line, so the question is asked

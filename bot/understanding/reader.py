@@ -27,6 +27,7 @@ MAX_FILLER_GAP = 2
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 DENIED_PAIN = frozenset({"no", "not", "nothing", "without", "never", "zero"})
+APPROXIMATORS = frozenset({"maybe", "perhaps", "about", "around", "roughly", "possibly"})
 AUXILIARIES = frozenset({"been", "be", "really", "always", "exactly", "quite", "very", "even"})
 ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
@@ -653,6 +654,9 @@ class _Reading:
             timed = hit.finding == self.frames.duration_finding
             if timed and verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED):
                 verdict = Verdict(Assertion.PRESENT, "a denial says nothing of how long")
+            rough = APPROXIMATORS & set(tokens[max(0, hit.span[0] - 3) : hit.span[0]])
+            if timed and verdict.assertion is Assertion.HYPOTHETICAL and rough and not hedged:
+                verdict = Verdict(Assertion.PRESENT, "roughly how long")  # "maybe a month ago"
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
             if hit.absent and verdict.assertion is Assertion.PRESENT:
