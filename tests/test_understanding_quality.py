@@ -123,7 +123,8 @@ LATER_SETS = {
     "utterances_fresh8.yaml": 0.89,
     "utterances_fresh9.yaml": 0.89,
     "utterances_fresh10.yaml": 0.90,
-    "utterances_fresh12.yaml": 0.88,
+    "utterances_fresh11.yaml": 0.89,
+    "utterances_fresh12.yaml": 0.89,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -380,6 +381,9 @@ ASSERTIONS = {
         ("I have not been eating well, one meal a day", {"bone_stress_risk"}, set()),
         ("can't even walk on it", {"cannot_bear_weight"}, set()),
     ],
+    "another body part named as the subject": [
+        ("my back feels stiff but the hip itself moves fine", set(), set()),
+    ],
     "a change of state is no resolution": [
         ("a lump the size of an egg and it's gone all red", {"swelling", "redness_warmth"}, set()),
     ],
@@ -470,6 +474,10 @@ def test_assertion_rules(lexicon, text, present, absent):
 
 
 FRAMES = [
+    ("sore in the groin after Sunday's long run", {"pain_front", "worse_with_activity"}, set()),
+    ("it's much less sore than it was last week", {"pain_improving"}, set()),
+    ("it's no better than it was a month ago", {"duration_over_2_weeks"}, {"pain_improving"}),
+    ("the pain sits right in the crease at the front", {"pain_front"}, set()),
     (
         "the groin started aching maybe five weeks ago",
         {"pain_front", "duration_over_2_weeks"},

@@ -433,7 +433,7 @@ class WordPair(Strict):
     """The pair says the finding is absent ("walking's fine"); any cue over it leaves it
     unsaid rather than turning it round."""
     not_with: Words = ()
-    """Words that stop the pair in their clause ("fine after a walk" is stiffness easing)."""
+    """Phrases that stop the pair in their clause ("fine after a walk" is stiffness easing)."""
 
 
 class AnswerWords(Strict):

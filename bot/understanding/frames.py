@@ -25,6 +25,7 @@ _COUNT_WORDS = frozenset(
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
 _DISTANCE = re.compile(r"^\d+(?:k|km|mi|m)$")
 FRAGMENT_WORDS = 3
+LONGER = frozenset({"more", "longer", "over", "well"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,15 @@ def _pair_words(language: Language) -> dict[str, tuple[tuple[int, int, Phrase], 
         first: tuple(sorted(entries, key=lambda e: -len(e[2])))
         for first, entries in by_first.items()
     }
+
+
+def _compared(tokens: tuple[str, ...], i: int) -> bool:
+    """A time in a comparison ("worse than last month"), not "more than three weeks"."""
+    before = tokens[max(0, i - 4) : i]
+    if "than" not in before:
+        return False
+    at = i - len(before) + before.index("than")
+    return at == 0 or tokens[at - 1] not in LONGER
 
 
 def _distance(tokens: tuple[str, ...], start: int, end: int) -> bool:
@@ -127,7 +137,7 @@ class Frames:
     not_about: frozenset[str]
     duration_words: frozenset[str]
     """Words without which a clause says nothing of how long: units, onsets, "since"."""
-    pairs: tuple[tuple[str, int, bool, frozenset[str]], ...]
+    pairs: tuple[tuple[str, int, bool, PhraseIndex], ...]
     """Each pair rule's finding, how many groups it has, whether it denies the finding, and
     the words that stop it."""
     pair_words: dict[str, tuple[tuple[int, int, Phrase], ...]]
@@ -172,7 +182,7 @@ class Frames:
             | word_set(duration.onsets)
             | frozenset({"since"}),
             pairs=tuple(
-                (pair.finding, len(pair.all_of), pair.denies, word_set(pair.not_with))
+                (pair.finding, len(pair.all_of), pair.denies, index(phrase_set(pair.not_with)))
                 for pair in language.rules.pairs
             ),
             pair_words=_pair_words(language),
@@ -191,7 +201,7 @@ class Frames:
         hits = []
         done: set[str] = set()
         for rule, (finding, groups, denies, stops) in enumerate(self.pairs):
-            if finding in done or (rule, 0) not in found or stops.intersection(tokens):
+            if finding in done or (rule, 0) not in found or spans(tokens, stops):
                 continue
             parts: list[Span] = []
             for group in range(groups):
@@ -324,8 +334,8 @@ class Frames:
         return any(tokens[i : i + len(p)] == p for p in self.onsets.get(tokens[i], ()))
 
     def _led(self, tokens: tuple[str, ...], i: int) -> bool:
-        if i + 1 < len(tokens) and tokens[i + 1] == "ago":
-            return True
+        if tokens[i + 1 : i + 2] in (("ago",), ("back",), ("now",)):
+            return True  # "three weeks back", "2 months now"
         j = i - 1
         while j >= 0 and (
             tokens[j] in self.counts or tokens[j] in _COUNT_WORDS or _NUMBER.match(tokens[j])
@@ -352,24 +362,19 @@ class Frames:
                 elif self.long_since & following:
                     days = float(self.threshold)
             counted = days is not None
-            session = i + 1 < len(tokens) and tokens[i + 1] in self.activities  # "Sunday runs"
+            named = tokens[i + 1 : i + 3]
+            named = named[1:] if named[:1] == ("is",) else named  # "Sunday's long run"
+            session = bool(named) and named[0] in self.activities  # "my Sunday runs"
             if days is None and began and self._onset_at(tokens, i) and not session:
                 days = 1.0
             onset = "since" in tokens[i + 1 :] and i + 1 < len(tokens) and tokens[i + 1] == "ago"
             if days is None or (counted and not onset and self._not_about(tokens, i, since)):
                 continue
-            if not counted and i > 0 and tokens[i - 1] in self.not_before:
-                continue  # "the same as last week": a comparison, not when it began
+            if _compared(tokens, i) and (not counted or days < self.threshold):
+                continue  # "less sore than last week" says little; "no better than a month ago"
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
-            over = (
-                over
-                or tokens[i + 1 : i + 2] == ("plus",)
-                or tokens[i + 1 : i + 3]
-                == (
-                    "or",
-                    "more",
-                )
-            )  # "a fortnight plus"
+            more = tokens[i + 1 : i + 2] == ("plus",) or tokens[i + 1 : i + 3] == ("or", "more")
+            over = over or more  # "a fortnight plus"
             longer = days >= self.threshold or (over and days >= self.threshold - 1)
             if not longer and days >= self.threshold - 1:
                 continue  # "for a fortnight": on the line, so the question is asked
@@ -382,7 +387,7 @@ class Frames:
         but an event some weeks ago dates the pain when its sentence says "since"."""
         near = set(tokens[max(0, i - NOT_ABOUT_REACH) : i + 2])
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if following == "ago" and since:  # "ran a marathon 3 weeks ago, sore ever since"
+        if following in ("ago", "back") and since:  # "a marathon 3 weeks ago, sore since"
             return self.units.get(tokens[i], 0) >= YEAR_DAYS
-        long_ago = following == "ago" and self.units.get(tokens[i], 0) >= YEAR_DAYS
+        long_ago = following in ("ago", "back") and self.units.get(tokens[i], 0) >= YEAR_DAYS
         return bool(self.not_about & near) or following in ("old", "young") or long_ago
