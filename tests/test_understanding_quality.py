@@ -474,6 +474,8 @@ def test_assertion_rules(lexicon, text, present, absent):
 
 
 FRAMES = [
+    ("it flares whenever I try to run", {"worse_with_activity"}, set()),
+    ("sore for maybe four days", set(), {"duration_over_2_weeks"}),
     ("sore in the groin after Sunday's long run", {"pain_front", "worse_with_activity"}, set()),
     ("it's much less sore than it was last week", {"pain_improving"}, set()),
     ("it's no better than it was a month ago", {"duration_over_2_weeks"}, {"pain_improving"}),

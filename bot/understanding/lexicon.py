@@ -170,6 +170,8 @@ class Lexicon:
             return (token + "g",)
         if len(token) < MIN_JOINED or token in self._known or stem(token) in self.stems:
             return (token,)
+        if token in self._english:  # "whenever" is a word, not "when ever"
+            return (token,)
         if self._one_slip_from_a_word(token):  # "limpping" is "limping", not "limp ping"
             return (token,)
         for cut in range(MIN_PART, len(token) - MIN_PART + 1):
