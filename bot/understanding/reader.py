@@ -584,7 +584,7 @@ class _Reading:
             for f in found
             if f[0].polarity != "subject" and f[0].finding not in language.transparent
         ]
-        parts = [part for pair in pairs for part in pair.parts]
+        parts = [part for pair in pairs if not pair.denies for part in pair.parts]
         negative = [(f[1], f[2]) for f in found if NEGATIVE_WORDS & set(tokens[f[1] : f[2]])]
         cues = [
             c
@@ -666,10 +666,16 @@ class _Reading:
             words = " ".join(tokens[hit.span[0] : hit.span[1]])
             self.note(hit.finding, words, verdict, index, phrase=hit.why, frame="yes")
         for pair in pairs:
-            if pair.finding in findings or any(used & set(range(*part)) for part in pair.parts):
-                continue
+            taken = any(used & set(range(*part)) for part in pair.parts)
+            if not pair.denies and (pair.finding in findings or taken):
+                continue  # a denying pair may overrule its clause ("lying on it is no worse")
+            inside = {i for a, b in pair.parts for i in range(a, b)}
+            denial = any(t in NEGATIVE_WORDS for i, t in enumerate(tokens) if i not in inside)
+            if pair.denies and denial:
+                continue  # "I can't walk normally": a denial of the denial is no denial
+            own = [c for c in cues if not any(a <= c.start and c.end <= b for a, b in pair.parts)]
             verdict = strongest(
-                assess(language, tokens, part, pair.finding, cues) for part in pair.parts
+                assess(language, tokens, part, pair.finding, own) for part in pair.parts
             )
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
@@ -678,7 +684,8 @@ class _Reading:
             elif pair.denies:  # "can't walk normally": not turned round, left unsaid
                 verdict = Verdict(Assertion.HYPOTHETICAL, f"a denying pair under {verdict.why}")
             words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
-            self.note(pair.finding, words, verdict, index, phrase="word pair", frame="yes")
+            how = {} if pair.denies and pair.finding in findings else {"frame": "yes"}
+            self.note(pair.finding, words, verdict, index, phrase="word pair", **how)
         ends_denied = any(
             c.cue.means is CueMeaning.NEGATED
             and c.cue.direction is not CueDirection.BACKWARD
