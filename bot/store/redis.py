@@ -23,6 +23,11 @@ expires after ``lock_wait + lock_timeout`` seconds. Joining the queue, checking 
 lock is one Lua script, which also reads the session for the first read under the lock;
 releasing the lock and leaving the queue is another. A turn nobody else is waiting for thus costs
 two round trips for its locking and none for loading.
+
+A turn's commands (taking the lock, saving, releasing it) go over one connection that every chat
+of the process shares (:mod:`bot.store._redis_batch`): those issued while a batch is out go out
+together in the next write, so under load one write and one wake-up of Redis carry many chats'
+commands. The rarer calls (check-ins, the inbox, deleting, health) use the client's own pool.
 """
 
 from __future__ import annotations
