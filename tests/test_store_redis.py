@@ -195,6 +195,16 @@ async def test_batched_commands_keep_their_own_replies(redis_url: str) -> None:
         await client.aclose()
 
 
+async def test_a_closed_store_fails_at_once(redis_url: str) -> None:
+    store = RedisSessionStore.from_url(redis_url)
+    await store.save("42", SESSION)
+    await store.close()
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="closed"):
+        await store.load("42")
+    assert time.monotonic() - started < 0.1  # not retried
+
+
 async def test_scripts_are_loaded_again_after_a_flush(
     redis_store: RedisSessionStore, raw: Redis
 ) -> None:

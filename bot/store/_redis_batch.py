@@ -17,8 +17,7 @@ from redis.asyncio import ConnectionPool
 from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.retry import Retry
 from redis.commands.core import AsyncScript
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 from redis.typing import EncodableT
 
 Command = Sequence[EncodableT]
@@ -76,7 +75,7 @@ class BatchedConnection:
 
     async def _call_once(self, commands: Sequence[Command]) -> list[Any]:
         if self._closed:
-            raise RedisConnectionError("the store is closed")
+            raise _closed()
         loop = asyncio.get_running_loop()
         futures = [loop.create_future() for _ in commands]
         self._waiting.extend(zip(commands, futures, strict=True))
@@ -111,7 +110,7 @@ class BatchedConnection:
             left, self._waiting = self._waiting, []  # only when cancelled (closed)
             for _, future in left:
                 if not future.done():
-                    future.set_exception(RedisConnectionError("the store was closed"))
+                    future.set_exception(_closed())
 
     async def _exchange(self, commands: list[Command]) -> list[Any]:
         """Write ``commands`` at once and read their replies (an error reply as a value)."""
@@ -130,6 +129,11 @@ class BatchedConnection:
             await connection.disconnect(nowait=True)  # connected again by the next batch
             raise
         return replies
+
+
+def _closed() -> RedisError:
+    """The error of a command after :meth:`BatchedConnection.close` (not retried)."""
+    return RedisError("the store is closed")
 
 
 async def _ignore_failure(error: Exception) -> None:
