@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 
 from bot.store import RedisSessionStore, ReleaseWriteFailed, StoreUnavailable
+from bot.store._redis_batch import BatchedConnection
 from bot.store._tag import tag
 from tests.fakes.redis_server import RedisServer
 
@@ -139,6 +141,79 @@ async def test_a_turn_costs_two_round_trips_of_locking_none_of_loading_and_of_em
         "GET sentinel",
     ]  # fmt: skip
     assert await raw.get("hipbot:session:42") == '{"v": 3}'
+
+
+async def test_concurrent_turns_share_one_connection_and_a_few_writes(
+    redis_store: RedisSessionStore, raw: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with redis_store.lock("warm-up", order=1, dedupe="warm-up"):
+        await redis_store.save("warm-up", SESSION, dedupe="warm-up")  # Redis has the scripts
+    batched = redis_store._batched
+    batches: list[int] = []
+    exchange = batched._exchange
+
+    async def counted(commands: list[Any]) -> list[Any]:
+        batches.append(len(commands))
+        return await exchange(commands)
+
+    monkeypatch.setattr(batched, "_exchange", counted)
+
+    async def turn(chat: int) -> None:
+        async with redis_store.lock(str(chat), order=chat, dedupe=str(chat)) as held:
+            assert await redis_store.load_unless_processed(str(chat), str(chat)) == (False, None)
+            await redis_store.save(str(chat), SESSION, dedupe=str(chat))
+            held.save_on_release(SESSION)
+
+    await asyncio.gather(*(turn(chat) for chat in range(50)))
+    assert sum(batches) == 50 * 3  # take the lock, save, release: nothing else
+    assert len(batches) <= 10  # the commands of many chats went out together
+    assert await raw.get("hipbot:session:49") == SESSION and not await raw.keys("hipbot:lock:*")
+    # the test's own clients (this one, the fixture's that emptied the database) left out
+    others = ("client|list", "flushdb")
+    assert len([c for c in await raw.client_list() if c["cmd"] not in others]) == 1
+
+
+async def test_batched_commands_keep_their_own_replies(redis_url: str) -> None:
+    client = Redis.from_url(redis_url, decode_responses=True)
+    batched = BatchedConnection(client.connection_pool, client.get_retry())
+    try:
+        await batched.call(("SET", "text", "v"))
+        good, wrong_type, both = await asyncio.gather(
+            batched.call(("GET", "text")),
+            batched.call(("LPUSH", "text", "x")),  # an error reply fails its own caller only
+            batched.call(("EXISTS", "text"), ("GET", "missing")),
+            return_exceptions=True,
+        )
+        assert good == ["v"] and isinstance(wrong_type, ResponseError) and both == [1, None]
+
+        slow = asyncio.create_task(batched.call(("DEBUG", "SLEEP", "0.05")))
+        await asyncio.sleep(0.01)
+        slow.cancel()  # its reply still comes, and is dropped: the next reply is the next one's
+        assert await batched.call(("GET", "text")) == ["v"]
+    finally:
+        await batched.close()
+        await client.aclose()
+
+
+async def test_a_closed_store_fails_at_once(redis_url: str) -> None:
+    store = RedisSessionStore.from_url(redis_url)
+    await store.save("42", SESSION)
+    await store.close()
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="closed"):
+        await store.load("42")
+    assert time.monotonic() - started < 0.1  # not retried
+
+
+async def test_scripts_are_loaded_again_after_a_flush(
+    redis_store: RedisSessionStore, raw: Redis
+) -> None:
+    async with redis_store.lock("42", order=1, dedupe="1"):
+        pass
+    await raw.script_flush()  # a restarted Redis, or SCRIPT FLUSH: EVALSHA answers NOSCRIPT
+    async with redis_store.lock("42", order=2, dedupe="2") as held:
+        held.save_on_release(SESSION)
+    assert await redis_store.load("42") == SESSION
 
 
 async def test_lock_is_exclusive_across_replicas(replicas: list[RedisSessionStore]) -> None:

@@ -23,6 +23,11 @@ expires after ``lock_wait + lock_timeout`` seconds. Joining the queue, checking 
 lock is one Lua script, which also reads the session for the first read under the lock;
 releasing the lock and leaving the queue is another. A turn nobody else is waiting for thus costs
 two round trips for its locking and none for loading.
+
+A turn's commands (taking the lock, saving, releasing it) go over one connection that every chat
+of the process shares (:mod:`bot.store._redis_batch`): those issued while a batch is out go out
+together in the next write, so under load one write and one wake-up of Redis carry many chats'
+commands. The rarer calls (check-ins, the inbox, deleting, health) use the client's own pool.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import RedisError
 
 from bot.store._locks import KeyedLock
+from bot.store._redis_batch import BatchedConnection
 from bot.store._tag import tag
 from bot.store._url import check_redis, check_ttl
 from bot.store.base import (
@@ -93,6 +99,8 @@ class RedisSessionStore(SessionStore):
         self._lock_poll_interval = lock_poll_interval
         self._local_locks = KeyedLock()
         self._scripts = _Scripts(client)
+        # A turn's commands, from every chat at once, share one connection and its writes.
+        self._batched = BatchedConnection(client.connection_pool, client.get_retry())
         # What taking a key's lock read in the same round trip, for the first read under it.
         self._fetched: dict[str, _Fetched] = {}
         where = client.connection_pool.connection_kwargs
@@ -159,23 +167,24 @@ class RedisSessionStore(SessionStore):
 
     async def load(self, key: str) -> str | None:
         try:
-            value = await self._redis.get(self._key("session", key))
+            [value] = await self._batched.call(("GET", self._key("session", key)))
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
-        if isinstance(value, bytes):
-            return value.decode("utf-8")
-        return None if value is None else str(value)
+        return _optional_text(value)
 
     async def save(self, key: str, data: str, *, dedupe: str | None = None) -> None:
         self._fetched.pop(key, None)
         ttl_ms = self._session_ttl_ms()
         try:
             if dedupe is None:
-                await self._redis.set(self._key("session", key), data, px=ttl_ms)
+                expiry = () if ttl_ms is None else ("PX", ttl_ms)
+                await self._batched.call(("SET", self._key("session", key), data, *expiry))
             else:  # one round trip, one command: cheaper than MULTI … EXEC for the client
                 keys = [self._key("session", key), self._key("update", dedupe)]
                 ttl = "" if ttl_ms is None else str(ttl_ms)
-                await self._scripts.save(keys=keys, args=[data, ttl, PROCESSED_UPDATE_TTL])
+                await self._batched.script(
+                    self._scripts.save, keys, [data, ttl, PROCESSED_UPDATE_TTL]
+                )
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
@@ -220,15 +229,18 @@ class RedisSessionStore(SessionStore):
 
     async def mark_processed(self, dedupe: str) -> None:
         try:
-            await self._redis.set(self._key("update", dedupe), 1, ex=PROCESSED_UPDATE_TTL)
+            await self._batched.call(
+                ("SET", self._key("update", dedupe), 1, "EX", PROCESSED_UPDATE_TTL)
+            )
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
 
     async def was_processed(self, dedupe: str) -> bool:
         try:
-            return bool(await self._redis.exists(self._key("update", dedupe)))
+            [count] = await self._batched.call(("EXISTS", self._key("update", dedupe)))
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
+        return bool(count)
 
     async def load_unless_processed(self, key: str, dedupe: str | None) -> tuple[bool, str | None]:
         fetched = self._fetched.pop(key, None)
@@ -237,17 +249,14 @@ class RedisSessionStore(SessionStore):
         if dedupe is None:
             return False, await self.load(key)
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.exists(self._key("update", dedupe))
-                pipe.get(self._key("session", key))
-                processed, value = await pipe.execute()
+            processed, value = await self._batched.call(
+                ("EXISTS", self._key("update", dedupe)), ("GET", self._key("session", key))
+            )
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
         if processed:
             return True, None
-        if isinstance(value, bytes):
-            return False, value.decode("utf-8")
-        return False, None if value is None else str(value)
+        return False, _optional_text(value)
 
     async def inbox_add(self, items: Sequence[tuple[int, str]]) -> None:
         if not items:
@@ -297,6 +306,7 @@ class RedisSessionStore(SessionStore):
         }
 
     async def close(self) -> None:
+        await self._batched.close()
         await self._redis.aclose(close_connection_pool=True)
 
     # -- locking ----------------------------------------------------------------------------
@@ -341,8 +351,8 @@ class RedisSessionStore(SessionStore):
     async def _enqueue(self, key: str, order: int, entry: str) -> None:
         lifetime_ms = round((self._lock_wait + self._lock_timeout) * 1000)
         try:
-            await self._scripts.enqueue(
-                keys=[self._key("queue", key)], args=[entry, order, lifetime_ms]
+            await self._batched.script(
+                self._scripts.enqueue, [self._key("queue", key)], [entry, order, lifetime_ms]
             )
         except (RedisError, OSError) as exc:
             raise self._unavailable(exc) from exc
@@ -364,7 +374,7 @@ class RedisSessionStore(SessionStore):
             args = ["" if order is None else order, time.time(), token, lock_ms, joining,
                     lifetime_ms]  # fmt: skip
             try:
-                outcome = await self._scripts.acquire(keys=keys, args=args)
+                outcome = await self._batched.script(self._scripts.acquire, keys, args)
             except (RedisError, OSError) as exc:
                 raise self._unavailable(exc) from exc
             joining = ""
@@ -390,8 +400,10 @@ class RedisSessionStore(SessionStore):
     async def _renew(self, key: str, token: str) -> bool:
         """Extend the lock's lease; whether to go on renewing it."""
         try:
-            owned = await self._scripts.renew(
-                keys=[self._key("lock", key)], args=[token, round(self._lock_lease * 1000)]
+            owned = await self._batched.script(
+                self._scripts.renew,
+                [self._key("lock", key)],
+                [token, round(self._lock_lease * 1000)],
             )
         except (RedisError, OSError) as exc:
             logger.warning("could not renew the lock for %s: %s", tag(key), type(exc).__name__)
@@ -421,7 +433,7 @@ class RedisSessionStore(SessionStore):
         args = [token, entry, "" if order is None else order,
                 "" if final is None else final, self._session_ttl_ms() or 0]  # fmt: skip
         try:
-            owned = await self._scripts.release(keys=keys, args=args)
+            owned = await self._batched.script(self._scripts.release, keys, args)
         except (RedisError, OSError) as exc:
             if final is not None:
                 raise ReleaseWriteFailed(f"{self._unavailable(exc)}") from exc
@@ -444,7 +456,7 @@ class RedisSessionStore(SessionStore):
 
     async def _dequeue(self, key: str, entry: str) -> None:
         try:
-            await self._redis.zrem(self._key("queue", key), entry)
+            await self._batched.call(("ZREM", self._key("queue", key), entry))
         except (RedisError, OSError):
             logger.warning(
                 "could not leave the queue for %s; the entry expires on its own", tag(key)
@@ -459,6 +471,10 @@ def _processed_id(order: int | None, dedupe: str | None) -> str:
 
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _optional_text(value: str | bytes | None) -> str | None:
+    return None if value is None else _text(value)
 
 
 _ACQUIRED, _EARLIER_PENDING = 1, 0  # and 2: the lock is held
