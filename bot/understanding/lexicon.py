@@ -28,6 +28,9 @@ MIN_PART = 3
 IDIOM = ""  # the "finding" of an idiom: its words are taken, and mean nothing
 
 ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"
+COMMON_ENOUGH = 100_000
+"""Rarer entries of the dictionary are mostly misspellings and names; dropping them halves the
+list's memory and changes no reading of the labelled sets."""
 COMMON_WORDS = frozenset(
     """
     a about above after again against all also am an and any are as at away back bad be been
@@ -75,10 +78,12 @@ def _strip(token: str) -> str:
 
 @cache
 def english_words() -> frozenset[str]:
-    """English words, from the frequency dictionary symspellpy ships: a real word is never
-    corrected into a frame's word ("three" is not "there")."""
+    """English words of five letters or more, from the frequency dictionary symspellpy ships
+    (those seen at least :data:`COMMON_ENOUGH` times): a real word is never corrected into a
+    frame's word ("three" is not "there") nor split as joined words ("whenever")."""
     text = files("symspellpy").joinpath(ENGLISH_DICTIONARY).read_text(encoding="utf-8")
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines())
+    rows = (line.split(" ", 1) for line in text.splitlines())
+    return frozenset(w for w, count in rows if len(w) > 4 and int(count) >= COMMON_ENOUGH)
 
 
 def _edit_budget(token: str) -> int:
