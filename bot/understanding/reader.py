@@ -12,8 +12,15 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.knowledge.model import Becomes, CueDirection, CueMeaning
-from bot.understanding.assertion import Assertion, Verdict, assess, find_cues, strongest
-from bot.understanding.frames import FrameHit
+from bot.understanding.assertion import (
+    Assertion,
+    CueAt,
+    Verdict,
+    assess,
+    find_cues,
+    strongest,
+)
+from bot.understanding.frames import FrameHit, PairHit
 from bot.understanding.language import Cue, Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
 from bot.understanding.normalize import Clause, normalize_text, split_normalized
@@ -520,6 +527,39 @@ class _Reading:
         if all(self.mentions[i].verdict == "ignored" for i in framed):
             self.state.pop(finding, None)
 
+    def _pair(
+        self,
+        index: int,
+        tokens: tuple[str, ...],
+        pair: PairHit,
+        cues: list[CueAt],
+        findings: set[str],
+        used: set[int],
+        hedged: bool,
+    ) -> None:
+        """Note a word pair of clause ``index``, asserted by the cues around its parts."""
+        taken = any(used & set(range(*part)) for part in pair.parts)
+        if not pair.denies and (pair.finding in findings or taken):
+            return  # a denying pair may overrule its clause ("lying on it is no worse")
+        inside = {i for a, b in pair.parts for i in range(a, b)}
+        if pair.denies and any(
+            t in NEGATIVE_WORDS for i, t in enumerate(tokens) if i not in inside
+        ):
+            return  # "I can't walk normally": a denial of the denial is no denial
+        own = [c for c in cues if not any(a <= c.start and c.end <= b for a, b in pair.parts)]
+        verdict = strongest(
+            assess(self.language, tokens, part, pair.finding, own) for part in pair.parts
+        )
+        if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
+            verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
+        if pair.denies and verdict.assertion is Assertion.PRESENT:
+            verdict = Verdict(Assertion.ABSENT, "a pair that denies")
+        elif pair.denies:  # "can't walk normally": not turned round, left unsaid
+            verdict = Verdict(Assertion.HYPOTHETICAL, f"a denying pair under {verdict.why}")
+        words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
+        how = {} if pair.denies and pair.finding in findings else {"frame": "yes"}
+        self.note(pair.finding, words, verdict, index, phrase="word pair", **how)
+
     def deny_asked(self, clauses: list[Clause], index: int) -> None:
         """An elliptic denial opening a sentence after the runner's own question: what the
         question asked about is absent ("Is it bad if the skin goes red? Mine hasn't.")."""
@@ -666,26 +706,7 @@ class _Reading:
             words = " ".join(tokens[hit.span[0] : hit.span[1]])
             self.note(hit.finding, words, verdict, index, phrase=hit.why, frame="yes")
         for pair in pairs:
-            taken = any(used & set(range(*part)) for part in pair.parts)
-            if not pair.denies and (pair.finding in findings or taken):
-                continue  # a denying pair may overrule its clause ("lying on it is no worse")
-            inside = {i for a, b in pair.parts for i in range(a, b)}
-            denial = any(t in NEGATIVE_WORDS for i, t in enumerate(tokens) if i not in inside)
-            if pair.denies and denial:
-                continue  # "I can't walk normally": a denial of the denial is no denial
-            own = [c for c in cues if not any(a <= c.start and c.end <= b for a, b in pair.parts)]
-            verdict = strongest(
-                assess(language, tokens, part, pair.finding, own) for part in pair.parts
-            )
-            if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
-                verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
-            if pair.denies and verdict.assertion is Assertion.PRESENT:
-                verdict = Verdict(Assertion.ABSENT, "a pair that denies")
-            elif pair.denies:  # "can't walk normally": not turned round, left unsaid
-                verdict = Verdict(Assertion.HYPOTHETICAL, f"a denying pair under {verdict.why}")
-            words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
-            how = {} if pair.denies and pair.finding in findings else {"frame": "yes"}
-            self.note(pair.finding, words, verdict, index, phrase="word pair", **how)
+            self._pair(index, tokens, pair, cues, findings, used, hedged)
         ends_denied = any(
             c.cue.means is CueMeaning.NEGATED
             and c.cue.direction is not CueDirection.BACKWARD
