@@ -474,6 +474,17 @@ WORD_PAIRS = [
     ("my bladder's been leaking", {"saddle_numbness_or_bladder"}, set()),
     ("the outside of my hip flared up", {"pain_side"}, set()),
     ("it hurts when I touch my toes", set(), set()),
+    # a leg that will not carry the runner is no weight-bearing denial
+    ("the leg won't carry my weight", {"cannot_bear_weight"}, set()),
+    ("it won't hold my weight", {"cannot_bear_weight"}, set()),
+    ("no weight through it at all", {"cannot_bear_weight"}, set()),
+    ("weight bearing is fine", set(), {"cannot_bear_weight"}),
+    # a pair that may share its words: numbness and saddle numbness both
+    (
+        "I've got no feeling down below when I wipe",
+        {"numbness_tingling", "saddle_numbness_or_bladder"},
+        set(),
+    ),
     # a toilet and a hand on the wall: the second group needs its own words
     ("had to hop to the loo holding the wall", set(), set()),
 ]

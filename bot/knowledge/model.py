@@ -434,6 +434,9 @@ class WordPair(Strict):
     unsaid rather than turning it round."""
     not_with: Words = ()
     """Phrases that stop the pair in their clause ("fine after a walk" is stiffness easing)."""
+    shares_words: bool = False
+    """Its words may also be another finding's ("no feeling down below" is numbness and saddle
+    numbness); otherwise a pair gives way to a phrase already read at its words."""
 
 
 class AnswerWords(Strict):

@@ -48,6 +48,7 @@ class PairHit:
     finding: str
     parts: tuple[Span, ...]
     denies: bool = False
+    shares: bool = False
 
 
 def _pair_words(language: Language) -> dict[str, tuple[tuple[int, int, Phrase], ...]]:
@@ -137,9 +138,9 @@ class Frames:
     not_about: frozenset[str]
     duration_words: frozenset[str]
     """Words without which a clause says nothing of how long: units, onsets, "since"."""
-    pairs: tuple[tuple[str, int, bool, PhraseIndex], ...]
-    """Each pair rule's finding, how many groups it has, whether it denies the finding, and
-    the words that stop it."""
+    pairs: tuple[tuple[str, int, bool, bool, PhraseIndex], ...]
+    """Each pair rule's finding, how many groups it has, whether it denies the finding or may
+    share its words with another finding, and the words that stop it."""
     pair_words: dict[str, tuple[tuple[int, int, Phrase], ...]]
     """Every pair rule's phrases by first token: (rule, group, phrase), longest first."""
 
@@ -182,7 +183,13 @@ class Frames:
             | word_set(duration.onsets)
             | frozenset({"since"}),
             pairs=tuple(
-                (pair.finding, len(pair.all_of), pair.denies, index(phrase_set(pair.not_with)))
+                (
+                    pair.finding,
+                    len(pair.all_of),
+                    pair.denies,
+                    pair.shares_words,
+                    index(phrase_set(pair.not_with)),
+                )
                 for pair in language.rules.pairs
             ),
             pair_words=_pair_words(language),
@@ -200,7 +207,7 @@ class Frames:
             return []
         hits = []
         done: set[str] = set()
-        for rule, (finding, groups, denies, stops) in enumerate(self.pairs):
+        for rule, (finding, groups, denies, shares, stops) in enumerate(self.pairs):
             if finding in done or (rule, 0) not in found or spans(tokens, stops):
                 continue
             parts: list[Span] = []
@@ -211,7 +218,7 @@ class Frames:
                     break
                 parts.append(free[0])
             else:
-                hits.append(PairHit(finding, tuple(parts), denies))
+                hits.append(PairHit(finding, tuple(parts), denies, shares))
                 done.add(finding)
         return hits
 

@@ -538,7 +538,7 @@ class _Reading:
         hedged: bool,
     ) -> None:
         """Note a word pair of clause ``index``, asserted by the cues around its parts."""
-        taken = any(used & set(range(*part)) for part in pair.parts)
+        taken = not pair.shares and any(used & set(range(*part)) for part in pair.parts)
         if not pair.denies and (pair.finding in findings or taken):
             return  # a denying pair may overrule its clause ("lying on it is no worse")
         inside = {i for a, b in pair.parts for i in range(a, b)}
