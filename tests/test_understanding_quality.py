@@ -406,6 +406,10 @@ ASSERTIONS = {
         ),
         ("the hip is no worse than it was", set(), {"pain_worsening"}),
     ],
+    "a denial spent on an absent phrase is not carried to the next item": [
+        ("I don't feel well at all, feverish", {"fever"}, set()),
+        ("no swelling, redness", set(), {"swelling", "redness_warmth"}),
+    ],
     "a change of state is no resolution": [
         ("a lump the size of an egg and it's gone all red", {"swelling", "redness_warmth"}, set()),
     ],
@@ -479,6 +483,9 @@ WORD_PAIRS = [
     ("it won't hold my weight", {"cannot_bear_weight"}, set()),
     ("no weight through it at all", {"cannot_bear_weight"}, set()),
     ("weight bearing is fine", set(), {"cannot_bear_weight"}),
+    ("it doesn't let me stand", {"cannot_bear_weight"}, set()),
+    ("no way I can walk on it", {"cannot_bear_weight"}, set()),
+    ("it doesn't hurt to put weight on it", set(), {"cannot_bear_weight"}),
     # a pair that may share its words: numbness and saddle numbness both
     (
         "I've got no feeling down below when I wipe",

@@ -50,6 +50,7 @@ SUBJECT_WORDS = frozenset(
 TOPIC_REACH = 2
 CLOSING_REACH = 3
 ASKED_REACH = 2
+FLIPPED_WHY = "denied absent phrase"
 BARE_DENIAL_WORDS = 8
 FRAME_WHYS = frozenset({"activity frame", "only with activity"})
 """How many sentences back a denial may answer the runner's own question."""
@@ -321,7 +322,7 @@ def _polarity(
         return Verdict(Assertion.ELSEWHERE, "topic word, not denied")
     if verdict.assertion is Assertion.ABSENT:
         if _flipped(tokens, start):
-            return Verdict(Assertion.PRESENT, f"denied absent phrase: {verdict.why}")
+            return Verdict(Assertion.PRESENT, f"{FLIPPED_WHY}: {verdict.why}")
         return Verdict(Assertion.ABSENT, "absent phrase")
     if verdict.assertion in (Assertion.PRESENT, Assertion.RESOLVED):
         return Verdict(Assertion.ABSENT, "absent phrase")
@@ -714,7 +715,10 @@ class _Reading:
             and not c.cue.only_for
             for c in cues
         )
-        return (ends_denied or denied_to_end) and not hedged
+        flipped = any(
+            m.clause == index and m.why.startswith(FLIPPED_WHY) for m in self.mentions
+        )  # "I don't feel well at all, feverish": that denial was spent on "feel well"
+        return (ends_denied or denied_to_end) and not hedged and not flipped
 
 
 MAX_READ = 4096
