@@ -51,6 +51,8 @@ TOPIC_REACH = 2
 CLOSING_REACH = 3
 ASKED_REACH = 2
 FLIPPED_WHY = "denied absent phrase"
+ABSENT_PHRASE = "absent phrase"
+FLIPPING_PHRASES = (("no", "chance", "i"), ("no", "way", "i"), ("no", "chance"), ("no", "way"))
 BARE_DENIAL_WORDS = 8
 FRAME_WHYS = frozenset({"activity frame", "only with activity"})
 """How many sentences back a denial may answer the runner's own question."""
@@ -323,9 +325,11 @@ def _polarity(
     if verdict.assertion is Assertion.ABSENT:
         if _flipped(tokens, start):
             return Verdict(Assertion.PRESENT, f"{FLIPPED_WHY}: {verdict.why}")
-        return Verdict(Assertion.ABSENT, "absent phrase")
+        return Verdict(Assertion.ABSENT, ABSENT_PHRASE)
+    if verdict.assertion is Assertion.PRESENT and _flipped(tokens, start):
+        return Verdict(Assertion.PRESENT, f"{FLIPPED_WHY}: no cue, a phrase before it")
     if verdict.assertion in (Assertion.PRESENT, Assertion.RESOLVED):
-        return Verdict(Assertion.ABSENT, "absent phrase")
+        return Verdict(Assertion.ABSENT, ABSENT_PHRASE)
     return verdict
 
 
@@ -339,7 +343,10 @@ def _felt_pain(language: Language, tokens: tuple[str, ...]) -> bool:
 
 
 def _flipped(tokens: tuple[str, ...], start: int) -> bool:
-    """A denial right before an absent phrase, auxiliaries aside ("not been eating well")."""
+    """A denial right before an absent phrase, auxiliaries aside ("not been eating well"; "no
+    chance I can stand")."""
+    if any(tokens[max(0, start - len(p)) : start] == p for p in FLIPPING_PHRASES):
+        return True
     i = start - 1
     while i >= 0 and tokens[i] in AUXILIARIES:
         i -= 1
@@ -479,9 +486,11 @@ class _Reading:
 
     def answered(self, first: int, yes: bool) -> None:
         """The question's mentions from ``first`` on, as the reply after it says."""
-        verdict = "present" if yes else "absent"
         for i, m in enumerate(self.mentions[first:], first):
             if m.verdict in ("present", "absent"):
+                verdict = "present" if yes else "absent"
+                if m.why == ABSENT_PHRASE:  # "Walks ok? Yeah." affirms that it is absent
+                    verdict = "absent" if yes else "hedged"
                 why = f"answered {'yes' if yes else 'no'} right after the question"
                 self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
                 self.state[m.finding] = verdict
