@@ -421,6 +421,18 @@ ASSERTIONS = {
             {"pain_at_rest_or_night", "limp", "cannot_bear_weight"},
         ),
     ],
+    "a symptom that is new, and rhetorical double negatives, are present": [
+        (
+            "numb down there and I nearly wet myself, which has never happened before",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        ("a bump on the side that wasn't there before, kind of puffy", {"swelling"}, set()),
+        ("It isn't untrue that it's been waking me at night", {"pain_at_rest_or_night"}, set()),
+        ("I can't say I've had no fever", {"fever"}, set()),
+        ("I've had a temperature, I'm otherwise healthy", {"fever"}, set()),
+        ("eating a lot less to get lean", {"bone_stress_risk"}, set()),
+    ],
     "a change of state is no resolution": [
         ("a lump the size of an egg and it's gone all red", {"swelling", "redness_warmth"}, set()),
     ],

@@ -216,7 +216,8 @@ class Frames:
                 free = [s for s in places if not any(_overlap(s, p) for p in parts)]
                 if not free:
                     break
-                parts.append(free[0])
+                near = parts[0][0] if parts else 0  # the words nearest the first group's
+                parts.append(min(free, key=lambda s: abs(s[0] - near)))
             else:
                 hits.append(PairHit(finding, tuple(parts), denies, shares))
                 done.add(finding)
