@@ -199,16 +199,24 @@ class Frames:
         """Findings whose pair rule has words of every group in the clause, each group at
         words no other group took (the first rule that fits for each finding)."""
         found: dict[tuple[int, int], list[Span]] = {}
+        words = self.pair_words
         for i, token in enumerate(tokens):
-            for rule, group, phrase in self.pair_words.get(token, ()):
-                if tokens[i : i + len(phrase)] == phrase:
-                    found.setdefault((rule, group), []).append((i, i + len(phrase)))
+            entries = words.get(token)
+            if entries is None:
+                continue
+            for rule, group, phrase in entries:
+                size = len(phrase)
+                if size == 1 or tokens[i : i + size] == phrase:
+                    found.setdefault((rule, group), []).append((i, i + size))
         if not found:
             return []
         hits = []
         done: set[str] = set()
-        for rule, (finding, groups, denies, shares, stops) in enumerate(self.pairs):
-            if finding in done or (rule, 0) not in found or spans(tokens, stops):
+        for rule in sorted({rule for rule, group in found if group == 0}):
+            finding, groups, denies, shares, stops = self.pairs[rule]
+            if finding in done or any((rule, group) not in found for group in range(groups)):
+                continue
+            if stops and spans(tokens, stops):
                 continue
             parts: list[Span] = []
             for group in range(groups):

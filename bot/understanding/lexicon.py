@@ -188,7 +188,8 @@ class Lexicon:
     def frame_tokens(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """``tokens`` as the frames and word pairs read them: a misspelt word one or two slips
         from one of their words is read as that word ("sittng", "agian", "trainin")."""
-        return tuple(self.for_frames(token) for token in tokens)
+        known = self._known
+        return tuple([token if token in known else self.for_frames(token) for token in tokens])
 
     def _for_frames(self, token: str) -> str:
         budget = _edit_budget(token)

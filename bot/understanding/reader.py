@@ -247,11 +247,11 @@ def _bare_denial(language: Language, tokens: tuple[str, ...]) -> bool:
     """A short clause that denies and names nothing: "there's none on mine", "nothing to see"."""
     if len(tokens) > BARE_DENIAL_WORDS:
         return False
-    unsure = (p for p, said in language.answers.items() if said == "unsure")
-    if any(_contains(tokens, phrase) for phrase in unsure):
-        return False  # "I don't remember" is no denial
     means = {c.cue.means for c in find_cues(language, tokens)}
-    return CueMeaning.NEGATED in means and CueMeaning.HYPOTHETICAL not in means
+    if CueMeaning.NEGATED not in means or CueMeaning.HYPOTHETICAL in means:
+        return False
+    unsure = (p for p, said in language.answers.items() if said == "unsure")
+    return not any(_contains(tokens, phrase) for phrase in unsure)  # "I don't remember"
 
 
 def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -459,6 +459,8 @@ class _Reading:
         self.pain_in_message = False
         self.since_sentences: frozenset[int] = frozenset()
         self.felt_sentences: frozenset[int] = frozenset()
+        self.pains = self.language.locations | self.language.pain_subjects
+        self.pained_clauses: set[int] = set()
 
     def note(self, finding: str, words: str, verdict: Verdict, index: int, **how: str) -> None:
         outcome = VERDICTS[verdict.assertion]
@@ -467,6 +469,8 @@ class _Reading:
             verdict.assertion.value, verdict.why, index,
         )  # fmt: skip
         self.mentions.append(mention)
+        if outcome == "present" and finding in self.pains:
+            self.pained_clauses.add(index)
         framed_again = "frame" in how and finding in self.state
         if outcome != "ignored" and not framed_again:
             self.state[finding] = outcome
@@ -474,11 +478,7 @@ class _Reading:
     def _pain_heard(self, index: int) -> bool:
         """Whether clause ``index`` has told a pain finding as present (a location found with
         its pain, knee pain, pain down the leg)."""
-        pains = self.language.locations | self.language.pain_subjects
-        return any(
-            m.clause == index and m.verdict == "present" and m.finding in pains
-            for m in self.mentions
-        )
+        return index in self.pained_clauses
 
     def said_in(self, index: int) -> bool:
         """Whether clause ``index`` has been read with any finding in it."""
@@ -749,6 +749,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         c.sentence for c in clauses if _felt_pain(lexicon.language, c.tokens)
     )
     reading.since_sentences = frozenset(c.sentence for c in clauses if "since" in c.tokens)
+    asked = {c.sentence for c in clauses if c.question}
     carried = False
     previous: Clause | None = None
     frames = lexicon.frames
@@ -790,9 +791,13 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         ):
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip)
-        elif not same_sentence and (
-            _elliptic(lexicon.language, clause.tokens)
-            or (not reading.said_in(index) and _bare_denial(lexicon.language, clause.tokens))
+        elif (
+            not same_sentence
+            and asked & {clause.sentence - 1, clause.sentence - ASKED_REACH}
+            and (
+                _elliptic(lexicon.language, clause.tokens)
+                or (not reading.said_in(index) and _bare_denial(lexicon.language, clause.tokens))
+            )
         ):
             reading.deny_asked(clauses, index)
     reading.onset_not_activity(clauses)
