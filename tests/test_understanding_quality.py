@@ -433,6 +433,11 @@ ASSERTIONS = {
         ("I've had a temperature, I'm otherwise healthy", {"fever"}, set()),
         ("eating a lot less to get lean", {"bone_stress_risk"}, set()),
     ],
+    "accidents of the bladder are no falls; a bike accident is": [
+        ("my bladder's fine, no accidents", set(), {"saddle_numbness_or_bladder"}),
+        ("I had an accident on my bike", {"fall_or_injury"}, set()),
+        ("there's a big lump on the side", {"swelling"}, set()),
+    ],
     "a change of state is no resolution": [
         ("a lump the size of an egg and it's gone all red", {"swelling", "redness_warmth"}, set()),
     ],
