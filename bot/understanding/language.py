@@ -79,6 +79,10 @@ class Language:
     elliptic_alone: frozenset[Phrase]
     closing_tail: frozenset[str]
     answer_tail: frozenset[str]
+    unsure_answers: frozenset[Phrase]
+    """Replies that say the runner does not know ("I don't remember"): never a denial."""
+    pain_findings: frozenset[str]
+    """Findings that are pain themselves: the locations and the pain subjects."""
     elliptic_filler: frozenset[str]
     elliptic_redirects: frozenset[Phrase]
 
@@ -130,6 +134,8 @@ class Language:
             elliptic_alone=phrase_set(rules.ellipsis.alone),
             closing_tail=word_set(rules.ellipsis.closing_tail),
             answer_tail=word_set(rules.answers.tail),
+            unsure_answers=phrase_set(rules.answers.unsure),
+            pain_findings=frozenset(rules.locations.findings) | frozenset(rules.pain_subjects),
             elliptic_filler=word_set(rules.ellipsis.filler),
             elliptic_redirects=phrase_set(rules.ellipsis.redirects),
         )

@@ -250,8 +250,7 @@ def _bare_denial(language: Language, tokens: tuple[str, ...]) -> bool:
     means = {c.cue.means for c in find_cues(language, tokens)}
     if CueMeaning.NEGATED not in means or CueMeaning.HYPOTHETICAL in means:
         return False
-    unsure = (p for p, said in language.answers.items() if said == "unsure")
-    return not any(_contains(tokens, phrase) for phrase in unsure)  # "I don't remember"
+    return not any(_contains(tokens, p) for p in language.unsure_answers)  # "I don't remember"
 
 
 def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -459,7 +458,6 @@ class _Reading:
         self.pain_in_message = False
         self.since_sentences: frozenset[int] = frozenset()
         self.felt_sentences: frozenset[int] = frozenset()
-        self.pains = self.language.locations | self.language.pain_subjects
         self.pained_clauses: set[int] = set()
 
     def note(self, finding: str, words: str, verdict: Verdict, index: int, **how: str) -> None:
@@ -469,7 +467,7 @@ class _Reading:
             verdict.assertion.value, verdict.why, index,
         )  # fmt: skip
         self.mentions.append(mention)
-        if outcome == "present" and finding in self.pains:
+        if outcome == "present" and finding in self.language.pain_findings:
             self.pained_clauses.add(index)
         framed_again = "frame" in how and finding in self.state
         if outcome != "ignored" and not framed_again:
