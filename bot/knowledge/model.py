@@ -416,6 +416,9 @@ class DurationFrame(Strict):
     onsets: Words = ()
     """When it started, as a day: "yesterday", "last Tuesday" (a short duration)."""
     onset_with: tuple[Id, ...] = ()
+    other_symptoms: tuple[Id, ...] = ()
+    """Findings whose own short course ("shivers since last night") says nothing of how long
+    the hip has hurt, when their clause has no word for pain."""
     """Findings that, like a word for pain, make a day in their clause the day it began
     ("fell on Sunday"); other symptoms do not ("shivers last night")."""
     long_since: Words = ()
@@ -471,6 +474,10 @@ class Implication(Strict):
     """For ``unsaid``: only ``then`` mentions heard through one of these phrases are dropped."""
     only_with: Words = ()
     """If given (or with ``only_by``), when a clause that says ``when`` has one of these words."""
+    within: bool = False
+    """For ``unsaid``: only ``then`` mentions told together with a ``when`` mention, no denial of
+    their own between them, are dropped ("no numbness in the saddle area", not "no numbness, no
+    weakness in either leg")."""
     moves: bool = False
     """``when`` is dropped when every clause that says it has an ``only_with`` word: the words
     narrow it to ``then`` ("no stiff in the morning" is about mornings only)."""
@@ -481,6 +488,23 @@ class DoubleNegatives(Strict):
 
     cues: Words = ()
     after: Words = ()
+
+
+class Tense(Strict):
+    """Words that put a clause in the past, and words that bring it back to now: a finding
+    told as over ("the swelling's gone down") stays absent beside clauses that tell it only in
+    the past ("it was puffy for a few days")."""
+
+    past: Words = ()
+    now: Words = ()
+
+
+class EventScope(Strict):
+    """Events a denial does not reach when a subordinate opener stands between them: "couldn't
+    put my leg down after I tripped" tells a fall."""
+
+    findings: tuple[Id, ...] = ()
+    openers: Words = ()
 
 
 class EllipticDenial(Strict):
@@ -532,6 +556,8 @@ class LanguageFile(Strict):
     """Misspellings too short for typo tolerance, read as the words meant: "frnt", "nite"."""
     ellipsis: EllipticDenial = Field(default_factory=lambda: EllipticDenial())
     terminators: Words = ()
+    events: EventScope = Field(default_factory=lambda: EventScope())
+    tense: Tense = Field(default_factory=lambda: Tense())
     contrasts: Words = ()
     """Phrases that end every cue's scope, as terminators do: "it's more on the side"."""
     first_person: Words = ()

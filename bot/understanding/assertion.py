@@ -98,23 +98,33 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
     return found
 
 
-def _clear(language: Language, between: tuple[str, ...], means: CueMeaning) -> bool:
-    if language.terminators & set(between):
+def _has_phrase(tokens: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
+    return any(
+        any(p[0] == token and tokens[i : i + len(p)] == p for p in phrases)
+        for i, token in enumerate(tokens)
+    )
+
+
+def _clear(language: Language, between: tuple[str, ...], means: CueMeaning, finding: str) -> bool:
+    if language.terminators & set(between) or _has_phrase(between, language.contrasts):
         return False
-    for i, token in enumerate(between):
-        if any(p[0] == token and between[i : i + len(p)] == p for p in language.contrasts):
-            return False
+    event = means is CueMeaning.NEGATED and finding in language.event_findings
+    if event and _has_phrase(between, language.event_openers):
+        return False
     return not (means is CueMeaning.OTHER_PERSON and language.first_person & set(between))
 
 
-def _covers(language: Language, at: CueAt, tokens: tuple[str, ...], start: int, end: int) -> bool:
+def _covers(
+    language: Language, at: CueAt, tokens: tuple[str, ...], span: tuple[int, int], finding: str
+) -> bool:
+    start, end = span
     cue = at.cue
     forward = cue.direction in (CueDirection.FORWARD, CueDirection.BOTH)
     backward = cue.direction in (CueDirection.BACKWARD, CueDirection.BOTH)
     if forward and at.end <= start and start - at.end < cue.window:
-        return _clear(language, tokens[at.end : start], cue.means)
+        return _clear(language, tokens[at.end : start], cue.means, finding)
     if backward and at.start >= end and at.start - end < cue.window:
-        return _clear(language, tokens[end : at.start], cue.means)
+        return _clear(language, tokens[end : at.start], cue.means, finding)
     return False
 
 
@@ -144,7 +154,7 @@ def assess(
         overlaps = at.end > start and at.start < end
         if overlaps and not (at.start < start and at.cue.direction is not CueDirection.BACKWARD):
             continue
-        if not overlaps and not _covers(language, at, tokens, start, end):
+        if not overlaps and not _covers(language, at, tokens, span, finding):
             continue
         if at.cue.means is CueMeaning.ELSEWHERE and language.hip_words & set(tokens):
             continue

@@ -133,6 +133,7 @@ class Frames:
     leads: frozenset[str]
     onsets: PhraseIndex
     onset_with: frozenset[str]
+    other_symptoms: frozenset[str]
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
@@ -176,6 +177,7 @@ class Frames:
             leads=word_set(duration.lead_words),
             onsets=index(phrase_set(duration.onsets)),
             onset_with=frozenset(duration.onset_with),
+            other_symptoms=frozenset(duration.other_symptoms),
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),

@@ -54,6 +54,10 @@ class Language:
 
     cues: dict[str, tuple[Cue, ...]]
     terminators: frozenset[str]
+    event_findings: frozenset[str]
+    event_openers: frozenset[Phrase]
+    past_words: frozenset[str]
+    now_words: frozenset[str]
     contrasts: frozenset[Phrase]
     first_person: frozenset[str]
     hip_words: frozenset[str]
@@ -103,6 +107,10 @@ class Language:
         return cls(
             cues={k: tuple(sorted(v, key=lambda c: -len(c.tokens))) for k, v in by_first.items()},
             terminators=word_set(rules.terminators),
+            event_findings=frozenset(rules.events.findings),
+            event_openers=phrase_set(rules.events.openers),
+            past_words=word_set(rules.tense.past),
+            now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),
             hip_words=word_set(rules.hip_words),

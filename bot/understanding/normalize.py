@@ -43,6 +43,7 @@ _CONTRACTIONS = [
     (r"\bi\s*['’]\s*ve\b|\bive\b", "i have"),
     (r"\bit\s*['’]\s*s\b", "it is"),
     (r"\bthere\s*['’]\s*s\b", "there is"),
+    (r"\b(that|there|what|here)s\b", r"\1 is"),
     (r"\b(let)'s\b", r"\1 us"),
     (r"([a-z])'s\b", r"\1 is"),
     (r"\b([a-z]{3,})in'(?=\W|$)", r"\1ing"),

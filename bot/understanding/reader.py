@@ -74,7 +74,14 @@ _AGE = re.compile(
     r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years)\b"
     r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|yrs? old|years? old|year old)\b"
     r"|(?:^|[.,!;] )am (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?))"
+    r"|\bi am (?:a )?(?:woman|man|lady|girl|boy|female|male|mother|father|mum|mom|dad)"
+    r",? (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?|months?))"
+    r"|\bi am [a-z]+, (\d{2}) years?\b(?! ago| of| running)"
+    r"|\b(?:teenager|teen)(?: here)?,? \((\d{1,2})\)"
 )
+_CHILD_AGE_GROUPS = (4, 6)
+"""The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
+gives no age of the writer's own."""
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}  # fmt: skip
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -376,6 +383,17 @@ def _located(
     return short and not others and not (language.location_blockers & words)
 
 
+def _together(tokens: tuple[str, ...], first: str, second: str) -> bool:
+    """Whether two mentions of a clause are told together, with no denial of their own between
+    them ("no numbness in the saddle area", not "no numbness, no weakness in either leg")."""
+    text = f" {' '.join(tokens)} "
+    a, b = text.find(f" {first} "), text.find(f" {second} ")
+    if a < 0 or b < 0:
+        return True
+    (_, end), (start, _) = sorted([(a, a + len(first) + 1), (b, b + len(second) + 1)])
+    return not NEGATIVE_WORDS & set(text[end:start].split())
+
+
 def _implied(
     language: Language, state: dict[str, str], mentions: list[Mention], clauses: list[Clause]
 ) -> tuple[str, ...]:
@@ -385,7 +403,6 @@ def _implied(
         if stated.get(rule.when) != rule.is_:
             continue
         if rule.becomes is Becomes.UNSAID:
-            said_in = {m.clause for m in mentions if m.finding == rule.when}
             other = [
                 m
                 for m in mentions
@@ -393,7 +410,16 @@ def _implied(
                 and m.verdict == state.get(rule.then)
                 and (not rule.then_by or m.phrase in rule.then_by)
             ]
-            if other and all(m.clause in said_in for m in other) and rule.then in state:
+            told = [m for m in mentions if m.finding == rule.when]
+            inside = all(
+                any(
+                    m.clause == t.clause
+                    and (not rule.within or _together(clauses[m.clause].tokens, m.words, t.words))
+                    for t in told
+                )
+                for m in other
+            )
+            if other and inside and rule.then in state:
                 del state[rule.then]
                 notes.append(f"{rule.then} dropped: only said with {rule.when}")
         elif (rule.only_by or rule.only_with) and not any(
@@ -402,9 +428,11 @@ def _implied(
             for m in mentions
         ):
             continue
-        elif rule.then not in stated:
-            state[rule.then] = rule.becomes.value
-            notes.append(f"{rule.then} {rule.becomes.value}: implied by {rule.when} {rule.is_}")
+        elif rule.then not in stated or (rule.moves and stated[rule.then] == rule.becomes.value):
+            if rule.then not in stated:
+                state[rule.then] = rule.becomes.value
+                why = f"implied by {rule.when} {rule.is_}"
+                notes.append(f"{rule.then} {rule.becomes.value}: {why}")
             if rule.moves and all(
                 _has_any(clauses[m.clause].tokens, rule.only_with)
                 for m in mentions
@@ -413,6 +441,54 @@ def _implied(
                 del state[rule.when]
                 notes.append(f"{rule.when} dropped: said of {rule.then} only")
     return tuple(notes)
+
+
+def _over_and_past(
+    language: Language, state: dict[str, str], mentions: list[Mention], clauses: list[Clause]
+) -> list[str]:
+    """A finding told as over stays absent beside clauses that tell it only in the past
+    ("swelling's gone down now, it was puffy for a few days")."""
+    notes = []
+    for finding, value in state.items():
+        told = [m for m in mentions if m.finding == finding and m.verdict == "present"]
+        if value != "present" or not told:
+            continue
+        over = any(m.finding == finding and m.assertion == Assertion.RESOLVED for m in mentions)
+        past = all(
+            language.past_words & set(clauses[m.clause].tokens)
+            and not language.now_words & set(clauses[m.clause].tokens)
+            for m in told
+        )
+        if over and past:
+            state[finding] = "absent"
+            notes.append(f"{finding} absent: over now, and told present only in the past")
+    return notes
+
+
+def _not_how_long(reading: _Reading, clauses: list[Clause], age: int) -> None:
+    """ "I am French, 27 years": the runner's age, not how long it has hurt."""
+    finding = reading.frames.duration_finding
+    heard = [m for m in reading.mentions if m.finding == finding and m.verdict != "ignored"]
+    aged = [
+        m
+        for m in heard
+        if any(
+            t == str(age) and clauses[m.clause].tokens[i + 1 : i + 2] in (("years",), ("year",))
+            for i, t in enumerate(clauses[m.clause].tokens)
+        )
+    ]
+    if not aged:
+        return
+    rest = [m for m in heard if m not in aged]
+    if rest:
+        reading.state[finding] = rest[-1].verdict
+    else:
+        reading.state.pop(finding, None)
+    why = "the runner's age, not how long"
+    reading.mentions = [
+        replace(m, verdict="ignored", assertion="elsewhere", why=why) if m in aged else m
+        for m in reading.mentions
+    ]
 
 
 def _later_of_opposites(
@@ -434,7 +510,7 @@ def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
 def _age(normalized: str, state: dict[str, str]) -> int | None:
     worded = _WORDED.sub(_digits, normalized) if "ty" in normalized else normalized
     matches = list(_AGE.finditer(worded))
-    own = [m for m in matches if not (m.group(4) or m.group(6))] or matches  # "my son is 13"
+    own = [m for m in matches if not any(m.group(g) for g in _CHILD_AGE_GROUPS)] or matches
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
@@ -482,13 +558,14 @@ class _Reading:
         """Whether clause ``index`` has been read with any finding in it."""
         return any(m.clause == index and m.verdict != "ignored" for m in self.mentions)
 
-    def answered(self, first: int, yes: bool) -> None:
-        """The question's mentions from ``first`` on, as the reply after it says."""
+    def answered(self, first: int, yes: bool, asked: bool) -> None:
+        """The question's (or, not ``asked``, the bare topic's) mentions from ``first`` on, as
+        the reply after it says."""
         for i, m in enumerate(self.mentions[first:], first):
             if m.verdict in ("present", "absent"):
                 verdict = "present" if yes else "absent"
                 if m.why == ABSENT_PHRASE:  # "Walks ok? Yeah." affirms that it is absent
-                    verdict = "absent" if yes else "hedged"
+                    verdict = "absent" if yes or not asked else "hedged"  # "not worse, no"
                 why = f"answered {'yes' if yes else 'no'} right after the question"
                 self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
                 self.state[m.finding] = verdict
@@ -554,7 +631,7 @@ class _Reading:
             t in NEGATIVE_WORDS for i, t in enumerate(tokens) if i not in inside
         ):
             return  # "I can't walk normally": a denial of the denial is no denial
-        own = [c for c in cues if not any(a <= c.start and c.end <= b for a, b in pair.parts)]
+        own = [c for c in cues if not any(c.start < b and a < c.end for a, b in pair.parts)]
         verdict = strongest(
             assess(self.language, tokens, part, pair.finding, own) for part in pair.parts
         )
@@ -565,7 +642,8 @@ class _Reading:
         elif pair.denies:  # "can't walk normally": not turned round, left unsaid
             verdict = Verdict(Assertion.HYPOTHETICAL, f"a denying pair under {verdict.why}")
         words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
-        how = {} if pair.denies and pair.finding in findings else {"frame": "yes"}
+        now = bool(self.language.now_words & set(tokens))  # "... now it's ok to walk on"
+        how = {} if pair.denies and (pair.finding in findings or now) else {"frame": "yes"}
         self.note(pair.finding, words, verdict, index, phrase="word pair", **how)
 
     def deny_asked(self, clauses: list[Clause], index: int) -> None:
@@ -695,9 +773,12 @@ class _Reading:
             began = bool(pain) or "since" in tokens or bool(findings & self.frames.onset_with)
             since = clause.sentence in self.since_sentences
             hits += self.frames.duration(framed, began, since)
+        symptoms_alone = not pain and bool(findings) and findings <= self.frames.other_symptoms
         for hit in hits:
             if used & set(range(*hit.span)):
                 continue
+            if hit.finding == self.frames.duration_finding and hit.absent and symptoms_alone:
+                continue  # "shivers since last night": how long the shivers have been
             verdict = assess(language, tokens, hit.span, hit.finding, cues)
             timed = hit.finding == self.frames.duration_finding
             if timed and verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED):
@@ -782,7 +863,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         if resolving:  # "it stopped a week ago": when it ended, not how long it has hurt
             reading.drop_duration(index)
         if answer is not None:
-            reading.answered(before, answer)
+            reading.answered(before, answer, clause.question)
         if same_sentence and (
             _elliptic(lexicon.language, clause.tokens)
             or _redirected(lexicon.language, clauses, index)
@@ -799,9 +880,12 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         ):
             reading.deny_asked(clauses, index)
     reading.onset_not_activity(clauses)
+    over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     age = _age(normalized, reading.state)
-    implied = _implied(lexicon.language, reading.state, reading.mentions, clauses)
+    if age is not None:
+        _not_how_long(reading, clauses, age)
+    implied = (*over, *_implied(lexicon.language, reading.state, reading.mentions, clauses))
     state = reading.state
     return Understanding(
         present=frozenset(f for f, v in state.items() if v == "present"),
