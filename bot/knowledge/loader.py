@@ -96,10 +96,12 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
            for finding in getattr(group, field)]  # fmt: skip
     ids += [("subjects", finding) for finding in language.subjects]
     ids += [("activity.not_with", finding) for finding in language.activity.not_with]
+    ids += [("activity.struck_also", finding) for finding in language.activity.struck_also]
     ids += [("duration.onset_with", finding) for finding in language.duration.onset_with]
     ids += [("duration.other_symptoms", f) for f in language.duration.other_symptoms]
     ids += [("transparent", finding) for finding in language.transparent]
     ids += [("events.findings", finding) for finding in language.events.findings]
+    ids += [("ellipsis.not_pain", finding) for finding in language.ellipsis.not_pain]
     ids += [("opposites", finding) for pair in language.opposites for finding in pair]
     ids += [("pain_subjects", finding) for finding in language.pain_subjects]
     ids += [("locations.findings", finding) for finding in language.locations.findings]

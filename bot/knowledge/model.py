@@ -380,6 +380,9 @@ class ActivityFrame(Strict):
     """Findings of an onset: in a sentence telling one, an activity is when it struck ("a stab
     mid-interval"), unless its clause has an ``ongoing_words`` word ("every jog since hurts")."""
     ongoing_words: Words = ()
+    struck_also: dict[Id, Words] = Field(default_factory=dict)
+    """Other findings told by the same action as the onset ("a stab kicking the ball" is no
+    pain on lifting the knee), with the words of that action."""
     distance_links: Words = ()
     """Words that tie a distance to the pain as links do ("around 5 miles in", "by 2k"), too
     loose for other activity words ("about 15 miles a week")."""
@@ -424,6 +427,9 @@ class DurationFrame(Strict):
     long_since: Words = ()
     short_since: Words = ()
     not_about: Words = ()
+    comparatives: Words = ()
+    """Words that make a day beside them a comparison, not an onset: "much better this week",
+    "last week was worse"."""
 
 
 class WordPair(Strict):
@@ -515,6 +521,9 @@ class EllipticDenial(Strict):
     subjects: Words = ()
     verbs: Words = ()
     not_for: tuple[Id, ...] = ()
+    not_pain: tuple[Id, ...] = ()
+    """Findings that are no pain: an elliptic denial of a hurt leaves them standing ("it clicks
+    when I put my socks on, but that doesn't hurt")."""
     summaries: Words = ()
     """Openings that deny a whole list said before them: "stairs, the car, none of that hurts"."""
     closing_tail: Words = ()

@@ -122,6 +122,9 @@ def _covers(
     forward = cue.direction in (CueDirection.FORWARD, CueDirection.BOTH)
     backward = cue.direction in (CueDirection.BACKWARD, CueDirection.BOTH)
     if forward and at.end <= start and start - at.end < cue.window:
+        into = tokens[at.end : start + 2]  # "my son and felt a sharp pain": the runner felt it
+        if cue.means is CueMeaning.OTHER_PERSON and _has_phrase(into, language.contrasts):
+            return False
         return _clear(language, tokens[at.end : start], cue.means, finding)
     if backward and at.start >= end and at.start - end < cue.window:
         return _clear(language, tokens[end : at.start], cue.means, finding)

@@ -19,6 +19,7 @@ SINCE_REACH = 5
 NOT_ABOUT_REACH = 9
 YEAR_DAYS = 365
 LEAD_REACH = 3
+COMPARED_REACH = 3
 _COUNT_WORDS = frozenset(
     {"of", "the", "a", "an", "good", "whole", "solid", "best", "couple", "and"}
 )
@@ -111,6 +112,7 @@ class Frames:
     activities: PhraseIndex
     links: frozenset[str]
     activity_not_with: frozenset[str]
+    struck_also: dict[str, frozenset[str]]
     ongoing: frozenset[str]
     distance_links: frozenset[str]
     activity_leads: frozenset[str]
@@ -137,6 +139,7 @@ class Frames:
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
+    comparatives: frozenset[str]
     duration_words: frozenset[str]
     """Words without which a clause says nothing of how long: units, onsets, "since"."""
     pairs: tuple[tuple[str, int, bool, bool, PhraseIndex], ...]
@@ -155,6 +158,7 @@ class Frames:
             activities=index(phrase_set(activity.words)),
             links=word_set(activity.links),
             activity_not_with=frozenset(activity.not_with),
+            struck_also={f: word_set(words) for f, words in activity.struck_also.items()},
             ongoing=word_set(activity.ongoing_words),
             distance_links=word_set(activity.distance_links),
             activity_leads=word_set(activity.lead_words),
@@ -181,6 +185,7 @@ class Frames:
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),
+            comparatives=word_set(duration.comparatives),
             duration_words=frozenset(duration.units)
             | word_set(duration.onsets)
             | frozenset({"since"}),
@@ -390,6 +395,9 @@ class Frames:
                 continue
             if _compared(tokens, i) and (not counted or days < self.threshold):
                 continue  # "less sore than last week" says little; "no better than a month ago"
+            near = set(tokens[max(0, i - COMPARED_REACH) : i + COMPARED_REACH + 1])
+            if not counted and self.comparatives & near and "since" not in near:
+                continue  # "much better this week", "last week was worse"
             over = bool({"over", "than"} & set(tokens[max(0, i - 3) : i]))
             more = tokens[i + 1 : i + 2] == ("plus",) or tokens[i + 1 : i + 3] == ("or", "more")
             over = over or more  # "a fortnight plus"

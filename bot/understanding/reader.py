@@ -76,8 +76,12 @@ _AGE = re.compile(
     r"|(?:^|[.,!;] )am (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?))"
     r"|\bi am (?:a )?(?:woman|man|lady|girl|boy|female|male|mother|father|mum|mom|dad)"
     r",? (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?|months?))"
-    r"|\bi am [a-z]+, (\d{2}) years?\b(?! ago| of| running)"
+    r"|\bi am (?:[a-z]+ ){0,3}[a-z]+, (\d{2}) years?\b(?! ago| of| running)"
     r"|\b(?:teenager|teen)(?: here)?,? \((\d{1,2})\)"
+    r"|\b(?:here|runner|coach|teacher|nurse|mum|mom|dad|kid|athlete|triathlete|walker|hiker"
+    r"|woman|man|lady|bloke|guy|me)[:,] (\d{2})(?=[,.;]| and\b| years\b| yo\b)"
+    r"|\bi have (\d{2}) years\b(?! of| ago| running)"
+    r"|[,;] (\d{2}) now\b(?! (?:km|k|miles?|weeks?|days?|months?|years?|mins?|minutes?)\b)"
 )
 _CHILD_AGE_GROUPS = (4, 6)
 """The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
@@ -247,6 +251,17 @@ def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
                     or set(after) <= language.elliptic_filler
                 ):
                     return True
+    return False
+
+
+def _denies_hurt(language: Language, tokens: tuple[str, ...]) -> bool:
+    """Whether an elliptic clause denies a hurt: a word for pain before anything that ends its
+    scope ("that doesn't hurt", not "the hip doesn't, it just aches")."""
+    for token in tokens:
+        if token in language.terminators:
+            return False
+        if token in language.pain_words:
+            return True
     return False
 
 
@@ -592,6 +607,20 @@ class _Reading:
             for m in self.mentions
             if m.finding in onset and m.verdict == "present"
         }
+        for i, m in enumerate(self.mentions):
+            action = self.frames.struck_also.get(m.finding, frozenset())
+            if (
+                m.verdict == "present"
+                and clauses[m.clause].sentence in struck
+                and action & set(m.words.split())
+                and not self.frames.ongoing & set(clauses[m.clause].tokens)
+            ):
+                why = "the action when it struck"
+                self.mentions[i] = replace(m, verdict="ignored", assertion="elsewhere", why=why)
+                if not any(
+                    n.finding == m.finding and n.verdict == "present" for n in self.mentions
+                ):
+                    self.state.pop(m.finding, None)
         finding = self.frames.activity_finding
         framed = [
             i
@@ -869,6 +898,8 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             or _redirected(lexicon.language, clauses, index)
         ):
             skip = frame_findings | lexicon.language.elliptic_not_for
+            if _denies_hurt(lexicon.language, clause.tokens):  # "but that doesn't hurt"
+                skip |= lexicon.language.elliptic_not_pain
             reading.deny_before(clauses, index, skip)
         elif (
             not same_sentence
