@@ -626,6 +626,25 @@ FRAMES = [
     ("it flares whenever I try to run", {"worse_with_activity"}, set()),
     # other_symptoms: a fever's own short course is not how long the hip has hurt
     ("I've had the shivers since last night", {"fever"}, set()),
+    # earlier: a shorter distance now than before is pain coming on earlier in each run
+    (
+        "Pain used to come on at 10k, now it hits at 3k",
+        {"pain_worsening", "worse_with_activity"},
+        set(),
+    ),
+    ("I used to run 10k, now I do 20k", set(), set()),
+    # shares_with: a kick is pain lifting the knee and pain with sport
+    (
+        "I play footy, front of my hip hurts when I kick the ball",
+        {"pain_front", "pain_lifting_knee", "worse_with_activity"},
+        set(),
+    ),
+    # ignore_with reaches the load's own words only
+    (
+        "I started marathon training in January and I've cut back on eating a bit too",
+        {"recent_training_increase", "bone_stress_risk"},
+        set(),
+    ),
     # comparatives: a day beside "better" is a comparison, not the day it began
     ("Pain is much better this week", {"pain_improving"}, set()),
     ("the hip has been sore since last night", set(), {"duration_over_2_weeks"}),

@@ -96,6 +96,7 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
            for finding in getattr(group, field)]  # fmt: skip
     ids += [("subjects", finding) for finding in language.subjects]
     ids += [("activity.not_with", finding) for finding in language.activity.not_with]
+    ids += [("activity.shares_with", finding) for finding in language.activity.shares_with]
     ids += [("activity.struck_also", finding) for finding in language.activity.struck_also]
     ids += [("duration.onset_with", finding) for finding in language.duration.onset_with]
     ids += [("duration.other_symptoms", f) for f in language.duration.other_symptoms]
@@ -108,6 +109,8 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
     ids += [(f"{frame}.finding", getattr(language, frame).finding)
             for frame in ("activity", "training", "duration")]  # fmt: skip
     ids += [(f"pairs[{i}].finding", pair.finding) for i, pair in enumerate(language.pairs)]
+    if language.earlier is not None:
+        ids += [("earlier.finding", language.earlier.finding)]
     for i, rule in enumerate(language.implications):
         ids += [(f"implications[{i}].when", rule.when), (f"implications[{i}].then", rule.then)]
     return ids

@@ -380,6 +380,9 @@ class ActivityFrame(Strict):
     """Findings of an onset: in a sentence telling one, an activity is when it struck ("a stab
     mid-interval"), unless its clause has an ``ongoing_words`` word ("every jog since hurts")."""
     ongoing_words: Words = ()
+    shares_with: dict[Id, Words] = Field(default_factory=dict)
+    """Findings, with the words of theirs the frame may read as an activity too ("hurts when I
+    kick the ball" is pain lifting the knee, and pain with sport; climbing stairs is not)."""
     struck_also: dict[Id, Words] = Field(default_factory=dict)
     """Other findings told by the same action as the onset ("a stab kicking the ball" is no
     pain on lifting the knee), with the words of that action."""
@@ -391,6 +394,17 @@ class ActivityFrame(Strict):
     not_before: Words = ()
     """An activity word followed by one of these is another verb: "runs down the leg"."""
     window: Annotated[int, Field(ge=1, le=20)] = 8
+
+
+class EarlierFrame(Strict):
+    """Pain that comes on earlier in each run: a distance told with a now word that is shorter
+    than one told with a then word ("mile 4 now, it used to be mile 8")."""
+
+    finding: Id
+    now: Words = ()
+    then: Words = ()
+    reach: Annotated[int, Field(ge=1, le=80)] = 30
+    """How many characters a distance may lie from its marker."""
 
 
 class TrainingFrame(Strict):
@@ -580,6 +594,7 @@ class LanguageFile(Strict):
     activity: ActivityFrame
     training: TrainingFrame
     duration: DurationFrame
+    earlier: EarlierFrame | None = None
     pairs: tuple[WordPair, ...] = ()
     answers: AnswerWords
     implications: tuple[Implication, ...] = ()

@@ -20,6 +20,7 @@ NOT_ABOUT_REACH = 9
 YEAR_DAYS = 365
 LEAD_REACH = 3
 COMPARED_REACH = 3
+IGNORE_REACH = 5
 _COUNT_WORDS = frozenset(
     {"of", "the", "a", "an", "good", "whole", "solid", "best", "couple", "and"}
 )
@@ -113,6 +114,7 @@ class Frames:
     links: frozenset[str]
     activity_not_with: frozenset[str]
     struck_also: dict[str, frozenset[str]]
+    activity_shares_with: dict[str, frozenset[str]]
     ongoing: frozenset[str]
     distance_links: frozenset[str]
     activity_leads: frozenset[str]
@@ -159,6 +161,7 @@ class Frames:
             links=word_set(activity.links),
             activity_not_with=frozenset(activity.not_with),
             struck_also={f: word_set(words) for f, words in activity.struck_also.items()},
+            activity_shares_with={f: word_set(w) for f, w in activity.shares_with.items()},
             ongoing=word_set(activity.ongoing_words),
             distance_links=word_set(activity.distance_links),
             activity_leads=word_set(activity.lead_words),
@@ -307,8 +310,12 @@ class Frames:
             window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
             if self.same_words & set(window) and not added:
                 return [FrameHit(self.training_finding, noun, True, "same load")]
-        if self.ignore_with & set(tokens) and not added:
-            return []
+        ignored = any(
+            self.ignore_with & set(tokens[max(0, n[0] - IGNORE_REACH) : n[1] + IGNORE_REACH])
+            for n in nouns
+        )
+        if ignored and not added:
+            return []  # "cut back my mileage", not "started training and cut back on eating"
         numbers = _FROM_TO.search(text)
         if numbers and float(numbers.group(2)) > float(numbers.group(1)):
             return [FrameHit(self.training_finding, nouns[0], False, "from-to numbers")]

@@ -9,6 +9,7 @@ from functools import cache
 from bot import paths
 from bot.knowledge.loader import load_language
 from bot.knowledge.model import CueDirection, CueMeaning, Implication, LanguageFile
+from bot.understanding.earlier import EarlierOnset
 from bot.understanding.normalize import normalize_text, tokenize
 
 Phrase = tuple[str, ...]
@@ -89,6 +90,8 @@ class Language:
     pain_findings: frozenset[str]
     """Findings that are pain themselves: the locations and the pain subjects."""
     elliptic_filler: frozenset[str]
+    earlier: EarlierOnset | None
+    """Pain that comes on earlier in each run, told with two distances."""
     elliptic_redirects: frozenset[Phrase]
 
     @classmethod
@@ -148,6 +151,7 @@ class Language:
             pain_findings=frozenset(rules.locations.findings) | frozenset(rules.pain_subjects),
             elliptic_filler=word_set(rules.ellipsis.filler),
             elliptic_redirects=phrase_set(rules.ellipsis.redirects),
+            earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
         )
 
 

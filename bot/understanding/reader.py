@@ -751,6 +751,7 @@ class _Reading:
         found = [f for f in found if f[0].finding != IDIOM]
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
         used: set[int] = set()
+        shared: set[int] = set()  # taken by a finding the activity frame may share words with
         denied_to_end = False
         closing = [c for c in cues if c.cue.means is CueMeaning.RESOLVED]
         symptoms = findings - language.transparent
@@ -782,6 +783,9 @@ class _Reading:
                 verdict = Verdict(Assertion.ELSEWHERE, "activity without pain")
             if pattern.polarity == "present" and verdict.assertion is not Assertion.ELSEWHERE:
                 used.update(range(start, end))
+                sport = self.frames.activity_shares_with.get(pattern.finding, frozenset())
+                if sport & set(tokens[start:end]):
+                    shared.update(range(start, end))
             words = " ".join(tokens[start:end])
             self.note(pattern.finding, words, verdict, index, phrase=pattern.phrase,
                       edits=str(edits))  # fmt: skip
@@ -792,8 +796,9 @@ class _Reading:
         onset = bool(findings & self.frames.activity_not_with)
         if self.frames.activity_finding not in findings:
             felt = clause.sentence in self.felt_sentences or self._pain_heard(index)
+            taken = frozenset(used - shared)
             hits += self.frames.activity(
-                framed, pain, pain_in_sentence, onset, self.pain_in_message, frozenset(used),
+                framed, pain, pain_in_sentence, onset, self.pain_in_message, taken,
                 felt_in_sentence=felt,  # "my outer knee after 8k"; not "no pain with it"
             )  # fmt: skip
         if self.frames.training_finding not in findings:
@@ -804,7 +809,8 @@ class _Reading:
             hits += self.frames.duration(framed, began, since)
         symptoms_alone = not pain and bool(findings) and findings <= self.frames.other_symptoms
         for hit in hits:
-            if used & set(range(*hit.span)):
+            sharing = hit.finding == self.frames.activity_finding
+            if (used - shared if sharing else used) & set(range(*hit.span)):
                 continue
             if hit.finding == self.frames.duration_finding and hit.absent and symptoms_alone:
                 continue  # "shivers since last night": how long the shivers have been
@@ -911,6 +917,16 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         ):
             reading.deny_asked(clauses, index)
     reading.onset_not_activity(clauses)
+    earlier = lexicon.language.earlier
+    told = (
+        None
+        if earlier is None or earlier.rule.finding in reading.state
+        else earlier.told(normalized)
+    )
+    if earlier is not None and told is not None:
+        why = "a shorter distance now than before"
+        verdict = Verdict(Assertion.PRESENT, why)
+        reading.note(earlier.rule.finding, told, verdict, len(clauses) - 1, phrase=why)
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     age = _age(normalized, reading.state)
