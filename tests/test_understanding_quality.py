@@ -533,6 +533,26 @@ ASSERTIONS = {
         ),
         ("I've got zero core strength", {"form_or_core_weakness"}, set()),
     ],
+    "a location with pain told in another clause of its sentence": [
+        (
+            "theres a swollen bit on the outside of my hip over the bone and it hurts to touch",
+            {"swelling", "pain_side", "tender_to_touch"},
+            set(),
+        ),
+    ],
+    "paraphrased places and real-word slips": [
+        (
+            "the pain is sitting right in the crease where my leg meets my body",
+            {"pain_front"},
+            set(),
+        ),
+        ("pain in the grown after running", {"pain_front", "worse_with_activity"}, set()),
+        (
+            "I've been getting tingling down the leg when I push the pram uphill",
+            {"numbness_tingling"},
+            set(),
+        ),
+    ],
     "finishing something is not a resolution": [
         (
             "my butt aches and I couldn't tell if I'd finished peeing",

@@ -31,6 +31,7 @@ OLDER_AGE = 45
 UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
+UNPAINED = "location without pain"
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 DENIED_PAIN = frozenset({"no", "not", "nothing", "without", "never", "zero"})
@@ -480,6 +481,23 @@ def _over_and_past(
     return notes
 
 
+def _pained_in_sentence(language: Language, reading: _Reading, clauses: list[Clause]) -> None:
+    """A location told without pain counts when another clause of its sentence tells a finding
+    that is pain ("a swollen bit on the outside of my hip, and it hurts to touch")."""
+    pained_by = frozenset(language.rules.locations.pained_by)
+    pained = [
+        m.clause for m in reading.mentions if m.finding in pained_by and m.verdict == "present"
+    ]
+    for i, m in enumerate(reading.mentions):
+        sentence = clauses[m.clause].sentence
+        if m.why == UNPAINED and any(
+            c != m.clause and clauses[c].sentence == sentence for c in pained
+        ):
+            why = "location with pain told in its sentence"
+            reading.mentions[i] = replace(m, verdict="present", assertion="present", why=why)
+            reading.state.setdefault(m.finding, "present")
+
+
 def _not_how_long(reading: _Reading, clauses: list[Clause], age: int) -> None:
     """ "I am French, 27 years": the runner's age, not how long it has hurt."""
     finding = reading.frames.duration_finding
@@ -773,7 +791,7 @@ class _Reading:
             pained = bool(findings & set(language.rules.locations.pained_by))
             located = _located(language, pattern, tokens, others, pain_in_sentence, denied, pained)
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
-                verdict = Verdict(Assertion.ELSEWHERE, "location without pain")
+                verdict = Verdict(Assertion.ELSEWHERE, UNPAINED)
             unpained = (
                 pattern.finding == self.frames.activity_finding
                 and not pain_in_sentence
@@ -927,6 +945,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         why = "a shorter distance now than before"
         verdict = Verdict(Assertion.PRESENT, why)
         reading.note(earlier.rule.finding, told, verdict, len(clauses) - 1, phrase=why)
+    _pained_in_sentence(lexicon.language, reading, clauses)
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     age = _age(normalized, reading.state)
