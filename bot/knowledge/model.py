@@ -488,6 +488,12 @@ class Implication(Strict):
     then: Id
     becomes: Becomes
     same_clause: bool = False
+    same_sentence: bool = False
+    """For ``unsaid``: ``then`` is dropped when heard only in the sentences that heard ``when``
+    ("Can't sleep on that side, it wakes me when I roll over")."""
+    unless_with: Words = ()
+    """For ``unsaid``: ``then`` stays when its clause has one of these words ("pain also at
+    night, not only when I lie on the side")."""
     only_by: Words = ()
     """If given, only when ``when`` was heard through one of these phrases."""
     then_by: Words = ()

@@ -425,11 +425,16 @@ def _implied(
                 if m.finding == rule.then
                 and m.verdict == state.get(rule.then)
                 and (not rule.then_by or m.phrase in rule.then_by)
+                and not _has_any(clauses[m.clause].tokens, rule.unless_with)
             ]
             told = [m for m in mentions if m.finding == rule.when]
             inside = all(
                 any(
-                    m.clause == t.clause
+                    (
+                        clauses[m.clause].sentence == clauses[t.clause].sentence
+                        if rule.same_sentence
+                        else m.clause == t.clause
+                    )
                     and (not rule.within or _together(clauses[m.clause].tokens, m.words, t.words))
                     for t in told
                 )
