@@ -542,6 +542,12 @@ ASSERTIONS = {
     ],
     "paraphrased places and real-word slips": [
         (
+            "I literally can't walk on it, even hobbling to the loo is agony",
+            {"cannot_bear_weight", "limp"},
+            set(),
+        ),
+        ("hip is killing me even in bed", {"pain_at_rest_or_night"}, set()),
+        (
             "the pain is sitting right in the crease where my leg meets my body",
             {"pain_front"},
             set(),
@@ -784,6 +790,14 @@ IMPLICATIONS = [
         "no numbness no tingling no weakness in either leg",
         set(),
         {"numbness_tingling", "saddle_numbness_or_bladder"},
+    ),
+    # same_sentence: waking when rolling onto it is side-lying pain, not rest pain...
+    ("Can't sleep on that side, it wakes me when I roll over.", {"worse_lying_on_side"}, set()),
+    # ...unless the clause says it is also there
+    (
+        "I cannot sleep because of pain also at night, not only when I lie on the side",
+        {"pain_at_rest_or_night", "worse_lying_on_side"},
+        set(),
     ),
     # then_by: an evening ache after a run is about running, not rest
     ("the evenings after a run it's sore", {"worse_with_activity"}, set()),
