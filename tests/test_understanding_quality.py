@@ -569,6 +569,10 @@ ASSERTIONS = {
 }
 
 WORD_PAIRS = [
+    ("Physio checked my form and said it was solid", set(), {"form_or_core_weakness"}),
+    ("my form falls apart after 60k, hips sag", {"form_or_core_weakness"}, set()),
+    ("Can still get about on it though", set(), {"cannot_bear_weight"}),
+    ("Feels like a rubber band flicking over the front of the hip", {"clicking_catching"}, set()),
     # words of each group in one clause, in any order: the bladder and a loss of control
     ("can't seem to hold my wee properly", {"saddle_numbness_or_bladder"}, set()),
     ("my bladder has gone weird", {"saddle_numbness_or_bladder"}, set()),
