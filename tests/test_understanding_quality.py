@@ -656,6 +656,17 @@ FRAMES = [
     ("it flares whenever I try to run", {"worse_with_activity"}, set()),
     # other_symptoms: a fever's own short course is not how long the hip has hurt
     ("I've had the shivers since last night", {"fever"}, set()),
+    # a load's own words are no activity that hurts, unless a word for pain is beside them
+    (
+        "Upped from 30 to 50k a week and now the side of my hip is sore to press on",
+        {"recent_training_increase", "pain_side", "tender_to_touch"},
+        set(),
+    ),
+    (
+        "I started doing hill reps and now the hip aches on runs",
+        {"recent_training_increase", "worse_with_activity"},
+        set(),
+    ),
     # earlier: a shorter distance now than before is pain coming on earlier in each run
     (
         "Pain used to come on at 10k, now it hits at 3k",

@@ -32,6 +32,8 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
+LOAD_PAIN_REACH = 3
+"""How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 DENIED_PAIN = frozenset({"no", "not", "nothing", "without", "never", "zero"})
@@ -817,15 +819,24 @@ class _Reading:
         pain = [i for i, t in enumerate(tokens) if t in language.pain_words]
         hits: list[FrameHit] = []
         onset = bool(findings & self.frames.activity_not_with)
+        loads: list[FrameHit] = []
+        if self.frames.training_finding not in findings:
+            loads = self.frames.training(framed, " ".join(framed))
+        changed = {
+            i
+            for hit in loads
+            if not hit.absent
+            for i in range(*hit.span)
+            if not any(abs(i - p) <= LOAD_PAIN_REACH for p in pain)
+        }
         if self.frames.activity_finding not in findings:
             felt = clause.sentence in self.felt_sentences or self._pain_heard(index)
-            taken = frozenset(used - shared)
-            hits += self.frames.activity(
+            taken = frozenset((used - shared) | changed)  # "upped my hill reps": a load, not
+            hits += self.frames.activity(  # the pain of an activity
                 framed, pain, pain_in_sentence, onset, self.pain_in_message, taken,
                 felt_in_sentence=felt,  # "my outer knee after 8k"; not "no pain with it"
             )  # fmt: skip
-        if self.frames.training_finding not in findings:
-            hits += self.frames.training(framed, " ".join(framed))
+        hits += loads
         if self.frames.duration_finding not in findings:
             began = bool(pain) or "since" in tokens or bool(findings & self.frames.onset_with)
             since = clause.sentence in self.since_sentences
