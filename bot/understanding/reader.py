@@ -53,12 +53,12 @@ SUBJECT_WORDS = frozenset(
 TOPIC_REACH = 2
 CLOSING_REACH = 3
 ASKED_REACH = 2
+"""How many sentences back a denial may answer the runner's own question."""
 FLIPPED_WHY = "denied absent phrase"
 ABSENT_PHRASE = "absent phrase"
 FLIPPING_PHRASES = (("no", "chance", "i"), ("no", "way", "i"), ("no", "chance"), ("no", "way"))
 BARE_DENIAL_WORDS = 8
-FRAME_WHYS = frozenset({"activity frame", "only with activity"})
-"""How many sentences back a denial may answer the runner's own question."""
+"""The most words of a bare denial ("there's none on mine", "nothing to see")."""
 TOPIC_AFTER = 6
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
@@ -623,9 +623,9 @@ class _Reading:
                 self.state[m.finding] = "absent"
 
     def onset_not_activity(self, clauses: list[Clause]) -> None:
-        """In a sentence that tells a sudden onset or an injury, an activity frame says when it
-        happened ("suddenly, mid-interval, a stab"), not that running makes it worse, unless
-        its clause says the pain goes on ("every jog since has hurt")."""
+        """In a sentence that tells a sudden onset or an injury, an activity (a frame or a
+        phrase) says when it happened ("suddenly, mid-interval, a stab"), not that running makes
+        it worse, unless its clause says the pain goes on ("every jog since has hurt")."""
         onset = self.frames.activity_not_with
         struck = {
             clauses[m.clause].sentence
@@ -647,23 +647,20 @@ class _Reading:
                 ):
                     self.state.pop(m.finding, None)
         finding = self.frames.activity_finding
-        framed = [
+        told = [
             i
             for i, m in enumerate(self.mentions)
-            if m.finding == finding and m.verdict == "present" and m.phrase in FRAME_WHYS
+            if m.finding == finding and m.verdict == "present"
         ]
-        if not framed or any(
-            m.finding == finding and m.verdict == "present" and m.phrase not in FRAME_WHYS
-            for m in self.mentions
-        ):
+        if not told:
             return
-        for i in framed:
+        for i in told:
             m = self.mentions[i]
             ongoing = self.frames.ongoing & set(clauses[m.clause].tokens)
             if clauses[m.clause].sentence in struck and not ongoing:
                 why = "the activity when it struck"
                 self.mentions[i] = replace(m, verdict="ignored", assertion="elsewhere", why=why)
-        if all(self.mentions[i].verdict == "ignored" for i in framed):
+        if all(self.mentions[i].verdict == "ignored" for i in told):
             self.state.pop(finding, None)
 
     def _pair(
