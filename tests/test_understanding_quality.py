@@ -129,6 +129,7 @@ LATER_SETS = {
     "utterances_fresh14.yaml": 0.88,
     "utterances_fresh15.yaml": 0.94,
     "utterances_fresh16.yaml": 0.94,
+    "utterances_fresh17.yaml": 0.93,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -525,7 +526,7 @@ ASSERTIONS = {
     ],
     "constant pain told with never, another's fever, a contrast after 'not the hip'": [
         ("a toothache in my backside that never really switches off", {"pain_buttock"}, set()),
-        ("My daughter had a fever last week but I'm fine", set(), set()),
+        ("My daughter had a fever last week but I'm fine", set(), {"fever"}),
         (
             "its not the hip its the outside of my knee, hurts on runs",
             {"outer_knee_pain", "worse_with_activity"},
@@ -558,6 +559,16 @@ ASSERTIONS = {
             {"numbness_tingling"},
             set(),
         ),
+    ],
+    "a denial of the runner after someone else's finding, never of the hip's": [
+        (
+            "the kids have both had a fever this week but I've been fine",
+            set(),
+            {"fever"},
+        ),
+        ("the hip is red and hot, no fever though, i feel fine", {"redness_warmth"}, {"fever"}),
+        ("Stiffness hasn't been a problem either.", set(), {"stiffness"}),
+        ("the redness went after a couple of days", set(), {"redness_warmth"}),
     ],
     "finishing something is not a resolution": [
         (

@@ -541,6 +541,9 @@ class EllipticDenial(Strict):
     subjects: Words = ()
     verbs: Words = ()
     not_for: tuple[Id, ...] = ()
+    not_me: Words = ()
+    """Clauses that deny of the runner what was said of someone else or another body part
+    before them in the sentence: "the kids have had a fever but I've been fine"."""
     not_pain: tuple[Id, ...] = ()
     """Findings that are no pain: an elliptic denial of a hurt leaves them standing ("it clicks
     when I put my socks on, but that doesn't hurt")."""

@@ -80,6 +80,7 @@ class Language:
     elliptic_verbs: frozenset[Phrase]
     elliptic_not_for: frozenset[str]
     elliptic_not_pain: frozenset[str]
+    elliptic_not_me: frozenset[Phrase]
     elliptic_summaries: frozenset[Phrase]
     presuming_questions: frozenset[Phrase]
     elliptic_alone: frozenset[Phrase]
@@ -142,6 +143,7 @@ class Language:
             elliptic_verbs=phrase_set(rules.ellipsis.verbs),
             elliptic_not_for=frozenset(rules.ellipsis.not_for),
             elliptic_not_pain=frozenset(rules.ellipsis.not_pain),
+            elliptic_not_me=phrase_set(rules.ellipsis.not_me),
             elliptic_summaries=phrase_set(rules.ellipsis.summaries),
             presuming_questions=phrase_set(rules.presuming_questions),
             elliptic_alone=phrase_set(rules.ellipsis.alone),

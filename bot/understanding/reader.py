@@ -610,14 +610,17 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
                 self.state[m.finding] = verdict
 
-    def deny_before(self, clauses: list[Clause], index: int, skip: frozenset[str]) -> None:
-        """An elliptic denial: what the clauses before it in its sentence said is absent."""
+    def deny_before(
+        self, clauses: list[Clause], index: int, skip: frozenset[str], others_only: bool = False
+    ) -> None:
+        """An elliptic denial: what the clauses before it in its sentence said is absent (with
+        ``others_only``, only what they said of someone else or another body part)."""
         sentence = clauses[index].sentence
         for i, m in enumerate(self.mentions):
             if m.finding in skip or m.clause >= index or clauses[m.clause].sentence != sentence:
                 continue
             scoped = m.why.startswith(("elsewhere cue", "other_person cue"))
-            if m.verdict == "present" or scoped:
+            if scoped or (m.verdict == "present" and not others_only):
                 why = "denied by an elliptic clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
@@ -938,6 +941,9 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             if _denies_hurt(lexicon.language, clause.tokens):  # "but that doesn't hurt"
                 skip |= lexicon.language.elliptic_not_pain
             reading.deny_before(clauses, index, skip)
+        elif same_sentence and clause.tokens in lexicon.language.elliptic_not_me:
+            skip = frame_findings | lexicon.language.elliptic_not_for
+            reading.deny_before(clauses, index, skip, others_only=True)
         elif (
             not same_sentence
             and asked & {clause.sentence - 1, clause.sentence - ASKED_REACH}
