@@ -568,6 +568,7 @@ ASSERTIONS = {
         ),
         ("the hip is red and hot, no fever though, i feel fine", {"redness_warmth"}, {"fever"}),
         ("Stiffness hasn't been a problem either.", set(), {"stiffness"}),
+        ("Swollen? Not at all. Red? No.", set(), {"swelling", "redness_warmth"}),
         ("the redness went after a couple of days", set(), {"redness_warmth"}),
     ],
     "finishing something is not a resolution": [
@@ -772,6 +773,8 @@ AGES = [
         ("Sorry my English. I have 58 years.", 58),
         ("Fell runner, 55, hip aches on the climbs", 55),
         ("Been running since I was a teenager, 44 now.", 44),
+        ("56, male.", 56),
+        ("Mum of three, 39, back running after my youngest.", 39),
     ],
 )
 def test_ages_in_other_word_orders(lexicon, text, age):

@@ -32,6 +32,7 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
+TOPIC_ONLY = "topic word, not denied"
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
@@ -85,6 +86,10 @@ _AGE = re.compile(
     r"|woman|man|lady|bloke|guy|me)[:,] (\d{2})(?=[,.;]| and\b| years\b| yo\b)"
     r"|\bi have (\d{2}) years\b(?! of| ago| running)"
     r"|[,;] (\d{2}) now\b(?! (?:km|k|miles?|weeks?|days?|months?|years?|mins?|minutes?)\b)"
+    r"|(?:^|[.!?] )(\d{2}), (?:been|i|and|male|female|fit|healthy|never|mum|mom|dad|always"
+    r"|retired|running|keen|club)\b"
+    r"|\b(?:mum|mom|mother|dad|father) of (?:one|two|three|four|five|\d),? (\d{2})\b(?=[,.;])"
+    r"|\babout me,? (\d{2})\b(?=[,.;])"
 )
 _CHILD_AGE_GROUPS = (4, 6)
 """The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
@@ -345,7 +350,7 @@ def _polarity(
         pained = pattern.finding in language.pain_subjects and bool(language.pain_words & beside)
         if denied or (pained and verdict.assertion is Assertion.PRESENT):
             return verdict
-        return Verdict(Assertion.ELSEWHERE, "topic word, not denied")
+        return Verdict(Assertion.ELSEWHERE, TOPIC_ONLY)
     if verdict.assertion is Assertion.ABSENT:
         if _flipped(tokens, start):
             return Verdict(Assertion.PRESENT, f"{FLIPPED_WHY}: {verdict.why}")
@@ -602,7 +607,7 @@ class _Reading:
         """The question's (or, not ``asked``, the bare topic's) mentions from ``first`` on, as
         the reply after it says."""
         for i, m in enumerate(self.mentions[first:], first):
-            if m.verdict in ("present", "absent"):
+            if m.verdict in ("present", "absent") or m.why == TOPIC_ONLY:  # "Red? No."
                 verdict = "present" if yes else "absent"
                 if m.why == ABSENT_PHRASE:  # "Walks ok? Yeah." affirms that it is absent
                     verdict = "absent" if yes or not asked else "hedged"  # "not worse, no"
