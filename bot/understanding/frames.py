@@ -326,6 +326,9 @@ class Frames:
                 continue  # "ached more on runs": more pain, not more running
             for noun in nouns:
                 gap = noun[0] - verb[1] if noun[0] >= verb[1] else verb[0] - noun[1]
+                between = tokens[min(verb[1], noun[1]) : max(verb[0], noun[0])]
+                if self.pain_words & set(between):
+                    continue  # "it started aching on long runs": the pain began, not a load
                 if 0 <= gap < self.training_window:
                     span = (min(verb[0], noun[0]), max(verb[1], noun[1]))
                     return [FrameHit(self.training_finding, span, False, "increase near load")]
