@@ -68,9 +68,10 @@ def _pair_words(language: Language) -> dict[str, tuple[tuple[int, int, Phrase], 
 def _compared(tokens: tuple[str, ...], i: int) -> bool:
     """A time in a comparison ("worse than last month"), not "more than three weeks"."""
     before = tokens[max(0, i - 4) : i]
-    if "than" not in before:
-        return False
-    at = i - len(before) + before.index("than")
+    word = next((w for w in ("than", "as") if w in before), None)
+    if word is None:
+        return False  # "no better than a month ago", "same as it was a month ago"
+    at = i - len(before) + before.index(word)
     return at == 0 or tokens[at - 1] not in LONGER
 
 
