@@ -33,6 +33,8 @@ OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
 TOPIC_ONLY = "topic word, not denied"
+SUMMING_UP = frozenset({("that",), ("all",), ("this",)})
+"""Openings of a sentence that may close the episode the sentence before told."""
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
@@ -91,6 +93,11 @@ _AGE = re.compile(
     r"|\b(?:mum|mom|mother|dad|father) of (?:one|two|three|four|five|\d),? (\d{2})\b(?=[,.;])"
     r"|\babout me,? (\d{2})\b(?=[,.;])"
 )
+_NOT_YET = re.compile(
+    r" (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month"
+    r"|birthday)\b"
+)
+"""After "I'm 45": an age not reached yet ("I'm 45 on Friday")."""
 _CHILD_AGE_GROUPS = (4, 6)
 """The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
 gives no age of the writer's own."""
@@ -554,7 +561,11 @@ def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
 
 def _age(normalized: str, state: dict[str, str]) -> int | None:
     worded = _WORDED.sub(_digits, normalized) if "ty" in normalized else normalized
-    matches = list(_AGE.finditer(worded))
+    matches = [
+        m
+        for m in _AGE.finditer(worded)
+        if not (m.group(0).startswith("i am") and _NOT_YET.match(worded, m.end()))
+    ]
     own = [m for m in matches if not any(m.group(g) for g in _CHILD_AGE_GROUPS)] or matches
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
@@ -717,11 +728,17 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
 
-    def resolve_back(self, clauses: list[Clause], index: int, cue: Cue) -> None:
-        """Resolve the nearest clause before ``index`` in its sentence that said something
-        present ("clicking ..., couldn't sit ..., but the physio sorted all that")."""
+    def resolve_back(
+        self, clauses: list[Clause], index: int, cue: Cue, sentence: int | None = None
+    ) -> None:
+        """Resolve the nearest clause before ``index`` in ``sentence`` (by default its own) that
+        said something present ("clicking ..., couldn't sit ..., but the physio sorted all
+        that"; "I couldn't lie on it. That's all cleared up now.")."""
+        within = clauses[index].sentence if sentence is None else sentence
         for j in range(index - 1, -1, -1):
-            if clauses[j].sentence != clauses[index].sentence:
+            if clauses[j].sentence > within:
+                continue
+            if clauses[j].sentence != within:
                 return
             said = {m.finding for m in self.mentions if m.clause == j and m.verdict == "present"}
             if said - {self.frames.duration_finding}:
@@ -923,13 +940,15 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         )
         before = len(reading.mentions)
         same_sentence = previous is not None and previous.sentence == clause.sentence
+        opens = previous is not None and not same_sentence and clause.tokens[:1] in SUMMING_UP
         resolving = (
             _resolves(lexicon.language, clause.tokens)
-            if same_sentence and not reading.said_in(index)
+            if (same_sentence or opens) and not reading.said_in(index)
             else None
         )
         if resolving:
-            reading.resolve_back(clauses, index, resolving)
+            back = clause.sentence - 1 if opens else None  # "That's all cleared up now."
+            reading.resolve_back(clauses, index, resolving, back)
         previous = clause
         carried = reading.clause(
             index, clause, hedged, inherits, clause.sentence in pain_sentences
