@@ -580,6 +580,16 @@ ASSERTIONS = {
             {"pain_side", "worse_lying_on_side"},
         ),
     ],
+    "an answer's 'no' before an inability agrees with it": [
+        ("No I can't walk, I'm on the floor of the changing room", {"cannot_bear_weight"}, set()),
+    ],
+    "an activity that does not hurt": [
+        (
+            "Walking round the supermarket makes it ache at the side but running doesn't hurt at all",
+            {"pain_side"},
+            {"worse_with_activity"},
+        ),
+    ],
     "short denials at a clause's end, and a fever only thought of": [
         ("Swelling is nothing.", set(), {"swelling"}),
         ("there's nothing shooting down the leg", set(), {"pain_down_leg"}),
@@ -790,6 +800,8 @@ AGES = [
         ("Been running since I was a teenager, 44 now.", 44),
         ("56, male.", 56),
         ("I turned 45 on Tuesday", 45),
+        ("Female, 24, haven't had a period since January", 24),
+        ("Doc, 61-year-old man here, groin pain", 61),
         ("Mum of three, 39, back running after my youngest.", 39),
     ],
 )
@@ -853,6 +865,7 @@ IMPLICATIONS = [
     ("the evenings after a run it's sore", {"worse_with_activity"}, set()),
     # moves: a stiffness denied of the mornings only
     ("In the morning no stiff", set(), {"morning_stiffness"}),
+    ("I'm stiff till I get going", {"morning_stiffness", "stiffness"}, set()),
     (
         "In the morning it is stiff but after some minutes it is okay",
         {"morning_stiffness", "stiffness"},

@@ -296,6 +296,9 @@ class Frames:
             drives = drives and (
                 not onset or (end < len(tokens) and tokens[end] in self.pain_after)
             )
+            if start <= 1 and self.pain_after & after and DENIALS & after and not onset:
+                why = "an activity that does not hurt"  # "running doesn't hurt at all"
+                return [FrameHit(self.activity_finding, (start, end), True, why)]
             pained = start > 0 and start - 1 in pain_at and not onset  # "no pain running"
             if (linked and (near or felt) and not onset) or drives or pained:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
