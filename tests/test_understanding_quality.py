@@ -802,6 +802,10 @@ AGES = [
         ("I turned 45 on Tuesday", 45),
         ("Female, 24, haven't had a period since January", 24),
         ("Doc, 61-year-old man here, groin pain", 61),
+        ("Seventy-four and still at it.", 74),
+        ("fifteen, play rugby and run 800s.", 15),
+        ("At my age - 66 - I'm used to aches", 66),
+        ("Background: 29, male, ultrarunner.", 29),
         ("Mum of three, 39, back running after my youngest.", 39),
     ],
 )

@@ -88,8 +88,10 @@ _AGE = re.compile(
     r"|woman|man|lady|bloke|guy|me|female|male)[:,] (\d{2})(?=[,.;]| and\b| years\b| yo\b)"
     r"|\bi have (\d{2}) years\b(?! of| ago| running)"
     r"|[,;] (\d{2}) now\b(?! (?:km|k|miles?|weeks?|days?|months?|years?|mins?|minutes?)\b)"
-    r"|(?:^|[.!?] )(\d{2}), (?:been|i|and|male|female|fit|healthy|never|mum|mom|dad|always"
-    r"|retired|running|keen|club)\b"
+    r"|(?:^|[.!?:] )(\d{2}),? (?:been|i|and|male|female|fit|healthy|never|mum|mom|dad|always"
+    r"|retired|running|keen|club|play|years young|still)\b"
+    r"|\bat my age,? -? ?(\d{2})\b"
+    r"|\bmi (?:a|only|is) (\d{2})\b"
     r"|\b(?:mum|mom|mother|dad|father) of (?:one|two|three|four|five|\d),? (\d{2})\b(?=[,.;])"
     r"|\babout me,? (\d{2})\b(?=[,.;])"
 )
@@ -105,14 +107,21 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "eighty": 80, "ninety": 90}  # fmt: skip
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9}  # fmt: skip
+_TEENS = {"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19}  # fmt: skip
 _WORDED = re.compile(
-    r"\b(i am|aged?|at) (" + "|".join(_TENS) + r")(?:[- ](" + "|".join(_UNITS) + r"))?\b"
+    r"(\bi am |\baged? |\bat |^|[.!?] )("
+    + "|".join([*_TENS, *_TEENS])
+    + r")(?:[- ]("
+    + "|".join(_UNITS)
+    + r"))?\b"
 )
 
 
 def _digits(match: re.Match[str]) -> str:
-    """ "i am seventy-four" read as "i am 74"."""
-    return f"{match.group(1)} {_TENS[match.group(2)] + _UNITS.get(match.group(3) or '', 0)}"
+    """ "i am seventy-four" read as "i am 74"; "Fifteen, play rugby" as "15, play rugby"."""
+    tens = {**_TENS, **_TEENS}[match.group(2)]
+    return f"{match.group(1)}{tens + _UNITS.get(match.group(3) or '', 0)}"
 
 
 _DECADE = re.compile(r"\b(?:in (?:my|his|her) )?(?:early |mid |late )?(\d)0s\b")
@@ -560,7 +569,8 @@ def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
 
 
 def _age(normalized: str, state: dict[str, str]) -> int | None:
-    worded = _WORDED.sub(_digits, normalized) if "ty" in normalized else normalized
+    spelt = "ty" in normalized or "teen" in normalized
+    worded = _WORDED.sub(_digits, normalized) if spelt else normalized
     matches = [
         m
         for m in _AGE.finditer(worded)
