@@ -704,6 +704,14 @@ FRAMES = [
         {"recent_training_increase", "worse_with_activity"},
         set(),
     ),
+    # an activity told alone beside pain elsewhere in the message ("Groin. Runs. 3 weeks.")
+    ("Hip hurts. Running. 2 weeks ish.", {"worse_with_activity"}, set()),
+    (
+        "Female. Marathoner. Front of hip sore for 2 months.",
+        {"pain_front", "duration_over_2_weeks"},
+        set(),
+    ),
+    ("it's fine till I run", {"worse_with_activity"}, set()),
     # earlier: a shorter distance now than before is pain coming on earlier in each run
     (
         "Pain used to come on at 10k, now it hits at 3k",

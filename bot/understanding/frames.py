@@ -281,6 +281,10 @@ class Frames:
         for start, end in self._activities(tokens):
             if taken.intersection(range(start, end)):
                 continue  # "kick" already read as lifting the knee: another activity may follow
+            alone = (start, end) == (0, len(tokens)) and end - start == 1
+            doing = alone and (tokens[0].endswith("ing") or tokens[0] in ("run", "runs"))
+            if doing and pain_in_message and not onset:  # "Groin. Runs. 3 weeks."
+                return [FrameHit(self.activity_finding, (start, end), False, "activity alone")]
             if borrowed and start <= LEAD_REACH:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
             before = set(tokens[max(0, start - LINK_REACH - 2) : start])

@@ -37,6 +37,7 @@ SUMMING_UP = frozenset({("that",), ("all",), ("this",)})
 """Openings of a sentence that may close the episode the sentence before told."""
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
+UNTIL_WORDS = frozenset({"till", "until", "til"})
 NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
 FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
 DENIED_PAIN = frozenset({"no", "not", "nothing", "without", "never", "zero"})
@@ -834,8 +835,8 @@ class _Reading:
             unpained = (
                 pattern.finding == self.frames.activity_finding
                 and not pain_in_sentence
-                and not NEGATIVE_WORDS & set(tokens[start:end])
-            )
+                and not (NEGATIVE_WORDS | UNTIL_WORDS) & set(tokens[start:end])
+            )  # "fine till I run" tells the pain itself
             if verdict.assertion is Assertion.PRESENT and unpained:
                 verdict = Verdict(Assertion.ELSEWHERE, "activity without pain")
             if pattern.polarity == "present" and verdict.assertion is not Assertion.ELSEWHERE:
