@@ -606,6 +606,9 @@ ASSERTIONS = {
 }
 
 WORD_PAIRS = [
+    # a sofa or a couch is rest, not sitting, unless it is getting up off it
+    ("Even lying on the sofa it throbs", {"pain_at_rest_or_night"}, set()),
+    ("I can't get up off the sofa without screaming", {"pain_sitting"}, set()),
     ("Physio checked my form and said it was solid", set(), {"form_or_core_weakness"}),
     ("my form falls apart after 60k, hips sag", {"form_or_core_weakness"}, set()),
     ("Can still get about on it though", set(), {"cannot_bear_weight"}),
