@@ -743,6 +743,9 @@ FRAMES = [
         set(),
     ),
     ("doing 50 miles a week up from 30", {"recent_training_increase"}, set()),
+    # a load told across a comma, and a change from nothing
+    ("I ran a half on Sunday, my first ever", {"recent_training_increase"}, set()),
+    ("I've upped it from nothing to 25 miles a week", {"recent_training_increase"}, set()),
     ("sore for maybe four days", set(), {"duration_over_2_weeks"}),
     ("sore in the groin after Sunday's long run", {"pain_front", "worse_with_activity"}, set()),
     ("it's much less sore than it was last week", {"pain_improving"}, set()),

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from bot.understanding.language import Language, Phrase, phrase_set, word_set
 
 Span = tuple[int, int]
-_FROM_TO = re.compile(r"\bfrom (\d+(?:\.\d+)?) (?:[a-z]+ ){0,4}?to (\d+(?:\.\d+)?)\b")
+_FROM_TO = re.compile(
+    r"\bfrom (\d+(?:\.\d+)?|nothing|zero|scratch) (?:[a-z]+ ){0,4}?to (\d+(?:\.\d+)?)\b"
+)
+_NONE = frozenset({"nothing", "zero", "scratch"})
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 LINK_REACH = 4
 DRIVE_REACH = 4
@@ -314,6 +317,11 @@ class Frames:
         if not nouns:
             return []
         added = bool(spans(tokens, self.added_to))  # "on top of my usual miles"
+        numbers = _FROM_TO.search(text)  # "from 20 to 35 a week", "from nothing to 25 miles"
+        if numbers is not None:
+            before = 0.0 if numbers.group(1) in _NONE else float(numbers.group(1))
+            if float(numbers.group(2)) > before:
+                return [FrameHit(self.training_finding, nouns[0], False, "from-to numbers")]
         for noun in nouns:
             window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
             if self.same_words & set(window) and not added:
@@ -324,9 +332,6 @@ class Frames:
         )
         if ignored and not added:
             return []  # "cut back my mileage", not "started training and cut back on eating"
-        numbers = _FROM_TO.search(text)
-        if numbers and float(numbers.group(2)) > float(numbers.group(1)):
-            return [FrameHit(self.training_finding, nouns[0], False, "from-to numbers")]
         for verb in spans(tokens, self.verbs):
             if verb[1] < len(tokens) and tokens[verb[1]] in self.not_before:
                 continue

@@ -602,6 +602,8 @@ class _Reading:
         self.since_sentences: frozenset[int] = frozenset()
         self.felt_sentences: frozenset[int] = frozenset()
         self.pained_clauses: set[int] = set()
+        self.before: tuple[int, tuple[str, ...]] = (-1, ())
+        """The sentence and the frame tokens of the clause read last."""
 
     def note(self, finding: str, words: str, verdict: Verdict, index: int, **how: str) -> None:
         outcome = VERDICTS[verdict.assertion]
@@ -615,6 +617,20 @@ class _Reading:
         framed_again = "frame" in how and finding in self.state
         if outcome != "ignored" and not framed_again:
             self.state[finding] = outcome
+
+    def _load_told_on(self, sentence: int, framed: tuple[str, ...]) -> list[FrameHit]:
+        """A change in load told across a comma ("I ran a half on Sunday, my first ever"): the
+        clause before in the sentence read with this one, kept when it reaches into this one."""
+        last_sentence, last = self.before
+        if last_sentence != sentence or not last:
+            return []
+        joined = last + framed
+        hits = self.frames.training(joined, " ".join(joined))
+        return [
+            replace(hit, span=(max(0, hit.span[0] - len(last)), hit.span[1] - len(last)))
+            for hit in hits
+            if not hit.absent and hit.span[1] > len(last)
+        ]
 
     def _pain_heard(self, index: int) -> bool:
         """Whether clause ``index`` has told a pain finding as present (a location found with
@@ -854,7 +870,9 @@ class _Reading:
         onset = bool(findings & self.frames.activity_not_with)
         loads: list[FrameHit] = []
         if self.frames.training_finding not in findings:
-            loads = self.frames.training(framed, " ".join(framed))
+            loads = self.frames.training(framed, " ".join(framed)) or self._load_told_on(
+                clause.sentence, framed
+            )
         changed = {
             i
             for hit in loads
@@ -908,6 +926,7 @@ class _Reading:
         flipped = any(
             m.clause == index and m.why.startswith(FLIPPED_WHY) for m in self.mentions
         )  # "I don't feel well at all, feverish": that denial was spent on "feel well"
+        self.before = (clause.sentence, framed)
         return (ends_denied or denied_to_end) and not hedged and not flipped
 
 
