@@ -131,6 +131,7 @@ LATER_SETS = {
     "utterances_fresh16.yaml": 0.94,
     "utterances_fresh17.yaml": 0.93,
     "utterances_fresh18.yaml": 0.90,
+    "utterances_fresh19.yaml": 0.93,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -588,6 +589,16 @@ ASSERTIONS = {
             "Walking round the supermarket makes it ache at the side but running doesn't hurt at all",
             {"pain_side"},
             {"worse_with_activity"},
+        ),
+    ],
+    "denials told in dialect or shorthand": [
+        ("Fever I am not having.", set(), {"fever"}),
+        ("Boy the hip doh swell or nothing", set(), {"swelling"}),
+        ("Mi hip nah swell, nah red", set(), {"swelling", "redness_warmth"}),
+        (
+            "no clickin no lockin jus pain @ front wen i sit 2 long",
+            {"pain_front", "pain_sitting"},
+            {"clicking_catching"},
         ),
     ],
     "short denials at a clause's end, and a fever only thought of": [

@@ -93,6 +93,7 @@ _AGE = re.compile(
     r"|retired|running|keen|club|play|years young|still)\b"
     r"|\bat my age,? -? ?(\d{2})\b"
     r"|\bmi (?:a|only|is) (\d{2})\b"
+    r"|\bmi (\d{2})\b(?=,| an\b| and\b)"
     r"|\b(?:mum|mom|mother|dad|father) of (?:one|two|three|four|five|\d),? (\d{2})\b(?=[,.;])"
     r"|\babout me,? (\d{2})\b(?=[,.;])"
 )
