@@ -132,6 +132,7 @@ LATER_SETS = {
     "utterances_fresh17.yaml": 0.93,
     "utterances_fresh18.yaml": 0.90,
     "utterances_fresh19.yaml": 0.93,
+    "utterances_fresh20.yaml": 0.92,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -589,6 +590,33 @@ ASSERTIONS = {
             "Walking round the supermarket makes it ache at the side but running doesn't hurt at all",
             {"pain_side"},
             {"worse_with_activity"},
+        ),
+    ],
+    "an inability to pee is present however it is negated, an ability absent": [
+        (
+            "since last night I've got numbness down below, and I couldn't pee properly this "
+            "morning",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        ("im struggling to pee properly", {"saddle_numbness_or_bladder"}, set()),
+        ("I can pee properly", set(), {"saddle_numbness_or_bladder"}),
+        (
+            "I do not have any numbness, tingling or difficulty with my waterworks.",
+            set(),
+            {"numbness_tingling", "saddle_numbness_or_bladder"},
+        ),
+    ],
+    "a later clause telling a finding outweighs an earlier denial of it": [
+        (
+            "Can I stand on it? Technically yes, for about two seconds. Walking isn't happening.",
+            {"cannot_bear_weight"},
+            set(),
+        ),
+        (
+            "My hip has decided it's 90 years old even though I'm 27.",
+            set(),
+            {"age_45_plus", "age_under_16"},
         ),
     ],
     "denials told in dialect or shorthand": [

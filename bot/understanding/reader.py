@@ -579,6 +579,7 @@ def _age(normalized: str, state: dict[str, str]) -> int | None:
         if not (m.group(0).startswith("i am") and _NOT_YET.match(worded, m.end()))
     ]
     own = [m for m in matches if not any(m.group(g) for g in _CHILD_AGE_GROUPS)] or matches
+    own.sort(key=lambda m: m.group(1) is None)  # "it's 90 years old even though I'm 27"
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
@@ -719,8 +720,10 @@ class _Reading:
         findings: set[str],
         used: set[int],
         hedged: bool,
+        inherited: bool = False,
     ) -> None:
-        """Note a word pair of clause ``index``, asserted by the cues around its parts."""
+        """Note a word pair of clause ``index``, asserted by the cues around its parts (and by
+        a denial carried over a list: "no numbness, tingling or difficulty with my waterworks")."""
         taken = not pair.shares and any(used & set(range(*part)) for part in pair.parts)
         if not pair.denies and (pair.finding in findings or taken):
             return  # a denying pair may overrule its clause ("lying on it is no worse")
@@ -733,6 +736,8 @@ class _Reading:
         verdict = strongest(
             assess(self.language, tokens, part, pair.finding, own) for part in pair.parts
         )
+        if inherited and not pair.denies and verdict.assertion is Assertion.PRESENT:
+            verdict = Verdict(Assertion.ABSENT, "denial carried over a list")
         if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
             verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
         if pair.denies and verdict.assertion is Assertion.PRESENT:
@@ -741,7 +746,12 @@ class _Reading:
             verdict = Verdict(Assertion.HYPOTHETICAL, f"a denying pair under {verdict.why}")
         words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
         now = bool(self.language.now_words & set(tokens))  # "... now it's ok to walk on"
-        how = {} if pair.denies and (pair.finding in findings or now) else {"frame": "yes"}
+        told = verdict.assertion is Assertion.PRESENT and not any(
+            m.finding == pair.finding and m.clause == index for m in self.mentions
+        )  # a later clause telling it outweighs an earlier one denying it
+        how = (
+            {} if (pair.denies and (pair.finding in findings or now)) or told else {"frame": "yes"}
+        )
         self.note(pair.finding, words, verdict, index, phrase="word pair", **how)
 
     def deny_asked(self, clauses: list[Clause], index: int) -> None:
@@ -916,7 +926,7 @@ class _Reading:
             words = " ".join(tokens[hit.span[0] : hit.span[1]])
             self.note(hit.finding, words, verdict, index, phrase=hit.why, frame="yes")
         for pair in pairs:
-            self._pair(index, tokens, pair, cues, findings, used, hedged)
+            self._pair(index, tokens, pair, cues, findings, used, hedged, inherited)
         ends_denied = any(
             c.cue.means is CueMeaning.NEGATED
             and c.cue.direction is not CueDirection.BACKWARD
