@@ -619,6 +619,18 @@ ASSERTIONS = {
             {"age_45_plus", "age_under_16"},
         ),
     ],
+    "a change of colour is no resolution, the other side is no side": [
+        (
+            "Since last night the hip's gone bright red and it's roasting to touch",
+            {"redness_warmth"},
+            {"duration_over_2_weeks"},
+        ),
+        (
+            "pain is on the outside by the bony bit, lying on the other side is fine",
+            {"pain_side"},
+            set(),
+        ),
+    ],
     "denials told in dialect or shorthand": [
         ("Fever I am not having.", set(), {"fever"}),
         ("Boy the hip doh swell or nothing", set(), {"swelling"}),
