@@ -631,6 +631,23 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "falls, knocks and inabilities told plainly": [
+        (
+            "Got kicked in the hip playing footy, big lump there now",
+            {"fall_or_injury", "swelling"},
+            set(),
+        ),
+        (
+            "I'm 80 and I tripped over the dog and now I can't get up off the floor",
+            {"fall_or_injury", "cannot_bear_weight", "age_45_plus"},
+            {"age_under_16"},
+        ),
+        (
+            "Hip is swollen, I can see it compared to the other side. Also warm.",
+            {"swelling", "redness_warmth"},
+            set(),
+        ),
+    ],
     "denials told in dialect or shorthand": [
         ("Fever I am not having.", set(), {"fever"}),
         ("Boy the hip doh swell or nothing", set(), {"swelling"}),
@@ -773,6 +790,7 @@ FRAMES = [
         set(),
     ),
     ("I used to run 10k, now I do 20k", set(), set()),
+    ("Now it comes on after 3km instead of 15", {"pain_worsening"}, set()),
     # shares_with: a kick is pain lifting the knee and pain with sport
     (
         "I play footy, front of my hip hurts when I kick the ball",
@@ -871,6 +889,7 @@ AGES = [
         ("fifteen, play rugby and run 800s.", 15),
         ("At my age - 66 - I'm used to aches", 66),
         ("Background: 29, male, ultrarunner.", 29),
+        ("Three month history, gradually worse, 61 male ex-smoker", 61),
         ("Mum of three, 39, back running after my youngest.", 39),
     ],
 )

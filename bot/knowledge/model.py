@@ -403,6 +403,8 @@ class EarlierFrame(Strict):
     finding: Id
     now: Words = ()
     then: Words = ()
+    then_ahead: Words = ()
+    """Then words that reach only a distance after them: "after 3km instead of 15"."""
     reach: Annotated[int, Field(ge=1, le=80)] = 30
     """How many characters a distance may lie from its marker."""
 

@@ -16,6 +16,7 @@ _DISTANCE = re.compile(
     rf"\bmile {_NUMBER}\b"
     rf"|\b{_NUMBER} ?(?:k|km|kms|kilometres|kilometers|miles?|mi)\b"
     r"|\b(?:the )?(\d+)(?:st|nd|rd|th)(?: mile| km| k)?\b"
+    r"|(?<=instead of )(\d+)\b|(?<=rather than )(\d+)\b"
 )
 
 
@@ -33,6 +34,10 @@ class EarlierOnset:
     def _then(self) -> re.Pattern[str]:
         return _markers(self.rule.then)
 
+    @cached_property
+    def _then_ahead(self) -> re.Pattern[str]:
+        return _markers(self.rule.then_ahead)
+
     def told(self, normalized: str) -> str | None:
         """The words that tell it, or None: a distance told with a now word is shorter than one
         told with a then word (each distance belongs to its nearest marker, within reach and
@@ -42,10 +47,16 @@ class EarlierOnset:
             return None
         markers = [(m, True) for m in self._now.finditer(normalized)]
         markers += [(m, False) for m in self._then.finditer(normalized)]
+        ahead = list(self._then_ahead.finditer(normalized))
         now: list[tuple[float, str]] = []
         then: list[tuple[float, str]] = []
         for distance in distances:
             near = [(_gap(normalized, distance, m), is_now) for m, is_now in markers]
+            near += [
+                (_gap(normalized, distance, m), False)
+                for m in ahead
+                if m.end() <= distance.start()
+            ]
             near = [(gap, is_now) for gap, is_now in near if gap <= self.rule.reach]
             if near:
                 (now if min(near)[1] else then).append((_value(distance), distance.group(0)))

@@ -92,6 +92,7 @@ _AGE = re.compile(
     r"|(?:^|[.!?:] )(\d{2}),? (?:been|i|and|male|female|fit|healthy|never|mum|mom|dad|always"
     r"|retired|running|keen|club|play|years young|still)\b"
     r"|\bat my age,? -? ?(\d{2})\b"
+    r"|, (\d{2}) (?:male|female|yo)\b"
     r"|\bmi (?:a|only|is) (\d{2})\b"
     r"|\bmi (\d{2})\b(?=,| an\b| and\b)"
     r"|\b(?:mum|mom|mother|dad|father) of (?:one|two|three|four|five|\d),? (\d{2})\b(?=[,.;])"
