@@ -1043,3 +1043,7 @@ def test_reading_rules_are_validated_data(tmp_path):
     rules.write_text(rules.read_text().replace("means: negated", "means: denied", 1))
     with pytest.raises(DataError, match=r"language\.yaml: cues"):
         load_knowledge(tmp_path / "knowledge")
+    shutil.copy(paths.knowledge_dir() / "language.yaml", rules)
+    rules.write_text(rules.read_text().replace("  flipping_words: [not, never, cannot]\n", "", 1))
+    with pytest.raises(DataError, match=r"language\.yaml: grammar\.flipping_words"):
+        load_knowledge(tmp_path / "knowledge")

@@ -518,6 +518,33 @@ class DoubleNegatives(Strict):
     after: Words = ()
 
 
+class Grammar(Strict):
+    """The small word classes the reading rules are built from."""
+
+    negative_words: Annotated[Words, Field(min_length=1)]
+    """A denial inside a phrase or between two mentions ("can't walk", "no numbness, no ...")."""
+    flipping_words: Annotated[Words, Field(min_length=1)]
+    """A denial right before an absent phrase turns it round ("not walking normally")."""
+    flipping_phrases: Words = ()
+    """Phrases that turn an absent phrase round as flipping words do ("no chance I can stand")."""
+    auxiliaries: Words = ()
+    """Words that may stand between a flipping word and its phrase ("not been eating well")."""
+    denied_pain: Words = ()
+    """Words that make a word for pain beside them no pain felt ("no pain with it")."""
+    approximators: Words = ()
+    """Words before a duration that make it rough, not hedged ("maybe five weeks ago")."""
+    anaphors: Words = ()
+    """Words that point back: a clause with one may close what came before ("that's gone")."""
+    until_words: Words = ()
+    """Words in an activity phrase that tell the pain itself ("fine till I run")."""
+    summing_up: Words = ()
+    """Openings of a sentence that may close the episode the sentence before told."""
+    frame_denials: Words = ()
+    """Denials that stop an activity driving pain ("running doesn't hurt")."""
+    longer: Words = ()
+    """Words before "than" that make a time no comparison ("more than three weeks")."""
+
+
 class Tense(Strict):
     """Words that put a clause in the past, and words that bring it back to now: a finding
     told as over ("the swelling's gone down") stays absent beside clauses that tell it only in
@@ -592,6 +619,7 @@ class LanguageFile(Strict):
     terminators: Words = ()
     events: EventScope = Field(default_factory=lambda: EventScope())
     tense: Tense = Field(default_factory=lambda: Tense())
+    grammar: Grammar
     contrasts: Words = ()
     """Phrases that end every cue's scope, as terminators do: "it's more on the side"."""
     first_person: Words = ()

@@ -17,7 +17,6 @@ _NONE = frozenset({"nothing", "zero", "scratch"})
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 LINK_REACH = 4
 DRIVE_REACH = 4
-DENIALS = frozenset({"no", "not", "never", "cannot", "nothing"})
 SINCE_REACH = 5
 NOT_ABOUT_REACH = 9
 YEAR_DAYS = 365
@@ -30,7 +29,6 @@ _COUNT_WORDS = frozenset(
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
 _DISTANCE = re.compile(r"^\d+(?:k|km|mi|m)$")
 FRAGMENT_WORDS = 3
-LONGER = frozenset({"more", "longer", "over", "well"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +66,14 @@ def _pair_words(language: Language) -> dict[str, tuple[tuple[int, int, Phrase], 
     }
 
 
-def _compared(tokens: tuple[str, ...], i: int) -> bool:
+def _compared(tokens: tuple[str, ...], i: int, longer: frozenset[str]) -> bool:
     """A time in a comparison ("worse than last month"), not "more than three weeks"."""
     before = tokens[max(0, i - 4) : i]
     word = next((w for w in ("than", "as") if w in before), None)
     if word is None:
         return False  # "no better than a month ago", "same as it was a month ago"
     at = i - len(before) + before.index(word)
-    return at == 0 or tokens[at - 1] not in LONGER
+    return at == 0 or tokens[at - 1] not in longer
 
 
 def _distance(tokens: tuple[str, ...], start: int, end: int) -> bool:
@@ -118,6 +116,8 @@ class Frames:
     links: frozenset[str]
     activity_not_with: frozenset[str]
     struck_also: dict[str, frozenset[str]]
+    denials: frozenset[str]
+    longer: frozenset[str]
     activity_shares_with: dict[str, frozenset[str]]
     ongoing: frozenset[str]
     distance_links: frozenset[str]
@@ -165,6 +165,8 @@ class Frames:
             links=word_set(activity.links),
             activity_not_with=frozenset(activity.not_with),
             struck_also={f: word_set(words) for f, words in activity.struck_also.items()},
+            denials=language.frame_denials,
+            longer=language.longer,
             activity_shares_with={f: word_set(w) for f, w in activity.shares_with.items()},
             ongoing=word_set(activity.ongoing_words),
             distance_links=word_set(activity.distance_links),
@@ -299,11 +301,11 @@ class Frames:
                 return [FrameHit(self.activity_finding, (start, end), False, "only with activity")]
             near = any(abs(p - start) <= self.activity_window for p in pain_at)
             after = set(tokens[end : end + DRIVE_REACH + 1])
-            drives = bool(self.pain_after & after) and not DENIALS & after
+            drives = bool(self.pain_after & after) and not self.denials & after
             drives = drives and (
                 not onset or (end < len(tokens) and tokens[end] in self.pain_after)
             )
-            if start <= 1 and self.pain_after & after and DENIALS & after and not onset:
+            if start <= 1 and self.pain_after & after and self.denials & after and not onset:
                 why = "an activity that does not hurt"  # "running doesn't hurt at all"
                 return [FrameHit(self.activity_finding, (start, end), True, why)]
             pained = start > 0 and start - 1 in pain_at and not onset  # "no pain running"
@@ -416,7 +418,7 @@ class Frames:
             onset = "since" in tokens[i + 1 :] and i + 1 < len(tokens) and tokens[i + 1] == "ago"
             if days is None or (counted and not onset and self._not_about(tokens, i, since)):
                 continue
-            if _compared(tokens, i) and (not counted or days < self.threshold):
+            if _compared(tokens, i, self.longer) and (not counted or days < self.threshold):
                 continue  # "less sore than last week" says little; "no better than a month ago"
             near = set(tokens[max(0, i - COMPARED_REACH) : i + COMPARED_REACH + 1])
             if not counted and self.comparatives & near and "since" not in near:

@@ -58,6 +58,17 @@ class Language:
     event_findings: frozenset[str]
     event_openers: frozenset[Phrase]
     past_words: frozenset[str]
+    negative_words: frozenset[str]
+    flipping_words: frozenset[str]
+    flipping_phrases: tuple[Phrase, ...]
+    auxiliaries: frozenset[str]
+    denied_pain: frozenset[str]
+    approximators: frozenset[str]
+    anaphors: frozenset[str]
+    until_words: frozenset[str]
+    summing_up: frozenset[Phrase]
+    frame_denials: frozenset[str]
+    longer: frozenset[str]
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
     first_person: frozenset[str]
@@ -115,6 +126,19 @@ class Language:
             event_findings=frozenset(rules.events.findings),
             event_openers=phrase_set(rules.events.openers),
             past_words=word_set(rules.tense.past),
+            negative_words=word_set(rules.grammar.negative_words),
+            flipping_words=word_set(rules.grammar.flipping_words),
+            flipping_phrases=tuple(
+                sorted(phrase_set(rules.grammar.flipping_phrases), key=lambda p: -len(p))
+            ),
+            auxiliaries=word_set(rules.grammar.auxiliaries),
+            denied_pain=word_set(rules.grammar.denied_pain),
+            approximators=word_set(rules.grammar.approximators),
+            anaphors=word_set(rules.grammar.anaphors),
+            until_words=word_set(rules.grammar.until_words),
+            summing_up=phrase_set(rules.grammar.summing_up),
+            frame_denials=word_set(rules.grammar.frame_denials),
+            longer=word_set(rules.grammar.longer),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),

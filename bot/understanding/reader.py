@@ -33,17 +33,8 @@ OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
 TOPIC_ONLY = "topic word, not denied"
-SUMMING_UP = frozenset({("that",), ("all",), ("this",)})
-"""Openings of a sentence that may close the episode the sentence before told."""
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
-UNTIL_WORDS = frozenset({"till", "until", "til"})
-NEGATIVE_WORDS = frozenset({"no", "not", "never", "cannot", "without", "unable"})
-FLIPPING_WORDS = frozenset({"not", "never", "cannot"})
-DENIED_PAIN = frozenset({"no", "not", "nothing", "without", "never", "zero"})
-APPROXIMATORS = frozenset({"maybe", "perhaps", "about", "around", "roughly", "possibly"})
-AUXILIARIES = frozenset({"been", "be", "really", "always", "exactly", "quite", "very", "even"})
-ANAPHORS = frozenset({"that", "it", "this", "those", "they", "which", "all", "both", "now"})
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
@@ -60,7 +51,6 @@ ASKED_REACH = 2
 """How many sentences back a denial may answer the runner's own question."""
 FLIPPED_WHY = "denied absent phrase"
 ABSENT_PHRASE = "absent phrase"
-FLIPPING_PHRASES = (("no", "chance", "i"), ("no", "way", "i"), ("no", "chance"), ("no", "way"))
 BARE_DENIAL_WORDS = 8
 """The most words of a bare denial ("there's none on mine", "nothing to see")."""
 TOPIC_AFTER = 6
@@ -244,7 +234,7 @@ def _unslipped(lexicon: Lexicon, tokens: tuple[str, ...]) -> tuple[str, ...]:
 def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
     """A clause that says what came before is over: "but that's gone", "it's cleared up",
     "but not since"; the cue that says so."""
-    anaphoric = bool(ANAPHORS & set(tokens))
+    anaphoric = bool(language.anaphors & set(tokens))
     for c in find_cues(language, tokens):
         if (
             c.cue.means is CueMeaning.RESOLVED
@@ -371,10 +361,10 @@ def _polarity(
             return verdict
         return Verdict(Assertion.ELSEWHERE, TOPIC_ONLY)
     if verdict.assertion is Assertion.ABSENT:
-        if _flipped(tokens, start):
+        if _flipped(language, tokens, start):
             return Verdict(Assertion.PRESENT, f"{FLIPPED_WHY}: {verdict.why}")
         return Verdict(Assertion.ABSENT, ABSENT_PHRASE)
-    if verdict.assertion is Assertion.PRESENT and _flipped(tokens, start):
+    if verdict.assertion is Assertion.PRESENT and _flipped(language, tokens, start):
         return Verdict(Assertion.PRESENT, f"{FLIPPED_WHY}: no cue, a phrase before it")
     if verdict.assertion in (Assertion.PRESENT, Assertion.RESOLVED):
         return Verdict(Assertion.ABSENT, ABSENT_PHRASE)
@@ -385,20 +375,20 @@ def _felt_pain(language: Language, tokens: tuple[str, ...]) -> bool:
     """Whether the clause says it hurts: a word for pain not denied right before it ("no pain
     with it", "nothing hurts" do not)."""
     return any(
-        t in language.pain_words and not DENIED_PAIN & set(tokens[max(0, i - 2) : i])
+        t in language.pain_words and not language.denied_pain & set(tokens[max(0, i - 2) : i])
         for i, t in enumerate(tokens)
     )
 
 
-def _flipped(tokens: tuple[str, ...], start: int) -> bool:
+def _flipped(language: Language, tokens: tuple[str, ...], start: int) -> bool:
     """A denial right before an absent phrase, auxiliaries aside ("not been eating well"; "no
     chance I can stand")."""
-    if any(tokens[max(0, start - len(p)) : start] == p for p in FLIPPING_PHRASES):
+    if any(tokens[max(0, start - len(p)) : start] == p for p in language.flipping_phrases):
         return True
     i = start - 1
-    while i >= 0 and tokens[i] in AUXILIARIES:
+    while i >= 0 and tokens[i] in language.auxiliaries:
         i -= 1
-    return i >= 0 and tokens[i] in FLIPPING_WORDS
+    return i >= 0 and tokens[i] in language.flipping_words
 
 
 def _located(
@@ -425,7 +415,7 @@ def _located(
     return short and not others and not (language.location_blockers & words)
 
 
-def _together(tokens: tuple[str, ...], first: str, second: str) -> bool:
+def _together(language: Language, tokens: tuple[str, ...], first: str, second: str) -> bool:
     """Whether two mentions of a clause are told together, with no denial of their own between
     them ("no numbness in the saddle area", not "no numbness, no weakness in either leg")."""
     text = f" {' '.join(tokens)} "
@@ -433,7 +423,7 @@ def _together(tokens: tuple[str, ...], first: str, second: str) -> bool:
     if a < 0 or b < 0:
         return True
     (_, end), (start, _) = sorted([(a, a + len(first) + 1), (b, b + len(second) + 1)])
-    return not NEGATIVE_WORDS & set(text[end:start].split())
+    return not language.negative_words & set(text[end:start].split())
 
 
 def _implied(
@@ -461,7 +451,10 @@ def _implied(
                         if rule.same_sentence
                         else m.clause == t.clause
                     )
-                    and (not rule.within or _together(clauses[m.clause].tokens, m.words, t.words))
+                    and (
+                        not rule.within
+                        or _together(language, clauses[m.clause].tokens, m.words, t.words)
+                    )
                     for t in told
                 )
                 for m in other
@@ -730,7 +723,7 @@ class _Reading:
             return  # a denying pair may overrule its clause ("lying on it is no worse")
         inside = {i for a, b in pair.parts for i in range(a, b)}
         if pair.denies and any(
-            t in NEGATIVE_WORDS for i, t in enumerate(tokens) if i not in inside
+            t in self.language.negative_words for i, t in enumerate(tokens) if i not in inside
         ):
             return  # "I can't walk normally": a denial of the denial is no denial
         own = [c for c in cues if not any(c.start < b and a < c.end for a, b in pair.parts)]
@@ -826,7 +819,8 @@ class _Reading:
             if f[0].polarity != "subject" and f[0].finding not in language.transparent
         ]
         parts = [part for pair in pairs if not pair.denies for part in pair.parts]
-        negative = [(f[1], f[2]) for f in found if NEGATIVE_WORDS & set(tokens[f[1] : f[2]])]
+        denials = language.negative_words
+        negative = [(f[1], f[2]) for f in found if denials & set(tokens[f[1] : f[2]])]
         cues = [
             c
             for c in cues
@@ -863,7 +857,7 @@ class _Reading:
             unpained = (
                 pattern.finding == self.frames.activity_finding
                 and not pain_in_sentence
-                and not (NEGATIVE_WORDS | UNTIL_WORDS) & set(tokens[start:end])
+                and not (denials | language.until_words) & set(tokens[start:end])
             )  # "fine till I run" tells the pain itself
             if verdict.assertion is Assertion.PRESENT and unpained:
                 verdict = Verdict(Assertion.ELSEWHERE, "activity without pain")
@@ -915,7 +909,7 @@ class _Reading:
             timed = hit.finding == self.frames.duration_finding
             if timed and verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED):
                 verdict = Verdict(Assertion.PRESENT, "a denial says nothing of how long")
-            rough = APPROXIMATORS & set(tokens[max(0, hit.span[0] - 3) : hit.span[0]])
+            rough = language.approximators & set(tokens[max(0, hit.span[0] - 3) : hit.span[0]])
             if timed and verdict.assertion is Assertion.HYPOTHETICAL and rough and not hedged:
                 verdict = Verdict(Assertion.PRESENT, "roughly how long")  # "maybe a month ago"
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
@@ -982,7 +976,11 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         )
         before = len(reading.mentions)
         same_sentence = previous is not None and previous.sentence == clause.sentence
-        opens = previous is not None and not same_sentence and clause.tokens[:1] in SUMMING_UP
+        opens = (
+            previous is not None
+            and not same_sentence
+            and clause.tokens[:1] in lexicon.language.summing_up
+        )
         resolving = (
             _resolves(lexicon.language, clause.tokens)
             if (same_sentence or opens) and not reading.said_in(index)
