@@ -648,6 +648,13 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "the runner's doubt of someone else's observation leaves it unsaid": [
+        (
+            "My mum thinks I'm limping, I don't think I am. It's sore at the back of the hip.",
+            {"pain_buttock"},
+            set(),
+        ),
+    ],
     "denials told in dialect or shorthand": [
         ("Fever I am not having.", set(), {"fever"}),
         ("Boy the hip doh swell or nothing", set(), {"swelling"}),

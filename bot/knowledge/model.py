@@ -570,6 +570,9 @@ class EllipticDenial(Strict):
     subjects: Words = ()
     verbs: Words = ()
     not_for: tuple[Id, ...] = ()
+    doubts: Words = ()
+    """Clauses that doubt what the clauses before them in the sentence said (someone else's
+    observation): "my wife reckons I'm limping, I don't think I am" leaves the limp unsaid."""
     not_me: Words = ()
     """Clauses that deny of the runner what was said of someone else or another body part
     before them in the sentence: "the kids have had a fever but I've been fine"."""

@@ -92,6 +92,7 @@ class Language:
     elliptic_not_for: frozenset[str]
     elliptic_not_pain: frozenset[str]
     elliptic_not_me: frozenset[Phrase]
+    elliptic_doubts: frozenset[Phrase]
     elliptic_summaries: frozenset[Phrase]
     presuming_questions: frozenset[Phrase]
     elliptic_alone: frozenset[Phrase]
@@ -168,6 +169,7 @@ class Language:
             elliptic_not_for=frozenset(rules.ellipsis.not_for),
             elliptic_not_pain=frozenset(rules.ellipsis.not_pain),
             elliptic_not_me=phrase_set(rules.ellipsis.not_me),
+            elliptic_doubts=phrase_set(rules.ellipsis.doubts),
             elliptic_summaries=phrase_set(rules.ellipsis.summaries),
             presuming_questions=phrase_set(rules.presuming_questions),
             elliptic_alone=phrase_set(rules.ellipsis.alone),

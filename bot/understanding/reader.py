@@ -664,6 +664,20 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
 
+    def doubt_before(self, clauses: list[Clause], index: int) -> None:
+        """What the clauses before ``index`` in its sentence said present is left unsaid: the
+        runner doubts it ("my wife reckons I'm walking funny, I don't think I am")."""
+        sentence = clauses[index].sentence
+        for i, m in enumerate(self.mentions):
+            if (
+                m.clause < index
+                and clauses[m.clause].sentence == sentence
+                and m.verdict == "present"
+            ):
+                why = "doubted by the clause after"
+                self.mentions[i] = replace(m, verdict="hedged", assertion="hypothetical", why=why)
+                self.state[m.finding] = "hedged"
+
     def onset_not_activity(self, clauses: list[Clause]) -> None:
         """In a sentence that tells a sudden onset or an injury, an activity (a frame or a
         phrase) says when it happened ("suddenly, mid-interval, a stab"), not that running makes
@@ -1005,6 +1019,8 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             if _denies_hurt(lexicon.language, clause.tokens):  # "but that doesn't hurt"
                 skip |= lexicon.language.elliptic_not_pain
             reading.deny_before(clauses, index, skip)
+        elif same_sentence and clause.tokens in lexicon.language.elliptic_doubts:
+            reading.doubt_before(clauses, index)
         elif same_sentence and clause.tokens in lexicon.language.elliptic_not_me:
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip, others_only=True)
