@@ -103,6 +103,8 @@ class Clause:
     question: bool = False
     after_comma: bool = False
     sentence: int = 0
+    contrast: bool = False
+    """Whether a word like "but" opened it."""
 
 
 @lru_cache(maxsize=NORMALIZED_CACHE)
@@ -136,21 +138,23 @@ def split_normalized(normalized: str) -> list[Clause]:
         position = match.end()
         question = match.group(1) == _QUESTION
         current: list[str] = []
+        contrast = False
         tokens = tokenize(piece)
         for index, token in enumerate(tokens):
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
             if token == "now" and following in NEW_SUBJECTS and len(current) > 1:
-                clauses.append(Clause(tuple(current), False, after_comma, sentence))
-                current, after_comma = [token], False
+                clauses.append(Clause(tuple(current), False, after_comma, sentence, contrast))
+                current, after_comma, contrast = [token], False, False
                 continue
             if token in CLAUSE_BREAKS or (token == "and" and following in NEW_SUBJECTS):
                 if current:
-                    clauses.append(Clause(tuple(current), False, after_comma, sentence))
+                    clauses.append(Clause(tuple(current), False, after_comma, sentence, contrast))
                 current, after_comma = [], False
+                contrast = token in CLAUSE_BREAKS
                 continue
             current.append(token)
         if current:
-            clauses.append(Clause(tuple(current), question, after_comma, sentence))
+            clauses.append(Clause(tuple(current), question, after_comma, sentence, contrast))
         after_comma = match.group(0) in _COMMA_LIKE
         sentence += not after_comma
     return clauses

@@ -79,7 +79,7 @@ _AGE = re.compile(
     r"|woman|man|lady|bloke|guy|me|female|male)[:,] (\d{2})(?=[,.;]| and\b| years\b| yo\b)"
     r"|\bi have (\d{2}) years\b(?! of| ago| running)"
     r"|[,;] (\d{2}) now\b(?! (?:km|k|miles?|weeks?|days?|months?|years?|mins?|minutes?)\b)"
-    r"|(?:^|[.!?:] )(\d{2}),? (?:been|i|and|male|female|fit|healthy|never|mum|mom|dad|always"
+    r"|(?:^|[.!?:] )(\d{2}),? (?:been|i|and|male|female|f|m|fit|healthy|never|mum|mom|dad|always"
     r"|retired|running|keen|club|play|years young|still)\b"
     r"|\bat my age,? -? ?(\d{2})\b"
     r"|, (\d{2}) (?:male|female|yo)\b"
@@ -92,7 +92,7 @@ _NOT_YET = re.compile(
     r" (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month"
     r"|birthday)\b"
 )
-"""After "I'm 45": an age not reached yet ("I'm 45 on Friday")."""
+"""After "I'm 45": an age not reached yet ("I'm 45 on Friday" is 44 today)."""
 _CHILD_AGE_GROUPS = (4, 6)
 """The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
 gives no age of the writer's own."""
@@ -483,6 +483,35 @@ def _implied(
     return tuple(notes)
 
 
+def _partly_denied(
+    language: Language, state: dict[str, str], mentions: list[Mention], clauses: list[Clause]
+) -> list[str]:
+    """A finding told in one clause and denied in other words in the next, after "but", stays
+    present: "it clicks but doesn't lock", "hip feels hot but it's not red"."""
+    notes = []
+    for finding, value in state.items():
+        denied = [m for m in mentions if m.finding == finding and m.assertion == "absent"]
+        told = [m for m in mentions if m.finding == finding and m.verdict == "present"]
+        if value != "absent" or not denied or not told:
+            continue
+        if all(
+            any(
+                t.clause == d.clause - 1
+                and clauses[t.clause].sentence == clauses[d.clause].sentence
+                and clauses[d.clause].contrast
+                and clauses[d.clause].tokens[0] not in language.first_person
+                and not set(t.words.split()) & set(d.words.split())
+                and not (language.past_words | language.now_words)
+                & set(clauses[t.clause].tokens + clauses[d.clause].tokens)
+                for t in told
+            )
+            for d in denied
+        ):
+            state[finding] = "present"
+            notes.append(f"{finding} present: told, then denied only in other words")
+    return notes
+
+
 def _over_and_past(
     language: Language, state: dict[str, str], mentions: list[Mention], clauses: list[Clause]
 ) -> list[str]:
@@ -567,14 +596,12 @@ def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
 def _age(normalized: str, state: dict[str, str]) -> int | None:
     spelt = "ty" in normalized or "teen" in normalized
     worded = _WORDED.sub(_digits, normalized) if spelt else normalized
-    matches = [
-        m
-        for m in _AGE.finditer(worded)
-        if not (m.group(0).startswith("i am") and _NOT_YET.match(worded, m.end()))
-    ]
+    matches = list(_AGE.finditer(worded))
     own = [m for m in matches if not any(m.group(g) for g in _CHILD_AGE_GROUPS)] or matches
     own.sort(key=lambda m: m.group(1) is None)  # "it's 90 years old even though I'm 27"
     age = int(next(g for g in own[0].groups() if g)) if own else None
+    if own and own[0].group(0).startswith("i am") and _NOT_YET.match(worded, own[0].end()):
+        age = None if age is None else age - 1  # "I'm 45 on Friday": 44 until then
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
     decade = _DECADE.search(normalized)
@@ -984,6 +1011,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
             and clause.after_comma
             and len(clause.tokens) <= LIST_ITEM_WORDS
             and clause.tokens[0] not in SUBJECT_WORDS
+            and ANSWER_WORDS.get(clause.tokens[0]) is not True  # "no temp, yeah it clicks"
             and not PREDICATE_WORDS & set(clause.tokens)
             and not lexicon.language.terminators & set(clause.tokens)
             and not lexicon.language.pain_words & set(clause.tokens)
@@ -1046,6 +1074,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         reading.note(earlier.rule.finding, told, verdict, len(clauses) - 1, phrase=why)
     _pained_in_sentence(lexicon.language, reading, clauses)
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
+    over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     age = _age(normalized, reading.state)
     if age is not None:
