@@ -980,6 +980,11 @@ IMPLICATIONS = [
     ("In the morning no stiff", set(), {"morning_stiffness"}),
     ("I'm stiff till I get going", {"morning_stiffness", "stiffness"}, set()),
     (
+        "My hip is stiff every morning for 15 minutes and then it is ok",
+        {"morning_stiffness", "stiffness"},
+        set(),
+    ),
+    (
         "In the morning it is stiff but after some minutes it is okay",
         {"morning_stiffness", "stiffness"},
         set(),
