@@ -516,6 +516,11 @@ ASSERTIONS = {
     ],
     "a denied hurt leaves what is no pain standing": [
         (
+            "The clicking itself doesn't hurt, the pain is more round the back.",
+            {"clicking_catching", "pain_buttock"},
+            set(),
+        ),
+        (
             "Clicks like a knuckle when I put my socks on, but that doesn't hurt",
             {"clicking_catching"},
             set(),

@@ -789,13 +789,17 @@ class _Reading:
         )
         self.note(pair.finding, words, verdict, index, phrase="word pair", **how)
 
-    def deny_asked(self, clauses: list[Clause], index: int) -> None:
+    def deny_asked(
+        self, clauses: list[Clause], index: int, skip: frozenset[str] = frozenset()
+    ) -> None:
         """An elliptic denial opening a sentence after the runner's own question: what the
         question asked about is absent ("Is it bad if the skin goes red? Mine hasn't.")."""
         sentence = clauses[index].sentence
         asked = {c.sentence for c in clauses[:index] if c.question}
         recent = asked & set(range(sentence - ASKED_REACH, sentence))
         for i, m in enumerate(self.mentions):
+            if m.finding in skip:
+                continue
             if clauses[m.clause].sentence in recent and m.verdict == "hedged":
                 why = "denied after the runner's own question"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
@@ -1060,7 +1064,12 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
                 or (not reading.said_in(index) and _bare_denial(lexicon.language, clause.tokens))
             )
         ):
-            reading.deny_asked(clauses, index)
+            hurt = _denies_hurt(
+                lexicon.language, clause.tokens
+            )  # "It doesn't hurt when it clicks"
+            reading.deny_asked(
+                clauses, index, lexicon.language.elliptic_not_pain if hurt else frozenset()
+            )
     reading.onset_not_activity(clauses)
     earlier = lexicon.language.earlier
     told = (
