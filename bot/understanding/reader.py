@@ -596,7 +596,7 @@ def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
 def _age(normalized: str, state: dict[str, str]) -> int | None:
     spelt = "ty" in normalized or "teen" in normalized
     worded = _WORDED.sub(_digits, normalized) if spelt else normalized
-    matches = list(_AGE.finditer(worded))
+    matches = list(_AGE.finditer(worded)) if any(c.isdigit() for c in worded) else []
     own = [m for m in matches if not any(m.group(g) for g in _CHILD_AGE_GROUPS)] or matches
     own.sort(key=lambda m: m.group(1) is None)  # "it's 90 years old even though I'm 27"
     age = int(next(g for g in own[0].groups() if g)) if own else None
