@@ -305,7 +305,8 @@ class Frames:
             drives = drives and (
                 not onset or (end < len(tokens) and tokens[end] in self.pain_after)
             )
-            if start <= 1 and self.pain_after & after and self.denials & after and not onset:
+            plain = not (self.pain_words | self.denials) & set(tokens[:start])
+            if plain and self.pain_after & after and self.denials & after and not onset:
                 why = "an activity that does not hurt"  # "running doesn't hurt at all"
                 return [FrameHit(self.activity_finding, (start, end), True, why)]
             pained = start > 0 and start - 1 in pain_at and not onset  # "no pain running"
