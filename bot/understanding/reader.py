@@ -32,6 +32,7 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
+ONSET_WORDS = frozenset({"since", "started", "began", "begun", "start"})
 TOPIC_ONLY = "topic word, not denied"
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
@@ -940,7 +941,11 @@ class _Reading:
             )  # fmt: skip
         hits += loads
         if self.frames.duration_finding not in findings:
-            began = bool(pain) or "since" in tokens or bool(findings & self.frames.onset_with)
+            began = (
+                bool(pain)
+                or bool(ONSET_WORDS & set(tokens))  # "since Saturday", "started Saturday"
+                or bool(findings & self.frames.onset_with)
+            )
             since = clause.sentence in self.since_sentences
             hits += self.frames.duration(framed, began, since)
         symptoms_alone = not pain and bool(findings) and findings <= self.frames.other_symptoms
