@@ -832,14 +832,27 @@ FRAMES = [
         {"recent_training_increase", "bone_stress_risk"},
         set(),
     ),
-    # comparatives: a day beside "better" is a comparison, not the day it began
-    ("Pain is much better this week", {"pain_improving"}, set()),
-    ("the hip has been sore since last night", set(), {"duration_over_2_weeks"}),
+    # told_of: a duration told with a training change is the change's, unless pain is dated by it
     (
-        "did my first 100 miler three weeks ago",
+        "3 wks ago I jumped from 20 to 45 miles and added speedwork.",
+        {"recent_training_increase"},
+        set(),
+    ),
+    (
+        "Ran my first marathon 3 weeks ago and it's been niggling ever since",
         {"recent_training_increase", "duration_over_2_weeks"},
         set(),
     ),
+    (
+        "started about three weeks ago after I bumped my mileage up",
+        {"recent_training_increase", "duration_over_2_weeks"},
+        set(),
+    ),
+    ("started saturday, dont know why", set(), {"duration_over_2_weeks"}),
+    # comparatives: a day beside "better" is a comparison, not the day it began
+    ("Pain is much better this week", {"pain_improving"}, set()),
+    ("the hip has been sore since last night", set(), {"duration_over_2_weeks"}),
+    ("did my first 100 miler three weeks ago", {"recent_training_increase"}, set()),
     ("doing 50 miles a week up from 30", {"recent_training_increase"}, set()),
     # a load told across a comma, and a change from nothing
     ("I ran a half on Sunday, my first ever", {"recent_training_increase"}, set()),

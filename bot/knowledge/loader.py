@@ -100,6 +100,7 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
     ids += [("activity.struck_also", finding) for finding in language.activity.struck_also]
     ids += [("duration.onset_with", finding) for finding in language.duration.onset_with]
     ids += [("duration.other_symptoms", f) for f in language.duration.other_symptoms]
+    ids += [("duration.told_of", f) for f in language.duration.told_of]
     ids += [("transparent", finding) for finding in language.transparent]
     ids += [("events.findings", finding) for finding in language.events.findings]
     ids += [("ellipsis.not_pain", finding) for finding in language.ellipsis.not_pain]

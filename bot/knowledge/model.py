@@ -436,6 +436,9 @@ class DurationFrame(Strict):
     """When it started, as a day: "yesterday", "last Tuesday" (a short duration)."""
     onset_with: tuple[Id, ...] = ()
     other_symptoms: tuple[Id, ...] = ()
+    told_of: tuple[Id, ...] = ()
+    """Findings whose own time a duration in their clause tells, when the clause has no word
+    for pain: "doubled my distance over the last month", "periods stopped 8 months ago"."""
     """Findings whose own short course ("shivers since last night") says nothing of how long
     the hip has hurt, when their clause has no word for pain."""
     """Findings that, like a word for pain, make a day in their clause the day it began

@@ -142,6 +142,7 @@ class Frames:
     onsets: PhraseIndex
     onset_with: frozenset[str]
     other_symptoms: frozenset[str]
+    told_of: frozenset[str]
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
@@ -191,6 +192,7 @@ class Frames:
             onsets=index(phrase_set(duration.onsets)),
             onset_with=frozenset(duration.onset_with),
             other_symptoms=frozenset(duration.other_symptoms),
+            told_of=frozenset(duration.told_of),
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),

@@ -33,6 +33,9 @@ OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
 ONSET_WORDS = frozenset({"since", "started", "began", "begun", "start"})
+IT_BEGAN = frozenset(
+    (who, verb) for who in ("it", "this", "all", "pain") for verb in ("started", "began", "start")
+)
 TOPIC_ONLY = "topic word, not denied"
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
@@ -949,12 +952,20 @@ class _Reading:
             since = clause.sentence in self.since_sentences
             hits += self.frames.duration(framed, began, since)
         symptoms_alone = not pain and bool(findings) and findings <= self.frames.other_symptoms
+        told = {h.finding for h in loads if not h.absent} | findings
+        dated = any(s >= clause.sentence for s in self.since_sentences)  # "... ever since"
+        it_began = tokens[:1] in (("started",), ("began",)) or any(
+            tokens[i : i + 2] in IT_BEGAN for i in range(len(tokens) - 1)
+        )  # "it started about two months ago when I signed up for a half"
+        their_time = not (pain or dated or it_began) and bool(told & self.frames.told_of)
         for hit in hits:
             sharing = hit.finding == self.frames.activity_finding
             if (used - shared if sharing else used) & set(range(*hit.span)):
                 continue
             if hit.finding == self.frames.duration_finding and hit.absent and symptoms_alone:
                 continue  # "shivers since last night": how long the shivers have been
+            if hit.finding == self.frames.duration_finding and their_time:
+                continue
             verdict = assess(language, tokens, hit.span, hit.finding, cues)
             timed = hit.finding == self.frames.duration_finding
             if timed and verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED):
