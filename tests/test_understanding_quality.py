@@ -134,6 +134,8 @@ LATER_SETS = {
     "utterances_fresh19.yaml": 0.93,
     "utterances_fresh20.yaml": 0.92,
     "utterances_fresh22.yaml": 0.92,
+    "utterances_fresh21.yaml": 0.90,
+    "utterances_fresh23.yaml": 0.94,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -675,6 +677,26 @@ ASSERTIONS = {
             "My mum thinks I'm limping, I don't think I am. It's sore at the back of the hip.",
             {"pain_buttock"},
             set(),
+        ),
+    ],
+    "an episode closed in few words, a finding on someone else": [
+        (
+            "It did wake me up at nite at the start, doesnt anymore",
+            set(),
+            {"pain_at_rest_or_night"},
+        ),
+        ("Had a temprature on monday but that was a cold and its gone", set(), {"fever"}),
+        (
+            "Actually the pain's gone from the side now, it's mainly the buttock.",
+            {"pain_buttock", "pain_improving"},
+            {"pain_side"},
+        ),
+        ("The numbness is in my wife's leg, not mine lol", set(), set()),
+        ("no period problems and no previous fractures", set(), {"bone_stress_risk"}),
+        (
+            "nt swollen, nt red, just sore at the front",
+            {"pain_front"},
+            {"swelling", "redness_warmth"},
         ),
     ],
     "denials told in dialect or shorthand": [

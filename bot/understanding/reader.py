@@ -32,6 +32,7 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
+ELLIPTIC_AUXILIARIES = frozenset({"does", "do", "did", "is", "has"})
 ONSET_WORDS = frozenset({"since", "started", "began", "begun", "start"})
 IT_BEGAN = frozenset(
     (who, verb) for who in ("it", "this", "all", "pain") for verb in ("started", "began", "start")
@@ -245,7 +246,13 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
             and c.cue.direction is CueDirection.BACKWARD
             and len(tokens) - c.end <= CLOSING_REACH
             and tokens[c.end : c.end + 1] != ("be",)  # "mile 2 now, it used to be mile 8"
-            and (anaphoric or (c.start == 0 and set(tokens[c.end :]) <= language.closing_tail))
+            and (
+                anaphoric
+                or (
+                    set(tokens[: c.start]) <= ELLIPTIC_AUXILIARIES  # "doesn't anymore"
+                    and set(tokens[c.end :]) <= language.closing_tail
+                )
+            )
         ):
             return c.cue
     return None
