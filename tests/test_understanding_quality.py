@@ -679,6 +679,17 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "a distance in the past is no resolution; a course word is not denied over a list": [
+        (
+            "pain comes on earlier every run - used to be mile 6, now its mile 2",
+            {"pain_worsening", "worse_with_activity"},
+            set(),
+        ),
+        ("it is not better, every day more bad", {"pain_worsening"}, {"pain_improving"}),
+        ("its a 7/10 at nite and im not sleepin", {"pain_at_rest_or_night"}, set()),
+        ("Leg just folds when I try to stand on it", {"cannot_bear_weight"}, set()),
+        ("Lifting knee? No pain.", set(), {"pain_lifting_knee"}),
+    ],
     "an episode closed in few words, a finding on someone else": [
         (
             "It did wake me up at nite at the start, doesnt anymore",
@@ -946,6 +957,7 @@ AGES = [
         ("Fell runner, 55, hip aches on the climbs", 55),
         ("Been running since I was a teenager, 44 now.", 44),
         ("56, male.", 56),
+        ("Hey! 13 y/o here, my mum said to ask.", 13),
         ("I turned 45 on Tuesday", 45),
         ("Female, 24, haven't had a period since January", 24),
         ("Doc, 61-year-old man here, groin pain", 61),

@@ -69,7 +69,7 @@ _AGE = re.compile(
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
     r"|\b(?<!my )(?<!our )(?<!his )(?<!her )(?<!coach a )(?<!train a )(\d{1,3})[\s-]*"
-    r"(?:yo|y o|yrs?[- ]old|years?[- ]old|years of age|years young"
+    r"(?:yo|y o|y/o|yrs?[- ]old|years?[- ]old|years of age|years young"
     r"|years? (?:girl|boy|woman|man|lady|female|male))\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
@@ -896,7 +896,8 @@ class _Reading:
             ends_another = symptoms and any(c.start <= start and end <= c.end for c in closing)
             if pattern.finding in language.transparent and ends_another:
                 verdict = Verdict(Assertion.ELSEWHERE, "another symptom's end, not the course")
-            if inherited and verdict.assertion is Assertion.PRESENT:
+            course = pattern.finding in language.transparent  # "not better, every day worse"
+            if inherited and verdict.assertion is Assertion.PRESENT and not course:
                 verdict = Verdict(Assertion.ABSENT, "denial carried over a list")
             if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
                 verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
