@@ -690,6 +690,14 @@ ASSERTIONS = {
         ("Leg just folds when I try to stand on it", {"cannot_bear_weight"}, set()),
         ("Lifting knee? No pain.", set(), {"pain_lifting_knee"}),
     ],
+    "'instead of' denies only the next words; a season is no fall": [
+        (
+            "Started running the gravel trails instead of the treadmill this fall and now my outer "
+            "hip hurts",
+            {"recent_training_increase", "pain_side"},
+            set(),
+        ),
+    ],
     "an episode closed in few words, a finding on someone else": [
         (
             "It did wake me up at nite at the start, doesnt anymore",
