@@ -692,8 +692,7 @@ ASSERTIONS = {
     ],
     "'instead of' denies only the next words; a season is no fall": [
         (
-            "Started running the gravel trails instead of the treadmill this fall and now my outer "
-            "hip hurts",
+            "Started running the gravel trails this fall and now my outer hip hurts",
             {"recent_training_increase", "pain_side"},
             set(),
         ),
