@@ -136,6 +136,8 @@ LATER_SETS = {
     "utterances_fresh22.yaml": 0.92,
     "utterances_fresh21.yaml": 0.90,
     "utterances_fresh23.yaml": 0.94,
+    "utterances_fresh24.yaml": 0.92,
+    "utterances_fresh25.yaml": 0.93,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -144,6 +146,13 @@ DISPUTED_DENIALS = {
     # a known miss, not a dispute: voice-to-text with no punctuation, "no" heard as "know" after
     # each finding; nothing in the reader ties a denial that follows a finding mid-clause to it
     ("fever know swelling know redness know pain only when running", "fever"),
+    # a known miss: "sore knees but that's the inside": the knee's side is told in the clause
+    # after, and a denial of "the outside" there is read of the hip's side
+    (
+        "Hips feel rusty and tight in the mornings for like an hour, then they're fine. Also get "
+        "sore knees but thats the inside not the outside.",
+        "outer_knee_pain",
+    ),
 }  # fmt: skip
 
 
@@ -696,6 +705,20 @@ ASSERTIONS = {
             {"recent_training_increase", "pain_side"},
             set(),
         ),
+    ],
+    "a temperature told as a number; a reading that 'does not matter' is no telling": [
+        (
+            "its not swollen or red. temp was 36.8 this morning",
+            set(),
+            {"swelling", "redness_warmth", "fever"},
+        ),
+        ("my temp is 38.9 and the hip is agony", {"fever"}, set()),
+        (
+            "I do about 120km per week but it does not matter if I run or not, pain is same.",
+            set(),
+            {"worse_with_activity"},
+        ),
+        ("Before I had pain in the night but now not", set(), {"pain_at_rest_or_night"}),
     ],
     "an episode closed in few words, a finding on someone else": [
         (

@@ -32,6 +32,14 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
+FEVER = "fever"
+FEVER_FROM = 37.8
+NORMAL_FROM = 35.0
+FAHRENHEIT_FROM = 50.0
+_TEMP_WORDS = frozenset({"temp", "temperature", "temps", "temperatures"})
+_READING = re.compile(
+    r"\b(?:temp|temperature|fever|thermometer)\D{0,16}?\b(\d{2,3}(?:\.\d)?)\b(?!\s*(?:days?|weeks?|k|km|miles?))"
+)
 ELLIPTIC_AUXILIARIES = frozenset({"does", "do", "did", "is", "has"})
 ONSET_WORDS = frozenset({"since", "started", "began", "begun", "start"})
 IT_BEGAN = frozenset(
@@ -508,6 +516,8 @@ def _partly_denied(
         if all(
             any(
                 t.clause == d.clause - 1
+                and d.why.startswith("negated cue")  # "but it's not red", no absent phrase
+                and "frame" not in t.phrase  # a frame's reading is no telling of it
                 and clauses[t.clause].sentence == clauses[d.clause].sentence
                 and clauses[d.clause].contrast
                 and clauses[d.clause].tokens[0] not in language.first_person
@@ -560,6 +570,21 @@ def _pained_in_sentence(language: Language, reading: _Reading, clauses: list[Cla
             why = "location with pain told in its sentence"
             reading.mentions[i] = replace(m, verdict="present", assertion="present", why=why)
             reading.state.setdefault(m.finding, "present")
+
+
+def _temperature(normalized: str, reading: _Reading) -> None:
+    """A temperature told as a number: 37.8 °C (100 °F) or more is a fever, a normal reading is
+    none when the fever was heard only from the word for temperature ("temp was 36.8")."""
+    found = _READING.search(normalized)
+    if found is None:
+        return
+    value = float(found.group(1))
+    celsius = value if value < FAHRENHEIT_FROM else (value - 32) * 5 / 9
+    told = [m for m in reading.mentions if m.finding == FEVER and m.verdict != "ignored"]
+    if celsius >= FEVER_FROM:
+        reading.state[FEVER] = "present"
+    elif celsius >= NORMAL_FROM and all(_TEMP_WORDS & set(m.words.split()) for m in told):
+        reading.state[FEVER] = "absent"
 
 
 def _not_how_long(reading: _Reading, clauses: list[Clause], age: int) -> None:
@@ -1109,6 +1134,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
     over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
+    _temperature(normalized, reading)
     age = _age(normalized, reading.state)
     if age is not None:
         _not_how_long(reading, clauses, age)
