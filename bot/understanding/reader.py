@@ -20,7 +20,7 @@ from bot.understanding.assertion import (
     find_cues,
     strongest,
 )
-from bot.understanding.frames import FrameHit, PairHit
+from bot.understanding.frames import FrameHit, PairHit, spans
 from bot.understanding.language import Cue, Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
 from bot.understanding.normalize import Clause, normalize_text, split_normalized
@@ -683,6 +683,8 @@ class _Reading:
         last_sentence, last = self.before
         if last_sentence != sentence or not last:
             return []
+        if not (spans(framed, self.frames.verbs) or spans(last, self.frames.verbs)):
+            return []  # a change needs a word of change on one side of the comma
         joined = last + framed
         hits = self.frames.training(joined, " ".join(joined))
         return [
