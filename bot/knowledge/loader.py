@@ -112,6 +112,8 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
     ids += [(f"pairs[{i}].finding", pair.finding) for i, pair in enumerate(language.pairs)]
     if language.earlier is not None:
         ids += [("earlier.finding", language.earlier.finding)]
+    if language.temperature is not None:
+        ids += [("temperature.finding", language.temperature.finding)]
     for i, rule in enumerate(language.implications):
         ids += [(f"implications[{i}].when", rule.when), (f"implications[{i}].then", rule.then)]
     return ids

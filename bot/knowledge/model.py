@@ -557,6 +557,16 @@ class Tense(Strict):
     now: Words = ()
 
 
+class TemperatureRule(Strict):
+    """A temperature told as a number: a fever from ``fever_from`` degrees Celsius, a normal
+    reading below ``normal_below`` (a number of 50 or more is read as Fahrenheit)."""
+
+    finding: Id
+    fever_from: Annotated[float, Field(gt=35, lt=42)]
+    normal_below: Annotated[float, Field(gt=35, lt=42)]
+    sources: Sources
+
+
 class EventScope(Strict):
     """Events a denial does not reach when a subordinate opener stands between them: "couldn't
     put my leg down after I tripped" tells a fall."""
@@ -640,6 +650,7 @@ class LanguageFile(Strict):
     training: TrainingFrame
     duration: DurationFrame
     earlier: EarlierFrame | None = None
+    temperature: TemperatureRule | None = None
     pairs: tuple[WordPair, ...] = ()
     answers: AnswerWords
     implications: tuple[Implication, ...] = ()

@@ -32,9 +32,8 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
-FEVER = "fever"
-FEVER_FROM = 37.8
 NORMAL_FROM = 35.0
+"""Below this many degrees Celsius a number after "temp" is no body temperature."""
 FAHRENHEIT_FROM = 50.0
 _TEMP_WORDS = frozenset({"temp", "temperature", "temps", "temperatures"})
 _READING = re.compile(
@@ -572,19 +571,23 @@ def _pained_in_sentence(language: Language, reading: _Reading, clauses: list[Cla
             reading.state.setdefault(m.finding, "present")
 
 
-def _temperature(normalized: str, reading: _Reading) -> None:
-    """A temperature told as a number: 37.8 °C (100 °F) or more is a fever, a normal reading is
-    none when the fever was heard only from the word for temperature ("temp was 36.8")."""
-    found = _READING.search(normalized)
-    if found is None:
+def _temperature(language: Language, normalized: str, reading: _Reading) -> None:
+    """A temperature told as a number decides fever (``temperature`` in ``language.yaml``): a
+    high reading is a fever, a normal one is none when the fever was heard only from the word
+    for temperature ("temp was 36.8")."""
+    rule = language.rules.temperature
+    found = _READING.search(normalized) if rule is not None else None
+    if rule is None or found is None:
         return
     value = float(found.group(1))
     celsius = value if value < FAHRENHEIT_FROM else (value - 32) * 5 / 9
-    told = [m for m in reading.mentions if m.finding == FEVER and m.verdict != "ignored"]
-    if celsius >= FEVER_FROM:
-        reading.state[FEVER] = "present"
-    elif celsius >= NORMAL_FROM and all(_TEMP_WORDS & set(m.words.split()) for m in told):
-        reading.state[FEVER] = "absent"
+    told = [m for m in reading.mentions if m.finding == rule.finding and m.verdict != "ignored"]
+    if celsius >= rule.fever_from:
+        reading.state[rule.finding] = "present"
+    elif NORMAL_FROM <= celsius < rule.normal_below and all(
+        _TEMP_WORDS & set(m.words.split()) for m in told
+    ):
+        reading.state[rule.finding] = "absent"
 
 
 def _not_how_long(reading: _Reading, clauses: list[Clause], age: int) -> None:
@@ -1136,7 +1139,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
     over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
-    _temperature(normalized, reading)
+    _temperature(lexicon.language, normalized, reading)
     age = _age(normalized, reading.state)
     if age is not None:
         _not_how_long(reading, clauses, age)
