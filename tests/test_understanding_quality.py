@@ -720,6 +720,19 @@ ASSERTIONS = {
         ),
         ("Before I had pain in the night but now not", set(), {"pain_at_rest_or_night"}),
     ],
+    "being used to a pain is no resolution of it; 'wasnt there b4' is new": [
+        (
+            "I've had buttock pain on and off from running for ages, that part I'm used to.",
+            {"pain_buttock", "worse_with_activity"},
+            set(),
+        ),
+        ("theres a puffy lump on the outer hip that wasnt there b4", {"swelling"}, set()),
+        (
+            "my hip's been hurtin somethin fierce at night, can't hardly sleep",
+            {"pain_at_rest_or_night"},
+            set(),
+        ),
+    ],
     "an episode closed in few words, a finding on someone else": [
         (
             "It did wake me up at nite at the start, doesnt anymore",
