@@ -546,6 +546,12 @@ class Grammar(Strict):
     """Denials that stop an activity driving pain ("running doesn't hurt")."""
     longer: Words = ()
     """Words before "than" that make a time no comparison ("more than three weeks")."""
+    elliptic_auxiliaries: Words = ()
+    """Verbs that may open a clause closing an episode: "doesn't anymore"."""
+    onset_words: Words = ()
+    """Words that make a day in their clause the day the pain began ("since Saturday")."""
+    it_began: Words = ()
+    """Openings that tell the pain itself began ("it started about two months ago")."""
 
 
 class Tense(Strict):
@@ -562,6 +568,8 @@ class TemperatureRule(Strict):
     reading below ``normal_below`` (a number of 50 or more is read as Fahrenheit)."""
 
     finding: Id
+    words: Annotated[Words, Field(min_length=1)]
+    """The words for temperature a reading follows, which alone tell no fever."""
     fever_from: Annotated[float, Field(gt=35, lt=42)]
     normal_below: Annotated[float, Field(gt=35, lt=42)]
     sources: Sources

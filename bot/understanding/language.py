@@ -69,6 +69,9 @@ class Language:
     summing_up: frozenset[Phrase]
     frame_denials: frozenset[str]
     longer: frozenset[str]
+    elliptic_auxiliaries: frozenset[str]
+    onset_words: frozenset[str]
+    it_began: frozenset[Phrase]
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
     first_person: frozenset[str]
@@ -140,6 +143,9 @@ class Language:
             summing_up=phrase_set(rules.grammar.summing_up),
             frame_denials=word_set(rules.grammar.frame_denials),
             longer=word_set(rules.grammar.longer),
+            elliptic_auxiliaries=word_set(rules.grammar.elliptic_auxiliaries),
+            onset_words=word_set(rules.grammar.onset_words),
+            it_began=phrase_set(rules.grammar.it_began),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),

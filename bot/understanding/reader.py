@@ -35,14 +35,8 @@ UNPAINED = "location without pain"
 NORMAL_FROM = 35.0
 """Below this many degrees Celsius a number after "temp" is no body temperature."""
 FAHRENHEIT_FROM = 50.0
-_TEMP_WORDS = frozenset({"temp", "temperature", "temps", "temperatures"})
 _READING = re.compile(
     r"\b(?:temp|temperature|fever|thermometer)\D{0,16}?\b(\d{2,3}(?:\.\d)?)\b(?!\s*(?:days?|weeks?|k|km|miles?))"
-)
-ELLIPTIC_AUXILIARIES = frozenset({"does", "do", "did", "is", "has"})
-ONSET_WORDS = frozenset({"since", "started", "began", "begun", "start"})
-IT_BEGAN = frozenset(
-    (who, verb) for who in ("it", "this", "all", "pain") for verb in ("started", "began", "start")
 )
 TOPIC_ONLY = "topic word, not denied"
 LOAD_PAIN_REACH = 3
@@ -256,7 +250,7 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
             and (
                 anaphoric
                 or (
-                    set(tokens[: c.start]) <= ELLIPTIC_AUXILIARIES  # "doesn't anymore"
+                    set(tokens[: c.start]) <= language.elliptic_auxiliaries  # "doesn't anymore"
                     and set(tokens[c.end :]) <= language.closing_tail
                 )
             )
@@ -582,10 +576,11 @@ def _temperature(language: Language, normalized: str, reading: _Reading) -> None
     value = float(found.group(1))
     celsius = value if value < FAHRENHEIT_FROM else (value - 32) * 5 / 9
     told = [m for m in reading.mentions if m.finding == rule.finding and m.verdict != "ignored"]
+    words = frozenset(rule.words)
     if celsius >= rule.fever_from:
         reading.state[rule.finding] = "present"
     elif NORMAL_FROM <= celsius < rule.normal_below and all(
-        _TEMP_WORDS & set(m.words.split()) for m in told
+        words & set(m.words.split()) for m in told
     ):
         reading.state[rule.finding] = "absent"
 
@@ -984,7 +979,7 @@ class _Reading:
         if self.frames.duration_finding not in findings:
             began = (
                 bool(pain)
-                or bool(ONSET_WORDS & set(tokens))  # "since Saturday", "started Saturday"
+                or bool(language.onset_words & set(tokens))  # "since Saturday", "started Saturday"
                 or bool(findings & self.frames.onset_with)
             )
             since = clause.sentence in self.since_sentences
@@ -993,7 +988,7 @@ class _Reading:
         told = {h.finding for h in loads if not h.absent} | findings
         dated = any(s >= clause.sentence for s in self.since_sentences)  # "... ever since"
         it_began = tokens[:1] in (("started",), ("began",)) or any(
-            tokens[i : i + 2] in IT_BEGAN for i in range(len(tokens) - 1)
+            tokens[i : i + 2] in language.it_began for i in range(len(tokens) - 1)
         )  # "it started about two months ago when I signed up for a half"
         their_time = not (pain or dated or it_began) and bool(told & self.frames.told_of)
         for hit in hits:
