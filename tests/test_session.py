@@ -41,10 +41,11 @@ def test_copy_keeps_every_field_and_shares_nothing_mutable() -> None:
         "state": "ask_more", "question": "night_pain", "answers": {"night_pain": False},
         "age": 41, "asked": ["night_pain"], "unread": 1, "step": 7, "paused": True,
         "updated_at": 12.5, "history": [undo], "checkin": 1_000_000.0,
-        "follow": {"since": 5.0}, "plan": {"step": 1, "runs": [[2, 1]]},
+        "follow": {"since": 5.0}, "plan": {"step": 1, "runs": [[2, 1]]}, "for_someone": True,
     }  # fmt: skip
     assert set(values) == {f.name for f in fields(Session)}  # a new field must be set here too
     original = Session(**values)  # type: ignore[arg-type]
+    assert Session.from_json(original.to_json()) == original
     before = json.dumps(original.to_dict())
     copied = original.copy()
     assert copied == original

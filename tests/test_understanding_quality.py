@@ -544,6 +544,38 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "a message written for a child is the child's: the proxy rule": [
+        (
+            "My boy is 9, he was running in school sports and fell, since then he is not able to "
+            "stand and he has high temperature this night.",
+            {"age_under_16", "fall_or_injury", "cannot_bear_weight", "fever"},
+            {"age_45_plus"},
+        ),
+        (
+            "Writing this for my daughter, she's 14. She is limping, no fever. What should I do?",
+            {"age_under_16", "limp"},
+            {"age_45_plus", "fever"},
+        ),
+        (
+            "Asking for my 10 yr old: a limp after a fall",
+            {"age_under_16", "limp", "fall_or_injury"},
+            {"age_45_plus"},
+        ),
+        # the writer tells of themselves: the child is someone else, and so is the child's age
+        (
+            "My son is 12 and limps after football, but my own hip is sore on the side",
+            {"pain_side"},
+            set(),
+        ),
+        ("My son has a fever but I'm fine, the hip clicks", {"clicking_catching"}, {"fever"}),
+        (
+            "My son is 14 and keeps asking me about this. I'm 49, groin pain on hills",
+            {"age_45_plus", "pain_front", "worse_with_activity"},
+            {"age_under_16"},
+        ),
+        # no one named: "she" stays someone else
+        ("she has a fever, my hip is sore at the front", {"pain_front"}, set()),
+    ],
     "constant pain told with never, another's fever, a contrast after 'not the hip'": [
         ("a toothache in my backside that never really switches off", {"pain_buttock"}, set()),
         ("My daughter had a fever last week but I'm fine", set(), {"fever"}),

@@ -45,6 +45,8 @@ class Outcome(Enum):
 
 def note_heard(session: Session, record: Undo, heard: Understanding) -> bool:
     """Record every finding mentioned in free text (mixed initiative)."""
+    if heard.for_someone:
+        session.for_someone = True  # "he" and "she" are the runner from now on
     changed = False
     for finding in sorted(heard.present | heard.absent):
         value = finding in heard.present

@@ -234,7 +234,11 @@ class Engine(FollowUpTurns):
         away = incoming.at - session.updated_at
         idle = in_progress and bool(session.updated_at) and away > idle_seconds
         if session.paused or idle:
-            heard = understand(incoming.text, self.lexicon) if incoming.text else Understanding()
+            heard = (
+                understand(incoming.text, self.lexicon, for_someone=session.for_someone)
+                if incoming.text
+                else Understanding()
+            )
             if not self._raises_red_flag(session, heard):
                 self._welcome_back(draft, incoming, heard)
                 return
@@ -354,7 +358,13 @@ class Engine(FollowUpTurns):
             self.prompt(draft)
             return
         record = session.remember()
-        heard = understand(incoming.text, self.lexicon) if incoming.text else Understanding()
+        heard = (
+            understand(incoming.text, self.lexicon, for_someone=session.for_someone)
+            if incoming.text
+            else Understanding()
+        )
+        if heard.for_someone and not session.for_someone:
+            draft.say(self.render.text("for_someone"))
         noted = note_heard(session, record, heard)
         outcome = self._interpret(state, conversation, record, incoming, heard)
         if outcome is Outcome.UNREAD and noted:

@@ -46,7 +46,10 @@ class FollowUpTurns:
         message says nothing else the consultation would keep (a red flag always does)."""
         if not incoming.text or session.state != self.dialogue.result:
             return None
-        if not self.offers_checkin(session) or not understand(incoming.text, self.lexicon).empty:
+        if (
+            not self.offers_checkin(session)
+            or not understand(incoming.text, self.lexicon, for_someone=session.for_someone).empty
+        ):
             return None
         offers = checkins.offer_options(self.render)
         index = read_choice(incoming.text, [o.label for o in offers])
@@ -104,7 +107,11 @@ class FollowUpTurns:
         session = draft.session
         follow = session.follow or {}
         text, button = incoming.text, incoming.button
-        heard = understand(text, self.lexicon) if text else Understanding()
+        heard = (
+            understand(text, self.lexicon, for_someone=session.for_someone)
+            if text
+            else Understanding()
+        )
         trend = followup.read_trend(button, text) if follow["stage"] == "compare" else None
         red_flag = self._raises_red_flag(session, heard)
         if red_flag or trend == followup.WORSE:

@@ -46,7 +46,7 @@ _SESSION_TYPES: dict[str, tuple[type, ...]] = {
     "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, _NONE),
     "asked": (list,), "unread": (int,), "step": (int,), "paused": (bool,),
     "updated_at": (int, float), "history": (list,), "checkin": (int, float, _NONE),
-    "follow": (dict, _NONE), "plan": (dict, _NONE),
+    "follow": (dict, _NONE), "plan": (dict, _NONE), "for_someone": (bool,),
 }  # fmt: skip
 _UNDO_TYPES: dict[str, tuple[type, ...]] = {
     "state": (str,), "question": (str, _NONE), "answers": (dict,), "age": (int, str, _NONE),
@@ -86,6 +86,9 @@ class Session:
     """The follow-up: when the consultation was, its urgency, and a check-in's open question."""
     plan: dict[str, Any] | None = None
     """The return-to-running plan: its step, safe runs in a row, and the runs logged."""
+    for_someone: bool = False
+    """The conversation is about someone the writer is writing for (a parent for a child): "he"
+    and "she" are the runner."""
 
     def copy(self) -> Session:
         """An independent copy (the engine never mutates the caller's session); built field by
@@ -98,6 +101,7 @@ class Session:
             self.checkin,
             copy.deepcopy(self.follow) if self.follow is not None else None,
             copy.deepcopy(self.plan) if self.plan is not None else None,
+            self.for_someone,
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,6 +132,8 @@ class Session:
         for name in ("checkin", "follow", "plan"):
             if getattr(self, name) is not None:
                 data[name] = getattr(self, name)
+        if self.for_someone:
+            data["for_someone"] = True
         return data
 
     def to_json(self) -> str:

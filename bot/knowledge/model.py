@@ -614,6 +614,24 @@ class EllipticDenial(Strict):
     "my wrist is the one that's puffy, not the hip"."""
 
 
+class Proxy(Strict):
+    """A message written for someone else and told only of them ("writing for my daughter,
+    she's 14 ... she's limping"): that person is the runner, so the words that name them are no
+    ``other_person`` cues."""
+
+    for_whom: Annotated[Words, Field(min_length=1)]
+    """Phrases that say the message is for someone else: "my son", "asking for"."""
+    for_whom_aged: Words = ()
+    """Words that say it before a number: "my 10 year old"."""
+    they: Annotated[Words, Field(min_length=1)]
+    """``other_person`` cue phrases that name that person ("she", "my daughter")."""
+    writer: Annotated[Words, Field(min_length=1)]
+    """Words of the writer: one outside a ``for_whom`` or an ``asking`` phrase makes the message
+    the writer's own ("my daughter had a fever but I'm fine")."""
+    asking: Words = ()
+    """Phrases in which the writer only asks or says why they write: "should I", "I'm writing"."""
+
+
 class Slip(Strict):
     """A real-word slip: ``word`` read as ``means`` before a finding, unless after a word in
     ``unless_after`` ("know swelling", but not "I know swelling")."""
@@ -659,6 +677,22 @@ class LanguageFile(Strict):
     duration: DurationFrame
     earlier: EarlierFrame | None = None
     temperature: TemperatureRule | None = None
+    proxy: Proxy | None = None
     pairs: tuple[WordPair, ...] = ()
     answers: AnswerWords
     implications: tuple[Implication, ...] = ()
+
+    @model_validator(mode="after")
+    def _proxy_names_other_people(self) -> Self:
+        if self.proxy is None:
+            return self
+        others = {
+            phrase
+            for group in self.cues
+            if group.means is CueMeaning.OTHER_PERSON
+            for phrase in group.phrases
+        }
+        unknown = [phrase for phrase in self.proxy.they if phrase not in others]
+        if unknown:
+            raise ValueError(f"proxy.they: {unknown!r} are no other_person cue phrases")
+        return self

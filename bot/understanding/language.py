@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from bot import paths
@@ -109,6 +109,27 @@ class Language:
     earlier: EarlierOnset | None
     """Pain that comes on earlier in each run, told with two distances."""
     elliptic_redirects: frozenset[Phrase]
+    proxy_for_whom: frozenset[Phrase]
+    """Phrases that say a message is written for someone else ("my son", "asking for")."""
+    proxy_phrases: dict[str, tuple[Phrase, ...]]
+    """Those and the words in which the writer only asks ("should I"), by their first word."""
+    proxy_for_whom_aged: frozenset[str]
+    """Words that say it too before an age: "my 10 year old"."""
+    proxy_they: frozenset[Phrase]
+    proxy_writer: frozenset[str]
+
+    def for_someone_else(self) -> Language:
+        """These rules for a message written for someone else, told only of them: the words
+        that name them are no cues."""
+        cues = {
+            first: kept
+            for first, group in self.cues.items()
+            if (kept := tuple(c for c in group if not self._names_them(c)))
+        }
+        return replace(self, cues=cues)
+
+    def _names_them(self, cue: Cue) -> bool:
+        return cue.means is CueMeaning.OTHER_PERSON and cue.tokens in self.proxy_they
 
     @classmethod
     def compile(cls, rules: LanguageFile) -> Language:
@@ -186,7 +207,21 @@ class Language:
             elliptic_filler=word_set(rules.ellipsis.filler),
             elliptic_redirects=phrase_set(rules.ellipsis.redirects),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
+            proxy_for_whom=phrase_set(rules.proxy.for_whom if rules.proxy else ()),
+            proxy_phrases=_by_first(
+                phrase_set((*rules.proxy.for_whom, *rules.proxy.asking) if rules.proxy else ())
+            ),
+            proxy_for_whom_aged=word_set(rules.proxy.for_whom_aged if rules.proxy else ()),
+            proxy_they=phrase_set(rules.proxy.they if rules.proxy else ()),
+            proxy_writer=word_set(rules.proxy.writer if rules.proxy else ()),
         )
+
+
+def _by_first(phrases: Iterable[Phrase]) -> dict[str, tuple[Phrase, ...]]:
+    by_first: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(group) for first, group in by_first.items()}
 
 
 def _vocabulary(rules: LanguageFile) -> frozenset[str]:

@@ -7,6 +7,7 @@ with an edit-distance budget that grows with word length; common English words a
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -162,6 +163,14 @@ class Lexicon:
         self.canonical = lru_cache(maxsize=8192)(self._canonical)
         self.for_frames = lru_cache(maxsize=8192)(self._for_frames)
         self.split_joined = lru_cache(maxsize=8192)(self._split_joined)
+        self.for_someone_else = self._with_language(self.language.for_someone_else())
+
+    def _with_language(self, language: Language) -> Lexicon:
+        """This lexicon (its patterns and caches shared) reading with other rules."""
+        other = copy.copy(self)
+        other.language = language
+        other.for_someone_else = other
+        return other
 
     def expand(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """``tokens`` with joined words ("outerhip") split into known ones."""

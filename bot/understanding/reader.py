@@ -102,6 +102,14 @@ _NOT_YET = re.compile(
 _CHILD_AGE_GROUPS = (4, 6)
 """The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
 gives no age of the writer's own."""
+_THEIR_AGE = re.compile(
+    r"\b(?:he|she) is (?:only |just |now )?(\d{1,2})\b"
+    r"(?! ?(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?|months?|times?|x|th|nd|rd|st|m\b))"
+    r"|\b(?:son|daughter|boy|girl|kid|child|lad)(?: [a-z]+)?,? \(?(\d{1,2})\)?"
+    r"(?=[,.;:)]| is\b| and\b)"
+    r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
+)
+"""In a message written for someone: the age told of them ("she is 14", "my daughter (16)")."""
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}  # fmt: skip
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -166,6 +174,8 @@ class Understanding:
     clauses: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = field(default=())
     implied: tuple[str, ...] = ()
+    for_someone: bool = False
+    """Written for someone else (a parent for a child): they are the runner."""
 
     @property
     def empty(self) -> bool:
@@ -622,16 +632,54 @@ def _later_of_opposites(
             state[earlier] = "absent"
 
 
+def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
+    """Whether the message names someone it is written for ("my son is 13, he's limping") and
+    says nothing of the writer: a word of the writer stands only in the phrase that names the
+    other ("my son") or in words that ask ("what should I do?"), so "my daughter had a fever
+    but I'm fine" is the writer's message."""
+    language = lexicon.language
+    named = False
+    for clause in clauses:
+        tokens = clause.tokens
+        spans = [
+            (start, start + len(phrase))
+            for start, token in enumerate(tokens)
+            for phrase in language.proxy_phrases.get(token, ())
+            if tokens[start : start + len(phrase)] == phrase
+        ]
+        naming = [span for span in spans if tokens[span[0] : span[1]] in language.proxy_for_whom]
+        naming += [  # "my 10 yr old"
+            (start, start + 2)
+            for start, token in enumerate(tokens[:-1])
+            if token in language.proxy_for_whom_aged and tokens[start + 1].isdigit()
+        ]
+        named = named or bool(naming)
+        spans += naming
+        if any(
+            token in language.proxy_writer and not any(s <= i < e for s, e in spans)
+            for i, token in enumerate(tokens)
+        ):
+            return False
+    return named
+
+
 def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
     text = f" {' '.join(tokens)} "
     return any(f" {phrase} " in text for phrase in phrases)
 
 
-def _age(normalized: str, state: dict[str, str]) -> int | None:
+def _age(normalized: str, state: dict[str, str], *, for_someone: bool) -> int | None:
+    """The runner's age: the writer's own, or, in a message written for someone (a child), the
+    age told of them."""
     spelt = "ty" in normalized or "teen" in normalized
     worded = _WORDED.sub(_digits, normalized) if spelt else normalized
     matches = list(_AGE.finditer(worded)) if any(c.isdigit() for c in worded) else []
-    own = [m for m in matches if not any(m.group(g) for g in _CHILD_AGE_GROUPS)] or matches
+    theirs = [m for m in matches if any(m.group(g) for g in _CHILD_AGE_GROUPS)]
+    if for_someone:
+        theirs += _THEIR_AGE.finditer(worded) if any(c.isdigit() for c in worded) else []
+        own = theirs or matches
+    else:
+        own = [m for m in matches if m not in theirs]
     own.sort(key=lambda m: m.group(1) is None)  # "it's 90 years old even though I'm 27"
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if own and own[0].group(0).startswith("i am") and _NOT_YET.match(worded, own[0].end()):
@@ -1036,11 +1084,15 @@ over, and reading costs time in proportion to length. This is the core's own bud
 caller of the engine gets it); each channel also caps what it accepts (``Channel.max_text``)."""
 
 
-def understand(text: str, lexicon: Lexicon) -> Understanding:
+def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Understanding:
     """Map one free-text message onto findings, each present, absent or hedged (its first
-    :data:`MAX_READ` characters)."""
+    :data:`MAX_READ` characters). ``for_someone``: the conversation is written for someone else
+    (a child), whom "he" and "she" name, as an earlier message told."""
     normalized = normalize_text(text[:MAX_READ])
     clauses = split_normalized(normalized)
+    for_someone = for_someone or _written_for_someone(lexicon, clauses)
+    if for_someone:
+        lexicon = lexicon.for_someone_else
     reading = _Reading(lexicon)
     pain_words = lexicon.language.pain_words
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
@@ -1135,7 +1187,7 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
     over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     _temperature(lexicon.language, normalized, reading)
-    age = _age(normalized, reading.state)
+    age = _age(normalized, reading.state, for_someone=for_someone)
     if age is not None:
         _not_how_long(reading, clauses, age)
     implied = (*over, *_implied(lexicon.language, reading.state, reading.mentions, clauses))
@@ -1149,4 +1201,5 @@ def understand(text: str, lexicon: Lexicon) -> Understanding:
         clauses=tuple(" ".join(c.tokens) + (" ?" if c.question else "") for c in clauses),
         mentions=tuple(reading.mentions),
         implied=implied,
+        for_someone=for_someone,
     )
