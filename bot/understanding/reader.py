@@ -334,6 +334,27 @@ def _redirected(language: Language, clauses: list[Clause], index: int) -> bool:
     )
 
 
+def _listed_questions(language: Language, clauses: list[Clause]) -> dict[int, int]:
+    """Sentences that are a list of short topics asked as one question ("Fever, chills, feeling
+    rough?"), with the index of their last clause, the one with the question mark; a topic with
+    a word for pain is told, not asked ("outer hip sore, maybe a slight limp?")."""
+    by_sentence: dict[int, list[int]] = {}
+    for index, clause in enumerate(clauses):
+        by_sentence.setdefault(clause.sentence, []).append(index)
+    return {
+        sentence: indices[-1]
+        for sentence, indices in by_sentence.items()
+        if len(indices) > 1
+        and clauses[indices[-1]].question
+        and all(
+            len(clauses[i].tokens) <= TOPIC_WORDS
+            and not (PREDICATE_WORDS | language.pain_words) & set(clauses[i].tokens)
+            and clauses[i].tokens[0] not in SUBJECT_WORDS
+            for i in indices
+        )
+    }
+
+
 def _questioned(language: Language, clause: Clause, answer: bool | None) -> bool:
     presumed = any(clause.tokens[: len(p)] == p for p in language.presuming_questions)
     return clause.question and not presumed and answer is None
@@ -461,7 +482,7 @@ def _implied(
                 m
                 for m in mentions
                 if m.finding == rule.then
-                and m.verdict == state.get(rule.then)
+                and m.verdict == state.get(rule.then) == rule.is_
                 and (not rule.then_by or m.phrase in rule.then_by)
                 and not _has_any(clauses[m.clause].tokens, rule.unless_with)
             ]
@@ -577,15 +598,15 @@ def _pained_in_sentence(language: Language, reading: _Reading, clauses: list[Cla
 
 def _temperature(language: Language, normalized: str, reading: _Reading) -> None:
     """A temperature told as a number decides fever (``temperature`` in ``language.yaml``): a
-    high reading is a fever, a normal one is none when the fever was heard only from the word
-    for temperature ("temp was 36.8")."""
+    high reading is a fever, a normal one is none when the fever was heard present only from the
+    word for temperature ("temp was 36.8"; "do I have a fever? no. temp was 36.8")."""
     rule = language.rules.temperature
     found = _READING.search(normalized) if rule is not None else None
     if rule is None or found is None:
         return
     value = float(found.group(1))
     celsius = value if value < FAHRENHEIT_FROM else (value - 32) * 5 / 9
-    told = [m for m in reading.mentions if m.finding == rule.finding and m.verdict != "ignored"]
+    told = [m for m in reading.mentions if m.finding == rule.finding and m.verdict == "present"]
     words = frozenset(rule.words)
     if celsius >= rule.fever_from:
         reading.state[rule.finding] = "present"
@@ -1102,6 +1123,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     )
     reading.since_sentences = frozenset(c.sentence for c in clauses if "since" in c.tokens)
     asked = {c.sentence for c in clauses if c.question}
+    listed = _listed_questions(lexicon.language, clauses) if asked else {}
+    listed_from: dict[int, int] = {}  # a listed question's sentence: its first mention
     carried = False
     previous: Clause | None = None
     frames = lexicon.frames
@@ -1111,6 +1134,14 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     for index, clause in enumerate(clauses):
         answer = _answer(lexicon.language, clauses, index)
         hedged = _questioned(lexicon.language, clause, answer)
+        if clause.sentence in listed:  # "Fever, chills, feeling rough? None of that."
+            last = listed[clause.sentence]
+            reply = _answer(lexicon.language, clauses, last)
+            opening = clauses[last + 1].tokens[:1] if last + 1 < len(clauses) else ()
+            if reply is None and opening and opening[0] in ANSWER_WORDS:  # "yes both, since"
+                reply = ANSWER_WORDS[opening[0]]
+            answer = reply if index == last else None
+            hedged = reply is None
         inherits = (
             carried
             and clause.after_comma
@@ -1122,6 +1153,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             and not lexicon.language.pain_words & set(clause.tokens)
         )
         before = len(reading.mentions)
+        if clause.sentence in listed:
+            listed_from.setdefault(clause.sentence, before)
         same_sentence = previous is not None and previous.sentence == clause.sentence
         opens = (
             previous is not None
@@ -1143,7 +1176,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         if resolving:  # "it stopped a week ago": when it ended, not how long it has hurt
             reading.drop_duration(index)
         if answer is not None:
-            reading.answered(before, answer, clause.question)
+            reading.answered(listed_from.get(clause.sentence, before), answer, clause.question)
         if same_sentence and (
             _elliptic(lexicon.language, clause.tokens)
             or _redirected(lexicon.language, clauses, index)
