@@ -544,6 +544,15 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "an activity in a clause of a symptom told without pain is that symptom's": [
+        ("when I run the hip makes a click", {"clicking_catching"}, set()),
+        (
+            "added hill sprints twice a week, now the front of my hip is sore",
+            {"recent_training_increase", "pain_front"},
+            set(),
+        ),
+        ("it clicks and hurts when I run", {"clicking_catching", "worse_with_activity"}, set()),
+    ],
     "a message written for a child is the child's: the proxy rule": [
         (
             "My boy is 9, he was running in school sports and fell, since then he is not able to "

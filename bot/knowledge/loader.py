@@ -98,6 +98,7 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
     ids += [("activity.not_with", finding) for finding in language.activity.not_with]
     ids += [("activity.shares_with", finding) for finding in language.activity.shares_with]
     ids += [("activity.struck_also", finding) for finding in language.activity.struck_also]
+    ids += [("activity.unpained_with", finding) for finding in language.activity.unpained_with]
     ids += [("duration.onset_with", finding) for finding in language.duration.onset_with]
     ids += [("duration.other_symptoms", f) for f in language.duration.other_symptoms]
     ids += [("duration.told_of", f) for f in language.duration.told_of]

@@ -386,6 +386,9 @@ class ActivityFrame(Strict):
     struck_also: dict[Id, Words] = Field(default_factory=dict)
     """Other findings told by the same action as the onset ("a stab kicking the ball" is no
     pain on lifting the knee), with the words of that action."""
+    unpained_with: tuple[Id, ...] = ()
+    """Findings that, told in a clause with no word for pain, make an activity there theirs, not
+    the pain's ("when I run the hip makes a click", "upped my hill reps, now the groin's sore")."""
     distance_links: Words = ()
     """Words that tie a distance to the pain as links do ("around 5 miles in", "by 2k"), too
     loose for other activity words ("about 15 miles a week")."""

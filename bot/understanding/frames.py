@@ -119,6 +119,8 @@ class Frames:
     denials: frozenset[str]
     longer: frozenset[str]
     activity_shares_with: dict[str, frozenset[str]]
+    unpained_with: frozenset[str]
+    """Findings that, told in a clause with no word for pain, make an activity there theirs."""
     ongoing: frozenset[str]
     distance_links: frozenset[str]
     activity_leads: frozenset[str]
@@ -169,6 +171,7 @@ class Frames:
             denials=language.frame_denials,
             longer=language.longer,
             activity_shares_with={f: word_set(w) for f, w in activity.shares_with.items()},
+            unpained_with=frozenset(activity.unpained_with),
             ongoing=word_set(activity.ongoing_words),
             distance_links=word_set(activity.distance_links),
             activity_leads=word_set(activity.lead_words),

@@ -1037,7 +1037,9 @@ class _Reading:
             for i in range(*hit.span)
             if not any(abs(i - p) <= LOAD_PAIN_REACH for p in pain)
         }
-        if self.frames.activity_finding not in findings:
+        unpained = bool(findings & self.frames.unpained_with) and not pain
+        unpained = unpained and not findings & language.pain_findings
+        if self.frames.activity_finding not in findings and not unpained:
             felt = clause.sentence in self.felt_sentences or self._pain_heard(index)
             taken = frozenset((used - shared) | changed)  # "upped my hill reps": a load, not
             hits += self.frames.activity(  # the pain of an activity
