@@ -544,6 +544,22 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "a pair across the clauses of a sentence; 'after walking, ok' is no walking told": [
+        (
+            "My hip feels tight and hard to move, especially in the morning, after a short walk "
+            "it's ok",
+            {"stiffness", "morning_stiffness"},
+            set(),
+        ),
+        (
+            "mornings are rough, hip's stiff till I've walked round a bit",
+            {"stiffness", "morning_stiffness"},
+            set(),
+        ),
+        ("stiff in the morning but after walking ok", {"stiffness", "morning_stiffness"}, set()),
+        # a part under a cue in its clause is no part
+        ("no stiffness, even in the morning", set(), {"stiffness", "morning_stiffness"}),
+    ],
     "an activity in a clause of a symptom told without pain is that symptom's": [
         ("when I run the hip makes a click", {"clicking_catching"}, set()),
         (

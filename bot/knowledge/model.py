@@ -468,6 +468,9 @@ class WordPair(Strict):
     shares_words: bool = False
     """Its words may also be another finding's ("no feeling down below" is numbness and saddle
     numbness); otherwise a pair gives way to a phrase already read at its words."""
+    in_sentence: bool = False
+    """Its groups may also stand in different clauses of one sentence, each told with no cue
+    ("tight and hard to move, especially in the morning, after a short walk it's OK")."""
 
 
 class AnswerWords(Strict):

@@ -152,6 +152,8 @@ class Frames:
     duration_words: frozenset[str]
     """Words without which a clause says nothing of how long: units, onsets, "since"."""
     pairs: tuple[tuple[str, int, bool, bool, PhraseIndex], ...]
+    in_sentence: frozenset[str]
+    """Findings whose pair may take its words from several clauses of one sentence."""
     """Each pair rule's finding, how many groups it has, whether it denies the finding or may
     share its words with another finding, and the words that stop it."""
     pair_words: dict[str, tuple[tuple[int, int, Phrase], ...]]
@@ -214,7 +216,15 @@ class Frames:
                 for pair in language.rules.pairs
             ),
             pair_words=_pair_words(language),
+            in_sentence=frozenset(p.finding for p in language.rules.pairs if p.in_sentence),
         )
+
+    def paired_across(self, tokens: tuple[str, ...]) -> list[PairHit]:
+        """The pairs that may take their words from several clauses of a sentence, found in
+        ``tokens`` (the sentence's clauses one after another)."""
+        if not self.in_sentence:
+            return []
+        return [h for h in self.paired(tokens) if h.finding in self.in_sentence and not h.denies]
 
     def paired(self, tokens: tuple[str, ...]) -> list[PairHit]:
         """Findings whose pair rule has words of every group in the clause, each group at

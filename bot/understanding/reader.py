@@ -579,6 +579,43 @@ def _over_and_past(
     return notes
 
 
+def _paired_across(lexicon: Lexicon, reading: _Reading, clauses: list[Clause]) -> None:
+    """Pairs that may take their words from several clauses of a sentence (``in_sentence``):
+    present when every part is told with no cue in its clause and the finding is not yet read."""
+    wanted = lexicon.frames.in_sentence - reading.state.keys()
+    if not wanted:
+        return
+    sentences: dict[int, list[int]] = {}
+    for index, clause in enumerate(clauses):
+        sentences.setdefault(clause.sentence, []).append(index)
+    language = lexicon.language
+    for indices in sentences.values():
+        if len(indices) < 2 or any(clauses[i].question for i in indices):
+            continue
+        pieces = [lexicon.frame_tokens(lexicon.expand(clauses[i].tokens)) for i in indices]
+        starts = [sum(len(p) for p in pieces[:k]) for k in range(len(pieces))]
+        joined = tuple(token for piece in pieces for token in piece)
+        for hit in lexicon.frames.paired_across(joined):
+            if hit.finding not in wanted:
+                continue
+            owners = []
+            for start, end in hit.parts:
+                k = max(k for k, first in enumerate(starts) if first <= start)
+                local = (start - starts[k], end - starts[k])
+                if local[1] > len(pieces[k]):
+                    break  # a part across the clauses' seam is no part
+                cues = find_cues(language, pieces[k])
+                verdict = assess(language, pieces[k], local, hit.finding, cues)
+                if verdict.assertion is not Assertion.PRESENT:
+                    break
+                owners.append(indices[k])
+            else:
+                words = " + ".join(" ".join(joined[s:e]) for s, e in hit.parts)
+                verdict = Verdict(Assertion.PRESENT, "word pair across the sentence")
+                reading.note(hit.finding, words, verdict, max(owners), phrase="word pair")
+                wanted = wanted - {hit.finding}
+
+
 def _pained_in_sentence(language: Language, reading: _Reading, clauses: list[Clause]) -> None:
     """A location told without pain counts when another clause of its sentence tells a finding
     that is pain ("a swollen bit on the outside of my hip, and it hurts to touch")."""
@@ -1217,6 +1254,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         why = "a shorter distance now than before"
         verdict = Verdict(Assertion.PRESENT, why)
         reading.note(earlier.rule.finding, told, verdict, len(clauses) - 1, phrase=why)
+    _paired_across(lexicon, reading, clauses)
     _pained_in_sentence(lexicon.language, reading, clauses)
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
     over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
