@@ -924,7 +924,8 @@ class _Reading:
         words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
         now = bool(self.language.now_words & set(tokens))  # "... now it's ok to walk on"
         told = verdict.assertion is Assertion.PRESENT and not any(
-            m.finding == pair.finding and m.clause == index for m in self.mentions
+            m.finding == pair.finding and m.clause == index and m.verdict != "ignored"
+            for m in self.mentions
         )  # a later clause telling it outweighs an earlier one denying it
         how = (
             {} if (pair.denies and (pair.finding in findings or now)) or told else {"frame": "yes"}
@@ -1212,6 +1213,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         carried = reading.clause(
             index, clause, hedged, inherits, clause.sentence in pain_sentences
         ) or (inherits and len(reading.mentions) == before)
+        if index and clauses[index - 1].question and clause.tokens[:1] == ("no",):
+            carried = carried and len(clause.tokens) > 1  # "Down the leg? No, stays in the groin"
         if resolving:  # "it stopped a week ago": when it ended, not how long it has hurt
             reading.drop_duration(index)
         if answer is not None:
