@@ -74,7 +74,7 @@ _AGE = re.compile(
     r"|years? (?:girl|boy|woman|man|lady|female|male))\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
-    r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years)\b"
+    r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years|my)\b"
     r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|yrs? old|years? old|year old)\b"
     r"|(?:^|[.,!;] )am (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?))"
     r"|\bi am (?:a )?(?:woman|man|lady|girl|boy|female|male|mother|father|mum|mom|dad)"
@@ -93,6 +93,7 @@ _AGE = re.compile(
     r"|\bmi (\d{2})\b(?=,| an\b| and\b)"
     r"|\b(?:mum|mom|mother|dad|father) of (?:one|two|three|four|five|\d),? (\d{2})\b(?=[,.;])"
     r"|\babout me,? (\d{2})\b(?=[,.;])"
+    r"|(?:^|[.!?] )me (\d{1,2})\b(?=,| and\b| years\b| yo\b)"
 )
 _NOT_YET = re.compile(
     r" (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month"
