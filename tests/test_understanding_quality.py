@@ -138,6 +138,8 @@ LATER_SETS = {
     "utterances_fresh23.yaml": 0.94,
     "utterances_fresh24.yaml": 0.92,
     "utterances_fresh25.yaml": 0.93,
+    "utterances_fresh26.yaml": 0.93,
+    "utterances_fresh27.yaml": 0.92,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -543,6 +545,10 @@ ASSERTIONS = {
             {"pain_front", "sudden_onset"},
             set(),
         ),
+    ],
+    "an echo takes the denial before it": [
+        ("sitting's fine and so are stairs", set(), {"pain_sitting", "pain_lifting_knee"}),
+        ("sitting hurts and so do stairs", {"pain_sitting", "pain_lifting_knee"}, set()),
     ],
     "a pair across the clauses of a sentence; 'after walking, ok' is no walking told": [
         (

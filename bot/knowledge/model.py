@@ -558,6 +558,9 @@ class Grammar(Strict):
     """Words that make a day in their clause the day the pain began ("since Saturday")."""
     it_began: Words = ()
     """Openings that tell the pain itself began ("it started about two months ago")."""
+    echoes: Words = ()
+    """Words before a finding that make it as the one denied before it in its clause:
+    "sitting's fine and so are stairs"."""
 
 
 class Tense(Strict):

@@ -72,6 +72,9 @@ class Language:
     elliptic_auxiliaries: frozenset[str]
     onset_words: frozenset[str]
     it_began: frozenset[Phrase]
+    echoes: tuple[Phrase, ...]
+    """Words that say a finding is as the one denied before it: "sitting's fine and so are
+    stairs"."""
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
     first_person: frozenset[str]
@@ -167,6 +170,7 @@ class Language:
             elliptic_auxiliaries=word_set(rules.grammar.elliptic_auxiliaries),
             onset_words=word_set(rules.grammar.onset_words),
             it_began=phrase_set(rules.grammar.it_began),
+            echoes=tuple(phrase_set(rules.grammar.echoes)),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),

@@ -1024,8 +1024,12 @@ class _Reading:
         denied_to_end = False
         closing = [c for c in cues if c.cue.means is CueMeaning.RESOLVED]
         symptoms = findings - language.transparent
+        told_before: Verdict | None = None
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
+            echo = any(tokens[max(0, start - len(e)) : start] == e for e in language.echoes)
+            if echo and told_before is not None and verdict.assertion is Assertion.PRESENT:
+                verdict = told_before  # "sitting's fine and so are stairs"
             ends_another = symptoms and any(c.start <= start and end <= c.end for c in closing)
             if pattern.finding in language.transparent and ends_another:
                 verdict = Verdict(Assertion.ELSEWHERE, "another symptom's end, not the course")
@@ -1059,6 +1063,8 @@ class _Reading:
             words = " ".join(tokens[start:end])
             self.note(pattern.finding, words, verdict, index, phrase=pattern.phrase,
                       edits=str(edits))  # fmt: skip
+            if verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED):
+                told_before = Verdict(verdict.assertion, "as the denial before it ('so are')")
             if verdict.assertion is Assertion.ABSENT and end == len(tokens):
                 denied_to_end = True
         pain = [i for i, t in enumerate(tokens) if t in language.pain_words]
