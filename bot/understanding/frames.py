@@ -154,6 +154,8 @@ class Frames:
     pairs: tuple[tuple[str, int, bool, bool, PhraseIndex], ...]
     in_sentence: frozenset[str]
     """Findings whose pair may take its words from several clauses of one sentence."""
+    across_groups: tuple[tuple[frozenset[str], ...], ...]
+    """Of those pairs, the first words of each group's phrases."""
     """Each pair rule's finding, how many groups it has, whether it denies the finding or may
     share its words with another finding, and the words that stop it."""
     pair_words: dict[str, tuple[tuple[int, int, Phrase], ...]]
@@ -217,7 +219,17 @@ class Frames:
             ),
             pair_words=_pair_words(language),
             in_sentence=frozenset(p.finding for p in language.rules.pairs if p.in_sentence),
+            across_groups=tuple(
+                tuple(frozenset(t[0] for t in phrase_set(group)) for group in p.all_of)
+                for p in language.rules.pairs
+                if p.in_sentence
+            ),
         )
+
+    def may_pair_across(self, words: set[str]) -> bool:
+        """Whether ``words`` (a sentence's, as typed) hold a word of every group of a pair that
+        may take its words from several clauses: the cheap test before :meth:`paired_across`."""
+        return any(all(group & words for group in groups) for groups in self.across_groups)
 
     def paired_across(self, tokens: tuple[str, ...]) -> list[PairHit]:
         """The pairs that may take their words from several clauses of a sentence, found in

@@ -114,6 +114,8 @@ class Language:
     elliptic_redirects: frozenset[Phrase]
     proxy_for_whom: frozenset[Phrase]
     """Phrases that say a message is written for someone else ("my son", "asking for")."""
+    proxy_keys: frozenset[str]
+    """A telling word of each ``proxy_for_whom`` phrase ("son", "behalf"): the cheap test."""
     proxy_phrases: dict[str, tuple[Phrase, ...]]
     """Those and the words in which the writer only asks ("should I"), by their first word."""
     proxy_for_whom_aged: frozenset[str]
@@ -212,6 +214,10 @@ class Language:
             elliptic_redirects=phrase_set(rules.ellipsis.redirects),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
             proxy_for_whom=phrase_set(rules.proxy.for_whom if rules.proxy else ()),
+            proxy_keys=frozenset(
+                next((t for t in reversed(p) if t not in _COMMON), p[-1])
+                for p in phrase_set(rules.proxy.for_whom if rules.proxy else ())
+            ),
             proxy_phrases=_by_first(
                 phrase_set((*rules.proxy.for_whom, *rules.proxy.asking) if rules.proxy else ())
             ),
@@ -219,6 +225,9 @@ class Language:
             proxy_they=phrase_set(rules.proxy.they if rules.proxy else ()),
             proxy_writer=word_set(rules.proxy.writer if rules.proxy else ()),
         )
+
+
+_COMMON = frozenset({"for", "of", "on", "my", "our", "me", "i"})
 
 
 def _by_first(phrases: Iterable[Phrase]) -> dict[str, tuple[Phrase, ...]]:

@@ -103,6 +103,7 @@ _NOT_YET = re.compile(
 _CHILD_AGE_GROUPS = (4, 6)
 """The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
 gives no age of the writer's own."""
+_DIGIT = re.compile(r"\d")
 _THEIR_AGE = re.compile(
     r"\b(?:he|she) is (?:only |just |now )?(\d{1,2})\b"
     r"(?! ?(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?|months?|times?|x|th|nd|rd|st|m\b))"
@@ -357,8 +358,9 @@ def _listed_questions(language: Language, clauses: list[Clause]) -> dict[int, in
 
 
 def _questioned(language: Language, clause: Clause, answer: bool | None) -> bool:
-    presumed = any(clause.tokens[: len(p)] == p for p in language.presuming_questions)
-    return clause.question and not presumed and answer is None
+    if not clause.question or answer is not None:
+        return False
+    return not any(clause.tokens[: len(p)] == p for p in language.presuming_questions)
 
 
 def _answer(language: Language, clauses: list[Clause], index: int) -> bool | None:
@@ -593,6 +595,9 @@ def _paired_across(lexicon: Lexicon, reading: _Reading, clauses: list[Clause]) -
     for indices in sentences.values():
         if len(indices) < 2 or any(clauses[i].question for i in indices):
             continue
+        typed = {token for i in indices for token in clauses[i].tokens}
+        if not lexicon.frames.may_pair_across(typed):
+            continue
         pieces = [lexicon.frame_tokens(lexicon.expand(clauses[i].tokens)) for i in indices]
         starts = [sum(len(p) for p in pieces[:k]) for k in range(len(pieces))]
         joined = tuple(token for piece in pieces for token in piece)
@@ -697,6 +702,9 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
     other ("my son") or in words that ask ("what should I do?"), so "my daughter had a fever
     but I'm fine" is the writer's message."""
     language = lexicon.language
+    typed = {token for clause in clauses for token in clause.tokens}
+    if not language.proxy_keys & typed and not any(t.isdigit() for t in typed):
+        return False
     named = False
     for clause in clauses:
         tokens = clause.tokens
@@ -732,10 +740,11 @@ def _age(normalized: str, state: dict[str, str], *, for_someone: bool) -> int | 
     age told of them."""
     spelt = "ty" in normalized or "teen" in normalized
     worded = _WORDED.sub(_digits, normalized) if spelt else normalized
-    matches = list(_AGE.finditer(worded)) if any(c.isdigit() for c in worded) else []
+    numbered = _DIGIT.search(worded) is not None
+    matches = list(_AGE.finditer(worded)) if numbered else []
     theirs = [m for m in matches if any(m.group(g) for g in _CHILD_AGE_GROUPS)]
     if for_someone:
-        theirs += _THEIR_AGE.finditer(worded) if any(c.isdigit() for c in worded) else []
+        theirs += _THEIR_AGE.finditer(worded) if numbered else []
         own = theirs or matches
     else:
         own = [m for m in matches if m not in theirs]
