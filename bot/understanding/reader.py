@@ -75,7 +75,7 @@ _AGE = re.compile(
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
     r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years|my)\b"
-    r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|yrs? old|years? old|year old)\b"
+    r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|y/o|yrs? old|years? old|year old)\b"
     r"|(?:^|[.,!;] )am (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?))"
     r"|\bi am (?:a )?(?:woman|man|lady|girl|boy|female|male|mother|father|mum|mom|dad)"
     r",? (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?|months?))"
@@ -94,6 +94,10 @@ _AGE = re.compile(
     r"|\b(?:mum|mom|mother|dad|father) of (?:one|two|three|four|five|\d),? (\d{2})\b(?=[,.;])"
     r"|\babout me,? (\d{2})\b(?=[,.;])"
     r"|(?:^|[.!?] )me (\d{1,2})\b(?=,| and\b| years\b| yo\b)"
+    r"|(?:^|[.!?] )(\d{2}) years?,? (?:female|male|woman|man|old)\b"
+    r"|\bi am [a-z]+, (\d{2}),"
+    r"|\bmy name is [a-z]+,? (\d{2}) years?\b"
+    r"|(?:^|[.!?] )now (\d{2})\b(?=,| and\b)"
 )
 _NOT_YET = re.compile(
     r" (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month"
@@ -110,6 +114,8 @@ _THEIR_AGE = re.compile(
     r"|\b(?:son|daughter|boy|girl|kid|child|lad)(?: [a-z]+)?,? \(?(\d{1,2})\)?"
     r"(?=[,.;:)]| is\b| and\b)"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
+    r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson)(?: [a-z]+)? is (\d{1,2})\b"
+    r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson),? who is (\d{1,2})\b"
 )
 """In a message written for someone: the age told of them ("she is 14", "my daughter (16)")."""
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
