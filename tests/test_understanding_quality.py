@@ -172,7 +172,8 @@ def test_later_blind_sets_keep_their_floor_and_no_denial_reads_present(lexicon, 
     [
         ("no swelling but it clicks", {"clicking_catching"}, {"swelling"}),
         ("never had any tingling", set(), {"numbness_tingling"}),
-        ("can walk fine", set(), {"cannot_bear_weight"}),
+        ("can walk fine", set(), {"cannot_bear_weight", "limp"}),  # walking fine: no limp either
+        ("can walk, just sore", set(), {"cannot_bear_weight"}),
         ("Pins and needles down my leg", {"numbness_tingling"}, set()),
         ("a shooting pain down my leg", {"pain_down_leg"}, set()),
         ("outer hip hurts", {"pain_side"}, set()),

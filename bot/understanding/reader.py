@@ -38,6 +38,11 @@ FAHRENHEIT_FROM = 50.0
 _READING = re.compile(
     r"\b(?:temp|temperature|fever|thermometer)\D{0,16}?\b(\d{2,3}(?:\.\d)?)\b(?!\s*(?:days?|weeks?|k|km|miles?))"
 )
+_BARE_READING = re.compile(
+    r"\b(?:had|have|got|hit|was|of|at|running|reading)\s+((?:3[5-9]|4[0-2])\.\d|10[0-5](?:\.\d)?)"
+    r"(?:\s*(?:°|degrees|deg|c|f)\b|(?=\s+(?:yesterday|today|last|this|since|and|but|,|\.)|$))"
+)
+"""A temperature told as a number alone, with a decimal ("had 38.5 yesterday")."""
 TOPIC_ONLY = "topic word, not denied"
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
@@ -650,7 +655,7 @@ def _temperature(language: Language, normalized: str, reading: _Reading) -> None
     high reading is a fever, a normal one is none when the fever was heard present only from the
     word for temperature ("temp was 36.8"; "do I have a fever? no. temp was 36.8")."""
     rule = language.rules.temperature
-    found = _READING.search(normalized) if rule is not None else None
+    found = (_READING.search(normalized) or _BARE_READING.search(normalized)) if rule else None
     if rule is None or found is None:
         return
     value = float(found.group(1))
