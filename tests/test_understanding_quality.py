@@ -140,6 +140,8 @@ LATER_SETS = {
     "utterances_fresh25.yaml": 0.93,
     "utterances_fresh26.yaml": 0.93,
     "utterances_fresh27.yaml": 0.92,
+    "utterances_fresh30.yaml": 0.94,
+    "utterances_fresh31.yaml": 0.94,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -546,6 +548,17 @@ ASSERTIONS = {
             {"pain_front", "sudden_onset"},
             set(),
         ),
+    ],
+    "round 20 safety: a limp told by walking, a bare temperature, a question that presumes": [
+        ("couldnt walk properly after the 10 miler", {"limp"}, set()),
+        ("hurts too much to walk properly", {"limp"}, set()),
+        ("Had 38.5 yesterday and felt awful", {"fever"}, set()),
+        (
+            "is it related that I've gone numb around my back passage?",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        ("I can walk normal", set(), {"limp", "cannot_bear_weight"}),
     ],
     "an echo takes the denial before it": [
         ("sitting's fine and so are stairs", set(), {"pain_sitting", "pain_lifting_knee"}),

@@ -1102,7 +1102,10 @@ class _Reading:
             for i in range(*hit.span)
             if not any(abs(i - p) <= LOAD_PAIN_REACH for p in pain)
         }
-        unpained = bool(findings & self.frames.unpained_with) and not pain
+        loaded = self.frames.training_finding in self.frames.unpained_with and any(
+            not hit.absent for hit in loads
+        )  # "started track sessions 2 weeks ago, now the hip aches": the sessions are a load
+        unpained = bool(findings & self.frames.unpained_with or loaded) and not pain
         unpained = unpained and not findings & language.pain_findings
         if self.frames.activity_finding not in findings and not unpained:
             felt = clause.sentence in self.felt_sentences or self._pain_heard(index)
