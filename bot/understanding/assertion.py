@@ -73,15 +73,18 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
     found: list[CueAt] = []
     taken = 0
     for start, token in enumerate(tokens):
-        candidates = language.cues.get(token)
+        if token not in language.cues:
+            continue
+        second = tokens[start + 1] if start + 1 < len(tokens) else ""
+        candidates = language.cue_pairs.get((token, second), ()) + language.cue_words.get(
+            token, ()
+        )
         if not candidates or start + len(candidates[0].tokens) <= taken:
             continue  # longest first: none reaches past the cue before
-        second = tokens[start + 1 : start + 2]
         here = [
             CueAt(cue, start, start + len(cue.tokens))
             for cue in candidates
-            if cue.tokens[1:2] in ((), second)
-            and tokens[start : start + len(cue.tokens)] == cue.tokens
+            if tokens[start : start + len(cue.tokens)] == cue.tokens
             and not (cue.clause_end and start + len(cue.tokens) != len(tokens))
             and start + len(cue.tokens) > taken  # "is fine at night": "fine at" reaches on
         ]

@@ -54,6 +54,10 @@ class Language:
     """The reading rules, ready to match against token lists."""
 
     cues: dict[str, tuple[Cue, ...]]
+    cue_pairs: dict[tuple[str, str], tuple[Cue, ...]]
+    """The cues of two words or more, by their first two words, longest first."""
+    cue_words: dict[str, tuple[Cue, ...]]
+    """The cues of one word."""
     terminators: frozenset[str]
     event_findings: frozenset[str]
     event_openers: frozenset[Phrase]
@@ -131,7 +135,12 @@ class Language:
             for first, group in self.cues.items()
             if (kept := tuple(c for c in group if not self._names_them(c)))
         }
-        return replace(self, cues=cues)
+        cue_words = {
+            first: single
+            for first, group in cues.items()
+            if (single := tuple(c for c in group if len(c.tokens) == 1))
+        }
+        return replace(self, cues=cues, cue_pairs=_by_two_words(cues), cue_words=cue_words)
 
     def _names_them(self, cue: Cue) -> bool:
         return cue.means is CueMeaning.OTHER_PERSON and cue.tokens in self.proxy_they
@@ -150,8 +159,15 @@ class Language:
         answers = dict.fromkeys(phrase_set(rules.answers.affirm), "yes")
         answers |= dict.fromkeys(phrase_set(rules.answers.deny), "no")
         answers |= dict.fromkeys(phrase_set(rules.answers.unsure), "unsure")
+        cues = {k: tuple(sorted(v, key=lambda c: -len(c.tokens))) for k, v in by_first.items()}
         return cls(
-            cues={k: tuple(sorted(v, key=lambda c: -len(c.tokens))) for k, v in by_first.items()},
+            cues=cues,
+            cue_pairs=_by_two_words(cues),
+            cue_words={
+                first: single
+                for first, group in cues.items()
+                if (single := tuple(c for c in group if len(c.tokens) == 1))
+            },
             terminators=word_set(rules.terminators),
             event_findings=frozenset(rules.events.findings),
             event_openers=phrase_set(rules.events.openers),
@@ -225,6 +241,16 @@ class Language:
             proxy_they=phrase_set(rules.proxy.they if rules.proxy else ()),
             proxy_writer=word_set(rules.proxy.writer if rules.proxy else ()),
         )
+
+
+def _by_two_words(cues: dict[str, tuple[Cue, ...]]) -> dict[tuple[str, str], tuple[Cue, ...]]:
+    pairs: dict[tuple[str, str], list[Cue]] = {}
+    for group in cues.values():
+        for cue in group:
+            if len(cue.tokens) > 1:
+                first, second = cue.tokens[:2]
+                pairs.setdefault((first, second), []).append(cue)  # stays longest first
+    return {key: tuple(group) for key, group in pairs.items()}
 
 
 _COMMON = frozenset({"for", "of", "on", "my", "our", "me", "i"})

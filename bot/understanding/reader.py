@@ -79,7 +79,7 @@ _AGE = re.compile(
     r"|years? (?:girl|boy|woman|man|lady|female|male))\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
-    r"|^(?:.*[.,!;] )?at (\d{2}),? (?:i|and i|i am|years|my)\b"
+    r"|(?:^|[.,!;] )at (\d{2}),? (?:i|and i|i am|years|my)\b"
     r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|y/o|yrs? old|years? old|year old)\b"
     r"|(?:^|[.,!;] )am (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?))"
     r"|\bi am (?:a )?(?:woman|man|lady|girl|boy|female|male|mother|father|mum|mom|dad)"
@@ -113,6 +113,11 @@ _CHILD_AGE_GROUPS = (4, 6)
 """The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
 gives no age of the writer's own."""
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+")
+AGE_BEFORE = 80
+"""How far before a number an age pattern may start ("i am a retired teacher, 45")."""
+AGE_AFTER = 40
+"""How far after a number an age pattern may look ("45 years of age")."""
 _THEIR_AGE = re.compile(
     r"\b(?:he|she) is (?:only |just |now )?(\d{1,2})\b"
     r"(?! ?(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?|months?|times?|x|th|nd|rd|st|m\b))"
@@ -746,16 +751,29 @@ def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
     return any(f" {phrase} " in text for phrase in phrases)
 
 
+def _near_numbers(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``pattern``'s matches near the numbers of ``text`` (from :data:`AGE_BEFORE` characters
+    before a number to :data:`AGE_AFTER` after it): every age pattern holds a number, and the
+    patterns are many, so scanning only around the numbers keeps a long story fast."""
+    windows: list[list[int]] = []
+    for number in _NUMBER.finditer(text):
+        start, end = max(0, number.start() - AGE_BEFORE), number.end() + AGE_AFTER
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    return [m for start, end in windows for m in pattern.finditer(text, start, end)]
+
+
 def _age(normalized: str, state: dict[str, str], *, for_someone: bool) -> int | None:
     """The runner's age: the writer's own, or, in a message written for someone (a child), the
     age told of them."""
     spelt = "ty" in normalized or "teen" in normalized
     worded = _WORDED.sub(_digits, normalized) if spelt else normalized
-    numbered = _DIGIT.search(worded) is not None
-    matches = list(_AGE.finditer(worded)) if numbered else []
+    matches = _near_numbers(_AGE, worded)
     theirs = [m for m in matches if any(m.group(g) for g in _CHILD_AGE_GROUPS)]
     if for_someone:
-        theirs += _THEIR_AGE.finditer(worded) if numbered else []
+        theirs += _near_numbers(_THEIR_AGE, worded)
         own = theirs or matches
     else:
         own = [m for m in matches if m not in theirs]
@@ -1047,9 +1065,9 @@ class _Reading:
         told_before: Verdict | None = None
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
-            echo = any(tokens[max(0, start - len(e)) : start] == e for e in language.echoes)
-            if echo and told_before is not None and verdict.assertion is Assertion.PRESENT:
-                verdict = told_before  # "sitting's fine and so are stairs"
+            if told_before is not None and verdict.assertion is Assertion.PRESENT:
+                echo = any(tokens[max(0, start - len(e)) : start] == e for e in language.echoes)
+                verdict = told_before if echo else verdict  # "sitting's fine and so are stairs"
             ends_another = symptoms and any(c.start <= start and end <= c.end for c in closing)
             if pattern.finding in language.transparent and ends_another:
                 verdict = Verdict(Assertion.ELSEWHERE, "another symptom's end, not the course")
