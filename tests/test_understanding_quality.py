@@ -560,6 +560,18 @@ ASSERTIONS = {
         ),
         ("I can walk normal", set(), {"limp", "cannot_bear_weight"}),
     ],
+    "a yes ends a denial's scope; a word of degree takes no denial over a list": [
+        (
+            "no I didn't fall no it's not swollen yes it hurts when I press on the side bit",
+            {"tender_to_touch", "pain_side"},
+            {"fall_or_injury", "swelling"},
+        ),
+        (
+            "Fever-free, walking fine, a bit clicky though",
+            {"clicking_catching"},
+            {"fever", "limp", "cannot_bear_weight"},
+        ),
+    ],
     "an echo takes the denial before it": [
         ("sitting's fine and so are stairs", set(), {"pain_sitting", "pain_lifting_knee"}),
         ("sitting hurts and so do stairs", {"pain_sitting", "pain_lifting_knee"}, set()),

@@ -558,6 +558,8 @@ class Grammar(Strict):
     """Words that make a day in their clause the day the pain began ("since Saturday")."""
     it_began: Words = ()
     """Openings that tell the pain itself began ("it started about two months ago")."""
+    degree_words: Words = ()
+    """Words of degree that affirm what follows: "no fever, a bit clicky"."""
     echoes: Words = ()
     """Words before a finding that make it as the one denied before it in its clause:
     "sitting's fine and so are stairs"."""

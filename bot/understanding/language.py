@@ -76,6 +76,9 @@ class Language:
     elliptic_auxiliaries: frozenset[str]
     onset_words: frozenset[str]
     it_began: frozenset[Phrase]
+    degree_words: frozenset[str]
+    """Words of degree that affirm what follows them: a list item opening with one does not
+    take the denial before it ("no fever, a bit clicky")."""
     echoes: tuple[Phrase, ...]
     """Words that say a finding is as the one denied before it: "sitting's fine and so are
     stairs"."""
@@ -189,6 +192,7 @@ class Language:
             onset_words=word_set(rules.grammar.onset_words),
             it_began=phrase_set(rules.grammar.it_began),
             echoes=tuple(phrase_set(rules.grammar.echoes)),
+            degree_words=word_set(rules.grammar.degree_words),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),

@@ -1239,6 +1239,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             and not PREDICATE_WORDS & set(clause.tokens)
             and not lexicon.language.terminators & set(clause.tokens)
             and not lexicon.language.pain_words & set(clause.tokens)
+            and not lexicon.language.degree_words & set(clause.tokens[:2])  # "a bit clicky"
         )
         before = len(reading.mentions)
         if clause.sentence in listed:
