@@ -572,6 +572,16 @@ ASSERTIONS = {
             {"fever", "limp", "cannot_bear_weight"},
         ),
     ],
+    "a location named as the hip's own counts in a message that tells a pain": [
+        (
+            "The hip started hurting after the marathon. At mile 20 the outside of my hip just went",
+            {"pain_side", "worse_with_activity"},
+            set(),
+        ),
+        # a click at the hip is no pain there, even beside a pain told elsewhere
+        ("it clicks at the front of my hip. the knee aches though", {"clicking_catching"}, set()),
+        ("feels like someone hit the front of my hip with a hammer", {"pain_front"}, set()),
+    ],
     "an echo takes the denial before it": [
         ("sitting's fine and so are stairs", set(), {"pain_sitting", "pain_lifting_knee"}),
         ("sitting hurts and so do stairs", {"pain_sitting", "pain_lifting_knee"}, set()),

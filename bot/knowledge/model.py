@@ -367,6 +367,9 @@ class Locations(Strict):
     pained_by: tuple[Id, ...] = ()
     """Findings that are pain themselves: beside one, a location counts ("the outer hip when I
     lie on it")."""
+    anchors: Words = ()
+    """Words that make a location phrase the hip's own ("the outside of my hip"): such a
+    location counts when the message tells a pain anywhere, unless a blocker is in its clause."""
 
 
 class ActivityFrame(Strict):

@@ -91,6 +91,7 @@ class Language:
     pain_subjects: frozenset[str]
     locations: frozenset[str]
     location_blockers: frozenset[str]
+    location_anchors: frozenset[str]
     rules: LanguageFile
     implications: tuple[Implication, ...]
     answers: dict[Phrase, str]
@@ -206,6 +207,7 @@ class Language:
             pain_subjects=frozenset(rules.pain_subjects),
             locations=frozenset(rules.locations.findings),
             location_blockers=word_set(rules.locations.blockers),
+            location_anchors=word_set(rules.locations.anchors),
             rules=rules,
             implications=rules.implications,
             answers=answers,

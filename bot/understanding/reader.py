@@ -461,13 +461,18 @@ def _located(
     pain_in_sentence: bool,
     denied: bool,
     pained: bool = False,
+    felt_in_message: bool = False,
 ) -> bool:
     """A location counts with a pain word in its clause, or alone in a clause that says nothing
-    else ("not the front, it's round the back")."""
+    else ("not the front, it's round the back"), or, named as the hip's own ("the outside of my
+    hip"), in a message that tells a pain."""
     if pattern.finding not in language.locations or pattern.polarity != "present":
         return True
     words = set(tokens)
     if language.pain_words & words or (pain_in_sentence and not others) or pained:
+        return True
+    anchored = bool(language.location_anchors & set(pattern.phrase.split()))
+    if anchored and felt_in_message and not others and not language.location_blockers & words:
         return True
     if denied:
         return not others
@@ -1083,7 +1088,10 @@ class _Reading:
             others = len(findings - language.locations)
             denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
             pained = bool(findings & set(language.rules.locations.pained_by))
-            located = _located(language, pattern, tokens, others, pain_in_sentence, denied, pained)
+            located = _located(
+                language, pattern, tokens, others, pain_in_sentence, denied, pained,
+                felt_in_message=bool(self.felt_sentences),
+            )  # fmt: skip
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, UNPAINED)
             unpained = (
