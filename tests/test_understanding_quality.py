@@ -579,8 +579,12 @@ ASSERTIONS = {
             set(),
         ),
         # a click at the hip is no pain there, even beside a pain told elsewhere
-        ("it clicks at the front of my hip. the knee aches though", {"clicking_catching"}, set()),
-        ("feels like someone hit the front of my hip with a hammer", {"pain_front"}, set()),
+        ("it clicks at the front of my hip. my wrist aches though", {"clicking_catching"}, set()),
+        (
+            "it came on mid-stride, like someone hit the front of my hip with a hammer. Stairs hurt",
+            {"pain_front", "pain_lifting_knee"},
+            set(),
+        ),
     ],
     "an echo takes the denial before it": [
         ("sitting's fine and so are stairs", set(), {"pain_sitting", "pain_lifting_knee"}),
