@@ -582,7 +582,7 @@ ASSERTIONS = {
         ("it clicks at the front of my hip. my wrist aches though", {"clicking_catching"}, set()),
         (
             "it came on mid-stride, like someone hit the front of my hip with a hammer. Stairs hurt",
-            {"pain_front", "pain_lifting_knee"},
+            {"pain_front", "pain_lifting_knee", "sudden_onset"},
             set(),
         ),
     ],
