@@ -7,7 +7,7 @@ import dataclasses
 import pydantic
 import pytest
 
-from bot.channels.telegram import keyboard
+from bot.channels.telegram import keyboard, keyboard_json
 from bot.dialogue import CONDITION_NAMES, Incoming, Option
 from bot.dialogue.spec import BUTTON_TEXTS, Kind, check_dialogue
 from bot.knowledge import Exercise
@@ -116,3 +116,19 @@ async def test_a_typed_answer_clears_the_keyboard_of_the_question(
         assert "reply_markup" not in (fake_bot_api.message(CHAT, asked) or {})
         assert bot.sent()[-1].buttons  # the next question has its own
         await bot.quiet(0.1)
+
+
+@pytest.mark.parametrize("step", [0, 7, 12345, 999_999_999])
+def test_the_keyboard_json_is_the_keyboard_ptb_would_send(step: int) -> None:
+    engine = real_engine()
+    option_sets = [
+        [Option(o.label, o.value) for o in state.options]
+        for state in engine.dialogue.states.values()
+        if state.options
+    ]
+    option_sets.append([Option("Yes", "yes"), Option("No", "no"), Option("Not sure", "not_sure")])
+    option_sets.append([Option("far too long", "x" * 60), Option("Ok", "ok")])  # one left out
+    option_sets.append([])
+    for options in option_sets:
+        markup = keyboard(options, step)
+        assert keyboard_json(options, step) == (markup.to_dict() if markup else None)

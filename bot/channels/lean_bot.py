@@ -54,10 +54,13 @@ class LeanBot(ExtBot[int]):
             raise
 
     async def send_html(
-        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+        self,
+        chat_id: int,
+        text: str,
+        reply_markup: InlineKeyboardMarkup | dict[str, Any] | None = None,
     ) -> int | None:
-        """``sendMessage`` of HTML ``text``, with buttons if given; of Telegram's answer (the sent
-        message) only the message id is read.
+        """``sendMessage`` of HTML ``text``, with buttons if given (PTB's markup, or its JSON);
+        of Telegram's answer (the sent message) only the message id is read.
 
         Raises:
             telegram.error.TelegramError: as :meth:`~telegram.Bot.send_message` does.
@@ -70,8 +73,9 @@ class LeanBot(ExtBot[int]):
                 "parse_mode": ParseMode.HTML,
                 "reply_markup": (
                     markup_json(reply_markup)
-                    if reply_markup is not None and self.callback_data_cache is None
-                    else reply_markup
+                    if isinstance(reply_markup, InlineKeyboardMarkup)
+                    and self.callback_data_cache is None
+                    else reply_markup  # already the Bot API's JSON (``keyboard_json``), or None
                 ),
             },
         )
