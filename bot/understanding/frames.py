@@ -317,6 +317,9 @@ class Frames:
             doing = alone and (tokens[0].endswith("ing") or tokens[0] in ("run", "runs"))
             if doing and pain_in_message and not onset:  # "Groin. Runs. 3 weeks."
                 return [FrameHit(self.activity_finding, (start, end), False, "activity alone")]
+            linked_alone = start == 1 and end == len(tokens) and tokens[0] in self.links
+            if linked_alone and pain_in_message and not onset:  # "outer hip - yes, after runs"
+                return [FrameHit(self.activity_finding, (start, end), False, "activity alone")]
             if borrowed and start <= LEAD_REACH:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
             before = set(tokens[max(0, start - LINK_REACH - 2) : start])
