@@ -586,6 +586,26 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "denials in the voices of the final sets; a denial around a pair's word": [
+        (
+            "It's nowt at night, nowt sat down, just when I'm running",
+            {"worse_with_activity"},
+            {"pain_at_rest_or_night", "pain_sitting"},
+        ),
+        (
+            "pain in hip since one week. Swelling nahi hai.",
+            set(),
+            {"swelling", "duration_over_2_weeks"},
+        ),
+        ("Divvent get any tingling mind", set(), {"numbness_tingling"}),
+        ("Swell no have.", set(), {"swelling"}),
+        (
+            "Swelling's gone down now, redness too, thank god",
+            set(),
+            {"swelling", "redness_warmth"},
+        ),
+        ("I sleep on that side every night with no pain", set(), {"worse_lying_on_side"}),
+    ],
     "an echo takes the denial before it": [
         ("sitting's fine and so are stairs", set(), {"pain_sitting", "pain_lifting_knee"}),
         ("sitting hurts and so do stairs", {"pain_sitting", "pain_lifting_knee"}, set()),

@@ -564,6 +564,8 @@ class Grammar(Strict):
     degree_words: Words = ()
     """Words of degree that affirm what follows: "no fever, a bit clicky"."""
     echoes: Words = ()
+    echo_tails: Words = ()
+    """Words ending a short clause that is as the clause before it: "redness too"."""
     """Words before a finding that make it as the one denied before it in its clause:
     "sitting's fine and so are stairs"."""
 

@@ -80,6 +80,8 @@ class Language:
     """Words of degree that affirm what follows them: a list item opening with one does not
     take the denial before it ("no fever, a bit clicky")."""
     echoes: tuple[Phrase, ...]
+    echo_tails: tuple[Phrase, ...]
+    """Words that end a short clause which is as the clause before it: "redness too"."""
     """Words that say a finding is as the one denied before it: "sitting's fine and so are
     stairs"."""
     now_words: frozenset[str]
@@ -193,6 +195,7 @@ class Language:
             onset_words=word_set(rules.grammar.onset_words),
             it_began=phrase_set(rules.grammar.it_began),
             echoes=tuple(phrase_set(rules.grammar.echoes)),
+            echo_tails=tuple(phrase_set(rules.grammar.echo_tails)),
             degree_words=word_set(rules.grammar.degree_words),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),

@@ -46,6 +46,8 @@ _BARE_READING = re.compile(
 TOPIC_ONLY = "topic word, not denied"
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
+ECHO_WORDS = 4
+"""The most words of a clause that echoes the one before ("redness too")."""
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
@@ -751,6 +753,13 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
     return named
 
 
+def _echoing(language: Language, tokens: tuple[str, ...]) -> bool:
+    """A short clause that ends by saying it is as the one before: "redness too"."""
+    return len(tokens) <= ECHO_WORDS and any(
+        tokens[-len(tail) :] == tail for tail in language.echo_tails
+    )
+
+
 def _has_any(tokens: tuple[str, ...], phrases: tuple[str, ...]) -> bool:
     text = f" {' '.join(tokens)} "
     return any(f" {phrase} " in text for phrase in phrases)
@@ -957,6 +966,16 @@ class _Reading:
         verdict = strongest(
             assess(self.language, tokens, part, pair.finding, own) for part in pair.parts
         )
+        wrapped = any(  # "with no pain" holds the pair's pain word: the denial is its own
+            c.cue.means is CueMeaning.NEGATED
+            and c.start <= a
+            and b <= c.end
+            and c.end - c.start > b - a
+            for c in cues
+            for a, b in pair.parts
+        )
+        if wrapped and not pair.denies and verdict.assertion is Assertion.PRESENT:
+            verdict = Verdict(Assertion.ABSENT, "a denial around a part of the pair")
         if inherited and not pair.denies and verdict.assertion is Assertion.PRESENT:
             verdict = Verdict(Assertion.ABSENT, "denial carried over a list")
         if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
@@ -1008,6 +1027,19 @@ class _Reading:
             if said - {self.frames.duration_finding}:
                 self.resolve(j, cue)
                 return
+
+    def echo(self, index: int, first: int) -> None:
+        """Clause ``index`` (its mentions from ``first`` on) is as the clause before it denied
+        or resolved: "Swelling's gone down now, redness too"."""
+        before = [m for m in self.mentions[:first] if m.clause == index - 1]
+        told = [m for m in before if m.verdict in ("absent", "present")]
+        if not told or any(m.verdict != "absent" for m in told):
+            return
+        for i, m in enumerate(self.mentions[first:], first):
+            if m.verdict == "present" and m.clause == index:
+                why = "as the denial in the clause before it"
+                self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
+                self.state[m.finding] = "absent"
 
     def drop_duration(self, index: int) -> None:
         """Forget a duration heard in clause ``index`` alone."""
@@ -1274,6 +1306,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             carried = carried and len(clause.tokens) > 1  # "Down the leg? No, stays in the groin"
         if resolving:  # "it stopped a week ago": when it ended, not how long it has hurt
             reading.drop_duration(index)
+        if same_sentence and _echoing(lexicon.language, clause.tokens):
+            reading.echo(index, before)  # "Swelling's gone down now, redness too"
         if answer is not None:
             reading.answered(listed_from.get(clause.sentence, before), answer, clause.question)
         if same_sentence and (
