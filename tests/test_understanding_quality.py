@@ -142,6 +142,10 @@ LATER_SETS = {
     "utterances_fresh27.yaml": 0.92,
     "utterances_fresh30.yaml": 0.94,
     "utterances_fresh31.yaml": 0.94,
+    "utterances_fresh28.yaml": 0.92,
+    "utterances_fresh29.yaml": 0.93,
+    "utterances_fresh32.yaml": 0.91,
+    "utterances_fresh33.yaml": 0.91,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
