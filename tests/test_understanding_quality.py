@@ -146,6 +146,8 @@ LATER_SETS = {
     "utterances_fresh29.yaml": 0.93,
     "utterances_fresh32.yaml": 0.91,
     "utterances_fresh33.yaml": 0.91,
+    "utterances_fresh34.yaml": 0.92,
+    "utterances_fresh35.yaml": 0.89,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -160,6 +162,13 @@ DISPUTED_DENIALS = {
         "Hips feel rusty and tight in the mornings for like an hour, then they're fine. Also get "
         "sore knees but thats the inside not the outside.",
         "outer_knee_pain",
+    ),
+    # a known miss: Taglish "di naman swollen" ("not swollen"); "di" is read as Jamaican "the"
+    (
+        "Hi po! Asking for my pamangkin, she's 16 and on the track team. She had a stress "
+        "fracture sa foot last year. Now her hip front hurts while running and lately also at "
+        "rest. Di naman swollen. She's walking pero limping na.",
+        "swelling",
     ),
 }  # fmt: skip
 
@@ -588,6 +597,24 @@ ASSERTIONS = {
             "it came on mid-stride, like someone hit the front of my hip with a hammer. Stairs hurt",
             {"pain_front", "pain_lifting_knee", "sudden_onset"},
             set(),
+        ),
+    ],
+    "denials the last fresh sets found": [
+        ("Numbness, not that I've noticed.", set(), {"numbness_tingling"}),
+        ("Swelling - nowt.", set(), {"swelling"}),
+        (
+            "It stopped clickin a while back, now it's a constant ache at the front",
+            {"pain_front", "pain_at_rest_or_night"},
+            {"clicking_catching"},
+        ),
+        ("pressing on it doesnt even hurt", set(), {"tender_to_touch"}),
+        ("didnae twist it, didnae fall, didnae bang it", set(), {"fall_or_injury"}),
+        ("I'm 45 in June so 44 now", set(), {"age_45_plus", "age_under_16"}),
+        (
+            "I used to get pins and needles on long rides but it stopped once I changed my bike "
+            "saddle",
+            set(),
+            {"numbness_tingling"},
         ),
     ],
     "denials in the voices of the final sets; a denial around a pair's word": [

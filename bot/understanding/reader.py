@@ -109,6 +109,8 @@ _AGE = re.compile(
 _NOT_YET = re.compile(
     r" (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month"
     r"|birthday)\b"
+    r"| in (?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december)\b"
 )
 """After "I'm 45": an age not reached yet ("I'm 45 on Friday" is 44 today)."""
 _CHILD_AGE_GROUPS = (4, 6)
@@ -396,6 +398,9 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
             return None
         if len(following) == 1 and following[0] in ANSWER_WORDS:
             return ANSWER_WORDS[following[0]]
+    said = language.answers.get(following)  # "Numbness, not that I've noticed."
+    if said in ("yes", "no"):
+        return said == "yes"
     if len(following) > TOPIC_WORDS:
         return None
     for cut in range(len(following), 0, -1):
