@@ -599,6 +599,26 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "red flags the last fresh sets found stored as absent": [
+        ("accidents where I couldn't hold my bowels", {"saddle_numbness_or_bladder"}, set()),
+        (
+            "numb on my private area and cant poop normal",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        (
+            "tingling in the saddle area and it hasn't gone away",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        ("Not a fever exactly, but I've been feeling crummy and achy all over", {"fever"}, set()),
+        (
+            "my daughter is 11, she is crying and will not stand up",
+            {"cannot_bear_weight", "age_under_16"},
+            {"age_45_plus"},
+        ),
+        ("i wouldnt say it's not swollen", {"swelling"}, set()),
+    ],
     "denials the last fresh sets found": [
         ("Numbness, not that I've noticed.", set(), {"numbness_tingling"}),
         ("Swelling - nowt.", set(), {"swelling"}),

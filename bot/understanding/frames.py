@@ -265,6 +265,10 @@ class Frames:
             for group in range(groups):
                 places = found.get((rule, group), ())
                 free = [s for s in places if not any(_overlap(s, p) for p in parts)]
+                free = [  # "could not hold my bowels": the longer words of a group win
+                    s for s in free
+                    if not any(_overlap(s, o) and o[1] - o[0] > s[1] - s[0] for o in free)
+                ]  # fmt: skip
                 if not free:
                     break
                 near = parts[0][0] if parts else 0  # the words nearest the first group's
