@@ -618,6 +618,14 @@ ASSERTIONS = {
             {"age_45_plus"},
         ),
         ("i wouldnt say it's not swollen", {"swelling"}, set()),
+        # one of a finding's parts told, another denied: the finding stands
+        ("Yes its warm to the touch, and no its not red", {"redness_warmth"}, set()),
+        (
+            "The redness faded by Tuesday and there's no warmth now either",
+            set(),
+            {"redness_warmth"},
+        ),
+        ("not red, not hot", set(), {"redness_warmth"}),
     ],
     "denials the last fresh sets found": [
         ("Numbness, not that I've noticed.", set(), {"numbness_tingling"}),

@@ -103,6 +103,7 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
     ids += [("duration.other_symptoms", f) for f in language.duration.other_symptoms]
     ids += [("duration.told_of", f) for f in language.duration.told_of]
     ids += [("transparent", finding) for finding in language.transparent]
+    ids += [("parts", finding) for finding in language.parts]
     ids += [("events.findings", finding) for finding in language.events.findings]
     ids += [("ellipsis.not_pain", finding) for finding in language.ellipsis.not_pain]
     ids += [("opposites", finding) for pair in language.opposites for finding in pair]

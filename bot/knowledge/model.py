@@ -667,6 +667,9 @@ class LanguageFile(Strict):
     presuming_questions: Words = ()
     """Question openings that take what follows as true: "why does it click", "should I worry
     that it's swollen?"."""
+    parts: dict[Id, tuple[Words, ...]] = Field(default_factory=dict)
+    """Findings told by several things, with the words of each ("red or hot skin": red, warm):
+    one thing told present stands beside another denied ("warm to the touch, but not red")."""
     opposites: tuple[tuple[Id, Id], ...] = ()
     """Findings that cannot both be present: when a message says both, the later one stands."""
     double_negatives: DoubleNegatives = Field(default_factory=lambda: DoubleNegatives())

@@ -713,6 +713,29 @@ def _not_how_long(reading: _Reading, clauses: list[Clause], age: int) -> None:
     ]
 
 
+def _part(groups: tuple[tuple[str, ...], ...], mention: Mention) -> int | None:
+    """Which of a finding's parts ``mention`` tells, if exactly one."""
+    words = set(mention.words.split())
+    hits = [i for i, group in enumerate(groups) if words & set(group)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _one_part_told(language: Language, reading: _Reading) -> tuple[str, ...]:
+    """A finding of several things (``parts``) that one thing tells and another denies is
+    present: "warm to the touch, and no, it's not red"."""
+    notes = []
+    for finding, groups in language.rules.parts.items():
+        if reading.state.get(finding) != "absent":
+            continue
+        told = [m for m in reading.mentions if m.finding == finding and m.verdict != "ignored"]
+        present = {_part(groups, m) for m in told if m.verdict == "present"} - {None}
+        denied = {_part(groups, m) for m in told if m.verdict != "present"}
+        if present and None not in denied and not present & denied:
+            reading.state[finding] = "present"
+            notes.append(f"{finding} present: one part told, another denied")
+    return tuple(notes)
+
+
 def _later_of_opposites(
     language: Language, state: dict[str, str], mentions: list[Mention]
 ) -> None:
@@ -1342,6 +1365,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             reading.deny_asked(
                 clauses, index, lexicon.language.elliptic_not_pain if hurt else frozenset()
             )
+    parted = _one_part_told(lexicon.language, reading)
     reading.onset_not_activity(clauses)
     earlier = lexicon.language.earlier
     told = (
@@ -1362,7 +1386,11 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     age = _age(normalized, reading.state, for_someone=for_someone)
     if age is not None:
         _not_how_long(reading, clauses, age)
-    implied = (*over, *_implied(lexicon.language, reading.state, reading.mentions, clauses))
+    implied = (
+        *parted,
+        *over,
+        *_implied(lexicon.language, reading.state, reading.mentions, clauses),
+    )
     state = reading.state
     return Understanding(
         present=frozenset(f for f, v in state.items() if v == "present"),
