@@ -566,6 +566,8 @@ ASSERTIONS = {
         ("couldnt walk properly after the 10 miler", {"limp"}, set()),
         ("hurts too much to walk properly", {"limp"}, set()),
         ("Had 38.5 yesterday and felt awful", {"fever"}, set()),
+        ("heart rate at 102 and rising, the hip aches", set(), set()),  # no unit: no temperature
+        ("had 101 degrees last night", {"fever"}, set()),
         (
             "is it related that I've gone numb around my back passage?",
             {"saddle_numbness_or_bladder", "numbness_tingling"},

@@ -39,8 +39,10 @@ _READING = re.compile(
     r"\b(?:temp|temperature|fever|thermometer)\D{0,16}?\b(\d{2,3}(?:\.\d)?)\b(?!\s*(?:days?|weeks?|k|km|miles?))"
 )
 _BARE_READING = re.compile(
-    r"\b(?:had|have|got|hit|was|of|at|running|reading)\s+((?:3[5-9]|4[0-2])\.\d|10[0-5](?:\.\d)?)"
-    r"(?:\s*(?:°|degrees|deg|c|f)\b|(?=\s+(?:yesterday|today|last|this|since|and|but|,|\.)|$))"
+    r"\b(?:had|have|got|hit|was|of|at|running|reading)\s+"
+    r"(?:((?:3[5-9]|4[0-2])\.\d)(?:\s*(?:°|degrees|deg|c)\b"
+    r"|(?=\s+(?:yesterday|today|last|this|since|and|but)\b|\s*[,.]|$))"
+    r"|(10[0-5](?:\.\d)?)\s*(?:°|degrees|deg|f)\b)"
 )
 """A temperature told as a number alone, with a decimal ("had 38.5 yesterday")."""
 TOPIC_ONLY = "topic word, not denied"
@@ -675,7 +677,7 @@ def _temperature(language: Language, normalized: str, reading: _Reading) -> None
     found = (_READING.search(normalized) or _BARE_READING.search(normalized)) if rule else None
     if rule is None or found is None:
         return
-    value = float(found.group(1))
+    value = float(next(g for g in found.groups() if g))
     celsius = value if value < FAHRENHEIT_FROM else (value - 32) * 5 / 9
     told = [m for m in reading.mentions if m.finding == rule.finding and m.verdict == "present"]
     words = frozenset(rule.words)
