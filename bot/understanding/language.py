@@ -80,10 +80,10 @@ class Language:
     """Words of degree that affirm what follows them: a list item opening with one does not
     take the denial before it ("no fever, a bit clicky")."""
     echoes: tuple[Phrase, ...]
-    echo_tails: tuple[Phrase, ...]
-    """Words that end a short clause which is as the clause before it: "redness too"."""
     """Words that say a finding is as the one denied before it: "sitting's fine and so are
     stairs"."""
+    echo_tails: tuple[Phrase, ...]
+    """Words that end a short clause which is as the clause before it: "redness too"."""
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
     first_person: frozenset[str]
