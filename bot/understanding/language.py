@@ -141,12 +141,7 @@ class Language:
             for first, group in self.cues.items()
             if (kept := tuple(c for c in group if not self._names_them(c)))
         }
-        cue_words = {
-            first: single
-            for first, group in cues.items()
-            if (single := tuple(c for c in group if len(c.tokens) == 1))
-        }
-        return replace(self, cues=cues, cue_pairs=_by_two_words(cues), cue_words=cue_words)
+        return replace(self, cues=cues, cue_pairs=_by_two_words(cues), cue_words=_one_word(cues))
 
     def _names_them(self, cue: Cue) -> bool:
         return cue.means is CueMeaning.OTHER_PERSON and cue.tokens in self.proxy_they
@@ -169,11 +164,7 @@ class Language:
         return cls(
             cues=cues,
             cue_pairs=_by_two_words(cues),
-            cue_words={
-                first: single
-                for first, group in cues.items()
-                if (single := tuple(c for c in group if len(c.tokens) == 1))
-            },
+            cue_words=_one_word(cues),
             terminators=word_set(rules.terminators),
             event_findings=frozenset(rules.events.findings),
             event_openers=phrase_set(rules.events.openers),
@@ -250,6 +241,14 @@ class Language:
             proxy_they=phrase_set(rules.proxy.they if rules.proxy else ()),
             proxy_writer=word_set(rules.proxy.writer if rules.proxy else ()),
         )
+
+
+def _one_word(cues: dict[str, tuple[Cue, ...]]) -> dict[str, tuple[Cue, ...]]:
+    return {
+        first: single
+        for first, group in cues.items()
+        if (single := tuple(c for c in group if len(c.tokens) == 1))
+    }
 
 
 def _by_two_words(cues: dict[str, tuple[Cue, ...]]) -> dict[tuple[str, str], tuple[Cue, ...]]:
