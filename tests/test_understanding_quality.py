@@ -629,6 +629,21 @@ ASSERTIONS = {
         ),
         ("not red, not hot", set(), {"redness_warmth"}),
     ],
+    "after the last measurement: a coach's athlete, a child with a temperature, dialect": [
+        (
+            "I coach a 13-year-old girl who's limping and says her groin hurts",
+            {"age_under_16", "limp", "pain_front"},
+            {"age_45_plus"},
+        ),
+        (
+            "my daughter is 11, her hip is red and hot and she has temperature",
+            {"age_under_16", "redness_warmth", "fever"},
+            {"age_45_plus"},
+        ),
+        ("it ain't swole or nothin", set(), {"swelling"}),
+        ("then a clunk and it was free", {"clicking_catching"}, set()),
+        ("sleeping is fine even on that side", set(), {"worse_lying_on_side"}),
+    ],
     "denials the last fresh sets found": [
         ("Numbness, not that I've noticed.", set(), {"numbness_tingling"}),
         ("Swelling - nowt.", set(), {"swelling"}),

@@ -132,6 +132,7 @@ _THEIR_AGE = re.compile(
     r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson)(?: [a-z]+)? is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson),? who is (\d{1,2})\b"
+    r"|\b(\d{1,2})[- ]?(?:year|yr)s?[- ]old (?:girl|boy|son|daughter|kid|lad|lass|athlete)\b"
 )
 """In a message written for someone: the age told of them ("she is 14", "my daughter (16)")."""
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
