@@ -94,6 +94,9 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
         denied_before = bool(language.double_after & set(tokens[:start]))
         if denied_before and here[0].cue.tokens in language.double_negatives:
             continue
+        following = tokens[here[0].end : here[0].end + 1]
+        if here[0].cue.means is CueMeaning.HYPOTHETICAL and following and following[0].isdigit():
+            continue  # "maybe 20 minutes": an approximate number, no hedge
         if here[0].cue.means is not CueMeaning.PSEUDO:
             found += here
         else:  # "it's gone all red": "gone all" is no cue, nor is "is gone" under it
