@@ -148,6 +148,8 @@ LATER_SETS = {
     "utterances_fresh33.yaml": 0.91,
     "utterances_fresh34.yaml": 0.92,
     "utterances_fresh35.yaml": 0.89,
+    "utterances_fresh36.yaml": 0.92,
+    "utterances_fresh37.yaml": 0.90,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -628,6 +630,24 @@ ASSERTIONS = {
             {"redness_warmth"},
         ),
         ("not red, not hot", set(), {"redness_warmth"}),
+    ],
+    "denials sets 36 and 37 found": [
+        ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
+        ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),
+        (
+            "The pain wakes me up at 3am, not because I lie on it",
+            {"pain_at_rest_or_night"},
+            {"worse_lying_on_side"},
+        ),
+        ("Nah it eh swell up and it eh red", set(), {"swelling", "redness_warmth"}),
+        ("Earlier I had pain at night, now no.", set(), {"pain_at_rest_or_night"}),
+        ("now no fever", set(), {"fever"}),
+        (
+            "No numbness in the genital area, and I control pee normally",
+            set(),
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+        ),
+        ("before i cannot lie on it, now can already", set(), {"worse_lying_on_side"}),
     ],
     "after the last measurement: a coach's athlete, a child with a temperature, dialect": [
         (

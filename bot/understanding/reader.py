@@ -1131,11 +1131,17 @@ class _Reading:
         closing = [c for c in cues if c.cue.means is CueMeaning.RESOLVED]
         symptoms = findings - language.transparent
         told_before: Verdict | None = None
+        denied_until: dict[str, int] = {}
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
             if told_before is not None and verdict.assertion is Assertion.PRESENT:
                 echo = any(tokens[max(0, start - len(e)) : start] == e for e in language.echoes)
-                verdict = told_before if echo else verdict  # "sitting's fine and so are stairs"
+                joined = denied_until.get(pattern.finding) == start - 1 and tokens[start - 1] in (
+                    "and",
+                    "or",
+                    "nor",
+                )  # "fine at rest and at night"
+                verdict = told_before if echo or joined else verdict  # "... and so are stairs"
             ends_another = symptoms and any(c.start <= start and end <= c.end for c in closing)
             if pattern.finding in language.transparent and ends_another:
                 verdict = Verdict(Assertion.ELSEWHERE, "another symptom's end, not the course")
@@ -1174,6 +1180,7 @@ class _Reading:
                       edits=str(edits))  # fmt: skip
             if verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED):
                 told_before = Verdict(verdict.assertion, "as the denial before it ('so are')")
+                denied_until[pattern.finding] = end
             if verdict.assertion is Assertion.ABSENT and end == len(tokens):
                 denied_to_end = True
         pain = [i for i, t in enumerate(tokens) if t in language.pain_words]
