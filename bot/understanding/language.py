@@ -79,6 +79,8 @@ class Language:
     degree_words: frozenset[str]
     """Words of degree that affirm what follows them: a list item opening with one does not
     take the denial before it ("no fever, a bit clicky")."""
+    parts: dict[str, tuple[frozenset[str], ...]]
+    """Findings told by several things, with the words of each (``parts``)."""
     echoes: tuple[Phrase, ...]
     """Words that say a finding is as the one denied before it: "sitting's fine and so are
     stairs"."""
@@ -185,6 +187,7 @@ class Language:
             elliptic_auxiliaries=word_set(rules.grammar.elliptic_auxiliaries),
             onset_words=word_set(rules.grammar.onset_words),
             it_began=phrase_set(rules.grammar.it_began),
+            parts={f: tuple(word_set(g) for g in groups) for f, groups in rules.parts.items()},
             echoes=tuple(phrase_set(rules.grammar.echoes)),
             echo_tails=tuple(phrase_set(rules.grammar.echo_tails)),
             degree_words=word_set(rules.grammar.degree_words),

@@ -629,7 +629,7 @@ def _paired_across(lexicon: Lexicon, reading: _Reading, clauses: list[Clause]) -
         typed = {token for i in indices for token in clauses[i].tokens}
         if not lexicon.frames.may_pair_across(typed):
             continue
-        pieces = [lexicon.frame_tokens(lexicon.expand(clauses[i].tokens)) for i in indices]
+        pieces = [reading.framed[i] for i in indices]
         starts = [sum(len(p) for p in pieces[:k]) for k in range(len(pieces))]
         joined = tuple(token for piece in pieces for token in piece)
         for hit in lexicon.frames.paired_across(joined):
@@ -716,10 +716,10 @@ def _not_how_long(reading: _Reading, clauses: list[Clause], age: int) -> None:
     ]
 
 
-def _part(groups: tuple[tuple[str, ...], ...], mention: Mention) -> int | None:
+def _part(groups: tuple[frozenset[str], ...], mention: Mention) -> int | None:
     """Which of a finding's parts ``mention`` tells, if exactly one."""
     words = set(mention.words.split())
-    hits = [i for i, group in enumerate(groups) if words & set(group)]
+    hits = [i for i, group in enumerate(groups) if words & group]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -727,7 +727,7 @@ def _one_part_told(language: Language, reading: _Reading) -> tuple[str, ...]:
     """A finding of several things (``parts``) that one thing tells and another denies is
     present: "warm to the touch, and no, it's not red"."""
     notes = []
-    for finding, groups in language.rules.parts.items():
+    for finding, groups in language.parts.items():
         if reading.state.get(finding) != "absent":
             continue
         told = [m for m in reading.mentions if m.finding == finding and m.verdict != "ignored"]
@@ -849,6 +849,8 @@ class _Reading:
         self.since_sentences: frozenset[int] = frozenset()
         self.felt_sentences: frozenset[int] = frozenset()
         self.pained_clauses: set[int] = set()
+        self.framed: dict[int, tuple[str, ...]] = {}
+        """Each clause's tokens as the frames and pairs read them."""
         self.before: tuple[int, tuple[str, ...]] = (-1, ())
         """The sentence and the frame tokens of the clause read last."""
 
@@ -1107,6 +1109,7 @@ class _Reading:
         cues = find_cues(language, tokens)
         found = _find(self.lexicon, tokens)
         framed = self.lexicon.frame_tokens(tokens)
+        self.framed[index] = framed
         pairs = self.frames.paired(framed)
         owned = [
             (f[1], f[2])
