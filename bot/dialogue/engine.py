@@ -255,11 +255,18 @@ class Engine(FollowUpTurns):
             return
         self._answer(draft, incoming)
 
+    def _note(self, draft: Draft, record: Undo, heard: Understanding) -> bool:
+        """Record what a message said (:func:`note_heard`), saying once when the runner turns out
+        to be someone the writer writes for."""
+        if heard.for_someone and not draft.session.for_someone:
+            draft.say(self.render.text("for_someone"))
+        return note_heard(draft.session, record, heard)
+
     def _welcome_back(self, draft: Draft, incoming: Incoming, heard: Understanding) -> None:
         """After a break: keep what the message says, then ask "continue or start again?"."""
         session = draft.session
         record = session.remember()
-        if note_heard(session, record, heard):
+        if self._note(draft, record, heard):
             draft.say(self.render.text("answer_noted"))
         else:
             session.forget_if_unchanged(record)
@@ -363,9 +370,7 @@ class Engine(FollowUpTurns):
             if incoming.text
             else Understanding()
         )
-        if heard.for_someone and not session.for_someone:
-            draft.say(self.render.text("for_someone"))
-        noted = note_heard(session, record, heard)
+        noted = self._note(draft, record, heard)
         outcome = self._interpret(state, conversation, record, incoming, heard)
         if outcome is Outcome.UNREAD and noted:
             outcome = Outcome.PROGRESS
