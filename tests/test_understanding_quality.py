@@ -150,6 +150,8 @@ LATER_SETS = {
     "utterances_fresh35.yaml": 0.89,
     "utterances_fresh36.yaml": 0.92,
     "utterances_fresh37.yaml": 0.90,
+    "utterances_fresh38.yaml": 0.92,
+    "utterances_fresh39.yaml": 0.92,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -630,6 +632,78 @@ ASSERTIONS = {
             {"redness_warmth"},
         ),
         ("not red, not hot", set(), {"redness_warmth"}),
+    ],
+    "round 21: a coach or grandparent writing, someone named by age, words typed in Spanish": [
+        (
+            "I'm a high school XC coach, asking about one of my freshmen, he's 14. Sore on the "
+            "outside of his hip on long runs",
+            {"age_under_16", "pain_side", "worse_with_activity"},
+            {"age_45_plus"},
+        ),
+        (
+            "My granddaughter is the runner, she's 14, and she's staying with me this summer. "
+            "She has pain on the outside of her hip",
+            {"age_under_16", "pain_side"},
+            {"age_45_plus"},
+        ),
+        (
+            "She's 13, a limp after netball, no fall.",
+            {"age_under_16", "limp"},
+            {"age_45_plus", "fall_or_injury"},
+        ),
+        (
+            "I coach a squad. One of my women, 58, limps after sessions",
+            {"age_45_plus", "limp"},
+            {"age_under_16"},
+        ),
+        # the writer's own hip after naming a player: the writer is the runner
+        (
+            "I coach one of my players, he's 14, but my own hip is sore at the side",
+            {"pain_side"},
+            set(),
+        ),
+        (
+            "Tengo 15 años y corro. My hip clicks",
+            {"age_under_16", "clicking_catching"},
+            {"age_45_plus"},
+        ),
+        (
+            "No tengo la cadera roja ni hinchada, ni calentura. Only pain en la nalga",
+            {"pain_buttock"},
+            {"redness_warmth", "swelling", "fever"},
+        ),
+        (
+            "Mi esposo tiene fiebre, but my hip hurts when I'm running",
+            {"worse_with_activity"},
+            set(),
+        ),
+    ],
+    "round 21: denials after the phrase, a change of load denied, an asked symptom denied": [
+        (
+            "Front of the hip's not bothering me, it's the glute that nags",
+            {"pain_buttock"},
+            {"pain_front"},
+        ),
+        ("Training's not changed in months", set(), {"recent_training_increase"}),
+        ("I haven't increased my mileage", set(), {"recent_training_increase"}),
+        ("Fine pressing on it", set(), {"tender_to_touch"}),
+        (
+            "Is it normal for it to go numb in the saddle area? Because it doesn't, I'm asking.",
+            set(),
+            {"saddle_numbness_or_bladder"},
+        ),
+        (
+            "Should I be worried that it hurts more when I lie on it?",
+            {"worse_lying_on_side"},
+            set(),
+        ),
+        ("nah mate, strolling about no bother", set(), {"limp", "cannot_bear_weight"}),
+        ("I was fine walking until yesterday, now I limp", {"limp"}, set()),
+        (
+            "now the side of my hip is too sore to sleep on",
+            {"pain_side", "worse_lying_on_side"},
+            set(),
+        ),
     ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),

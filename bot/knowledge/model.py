@@ -424,6 +424,8 @@ class TrainingFrame(Strict):
     ignore_with: Words = ()
     not_before: Words = ()
     """A verb followed by one of these is a comparison, not a change ("more than")."""
+    denied_after: Words = ()
+    """A verb right after one of these is a change denied ("training has not changed")."""
     same_words: Words = ()
     added_to: Words = ()
     """Phrases that make a same-load word a base added to ("hills on top of my usual miles")."""
@@ -638,7 +640,16 @@ class Proxy(Strict):
     for_whom: Annotated[Words, Field(min_length=1)]
     """Phrases that say the message is for someone else: "my son", "asking for"."""
     for_whom_aged: Words = ()
-    """Words that say it before a number: "my 10 year old"."""
+    """Phrases that say it before a number: "my 10 year old", "she's 13"."""
+    one_of: Words = ()
+    """Phrases that say it before one of ``people`` a few words on: "one of my U15 girls"."""
+    people: Words = ()
+    """Words for the people ``one_of`` picks one from: "athletes", "girls"."""
+    roles: Words = ()
+    """Words of the writer's role ("I'm their coach"): a clause with one and no pain in it may
+    speak of the writer."""
+    writer_as_object: Words = ()
+    """Words of the writer that may follow a word naming the other ("she's staying with me")."""
     they: Annotated[Words, Field(min_length=1)]
     """``other_person`` cue phrases that name that person ("she", "my daughter")."""
     writer: Annotated[Words, Field(min_length=1)]

@@ -132,6 +132,7 @@ class Frames:
     nouns: PhraseIndex
     ignore_with: frozenset[str]
     not_before: frozenset[str]
+    denied_after: frozenset[str]
     pain_words: frozenset[str]
     same_words: frozenset[str]
     added_to: PhraseIndex
@@ -187,6 +188,7 @@ class Frames:
             nouns=index(phrase_set(training.nouns)),
             ignore_with=word_set(training.ignore_with),
             not_before=word_set(training.not_before),
+            denied_after=word_set(training.denied_after),
             pain_words=language.pain_words,
             same_words=word_set(training.same_words),
             added_to=index(phrase_set(training.added_to)),
@@ -381,6 +383,8 @@ class Frames:
                     continue  # "it started aching on long runs": the pain began, not a load
                 if 0 <= gap < self.training_window:
                     span = (min(verb[0], noun[0]), max(verb[1], noun[1]))
+                    if verb[0] > 0 and tokens[verb[0] - 1] in self.denied_after:
+                        return [FrameHit(self.training_finding, span, True, "change denied")]
                     return [FrameHit(self.training_finding, span, False, "increase near load")]
         return []
 

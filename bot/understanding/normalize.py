@@ -107,6 +107,13 @@ class Clause:
     """Whether a word like "but" opened it."""
 
 
+def _without_accents(text: str) -> str:
+    """Letters without their accents ("escalofríos", "años", "müde"), so a word typed with
+    them stays one word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=NORMALIZED_CACHE)
 def normalize_text(text: str) -> str:
     """Lowercase, fold unicode and emoji, and expand contractions.
@@ -114,6 +121,8 @@ def normalize_text(text: str) -> str:
     One message is read several ways in a turn (yes/no, a number, findings, an option); the
     last few texts are remembered, so each is normalised once however many readers ask."""
     text = unicodedata.normalize("NFKC", text).lower()
+    if not text.isascii():
+        text = _without_accents(text)
     for emoji, words in EMOJI_WORDS.items():
         text = text.replace(emoji, words)
     text = text.replace("’", "'").replace("`", "'")

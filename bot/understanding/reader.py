@@ -69,6 +69,8 @@ ABSENT_PHRASE = "absent phrase"
 BARE_DENIAL_WORDS = 8
 """The most words of a bare denial ("there's none on mine", "nothing to see")."""
 TOPIC_AFTER = 6
+ONE_OF_REACH = 4
+"""How many words after "one of my" the group may be named ("one of my under 15 girls")."""
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
@@ -107,6 +109,7 @@ _AGE = re.compile(
     r"|\bi am [a-z]+, (\d{2}),"
     r"|\bmy name is [a-z]+,? (\d{2}) years?\b"
     r"|(?:^|[.!?] )now (\d{2})\b(?=,| and\b)"
+    r"|\btengo (\d{1,3}) anos\b"
 )
 _NOT_YET = re.compile(
     r" (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month"
@@ -133,6 +136,10 @@ _THEIR_AGE = re.compile(
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson)(?: [a-z]+)? is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson),? who is (\d{1,2})\b"
     r"|\b(\d{1,2})[- ]?(?:year|yr)s?[- ]old (?:girl|boy|son|daughter|kid|lad|lass|athlete)\b"
+    r"|\bone of my (\d{1,2})[- ]?(?:year|yr)s?[- ]olds\b"
+    r"|\b(?:women|woman|men|ladies|runners|athletes|girls|boys|players|freshmen)"
+    r",? \(?(\d{1,2})\)?(?=[,.;:)])"
+    r"|\btiene (\d{1,2}) anos\b"
 )
 """In a message written for someone: the age told of them ("she is 14", "my daughter (16)")."""
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
@@ -769,19 +776,62 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
             if tokens[start : start + len(phrase)] == phrase
         ]
         naming = [span for span in spans if tokens[span[0] : span[1]] in language.proxy_for_whom]
-        naming += [  # "my 10 yr old"
-            (start, start + 2)
-            for start, token in enumerate(tokens[:-1])
-            if token in language.proxy_for_whom_aged and tokens[start + 1].isdigit()
-        ]
+        naming += _named_before_age(language, tokens) + _one_of_them(language, tokens)
         named = named or bool(naming)
         spans += naming
-        if any(
-            token in language.proxy_writer and not any(s <= i < e for s, e in spans)
-            for i, token in enumerate(tokens)
-        ):
+        if _speaks_of_writer(language, tokens, spans):
             return False
     return named
+
+
+def _named_before_age(language: Language, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where a phrase names someone by their age: "my 10 yr old", "my 14yo", "she's 13"."""
+    return [
+        (start, start + len(phrase) + 1)
+        for start in range(len(tokens) - 1)
+        for phrase in language.proxy_for_whom_aged
+        if tokens[start : start + len(phrase)] == phrase
+        and tokens[start + len(phrase) : start + len(phrase) + 1][:1] != ()
+        and tokens[start + len(phrase)][0].isdigit()
+    ]
+
+
+def _one_of_them(language: Language, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where a phrase picks one of a group: "one of my under 15 girls"."""
+    found = []
+    for start in range(len(tokens)):
+        for phrase in language.proxy_one_of:
+            end = start + len(phrase)
+            if tokens[start:end] != phrase:
+                continue
+            group = next(
+                (i for i in range(end, min(end + ONE_OF_REACH, len(tokens)))
+                 if tokens[i] in language.proxy_people),
+                None,
+            )  # fmt: skip
+            if group is not None:
+                found.append((start, group + 1))
+    return found
+
+
+def _speaks_of_writer(
+    language: Language, tokens: tuple[str, ...], spans: list[tuple[int, int]]
+) -> bool:
+    """Whether a clause tells of the writer: a word of theirs outside the phrases that name
+    the other or ask, unless it only tells their role ("I coach her") or follows a word naming
+    the other ("she's staying with me")."""
+    typed = set(tokens)
+    if language.proxy_roles & typed and not language.pain_words & typed:
+        return False
+    named_at = next((i for i, t in enumerate(tokens) if (t,) in language.proxy_they), None)
+    return any(
+        token in language.proxy_writer
+        and not any(s <= i < e for s, e in spans)
+        and not (
+            token in language.proxy_writer_as_object and named_at is not None and named_at < i
+        )
+        for i, token in enumerate(tokens)
+    )
 
 
 def _echoing(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -1032,14 +1082,16 @@ class _Reading:
         self, clauses: list[Clause], index: int, skip: frozenset[str] = frozenset()
     ) -> None:
         """An elliptic denial opening a sentence after the runner's own question: what the
-        question asked about is absent ("Is it bad if the skin goes red? Mine hasn't.")."""
+        question asked about, or took as true, is absent ("Is it bad if the skin goes red?
+        Mine hasn't.", "Is it normal for it to go numb? Because it doesn't")."""
         sentence = clauses[index].sentence
         asked = {c.sentence for c in clauses[:index] if c.question}
         recent = asked & set(range(sentence - ASKED_REACH, sentence))
         for i, m in enumerate(self.mentions):
             if m.finding in skip:
                 continue
-            if clauses[m.clause].sentence in recent and m.verdict == "hedged":
+            presumed = m.verdict == "present" and clauses[m.clause].question  # "is it normal"
+            if clauses[m.clause].sentence in recent and (m.verdict == "hedged" or presumed):
                 why = "denied after the runner's own question"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
