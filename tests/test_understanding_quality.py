@@ -705,6 +705,34 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 21: a closing clause after a symptom is no course; inabilities told as failing": [
+        (
+            "hip was stiff in the mornings for a while but that's settled now",
+            set(),
+            {"morning_stiffness"},
+        ),
+        (
+            "sore on the side for ages but it's pretty much settled now",
+            {"pain_improving"},
+            {"pain_side"},
+        ),
+        (
+            "tried to stand up and couldn't, had to crawl to the couch",
+            {"cannot_bear_weight"},
+            set(),
+        ),
+        ("i havent gotten my period since like august", {"bone_stress_risk"}, set()),
+        (
+            "an ache on the outside of the hip that's easing off a bit more each week",
+            {"pain_side", "pain_improving"},
+            set(),
+        ),
+        (
+            "My 14yo is a keen runner, she says her hip clunks",
+            {"age_under_16", "clicking_catching"},
+            {"age_45_plus"},
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),
@@ -1304,6 +1332,11 @@ AGES = [
         ("Three month history, gradually worse, 61 male ex-smoker", 61),
         ("hurts on the outside. 41, F, first half marathon last month", 41),
         ("Mum of three, 39, back running after my youngest.", 39),
+        ("Tengo 47. It started hurting on the beach", 47),
+        ("Hiya, 45 and training for my first marathon", 45),
+        ("ya my hip is swollen af and red. 13 btw", 13),
+        ("not limping anymore. 11", 11),
+        ("the pain is bad. 10.", None),
     ],
 )
 def test_ages_in_other_word_orders(lexicon, text, age):

@@ -96,7 +96,8 @@ _AGE = re.compile(
     r"|woman|man|lady|bloke|guy|me|female|male)[:,] (\d{2})(?=[,.;]| and\b| years\b| yo\b)"
     r"|\bi have (\d{2}) years\b(?! of| ago| running)"
     r"|[,;] (\d{2}) now\b(?! (?:km|k|miles?|weeks?|days?|months?|years?|mins?|minutes?)\b)"
-    r"|(?:^|[.!?:] )(\d{2}),? (?:been|i|and|male|female|f|m|fit|healthy|never|mum|mom|dad|always"
+    r"|(?:^|[.!?:] |^(?:hi|hiya|hey|hello|howdy)[,!]? )(\d{2}),? (?:been|i|and|male|female|f|m|fit"
+    r"|healthy|never|mum|mom|dad|always"
     r"|retired|running|keen|club|play|years young|still)\b"
     r"|\bat my age,? -? ?(\d{2})\b"
     r"|, (\d{2}) (?:male|female|yo)\b"
@@ -109,7 +110,9 @@ _AGE = re.compile(
     r"|\bi am [a-z]+, (\d{2}),"
     r"|\bmy name is [a-z]+,? (\d{2}) years?\b"
     r"|(?:^|[.!?] )now (\d{2})\b(?=,| and\b)"
-    r"|\btengo (\d{1,3}) anos\b"
+    r"|\btengo (\d{1,3})(?: anos\b|(?=[.,;!]|$))"
+    r"|\b(\d{2}),? btw\b"
+    r"|(?:^|[.!?] )(1[1-9]|[2-9]\d)(?:\.(?= )|$)"
 )
 _NOT_YET = re.compile(
     r" (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month"
@@ -764,7 +767,7 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
     but I'm fine" is the writer's message."""
     language = lexicon.language
     typed = {token for clause in clauses for token in clause.tokens}
-    if not language.proxy_keys & typed and not any(t.isdigit() for t in typed):
+    if not language.proxy_keys & typed and not any(t[0].isdigit() for t in typed):
         return False
     named = False
     for clause in clauses:
@@ -1126,6 +1129,30 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
 
+    def no_course_of(self, clauses: list[Clause], index: int) -> None:
+        """A closing clause after a symptom ("stiff in the mornings, but that's settled now")
+        tells that symptom over, not the pain easing: its course words are no course. After
+        a place of pain it is the pain that settled."""
+        before = [
+            m
+            for m in self.mentions
+            if m.clause == index - 1
+            and m.verdict != "ignored"
+            and m.finding not in self.language.transparent
+        ]
+        if not before or clauses[index - 1].sentence != clauses[index].sentence:
+            return
+        if any(m.finding in self.language.locations for m in before):
+            return  # "sore on the side for ages, but it's settled": the pain itself
+        for i, m in enumerate(self.mentions):
+            if m.clause == index and m.finding in self.language.transparent:
+                why = "the close of what the clause before told"
+                self.mentions[i] = replace(m, verdict="ignored", assertion="elsewhere", why=why)
+                if not any(
+                    n.finding == m.finding and n.verdict != "ignored" for n in self.mentions
+                ):
+                    self.state.pop(m.finding, None)
+
     def drop_duration(self, index: int) -> None:
         """Forget a duration heard in clause ``index`` alone."""
         finding = self.frames.duration_finding
@@ -1399,6 +1426,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             carried = carried and len(clause.tokens) > 1  # "Down the leg? No, stays in the groin"
         if resolving:  # "it stopped a week ago": when it ended, not how long it has hurt
             reading.drop_duration(index)
+            reading.no_course_of(clauses, index)
         if same_sentence and _echoing(lexicon.language, clause.tokens):
             reading.echo(index, before)  # "Swelling's gone down now, redness too"
         if answer is not None:
