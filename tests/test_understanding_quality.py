@@ -733,6 +733,23 @@ ASSERTIONS = {
             {"age_45_plus"},
         ),
     ],
+    "round 21: present findings that were read absent": [
+        (
+            "went numb down there after my long run and it hasn't come back",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        ("the clicking stopped and has not come back", set(), {"clicking_catching"}),
+        (
+            "bladder not working properly since the pain started, and numb around my bottom",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        ("Is it bad that it clicks? It doesnt hurt when it clicks", {"clicking_catching"}, set()),
+        ("I cnt lift my leg to get in the car without pain", {"pain_lifting_knee"}, set()),
+        ("Clicking: yes. Locking: no. Swelling: no.", {"clicking_catching"}, {"swelling"}),
+        ("no clicking or locking", set(), {"clicking_catching"}),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),
