@@ -152,6 +152,8 @@ LATER_SETS = {
     "utterances_fresh37.yaml": 0.90,
     "utterances_fresh38.yaml": 0.92,
     "utterances_fresh39.yaml": 0.92,
+    "utterances_fresh42.yaml": 0.91,
+    "utterances_fresh43.yaml": 0.89,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -749,6 +751,43 @@ ASSERTIONS = {
         ("I cnt lift my leg to get in the car without pain", {"pain_lifting_knee"}, set()),
         ("Clicking: yes. Locking: no. Swelling: no.", {"clicking_catching"}, {"swelling"}),
         ("no clicking or locking", set(), {"clicking_catching"}),
+    ],
+    "round 21: sets 42 and 43 (a parent of an adult, a teacher, a tag question, a fell runner)": [
+        (
+            "Writing this for my dad, he's 74. He had a fall in the garden yesterday and he "
+            "can't stand up on it.",
+            {"age_45_plus", "fall_or_injury", "cannot_bear_weight"},
+            {"age_under_16", "duration_over_2_weeks"},
+        ),
+        (
+            "im a teacher and one of our year 9s (13) fell on the court and now she cant put any "
+            "weight on her leg",
+            {"age_under_16", "fall_or_injury", "cannot_bear_weight"},
+            {"age_45_plus"},
+        ),
+        ("My partner's been feverish", set(), set()),
+        (
+            "hip pain + fever + can't walk = should i be worried??",
+            {"fever", "cannot_bear_weight"},
+            set(),
+        ),
+        ("I'm a fell runner from the Lakes and the side of my hip aches", {"pain_side"}, set()),
+        ("I fell running on the trail", {"fall_or_injury"}, set()),
+        (
+            "my bum and the side are fine, it's all at the front",
+            {"pain_front"},
+            {"pain_buttock", "pain_side"},
+        ),
+        ("Okay so my daughter runs for the county", set(), set()),
+        ("the leg gave way under me and i couldn't stand up again", {"cannot_bear_weight"}, set()),
+        (
+            "So I don't get why my hip's sore on the outside after sessions",
+            {"pain_side", "worse_with_activity"},
+            set(),
+        ),
+        ("I've never had a fracture and my diet is good", set(), {"bone_stress_risk"}),
+        ("my temperature was thirty nine this morning", {"fever"}, set()),
+        ("he's hot, 102", {"fever"}, set()),
     ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
@@ -1354,6 +1393,9 @@ AGES = [
         ("ya my hip is swollen af and red. 13 btw", 13),
         ("not limping anymore. 11", 11),
         ("the pain is bad. 10.", None),
+        ("Sprinter, 19, from Lagos. Both hips ache", 19),
+        ("Netball, Brisbane. Centre, 28. Outside of my hip", 28),
+        ("I have little fever since yesterday, 38.2, and the hip is hot", None),
     ],
 )
 def test_ages_in_other_word_orders(lexicon, text, age):

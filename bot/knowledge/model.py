@@ -678,6 +678,9 @@ class LanguageFile(Strict):
     presuming_questions: Words = ()
     """Question openings that take what follows as true: "why does it click", "should I worry
     that it's swollen?"."""
+    presuming_tails: Words = ()
+    """Question endings that ask about what came before it, told as true: "hip pain + fever =
+    should I be worried?"."""
     parts: dict[Id, tuple[Words, ...]] = Field(default_factory=dict)
     """Findings told by several things, with the words of each ("red or hot skin": red, warm):
     one thing told present stands beside another denied ("warm to the touch, but not red")."""

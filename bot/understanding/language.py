@@ -113,6 +113,7 @@ class Language:
     elliptic_doubts: frozenset[Phrase]
     elliptic_summaries: frozenset[Phrase]
     presuming_questions: frozenset[Phrase]
+    presuming_tails: frozenset[Phrase]
     elliptic_alone: frozenset[Phrase]
     closing_tail: frozenset[str]
     answer_tail: frozenset[str]
@@ -228,6 +229,7 @@ class Language:
             elliptic_doubts=phrase_set(rules.ellipsis.doubts),
             elliptic_summaries=phrase_set(rules.ellipsis.summaries),
             presuming_questions=phrase_set(rules.presuming_questions),
+            presuming_tails=phrase_set(rules.presuming_tails),
             elliptic_alone=phrase_set(rules.ellipsis.alone),
             closing_tail=word_set(rules.ellipsis.closing_tail),
             answer_tail=word_set(rules.answers.tail),

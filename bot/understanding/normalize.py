@@ -136,6 +136,12 @@ def tokenize(text: str) -> list[str]:
     return [SPELLING.get(token, token) for token in _TOKEN.findall(text)]
 
 
+def _named_only(tokens: list[str]) -> bool:
+    """Whether ``tokens`` only name something ("my bum", "the hip"): what follows "and" joins
+    it ("my bum and the side are fine") rather than starting a clause of its own."""
+    return len(tokens) == 2 and tokens[0] in ("my", "the")
+
+
 def split_normalized(normalized: str) -> list[Clause]:
     """Split normalized text into clauses at punctuation and words like "but"."""
     clauses: list[Clause] = []
@@ -155,7 +161,9 @@ def split_normalized(normalized: str) -> list[Clause]:
                 clauses.append(Clause(tuple(current), False, after_comma, sentence, contrast))
                 current, after_comma, contrast = [token], False, False
                 continue
-            if token in CLAUSE_BREAKS or (token == "and" and following in NEW_SUBJECTS):
+            if token in CLAUSE_BREAKS or (
+                token == "and" and following in NEW_SUBJECTS and not _named_only(current)
+            ):
                 if current:
                     clauses.append(Clause(tuple(current), False, after_comma, sentence, contrast))
                 current, after_comma = [], False

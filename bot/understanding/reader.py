@@ -43,6 +43,7 @@ _BARE_READING = re.compile(
     r"(?:((?:3[5-9]|4[0-2])\.\d)(?:\s*(?:°|degrees|deg|c)\b"
     r"|(?=\s+(?:yesterday|today|last|this|since|and|but)\b|\s*[,.]|$))"
     r"|(10[0-5](?:\.\d)?)\s*(?:°|degrees|deg|f)\b)"
+    r"|\b(?:hot|burning up|boiling),?\s+(10[0-5](?:\.\d)?)\b"
 )
 """A temperature told as a number alone, with a decimal ("had 38.5 yesterday")."""
 TOPIC_ONLY = "topic word, not denied"
@@ -112,6 +113,10 @@ _AGE = re.compile(
     r"|(?:^|[.!?] )now (\d{2})\b(?=,| and\b)"
     r"|\btengo (\d{1,3})(?: anos\b|(?=[.,;!]|$))"
     r"|\b(\d{2}),? btw\b"
+    r"|(?:^|[.!?] )(?!(?:my|our|his|her|their) )(?:i am (?:a |an )?)?(?:[a-z0-9]+ ){0,5}[a-z]+"
+    r", (1[1-9]|[2-9]\d)(?=[,;]|\.(?!\d)| and\b| from\b| training\b| playing\b| play\b"
+    r"| living\b| based\b)"
+    r"|(?:^|[.!?] )(1[1-9]|[2-9]\d), [a-z]+(?=[.,])"
     r"|(?:^|[.!?] )(1[1-9]|[2-9]\d)(?:\.(?= )|$)"
 )
 _NOT_YET = re.compile(
@@ -136,15 +141,33 @@ _THEIR_AGE = re.compile(
     r"|\b(?:son|daughter|boy|girl|kid|child|lad)(?: [a-z]+)?,? \(?(\d{1,2})\)?"
     r"(?=[,.;:)]| is\b| and\b)"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
-    r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson)(?: [a-z]+)? is (\d{1,2})\b"
+    r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|athletes?|runners?"
+    r"|players?)(?: [a-z]+)? is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson),? who is (\d{1,2})\b"
-    r"|\b(\d{1,2})[- ]?(?:year|yr)s?[- ]old (?:girl|boy|son|daughter|kid|lad|lass|athlete)\b"
+    r"|\b(\d{1,2})[- ]?(?:year|yr)s?[- ]old\b(?! (?:ago|of)\b)"
     r"|\bone of my (\d{1,2})[- ]?(?:year|yr)s?[- ]olds\b"
     r"|\b(?:women|woman|men|ladies|runners|athletes|girls|boys|players|freshmen)"
     r",? \(?(\d{1,2})\)?(?=[,.;:)])"
     r"|\btiene (\d{1,2}) anos\b"
+    r"|[a-z] \((\d{1,2})\)"
 )
 """In a message written for someone: the age told of them ("she is 14", "my daughter (16)")."""
+_WORDED_NUMBER = re.compile(
+    r"\b(?:a |one )?(hundred)(?: and)? (one|two|three|four|five)\b"
+    r"|\b(thirty|forty)[ -](one|two|three|four|five|six|seven|eight|nine)"
+    r"(?: point (one|two|three|four|five|six|seven|eight|nine))?\b"
+)
+"""A temperature in words: "thirty nine", "thirty eight point five", "a hundred and two"."""
+
+
+def _number_of(match: re.Match[str]) -> str:
+    hundred, over, tens, units, tenths = match.groups()
+    if hundred:
+        return str(100 + _UNITS[over])
+    number = str(_TENS[tens] + _UNITS[units])
+    return f"{number}.{_UNITS[tenths]}" if tenths else number
+
+
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}  # fmt: skip
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -393,7 +416,10 @@ def _listed_questions(language: Language, clauses: list[Clause]) -> dict[int, in
 def _questioned(language: Language, clause: Clause, answer: bool | None) -> bool:
     if not clause.question or answer is not None:
         return False
-    return not any(clause.tokens[: len(p)] == p for p in language.presuming_questions)
+    tokens = clause.tokens
+    return not any(tokens[: len(p)] == p for p in language.presuming_questions) and not any(
+        len(tokens) > len(p) and tokens[-len(p) :] == p for p in language.presuming_tails
+    )
 
 
 def _answer(language: Language, clauses: list[Clause], index: int) -> bool | None:
@@ -685,6 +711,8 @@ def _temperature(language: Language, normalized: str, reading: _Reading) -> None
     high reading is a fever, a normal one is none when the fever was heard present only from the
     word for temperature ("temp was 36.8"; "do I have a fever? no. temp was 36.8")."""
     rule = language.rules.temperature
+    if rule is not None and ("ty" in normalized or "hundred" in normalized):
+        normalized = _WORDED_NUMBER.sub(_number_of, normalized)  # "thirty nine this morning"
     found = (_READING.search(normalized) or _BARE_READING.search(normalized)) if rule else None
     if rule is None or found is None:
         return
@@ -1043,6 +1071,8 @@ class _Reading:
         taken = not pair.shares and any(used & set(range(*part)) for part in pair.parts)
         if not pair.denies and (pair.finding in findings or taken):
             return  # a denying pair may overrule its clause ("lying on it is no worse")
+        if pair.denies and any(a <= 1 and tokens[b : b + 1] == ("so",) for a, b in pair.parts):
+            return  # "okay so, my daughter runs": a word that opens the telling, no denial
         inside = {i for a, b in pair.parts for i in range(a, b)}
         if pair.denies and any(
             t in self.language.negative_words for i, t in enumerate(tokens) if i not in inside
