@@ -789,6 +789,30 @@ ASSERTIONS = {
         ("my temperature was thirty nine this morning", {"fever"}, set()),
         ("he's hot, 102", {"fever"}, set()),
     ],
+    "round 21: activity told after a denial of the rest, or in a fragment led by 'only'": [
+        (
+            "It is worse on long runs and fine when I am resting.",
+            {"worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+        (
+            "Used to hurt at night, not anymore. Just during runs now.",
+            {"worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+        (
+            "hip fine at rest and at night, sore only running.",
+            {"worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+        ("Bums been achin after my long runs", {"pain_buttock", "worse_with_activity"}, set()),
+        ("running is fine", set(), {"worse_with_activity"}),
+        (
+            "Walking is ok but if I try to jog it's a sharp pain",
+            {"worse_with_activity"},
+            {"limp", "cannot_bear_weight"},
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),

@@ -345,7 +345,8 @@ class Frames:
             if plain and self.pain_after & after and self.denials & after and not onset:
                 why = "an activity that does not hurt"  # "running doesn't hurt at all"
                 return [FrameHit(self.activity_finding, (start, end), True, why)]
-            pained = start > 0 and start - 1 in pain_at and not onset  # "no pain running"
+            led = start > 1 and tokens[start - 1] in self.activity_leads  # "sore only running"
+            pained = (start - 1 in pain_at or (led and start - 2 in pain_at)) and not onset
             if (linked and (near or felt) and not onset) or drives or pained:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
         return []

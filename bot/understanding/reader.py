@@ -72,6 +72,9 @@ BARE_DENIAL_WORDS = 8
 TOPIC_AFTER = 6
 ONE_OF_REACH = 4
 """How many words after "one of my" the group may be named ("one of my under 15 girls")."""
+LED_FRAGMENT_WORDS = 5
+"""A clause of at most this many words led by "only" or "just" borrows the pain told elsewhere
+in the message ("Used to hurt at night. Just during runs now.")."""
 ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False,
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
@@ -917,6 +920,20 @@ def _age(normalized: str, state: dict[str, str], *, for_someone: bool) -> int | 
     return age
 
 
+def _denial_elsewhere(
+    parts: tuple[tuple[int, int], ...], used: set[int], denying: list[tuple[int, int]]
+) -> bool:
+    """Whether a denying pair's denying words belong to another phrase: one read present, or
+    an absent one that holds none of the pair's other words."""
+    (first, last), others = parts[-1], parts[:-1]
+    if used & set(range(first, last)):
+        return True
+    return any(
+        start <= first and last <= end and not any(start <= a and b <= end for a, b in others)
+        for start, end in denying
+    )
+
+
 class _Reading:
     """The state of one reading: what each finding is, and every mention with its reason."""
 
@@ -1065,14 +1082,20 @@ class _Reading:
         used: set[int],
         hedged: bool,
         inherited: bool = False,
+        denying: list[tuple[int, int]] | None = None,
     ) -> None:
         """Note a word pair of clause ``index``, asserted by the cues around its parts (and by
-        a denial carried over a list: "no numbness, tingling or difficulty with my waterworks")."""
+        a denial carried over a list: "no numbness, tingling or difficulty with my waterworks").
+        ``denying``: the absent phrases read in the clause: a denying word in one that holds no
+        other part of the pair denies that phrase's finding ("worse on runs and fine when
+        resting"), not the pair's."""
         taken = not pair.shares and any(used & set(range(*part)) for part in pair.parts)
         if not pair.denies and (pair.finding in findings or taken):
             return  # a denying pair may overrule its clause ("lying on it is no worse")
         if pair.denies and any(a <= 1 and tokens[b : b + 1] == ("so",) for a, b in pair.parts):
             return  # "okay so, my daughter runs": a word that opens the telling, no denial
+        if pair.denies and _denial_elsewhere(pair.parts, used, denying or []):
+            return  # "worse on runs and fine when resting": "fine" denies the rest, not runs
         inside = {i for a, b in pair.parts for i in range(a, b)}
         if pair.denies and any(
             t in self.language.negative_words for i, t in enumerate(tokens) if i not in inside
@@ -1238,6 +1261,7 @@ class _Reading:
         found = [f for f in found if f[0].finding != IDIOM]
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
         used: set[int] = set()
+        denying: list[tuple[int, int]] = []  # absent phrases read ("fine when I am resting")
         shared: set[int] = set()  # taken by a finding the activity frame may share words with
         denied_to_end = False
         closing = [c for c in cues if c.cue.means is CueMeaning.RESOLVED]
@@ -1275,13 +1299,19 @@ class _Reading:
             )  # fmt: skip
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, UNPAINED)
+            borrowed = tokens[0] in self.frames.activity_leads and (
+                len(tokens) <= LED_FRAGMENT_WORDS and self.pain_in_message
+            )  # "Used to hurt at night. Just during runs now."
             unpained = (
                 pattern.finding == self.frames.activity_finding
                 and not pain_in_sentence
+                and not borrowed
                 and not (denials | language.until_words) & set(tokens[start:end])
             )  # "fine till I run" tells the pain itself
             if verdict.assertion is Assertion.PRESENT and unpained:
                 verdict = Verdict(Assertion.ELSEWHERE, "activity without pain")
+            if pattern.polarity == "absent" and pattern.finding not in language.transparent:
+                denying.append((start, end))  # not a course: "lying on it is no worse"
             if pattern.polarity == "present" and verdict.assertion is not Assertion.ELSEWHERE:
                 used.update(range(start, end))
                 sport = self.frames.activity_shares_with.get(pattern.finding, frozenset())
@@ -1362,7 +1392,7 @@ class _Reading:
             words = " ".join(tokens[hit.span[0] : hit.span[1]])
             self.note(hit.finding, words, verdict, index, phrase=hit.why, frame="yes")
         for pair in pairs:
-            self._pair(index, tokens, pair, cues, findings, used, hedged, inherited)
+            self._pair(index, tokens, pair, cues, findings, used, hedged, inherited, denying)
         ends_denied = any(
             c.cue.means is CueMeaning.NEGATED
             and c.cue.direction is not CueDirection.BACKWARD
