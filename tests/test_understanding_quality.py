@@ -813,6 +813,24 @@ ASSERTIONS = {
             {"limp", "cannot_bear_weight"},
         ),
     ],
+    "round 21: how long told after a word for pain, or beside 'the same'": [
+        (
+            "Pain 2 months. Worse at night",
+            {"duration_over_2_weeks", "pain_at_rest_or_night"},
+            set(),
+        ),
+        (
+            "Not worse, not better, just the same nagging thing on the side for about two months.",
+            {"pain_side", "duration_over_2_weeks"},
+            {"pain_worsening", "pain_improving"},
+        ),
+        ("Duration 5 weeks. No trauma.", {"duration_over_2_weeks"}, {"fall_or_injury"}),
+        (
+            "i havent increased my mileage, same 30k a week for years",
+            set(),
+            {"recent_training_increase"},
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),

@@ -454,6 +454,9 @@ class DurationFrame(Strict):
     long_since: Words = ()
     short_since: Words = ()
     not_about: Words = ()
+    not_about_years: Words = ()
+    """Words that make a duration of a year or more one of something else ("same shoes for a
+    year"), where a shorter one may still be the pain's ("the same for 4 weeks")."""
     comparatives: Words = ()
     """Words that make a day beside them a comparison, not an onset: "much better this week",
     "last week was worse"."""

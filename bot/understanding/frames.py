@@ -149,6 +149,7 @@ class Frames:
     long_since: frozenset[str]
     short_since: frozenset[str]
     not_about: frozenset[str]
+    not_about_years: frozenset[str]
     comparatives: frozenset[str]
     duration_words: frozenset[str]
     """Words without which a clause says nothing of how long: units, onsets, "since"."""
@@ -205,6 +206,7 @@ class Frames:
             long_since=word_set(duration.long_since),
             short_since=word_set(duration.short_since),
             not_about=word_set(duration.not_about),
+            not_about_years=word_set(duration.not_about_years),
             comparatives=word_set(duration.comparatives),
             duration_words=frozenset(duration.units)
             | word_set(duration.onsets)
@@ -429,7 +431,7 @@ class Frames:
             tokens[j] in self.counts or tokens[j] in _COUNT_WORDS or _NUMBER.match(tokens[j])
         ):
             j -= 1
-        return j < 0 or tokens[j] in self.leads
+        return j < 0 or tokens[j] in self.leads or tokens[j] in self.pain_words  # "pain 2 months"
 
     def duration(
         self, tokens: tuple[str, ...], began: bool, since: bool = False
@@ -480,5 +482,7 @@ class Frames:
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         if following in ("ago", "back") and since:  # "a marathon 3 weeks ago, sore since"
             return self.units.get(tokens[i], 0) >= YEAR_DAYS
-        long_ago = following in ("ago", "back") and self.units.get(tokens[i], 0) >= YEAR_DAYS
-        return bool(self.not_about & near) or following in ("old", "young") or long_ago
+        years = self.units.get(tokens[i], 0) >= YEAR_DAYS
+        long_ago = following in ("ago", "back") and years
+        elsewhere = self.not_about & near or (years and self.not_about_years & near)
+        return bool(elsewhere) or following in ("old", "young") or long_ago
