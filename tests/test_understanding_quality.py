@@ -831,6 +831,29 @@ ASSERTIONS = {
             {"recent_training_increase"},
         ),
     ],
+    "round 21: changes of load told with 'from like 20 to 35', 'tae', a surface, days a week": [
+        (
+            "Went from like 20 to 35 miles a week and now my hip hurts",
+            {"recent_training_increase"},
+            set(),
+        ),
+        ("Och, went from 10k a week tae 35k in a fortnight", {"recent_training_increase"}, set()),
+        (
+            "I am training for marathon, I increased from 60 to 90km per week.",
+            {"recent_training_increase"},
+            set(),
+        ),
+        (
+            "I recently shifted from treadmill to road running and pain started in buttock",
+            {"recent_training_increase", "pain_buttock", "worse_with_activity"},
+            set(),
+        ),
+        (
+            "my groin aches on every run since I upped to 5 days a week",
+            {"recent_training_increase", "pain_front", "worse_with_activity"},
+            set(),
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),

@@ -11,7 +11,8 @@ from bot.understanding.language import Language, Phrase, phrase_set, word_set
 
 Span = tuple[int, int]
 _FROM_TO = re.compile(
-    r"\bfrom (\d+(?:\.\d+)?|nothing|zero|scratch) (?:[a-z]+ ){0,4}?to (\d+(?:\.\d+)?)\b"
+    r"\bfrom (?:like |about |around )?(\d+(?:\.\d+)?|nothing|zero|scratch)(?:k|km|mi)?"
+    r" (?:[a-z]+ ){0,4}?(?:to|tae) (?:like |about |around )?(\d+(?:\.\d+)?)(?:k|km|mi)?\b"
 )
 _NONE = frozenset({"nothing", "zero", "scratch"})
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -363,7 +364,8 @@ class Frames:
         if numbers is not None:
             before = 0.0 if numbers.group(1) in _NONE else float(numbers.group(1))
             if float(numbers.group(2)) > before:
-                return [FrameHit(self.training_finding, nouns[0], False, "from-to numbers")]
+                at = text[: numbers.start()].count(" ")  # the token "from" starts at
+                return [FrameHit(self.training_finding, (at, at + 1), False, "from-to numbers")]
         for noun in nouns:
             window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
             if self.same_words & set(window) and not added:
