@@ -854,6 +854,25 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 21: the outside of the knee and hip, lifting the knee, 'front of it', Caribbean 'de'": [
+        (
+            "the outside of my knee and hip hurts when running",
+            {"outer_knee_pain", "pain_side", "worse_with_activity"},
+            set(),
+        ),
+        (
+            "i was kicking at training and felt something twang in my groin, now it hurts to raise "
+            "my leg",
+            {"pain_front", "pain_lifting_knee", "sudden_onset"},
+            set(),
+        ),
+        ("Me knee's fine, it's the hip. Front of it.", {"pain_front"}, {"outer_knee_pain"}),
+        (
+            "hip is sore on de outside since de long run on saturday",
+            {"pain_side"},
+            {"duration_over_2_weeks"},
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),
