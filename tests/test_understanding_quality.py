@@ -873,6 +873,30 @@ ASSERTIONS = {
             {"duration_over_2_weeks"},
         ),
     ],
+    "round 21: words of a finding are no resolution; stopping running is no resolution": [
+        (
+            "Writing for my daughter, 15: she's limping afterwards, she's also lost a lot of "
+            "weight this year and her periods have stopped",
+            {"limp", "bone_stress_risk", "age_under_16"},
+            {"age_45_plus"},
+        ),
+        (
+            "Writing for my husband: he can't get his sock on without his hip screaming, he's "
+            "stopped running for now",
+            {"pain_lifting_knee"},
+            set(),
+        ),
+        (
+            "hip was stiff in the mornings for a while but that's settled now",
+            set(),
+            {"morning_stiffness"},
+        ),
+        (
+            "went from nothing to four runs a week. Groin's grumbling after each one.",
+            {"recent_training_increase", "pain_front"},
+            set(),
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),

@@ -12,9 +12,11 @@ from bot.understanding.language import Language, Phrase, phrase_set, word_set
 Span = tuple[int, int]
 _FROM_TO = re.compile(
     r"\bfrom (?:like |about |around )?(\d+(?:\.\d+)?|nothing|zero|scratch)(?:k|km|mi)?"
-    r" (?:[a-z]+ ){0,4}?(?:to|tae) (?:like |about |around )?(\d+(?:\.\d+)?)(?:k|km|mi)?\b"
+    r" (?:[a-z]+ ){0,4}?(?:to|tae) (?:like |about |around )?(\d+(?:\.\d+)?|one|two|three|four"
+    r"|five|six|seven)(?:k|km|mi)?\b"
 )
 _NONE = frozenset({"nothing", "zero", "scratch"})
+_WORDED = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 LINK_REACH = 4
 DRIVE_REACH = 4
@@ -363,12 +365,14 @@ class Frames:
         numbers = _FROM_TO.search(text)  # "from 20 to 35 a week", "from nothing to 25 miles"
         if numbers is not None:
             before = 0.0 if numbers.group(1) in _NONE else float(numbers.group(1))
-            if float(numbers.group(2)) > before:
+            after = _WORDED.get(numbers.group(2)) or float(numbers.group(2))
+            if after > before:
                 at = text[: numbers.start()].count(" ")  # the token "from" starts at
                 return [FrameHit(self.training_finding, (at, at + 1), False, "from-to numbers")]
         for noun in nouns:
             window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
-            if self.same_words & set(window) and not added:
+            same = {w for i, w in enumerate(window) if i == 0 or window[i - 1] != "from"}
+            if self.same_words & same and not added:  # "from nothing to four runs" is a change
                 return [FrameHit(self.training_finding, noun, True, "same load")]
         ignored = any(
             self.ignore_with & set(tokens[max(0, n[0] - IGNORE_REACH) : n[1] + IGNORE_REACH])

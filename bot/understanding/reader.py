@@ -330,6 +330,18 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
     return None
 
 
+def _told_by(lexicon: Lexicon, tokens: tuple[str, ...], cue: Cue) -> bool:
+    """Whether the words of a resolving cue are part of a finding's own phrase in the clause
+    ("her periods have stopped")."""
+    expanded = _unslipped(lexicon, lexicon.expand(tokens))
+    words = set(cue.tokens)
+    return any(
+        words <= set(expanded[start:end])
+        for pattern, start, end, _ in _find(lexicon, expanded)
+        if pattern.polarity == "present" and pattern.finding not in lexicon.language.transparent
+    )  # "but that's settled": the course words are the resolution itself
+
+
 def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
     """A subject and a verb alone, denying: "but the hip doesn't", "mine isn't"; or a clause
     opening that denies the list before it: "stairs, the car, none of that hurts"."""
@@ -1475,6 +1487,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             if (same_sentence or opens) and not reading.said_in(index)
             else None
         )
+        if resolving and _told_by(lexicon, clause.tokens, resolving):
+            resolving = None  # "and her periods have stopped": a finding told, nothing ended
         if resolving:
             back = clause.sentence - 1 if opens else None  # "That's all cleared up now."
             reading.resolve_back(clauses, index, resolving, back)
