@@ -154,6 +154,8 @@ LATER_SETS = {
     "utterances_fresh39.yaml": 0.92,
     "utterances_fresh42.yaml": 0.91,
     "utterances_fresh43.yaml": 0.89,
+    "utterances_fresh40.yaml": 0.90,
+    "utterances_fresh41.yaml": 0.91,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -895,6 +897,54 @@ ASSERTIONS = {
             "went from nothing to four runs a week. Groin's grumbling after each one.",
             {"recent_training_increase", "pain_front"},
             set(),
+        ),
+    ],
+    "round 21: set 40's non-native denials ('is not visible', 'I sleep well', 'X, no, does not hurt')": [
+        (
+            "Swelling is not visible. Redness is not visible. But touching the bony part on the "
+            "side is painful.",
+            {"pain_side", "tender_to_touch"},
+            {"swelling", "redness_warmth"},
+        ),
+        ("Swelling I don't see.", set(), {"swelling"}),
+        ("It is not bad when I lie on the side, that is fine.", set(), {"worse_lying_on_side"}),
+        (
+            "Before it was hurting at night, now night is quiet, only running is hurting.",
+            {"worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+        ("The outside of the knee, no, does not hurt. It is the hip.", set(), {"outer_knee_pain"}),
+        ("If I press the hip nothing hurts.", set(), {"tender_to_touch"}),
+        (
+            "It doh click, it doh swell. It eh waking me up in de night neither.",
+            set(),
+            {"clicking_catching", "swelling", "pain_at_rest_or_night"},
+        ),
+        (
+            "In the night I sleep well. I did not fall.",
+            set(),
+            {"pain_at_rest_or_night", "fall_or_injury"},
+        ),
+        (
+            "The numbness that I had in the foot last year is not there anymore.",
+            set(),
+            {"numbness_tingling"},
+        ),
+        (
+            "Both legs are becoming weak and urine control is also not proper.",
+            {"saddle_numbness_or_bladder"},
+            set(),
+        ),
+        (
+            "Hello, I write for my daughter Sanne, she is 11. She limps since three days.",
+            {"age_under_16", "limp"},
+            {"age_45_plus", "duration_over_2_weeks"},
+        ),
+        ("My mother is having osteoporosis, she is 70", set(), set()),
+        (
+            "I am 47 years. In the morning the hip is blocked, it takes twenty minutes to unblock.",
+            {"age_45_plus", "morning_stiffness", "stiffness"},
+            {"age_under_16"},
         ),
     ],
     "denials sets 36 and 37 found": [

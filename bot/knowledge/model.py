@@ -426,6 +426,10 @@ class TrainingFrame(Strict):
     """A verb followed by one of these is a comparison, not a change ("more than")."""
     denied_after: Words = ()
     """A verb right after one of these is a change denied ("training has not changed")."""
+    more_words: Words = ()
+    more_not_before: Words = ()
+    """A ``more_words`` verb followed by one of these tells more pain, not more load ("more
+    after tempo runs")."""
     same_words: Words = ()
     added_to: Words = ()
     """Phrases that make a same-load word a base added to ("hills on top of my usual miles")."""

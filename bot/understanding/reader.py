@@ -142,7 +142,7 @@ _THEIR_AGE = re.compile(
     r"\b(?:he|she) is (?:only |just |now )?(\d{1,2})\b"
     r"(?! ?(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?|months?|times?|x|th|nd|rd|st|m\b))"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad)(?: [a-z]+)?,? \(?(\d{1,2})\)?"
-    r"(?=[,.;:)]| is\b| and\b)"
+    r"(?=[,.;:)]| is\b| and\b| years\b)"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|athletes?|runners?"
     r"|players?)(?: [a-z]+)? is (\d{1,2})\b"
@@ -1509,7 +1509,13 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             _elliptic(lexicon.language, clause.tokens)
             or _redirected(lexicon.language, clauses, index)
         ):
-            skip = frame_findings | lexicon.language.elliptic_not_for
+            subjectless = any(
+                clause.tokens[: len(alone)] == alone and alone[0] not in SUBJECT_WORDS
+                for alone in lexicon.language.elliptic_alone
+            )
+            skip = frame_findings | (  # "the outside of the knee, no, does not hurt"
+                frozenset() if subjectless else lexicon.language.elliptic_not_for
+            )
             if _denies_hurt(lexicon.language, clause.tokens):  # "but that doesn't hurt"
                 skip |= lexicon.language.elliptic_not_pain
             reading.deny_before(clauses, index, skip)
