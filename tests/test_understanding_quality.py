@@ -156,6 +156,8 @@ LATER_SETS = {
     "utterances_fresh43.yaml": 0.89,
     "utterances_fresh40.yaml": 0.90,
     "utterances_fresh41.yaml": 0.91,
+    "utterances_fresh44.yaml": 0.91,
+    "utterances_fresh45.yaml": 0.91,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -177,6 +179,17 @@ DISPUTED_DENIALS = {
         "fracture sa foot last year. Now her hip front hurts while running and lately also at "
         "rest. Di naman swollen. She's walking pero limping na.",
         "swelling",
+    ),
+    # a known miss: "the night stuff has basically gone" is read as night pain over; the pain
+    # lying on that side at night told before it stays
+    (
+        "Right so it started about 3 months ago, I was training for my first marathon and ramped "
+        "everything up quite fast, went from 30 to 60k a week over a month. At first it was just "
+        "an ache at the side of the hip after long runs. Then it started being sore when I lay on "
+        "that side at night. Physio said my hips drop when I run and my glutes are weak. It's "
+        "been slowly getting better since I cut back though, and the night stuff has basically "
+        "gone. No swelling or anything.",
+        "worse_lying_on_side",
     ),
 }  # fmt: skip
 
@@ -945,6 +958,31 @@ ASSERTIONS = {
             "I am 47 years. In the morning the hip is blocked, it takes twenty minutes to unblock.",
             {"age_45_plus", "morning_stiffness", "stiffness"},
             {"age_under_16"},
+        ),
+    ],
+    "round 21: sets 44 and 45 (a husband or dad named by age, 'and it's fine', 'shes 12')": [
+        (
+            "My husband is 71 and still does his parkrun though he's been limping for six weeks.",
+            {"age_45_plus", "limp", "duration_over_2_weeks"},
+            {"age_under_16"},
+        ),
+        ("asking for my girl, shes 12, on the athletics team", {"age_under_16"}, {"age_45_plus"}),
+        (
+            "Coach - one of my sprinters (13 yo) pulled up mid-race, grabbed the front of her hip",
+            {"age_under_16", "pain_front", "worse_with_activity"},
+            {"age_45_plus"},
+        ),
+        (
+            "I roll onto that side and its fine, no problem sleeping",
+            set(),
+            {"worse_lying_on_side", "pain_at_rest_or_night"},
+        ),
+        ("Says his groin ache is nothing", set(), set()),
+        ("wrist is numb from cycling but nothing in the legs", set(), {"numbness_tingling"}),
+        (
+            "hurts more if I rest actually, running warms it up",
+            {"pain_at_rest_or_night"},
+            {"worse_with_activity"},
         ),
     ],
     "denials sets 36 and 37 found": [

@@ -42,6 +42,7 @@ _CONTRACTIONS = [
     (r"\bi\s*['’]\s*m\b|\bim\b", "i am"),
     (r"\bi\s*['’]\s*ve\b|\bive\b", "i have"),
     (r"\bit\s*['’]\s*s\b", "it is"),
+    (r"\b(he|she)s\b", r"\1 is"),
     (r"\bthere\s*['’]\s*s\b", "there is"),
     (r"\b(that|there|what|here)s\b", r"\1 is"),
     (r"\b(let)'s\b", r"\1 us"),

@@ -145,14 +145,16 @@ _THEIR_AGE = re.compile(
     r"(?=[,.;:)]| is\b| and\b| years\b)"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|athletes?|runners?"
-    r"|players?)(?: [a-z]+)? is (\d{1,2})\b"
-    r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson),? who is (\d{1,2})\b"
+    r"|players?|husband|wife|dad|mum|mom|father|mother|partner|grandad|grandma)(?: [a-z]+)?"
+    r" is (\d{1,2})\b"
+    r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|husband|wife|dad|mum"
+    r"|mom|father|mother|partner),? who is (\d{1,2})\b"
     r"|\b(\d{1,2})[- ]?(?:year|yr)s?[- ]old\b(?! (?:ago|of)\b)"
-    r"|\bone of my (\d{1,2})[- ]?(?:year|yr)s?[- ]olds\b"
+    r"|\bone of (?:my|our) (\d{1,2})[- ]?(?:year|yr)s?[- ]olds\b"
     r"|\b(?:women|woman|men|ladies|runners|athletes|girls|boys|players|freshmen)"
     r",? \(?(\d{1,2})\)?(?=[,.;:)])"
     r"|\btiene (\d{1,2}) anos\b"
-    r"|[a-z] \((\d{1,2})\)"
+    r"|[a-z] \((\d{1,2}) ?(?:yo|y o|yrs?|years?)?\)"
 )
 """In a message written for someone: the age told of them ("she is 14", "my daughter (16)")."""
 _WORDED_NUMBER = re.compile(
@@ -340,6 +342,10 @@ def _told_by(lexicon: Lexicon, tokens: tuple[str, ...], cue: Cue) -> bool:
         for pattern, start, end, _ in _find(lexicon, expanded)
         if pattern.polarity == "present" and pattern.finding not in lexicon.language.transparent
     )  # "but that's settled": the course words are the resolution itself
+
+
+def _has_any_opening(tokens: tuple[str, ...], openings: frozenset[tuple[str, ...]]) -> bool:
+    return any(tokens[: len(o)] == o for o in openings)
 
 
 def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -1519,6 +1525,13 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             if _denies_hurt(lexicon.language, clause.tokens):  # "but that doesn't hurt"
                 skip |= lexicon.language.elliptic_not_pain
             reading.deny_before(clauses, index, skip)
+        elif (
+            same_sentence
+            and not clause.contrast
+            and _has_any_opening(clause.tokens, lexicon.language.elliptic_fine)
+        ):  # "I roll onto that side and it's fine": the pain told before is none
+            skip = frame_findings | lexicon.language.elliptic_not_for
+            reading.deny_before(clauses, index, skip | lexicon.language.elliptic_not_pain)
         elif same_sentence and clause.tokens in lexicon.language.elliptic_doubts:
             reading.doubt_before(clauses, index)
         elif same_sentence and clause.tokens in lexicon.language.elliptic_not_me:
