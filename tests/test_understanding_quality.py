@@ -158,6 +158,8 @@ LATER_SETS = {
     "utterances_fresh41.yaml": 0.91,
     "utterances_fresh44.yaml": 0.91,
     "utterances_fresh45.yaml": 0.91,
+    "utterances_fresh46.yaml": 0.91,
+    "utterances_fresh47.yaml": 0.88,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -983,6 +985,34 @@ ASSERTIONS = {
             "hurts more if I rest actually, running warms it up",
             {"pain_at_rest_or_night"},
             {"worse_with_activity"},
+        ),
+    ],
+    "round 21: sets 46 and 47 ('Hip doesn't though' after a sentence, 'completely away')": [
+        (
+            "My elbow clicks, my knee clicks, everything clicks. Hip doesn't though, it just aches "
+            "at the back when I sit.",
+            {"pain_buttock", "pain_sitting"},
+            {"clicking_catching"},
+        ),
+        (
+            "Tingling on the outside of my thigh. The hip doesn't actually hurt during runs.",
+            {"numbness_tingling"},
+            {"worse_with_activity"},
+        ),
+        ("At rest it is completely away.", set(), {"pain_at_rest_or_night"}),
+        ("Pressing around the bone, nothing sore.", set(), {"tender_to_touch"}),
+        ("Tender to press? Not at all, I can poke it all day", set(), {"tender_to_touch"}),
+        ("my knee is fine, outer knee no pain whatsoever", set(), {"outer_knee_pain"}),
+        (
+            "its weird, running actually makes it feel better, its worse when i'm resting",
+            {"pain_at_rest_or_night"},
+            {"worse_with_activity"},
+        ),
+        ("I'm falling apart lol", set(), set()),
+        (
+            "2 months of this now. runs make it worse, rest makes it beter",
+            {"worse_with_activity", "duration_over_2_weeks"},
+            set(),
         ),
     ],
     "denials sets 36 and 37 found": [

@@ -634,6 +634,9 @@ class EllipticDenial(Strict):
     aside): "I pressed on the bony bit and it doesn't hurt", but not "it doesn't hurt to walk"."""
     filler: Words = ()
     """Words that may follow an ``alone`` clause: "at all", "though"."""
+    across: Words = ()
+    """Subjects of an elliptic denial opening a sentence that deny what the sentence before
+    told of the hip: "My knee clicks, everything clicks. Hip doesn't though."."""
     fine: Words = ()
     """Clauses joined on without a contrast that say the pain told before is fine: "I roll
     onto that side and it's fine" (a symptom that is no pain stands: "it clicks, it's fine")."""

@@ -429,7 +429,7 @@ class Frames:
             return float(count) * unit
         if count in self.counts:
             return self.counts[count] * unit
-        if count in {"for", "over", "past", "last", "few"} and token.endswith("s"):
+        if count in {"for", "over", "past", "last", "few", "been"} and token.endswith("s"):
             return 2.0 * unit
         if count in {"past", "last"} and j > 0 and tokens[j - 1] in {"the", "this"}:
             return float(unit)  # "over the last month", "this past week"

@@ -116,6 +116,7 @@ class Language:
     presuming_tails: frozenset[Phrase]
     elliptic_alone: frozenset[Phrase]
     elliptic_fine: frozenset[Phrase]
+    elliptic_across: frozenset[Phrase]
     closing_tail: frozenset[str]
     answer_tail: frozenset[str]
     unsure_answers: frozenset[Phrase]
@@ -233,6 +234,7 @@ class Language:
             presuming_tails=phrase_set(rules.presuming_tails),
             elliptic_alone=phrase_set(rules.ellipsis.alone),
             elliptic_fine=phrase_set(rules.ellipsis.fine),
+            elliptic_across=phrase_set(rules.ellipsis.across),
             closing_tail=word_set(rules.ellipsis.closing_tail),
             answer_tail=word_set(rules.answers.tail),
             unsure_answers=phrase_set(rules.answers.unsure),

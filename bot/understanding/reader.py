@@ -344,6 +344,18 @@ def _told_by(lexicon: Lexicon, tokens: tuple[str, ...], cue: Cue) -> bool:
     )  # "but that's settled": the course words are the resolution itself
 
 
+def _denies_hip_alone(language: Language, tokens: tuple[str, ...]) -> bool:
+    """Whether the clause is only the hip and a denying verb ("Hip doesn't though")."""
+    for subject in language.elliptic_across:
+        rest = tokens[len(subject) :] if tokens[: len(subject)] == subject else None
+        if rest is None:
+            continue
+        for verb in language.elliptic_verbs:
+            if rest[: len(verb)] == verb and set(rest[len(verb) :]) <= language.elliptic_filler:
+                return True
+    return False
+
+
 def _has_any_opening(tokens: tuple[str, ...], openings: frozenset[tuple[str, ...]]) -> bool:
     return any(tokens[: len(o)] == o for o in openings)
 
@@ -1021,11 +1033,17 @@ class _Reading:
                 self.state[m.finding] = verdict
 
     def deny_before(
-        self, clauses: list[Clause], index: int, skip: frozenset[str], others_only: bool = False
+        self,
+        clauses: list[Clause],
+        index: int,
+        skip: frozenset[str],
+        others_only: bool = False,
+        sentence: int | None = None,
     ) -> None:
-        """An elliptic denial: what the clauses before it in its sentence said is absent (with
-        ``others_only``, only what they said of someone else or another body part)."""
-        sentence = clauses[index].sentence
+        """An elliptic denial: what the clauses before it in its sentence (or in ``sentence``)
+        said is absent (with ``others_only``, only what they said of someone else or another
+        body part)."""
+        sentence = clauses[index].sentence if sentence is None else sentence
         for i, m in enumerate(self.mentions):
             if m.finding in skip or m.clause >= index or clauses[m.clause].sentence != sentence:
                 continue
@@ -1525,6 +1543,13 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             if _denies_hurt(lexicon.language, clause.tokens):  # "but that doesn't hurt"
                 skip |= lexicon.language.elliptic_not_pain
             reading.deny_before(clauses, index, skip)
+        elif (
+            not same_sentence
+            and index > 0
+            and _denies_hip_alone(lexicon.language, clause.tokens)
+        ):  # "My knee clicks, everything clicks. Hip doesn't though."
+            skip = frame_findings | lexicon.language.elliptic_not_for
+            reading.deny_before(clauses, index, skip, sentence=clause.sentence - 1)
         elif (
             same_sentence
             and not clause.contrast
