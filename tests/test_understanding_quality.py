@@ -160,6 +160,8 @@ LATER_SETS = {
     "utterances_fresh45.yaml": 0.91,
     "utterances_fresh46.yaml": 0.91,
     "utterances_fresh47.yaml": 0.88,
+    "utterances_fresh48.yaml": 0.90,
+    "utterances_fresh49.yaml": 0.90,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -1015,6 +1017,39 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 21: sets 48 and 49 ('settled since', 'walk on it again', 'the hip not', red flags)": [
+        (
+            "Morning stiffness was bad in winter but it's settled since I started the stretches.",
+            set(),
+            {"morning_stiffness"},
+        ),
+        (
+            "Couldn't put weight on it on Saturday but by Monday I could walk on it again",
+            set(),
+            {"cannot_bear_weight"},
+        ),
+        (
+            "Back of the hip nothing, pain is only at front when I lift the knee.",
+            {"pain_front", "pain_lifting_knee"},
+            {"pain_buttock"},
+        ),
+        (
+            "during the whole build I ate a lot less than I should have",
+            {"bone_stress_risk"},
+            set(),
+        ),
+        ("Shoulder is stiff in the morning but the hip not.", set(), {"morning_stiffness"}),
+        (
+            "The inside of my thighs gone numb, hard to start a wee.",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        (
+            "Sitting is perfectly comfy, it's the running that hurts, on the outside.",
+            {"pain_side", "worse_with_activity"},
+            {"pain_sitting"},
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),
@@ -1622,6 +1657,7 @@ AGES = [
         ("Sprinter, 19, from Lagos. Both hips ache", 19),
         ("Netball, Brisbane. Centre, 28. Outside of my hip", 28),
         ("I have little fever since yesterday, 38.2, and the hip is hot", None),
+        ("Ran for thirty years without a peep from it. Now at 52 I get a deep ache", 52),
     ],
 )
 def test_ages_in_other_word_orders(lexicon, text, age):

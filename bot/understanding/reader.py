@@ -89,7 +89,7 @@ _AGE = re.compile(
     r"|years? (?:girl|boy|woman|man|lady|female|male))\b"
     r"|\b(\d{2})\s?(?:f|m)\b(?!\s*(?:pace|run|sprint))"
     r"|\b(?:son|daughter|child|kid|boy|girl) is (\d{1,2})\b"
-    r"|(?:^|[.,!;] )at (\d{2}),? (?:i|and i|i am|years|my)\b"
+    r"|(?:^|[.,!;] |\bnow )at (\d{2}),? (?:i|and i|i am|years|my)\b"
     r"|\b(?:my|our|his|her) (\d{1,2})[- ]?(?:yo|y o|y/o|yrs? old|years? old|year old)\b"
     r"|(?:^|[.,!;] )am (\d{2})\b(?!\s*(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?))"
     r"|\bi am (?:a )?(?:woman|man|lady|girl|boy|female|male|mother|father|mum|mom|dad)"
@@ -318,7 +318,7 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
         if (
             c.cue.means is CueMeaning.RESOLVED
             and c.cue.direction is CueDirection.BACKWARD
-            and len(tokens) - c.end <= CLOSING_REACH
+            and (len(tokens) - c.end <= CLOSING_REACH or tokens[c.end : c.end + 1] == ("since",))
             and tokens[c.end : c.end + 1] != ("be",)  # "mile 2 now, it used to be mile 8"
             and (
                 anaphoric
