@@ -1050,6 +1050,25 @@ ASSERTIONS = {
             {"pain_sitting"},
         ),
     ],
+    "round 21: red flags that were read absent ('not normal', a list denial, a twist)": [
+        (
+            "there is no feeling in the area between my legs since two days and going toilet is "
+            "not normal",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        (
+            "the next day I couldnt put my foot down. Like not limping, literally cant take weight.",
+            {"cannot_bear_weight"},
+            {"limp"},
+        ),
+        ("I slipped on wet leaves and twisted the hip, I did not fall", {"fall_or_injury"}, set()),
+        (
+            "My ankle I twisted last month but the hip I did not hurt, no fall on the hip.",
+            set(),
+            {"fall_or_injury"},
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),

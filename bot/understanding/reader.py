@@ -72,6 +72,8 @@ BARE_DENIAL_WORDS = 8
 TOPIC_AFTER = 6
 ONE_OF_REACH = 4
 """How many words after "one of my" the group may be named ("one of my under 15 girls")."""
+INABILITY_WORDS = frozenset({"cannot", "unable"})
+"""Words of an inability: a list item with one tells its own finding, no denial carried over."""
 LED_FRAGMENT_WORDS = 5
 """A clause of at most this many words led by "only" or "just" borrows the pain told elsewhere
 in the message ("Used to hurt at night. Just during runs now.")."""
@@ -1496,6 +1498,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             and not lexicon.language.terminators & set(clause.tokens)
             and not lexicon.language.pain_words & set(clause.tokens)
             and not lexicon.language.degree_words & set(clause.tokens[:2])  # "a bit clicky"
+            and not INABILITY_WORDS & set(clause.tokens)  # "not limping, cant take weight"
         )
         before = len(reading.mentions)
         if clause.sentence in listed:
@@ -1544,9 +1547,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
                 skip |= lexicon.language.elliptic_not_pain
             reading.deny_before(clauses, index, skip)
         elif (
-            not same_sentence
-            and index > 0
-            and _denies_hip_alone(lexicon.language, clause.tokens)
+            not same_sentence and index > 0 and _denies_hip_alone(lexicon.language, clause.tokens)
         ):  # "My knee clicks, everything clicks. Hip doesn't though."
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip, sentence=clause.sentence - 1)
