@@ -162,6 +162,8 @@ LATER_SETS = {
     "utterances_fresh47.yaml": 0.88,
     "utterances_fresh48.yaml": 0.90,
     "utterances_fresh49.yaml": 0.90,
+    "utterances_fresh50.yaml": 0.91,
+    "utterances_fresh51.yaml": 0.90,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -1068,6 +1070,30 @@ ASSERTIONS = {
             set(),
             {"fall_or_injury"},
         ),
+    ],
+    "round 21: sets 50 and 51 ('swelling's down now', 'there was a week where', 'dat gone')": [
+        (
+            "When I press on the hip bone at the side it is not painful.",
+            set(),
+            {"tender_to_touch", "pain_side"},
+        ),
+        (
+            "I still walk every day, no problems with my waterworks",
+            set(),
+            {"saddle_numbness_or_bladder", "cannot_bear_weight"},
+        ),
+        (
+            "It used to hurt fi lift mi leg up pon di bus step but dat gone now",
+            set(),
+            {"pain_lifting_knee"},
+        ),
+        (
+            "There was a week where I couldn't weight bear at all, I'm walking on it now",
+            set(),
+            {"cannot_bear_weight"},
+        ),
+        ("Went purple, swelled up, the lot. Swelling's down now.", set(), {"swelling"}),
+        ("Back to my old 30 km a week, no more doubling up.", set(), {"recent_training_increase"}),
     ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
