@@ -1093,6 +1093,11 @@ ASSERTIONS = {
             {"cannot_bear_weight"},
         ),
         ("Went purple, swelled up, the lot. Swelling's down now.", set(), {"swelling"}),
+        (
+            "Feels hot over the hip bone and the skin's gone pinky red. No temp though.",
+            {"redness_warmth"},
+            {"fever"},
+        ),
         ("Back to my old 30 km a week, no more doubling up.", set(), {"recent_training_increase"}),
     ],
     "denials sets 36 and 37 found": [
