@@ -133,9 +133,9 @@ class Language:
     """A telling word of each ``proxy_for_whom`` phrase ("son", "behalf"): the cheap test."""
     proxy_phrases: dict[str, tuple[Phrase, ...]]
     """Those and the words in which the writer only asks ("should I"), by their first word."""
-    proxy_for_whom_aged: frozenset[Phrase]
-    """Phrases that say it too before an age: "my 10 year old", "she's 13"."""
-    proxy_one_of: frozenset[Phrase]
+    proxy_for_whom_aged: dict[str, tuple[Phrase, ...]]
+    """Phrases that say it too before an age ("my 10 year old", "she's 13"), by first word."""
+    proxy_one_of: dict[str, tuple[Phrase, ...]]
     proxy_people: frozenset[str]
     proxy_roles: frozenset[str]
     proxy_writer_as_object: frozenset[str]
@@ -251,8 +251,10 @@ class Language:
             proxy_phrases=_by_first(
                 phrase_set((*rules.proxy.for_whom, *rules.proxy.asking) if rules.proxy else ())
             ),
-            proxy_for_whom_aged=phrase_set(rules.proxy.for_whom_aged if rules.proxy else ()),
-            proxy_one_of=phrase_set(rules.proxy.one_of if rules.proxy else ()),
+            proxy_for_whom_aged=_by_first(
+                phrase_set(rules.proxy.for_whom_aged if rules.proxy else ())
+            ),
+            proxy_one_of=_by_first(phrase_set(rules.proxy.one_of if rules.proxy else ())),
             proxy_people=word_set(rules.proxy.people if rules.proxy else ()),
             proxy_roles=word_set(rules.proxy.roles if rules.proxy else ()),
             proxy_writer_as_object=word_set(rules.proxy.writer_as_object if rules.proxy else ()),

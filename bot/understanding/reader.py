@@ -854,10 +854,10 @@ def _named_before_age(language: Language, tokens: tuple[str, ...]) -> list[tuple
     """Where a phrase names someone by their age: "my 10 yr old", "my 14yo", "she's 13"."""
     return [
         (start, start + len(phrase) + 1)
-        for start in range(len(tokens) - 1)
-        for phrase in language.proxy_for_whom_aged
+        for start, token in enumerate(tokens[:-1])
+        for phrase in language.proxy_for_whom_aged.get(token, ())
         if tokens[start : start + len(phrase)] == phrase
-        and tokens[start + len(phrase) : start + len(phrase) + 1][:1] != ()
+        and start + len(phrase) < len(tokens)
         and tokens[start + len(phrase)][0].isdigit()
     ]
 
@@ -865,8 +865,8 @@ def _named_before_age(language: Language, tokens: tuple[str, ...]) -> list[tuple
 def _one_of_them(language: Language, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where a phrase picks one of a group: "one of my under 15 girls"."""
     found = []
-    for start in range(len(tokens)):
-        for phrase in language.proxy_one_of:
+    for start, token in enumerate(tokens):
+        for phrase in language.proxy_one_of.get(token, ()):
             end = start + len(phrase)
             if tokens[start:end] != phrase:
                 continue
