@@ -544,6 +544,9 @@ class Grammar(Strict):
 
     negative_words: Annotated[Words, Field(min_length=1)]
     """A denial inside a phrase or between two mentions ("can't walk", "no numbness, no ...")."""
+    inability_words: Words = ()
+    """Words of an inability: a list item with one tells its own finding, and no denial is
+    carried over the list into it ("not limping, cant take weight")."""
     flipping_words: Annotated[Words, Field(min_length=1)]
     """A denial right before an absent phrase turns it round ("not walking normally")."""
     flipping_phrases: Words = ()

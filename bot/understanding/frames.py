@@ -136,7 +136,7 @@ class Frames:
     ignore_with: frozenset[str]
     not_before: frozenset[str]
     denied_after: frozenset[str]
-    more_words: frozenset[str]
+    more_words: frozenset[Phrase]
     more_not_before: frozenset[str]
     pain_words: frozenset[str]
     same_words: frozenset[str]
@@ -195,7 +195,7 @@ class Frames:
             ignore_with=word_set(training.ignore_with),
             not_before=word_set(training.not_before),
             denied_after=word_set(training.denied_after),
-            more_words=word_set(training.more_words),
+            more_words=phrase_set(training.more_words),
             more_not_before=word_set(training.more_not_before),
             pain_words=language.pain_words,
             same_words=word_set(training.same_words),
@@ -388,9 +388,7 @@ class Frames:
             following = tokens[verb[1]] if verb[1] < len(tokens) else ""
             if following in self.not_before:
                 continue
-            if following in self.more_not_before and tokens[verb[0] : verb[1]] in {
-                (w,) for w in self.more_words
-            }:
+            if following in self.more_not_before and tokens[verb[0] : verb[1]] in self.more_words:
                 continue  # "more after tempo runs": more pain, not more running
             if verb[0] > 0 and tokens[verb[0] - 1] in self.pain_words:
                 continue  # "ached more on runs": more pain, not more running

@@ -63,6 +63,7 @@ class Language:
     event_openers: frozenset[Phrase]
     past_words: frozenset[str]
     negative_words: frozenset[str]
+    inability_words: frozenset[str]
     flipping_words: frozenset[str]
     flipping_phrases: tuple[Phrase, ...]
     auxiliaries: frozenset[str]
@@ -179,6 +180,7 @@ class Language:
             event_openers=phrase_set(rules.events.openers),
             past_words=word_set(rules.tense.past),
             negative_words=word_set(rules.grammar.negative_words),
+            inability_words=word_set(rules.grammar.inability_words),
             flipping_words=word_set(rules.grammar.flipping_words),
             flipping_phrases=tuple(
                 sorted(phrase_set(rules.grammar.flipping_phrases), key=lambda p: -len(p))

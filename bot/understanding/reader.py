@@ -72,8 +72,6 @@ BARE_DENIAL_WORDS = 8
 TOPIC_AFTER = 6
 ONE_OF_REACH = 4
 """How many words after "one of my" the group may be named ("one of my under 15 girls")."""
-INABILITY_WORDS = frozenset({"cannot", "unable"})
-"""Words of an inability: a list item with one tells its own finding, no denial carried over."""
 LED_FRAGMENT_WORDS = 5
 """A clause of at most this many words led by "only" or "just" borrows the pain told elsewhere
 in the message ("Used to hurt at night. Just during runs now.")."""
@@ -1498,7 +1496,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             and not lexicon.language.terminators & set(clause.tokens)
             and not lexicon.language.pain_words & set(clause.tokens)
             and not lexicon.language.degree_words & set(clause.tokens[:2])  # "a bit clicky"
-            and not INABILITY_WORDS & set(clause.tokens)  # "not limping, cant take weight"
+            and not lexicon.language.inability_words & set(clause.tokens)  # "cant take weight"
         )
         before = len(reading.mentions)
         if clause.sentence in listed:
