@@ -1100,6 +1100,13 @@ ASSERTIONS = {
         ),
         ("Back to my old 30 km a week, no more doubling up.", set(), {"recent_training_increase"}),
     ],
+    "a load phrase read as a comparison leaves the load frame to read the change": [
+        (
+            "Pain on the outside of the hip after running more than 8 km since I changed to trail.",
+            {"pain_side", "recent_training_increase", "worse_with_activity"},
+            set(),
+        ),
+    ],
     "denials sets 36 and 37 found": [
         ("It has stopped bugging me at night", set(), {"pain_at_rest_or_night"}),
         ("hip fine at rest and at night", set(), {"pain_at_rest_or_night"}),

@@ -1298,6 +1298,7 @@ class _Reading:
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
         used: set[int] = set()
         denying: list[tuple[int, int]] = []  # absent phrases read ("fine when I am resting")
+        compared = False  # a load phrase read as a comparison leaves the frame to read the load
         shared: set[int] = set()  # taken by a finding the activity frame may share words with
         denied_to_end = False
         closing = [c for c in cues if c.cue.means is CueMeaning.RESOLVED]
@@ -1326,6 +1327,7 @@ class _Reading:
             comparing = end < len(tokens) and tokens[end] in self.frames.not_before
             if pattern.finding == self.frames.training_finding and comparing:
                 verdict = Verdict(Assertion.ELSEWHERE, "a comparison, not a change")
+                compared = True  # "running more than 8 km since I changed to trail"
             others = len(findings - language.locations)
             denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
             pained = bool(findings & set(language.rules.locations.pained_by))
@@ -1365,7 +1367,7 @@ class _Reading:
         hits: list[FrameHit] = []
         onset = bool(findings & self.frames.activity_not_with)
         loads: list[FrameHit] = []
-        if self.frames.training_finding not in findings:
+        if self.frames.training_finding not in findings or compared:
             loads = self.frames.training(framed, " ".join(framed)) or self._load_told_on(
                 clause.sentence, framed
             )
