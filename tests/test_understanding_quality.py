@@ -1100,6 +1100,29 @@ ASSERTIONS = {
         ),
         ("Back to my old 30 km a week, no more doubling up.", set(), {"recent_training_increase"}),
     ],
+    "after the round: set 40 again ('not putting weight', a list item that has its own verb)": [
+        (
+            "My brother's son, 10 years, I am his uncle, for him writing: he limps, on the leg he "
+            "is not putting weight, and he has fever.",
+            {"age_under_16", "limp", "cannot_bear_weight", "fever"},
+            {"age_45_plus"},
+        ),
+        (
+            "Night is ok if I don't lie on this side.",
+            {"worse_lying_on_side"},
+            {"pain_at_rest_or_night"},
+        ),
+        (
+            "Not swollen, not red, not hot. Only painful after the footing.",
+            {"worse_with_activity"},
+            {"swelling", "redness_warmth"},
+        ),
+        (
+            "Me, I run since 3 weeks more kilometres, and now the pain comes always more early.",
+            {"recent_training_increase", "pain_worsening"},
+            set(),
+        ),
+    ],
     "a load phrase read as a comparison leaves the load frame to read the change": [
         (
             "Pain on the outside of the hip after running more than 8 km since I changed to trail.",

@@ -54,7 +54,9 @@ ECHO_WORDS = 4
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
-PREDICATE_WORDS = frozenset({"is", "are", "was", "were", "feels", "feel", "gets", "got"})
+PREDICATE_WORDS = frozenset(
+    {"is", "are", "was", "were", "feels", "feel", "gets", "got", "has", "have", "had"}
+)
 """A list item is a noun phrase; with one of these it says something of its own."""
 SUBJECT_WORDS = frozenset(
     {"i", "it", "my", "there", "the", "this", "mine", "me", "that", "he", "she", "we", "they",
