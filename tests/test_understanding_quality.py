@@ -164,6 +164,8 @@ LATER_SETS = {
     "utterances_fresh49.yaml": 0.90,
     "utterances_fresh50.yaml": 0.91,
     "utterances_fresh51.yaml": 0.90,
+    "utterances_fresh52.yaml": 0.90,
+    "utterances_fresh53.yaml": 0.89,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -1121,6 +1123,38 @@ ASSERTIONS = {
             "Me, I run since 3 weeks more kilometres, and now the pain comes always more early.",
             {"recent_training_increase", "pain_worsening"},
             set(),
+        ),
+    ],
+    "sets 52 and 53 ('not yet swollen', 'finished now', 'before I had', 'the X also')": [
+        (
+            "The hip not yet swollen, not red, just stiff when I wake up.",
+            {"morning_stiffness", "stiffness"},
+            {"swelling", "redness_warmth"},
+        ),
+        (
+            "Fever I had last week with flu, finished now. Hip still hurts at front when I run.",
+            {"pain_front", "worse_with_activity"},
+            {"fever"},
+        ),
+        (
+            "Before I had pain going down the leg, now it stays only in the glute.",
+            {"pain_buttock"},
+            {"pain_down_leg"},
+        ),
+        (
+            "Knee is fine, the outside of the knee also, it's just the hip front.",
+            {"pain_front"},
+            {"outer_knee_pain"},
+        ),
+        (
+            "It went black and swollen and I was limping for days. That's all settled now.",
+            set(),
+            {"swelling", "limp"},
+        ),
+        (
+            "The clicking's stopped since I started the exercises and the ache is settling too.",
+            {"pain_improving"},
+            {"clicking_catching"},
         ),
     ],
     "a load phrase read as a comparison leaves the load frame to read the change": [

@@ -49,7 +49,7 @@ _BARE_READING = re.compile(
 TOPIC_ONLY = "topic word, not denied"
 LOAD_PAIN_REACH = 3
 """How near a word for pain keeps a load's word an activity that hurts ("achin on runs")."""
-ECHO_WORDS = 4
+ECHO_WORDS = 6
 """The most words of a clause that echoes the one before ("redness too")."""
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
@@ -1197,6 +1197,7 @@ class _Reading:
         said something present ("clicking ..., couldn't sit ..., but the physio sorted all
         that"; "I couldn't lie on it. That's all cleared up now.")."""
         within = clauses[index].sentence if sentence is None else sentence
+        everything = "all" in clauses[index].tokens  # "That's all settled now."
         for j in range(index - 1, -1, -1):
             if clauses[j].sentence > within:
                 continue
@@ -1205,7 +1206,8 @@ class _Reading:
             said = {m.finding for m in self.mentions if m.clause == j and m.verdict == "present"}
             if said - {self.frames.duration_finding}:
                 self.resolve(j, cue)
-                return
+                if not everything:
+                    return
 
     def echo(self, index: int, first: int) -> None:
         """Clause ``index`` (its mentions from ``first`` on) is as the clause before it denied
@@ -1215,15 +1217,17 @@ class _Reading:
         if not told or any(m.verdict != "absent" for m in told):
             return
         for i, m in enumerate(self.mentions[first:], first):
-            if m.verdict == "present" and m.clause == index:
+            course = m.finding in self.language.transparent  # "the pain's settling too"
+            if m.verdict == "present" and m.clause == index and not course:
                 why = "as the denial in the clause before it"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
 
-    def no_course_of(self, clauses: list[Clause], index: int) -> None:
-        """A closing clause after a symptom ("stiff in the mornings, but that's settled now")
-        tells that symptom over, not the pain easing: its course words are no course. After
-        a place of pain it is the pain that settled."""
+    def no_course_of(self, index: int) -> None:
+        """A closing clause after a symptom ("stiff in the mornings, but that's settled now";
+        "... limping for days. That's all settled now.") tells that symptom over, not the pain
+        easing: its course words are no course. After a place of pain it is the pain that
+        settled."""
         before = [
             m
             for m in self.mentions
@@ -1231,7 +1235,7 @@ class _Reading:
             and m.verdict != "ignored"
             and m.finding not in self.language.transparent
         ]
-        if not before or clauses[index - 1].sentence != clauses[index].sentence:
+        if not before:
             return
         if any(m.finding in self.language.locations for m in before):
             return  # "sore on the side for ages, but it's settled": the pain itself
@@ -1529,7 +1533,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             carried = carried and len(clause.tokens) > 1  # "Down the leg? No, stays in the groin"
         if resolving:  # "it stopped a week ago": when it ended, not how long it has hurt
             reading.drop_duration(index)
-            reading.no_course_of(clauses, index)
+            reading.no_course_of(index)
         if same_sentence and _echoing(lexicon.language, clause.tokens):
             reading.echo(index, before)  # "Swelling's gone down now, redness too"
         if answer is not None:
