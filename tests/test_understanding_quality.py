@@ -1157,6 +1157,25 @@ ASSERTIONS = {
             {"clicking_catching"},
         ),
     ],
+    "red flags sets 52 and 53 brought ('he stopped walking', 'no can walk', 'gone angry red')": [
+        (
+            "I write for my son, he is 10, now he has a high temperature and he stopped walking",
+            {"age_under_16", "fever", "cannot_bear_weight"},
+            {"age_45_plus"},
+        ),
+        (
+            "Body very hot 39 degree, hip pain, no can walk.",
+            {"fever", "cannot_bear_weight"},
+            set(),
+        ),
+        ("the hip's gone angry red", {"redness_warmth"}, set()),
+        (
+            "As a running coach I see a lot of niggles but this one's bugging me. One of my "
+            "athletes, 63, had a tumble on ice three weeks ago and now she limps.",
+            {"age_45_plus", "fall_or_injury", "limp", "duration_over_2_weeks"},
+            {"age_under_16"},
+        ),
+    ],
     "a load phrase read as a comparison leaves the load frame to read the change": [
         (
             "Pain on the outside of the hip after running more than 8 km since I changed to trail.",
