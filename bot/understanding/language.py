@@ -249,7 +249,7 @@ class Language:
                 next((t for t in reversed(p) if t not in _COMMON), p[-1])
                 for p in phrase_set(rules.proxy.for_whom if rules.proxy else ())
             )
-            | word_set(rules.proxy.people if rules.proxy else ()),
+            | frozenset(p[0] for p in phrase_set(rules.proxy.one_of if rules.proxy else ())),
             proxy_phrases=_by_first(
                 phrase_set((*rules.proxy.for_whom, *rules.proxy.asking) if rules.proxy else ())
             ),

@@ -830,7 +830,9 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
     but I'm fine" is the writer's message."""
     language = lexicon.language
     typed = {token for clause in clauses for token in clause.tokens}
-    if not language.proxy_keys & typed and not any(t[0].isdigit() for t in typed):
+    if not language.proxy_keys & typed and not any(
+        t.isdigit() or (t[0].isdigit() and t.endswith("yo")) for t in typed
+    ):  # "my 10 yr old", "my 14yo"
         return False
     named = False
     for clause in clauses:
