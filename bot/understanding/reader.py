@@ -346,16 +346,33 @@ def _told_by(lexicon: Lexicon, tokens: tuple[str, ...], cue: Cue) -> bool:
     )  # "but that's settled": the course words are the resolution itself
 
 
-def _denies_hip_alone(language: Language, tokens: tuple[str, ...]) -> bool:
-    """Whether the clause is only the hip and a denying verb ("Hip doesn't though")."""
-    for subject in language.elliptic_across:
-        rest = tokens[len(subject) :] if tokens[: len(subject)] == subject else None
-        if rest is None:
+def _denying_after(
+    language: Language,
+    tokens: tuple[str, ...],
+    subjects: frozenset[tuple[str, ...]],
+    *,
+    filler_only: bool,
+) -> bool:
+    """Whether the clause opens with one of ``subjects`` and a denying verb, and nothing after
+    but filler (or, unless ``filler_only``, a new subject: "mine doesn't, it just aches")."""
+    for subject in subjects:
+        if tokens[: len(subject)] != subject:
             continue
+        rest = tokens[len(subject) :]
         for verb in language.elliptic_verbs:
-            if rest[: len(verb)] == verb and set(rest[len(verb) :]) <= language.elliptic_filler:
+            if rest[: len(verb)] != verb:
+                continue
+            after = rest[len(verb) :]
+            if set(after) <= language.elliptic_filler:
+                return True
+            if not filler_only and after[0] in SUBJECT_WORDS:
                 return True
     return False
+
+
+def _denies_hip_alone(language: Language, tokens: tuple[str, ...]) -> bool:
+    """Whether the clause is only the hip and a denying verb ("Hip doesn't though")."""
+    return _denying_after(language, tokens, language.elliptic_across, filler_only=True)
 
 
 def _has_any_opening(tokens: tuple[str, ...], openings: frozenset[tuple[str, ...]]) -> bool:
@@ -365,25 +382,12 @@ def _has_any_opening(tokens: tuple[str, ...], openings: frozenset[tuple[str, ...
 def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
     """A subject and a verb alone, denying: "but the hip doesn't", "mine isn't"; or a clause
     opening that denies the list before it: "stairs, the car, none of that hurts"."""
-    if any(tokens[: len(s)] == s for s in language.elliptic_summaries):
+    if _has_any_opening(tokens, language.elliptic_summaries):
         return True
     for alone in language.elliptic_alone:
         if tokens[: len(alone)] == alone and set(tokens[len(alone) :]) <= language.elliptic_filler:
             return True
-    for subject in language.elliptic_subjects:
-        if tokens[: len(subject)] != subject:
-            continue
-        rest = tokens[len(subject) :]
-        for verb in language.elliptic_verbs:
-            if rest[: len(verb)] == verb:
-                after = rest[len(verb) :]
-                if (
-                    not after
-                    or after[0] in SUBJECT_WORDS
-                    or set(after) <= language.elliptic_filler
-                ):
-                    return True
-    return False
+    return _denying_after(language, tokens, language.elliptic_subjects, filler_only=False)
 
 
 def _denies_hurt(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -452,7 +456,7 @@ def _questioned(language: Language, clause: Clause, answer: bool | None) -> bool
     if not clause.question or answer is not None:
         return False
     tokens = clause.tokens
-    return not any(tokens[: len(p)] == p for p in language.presuming_questions) and not any(
+    return not _has_any_opening(tokens, language.presuming_questions) and not any(
         len(tokens) > len(p) and tokens[-len(p) :] == p for p in language.presuming_tails
     )
 
