@@ -8,7 +8,7 @@ with an edit-distance budget that grows with word length; common English words a
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -108,6 +108,47 @@ class Pattern:
         object.__setattr__(self, "rest", frozenset(self.stems[1:]))
 
 
+Ranked = tuple[int, Pattern]
+"""A pattern with its place among the patterns that share its first stem."""
+
+
+@dataclass(frozen=True, slots=True)
+class StartingWith:
+    """The patterns that start with one stem, each filed under the rarest of its other stems,
+    so that a message tries only those whose rarest stem it contains."""
+
+    alone: tuple[Ranked, ...]
+    by_stem: Mapping[str, tuple[Ranked, ...]]
+    stems: frozenset[str]
+
+    def candidates(self, present: frozenset[str]) -> tuple[Ranked, ...]:
+        """The patterns whose filing stem is in ``present``, in their order of precedence
+        (the one-stem patterns come last: the longest phrases come first)."""
+        keys = self.stems & present
+        if not keys:
+            return self.alone
+        if len(keys) == 1:
+            return self.by_stem[next(iter(keys))] + self.alone
+        found = [ranked for key in keys for ranked in self.by_stem[key]]
+        return tuple(sorted(found, key=lambda ranked: ranked[0])) + self.alone
+
+
+def _index_by_rarest(patterns: Mapping[str, tuple[Pattern, ...]]) -> dict[str, StartingWith]:
+    uses: Counter[str] = Counter(s for group in patterns.values() for p in group for s in p.stems)
+    index = {}
+    for first, group in patterns.items():
+        alone: list[Ranked] = []
+        by_stem: dict[str, list[Ranked]] = defaultdict(list)
+        for rank, pattern in enumerate(group):
+            if pattern.rest:
+                by_stem[min(sorted(pattern.rest), key=lambda s: uses[s])].append((rank, pattern))
+            else:
+                alone.append((rank, pattern))
+        filed = {stem: tuple(ranked) for stem, ranked in by_stem.items()}
+        index[first] = StartingWith(tuple(alone), filed, frozenset(filed))
+    return index
+
+
 class Lexicon:
     """Phrase patterns indexed by their first stem, plus typo correction onto known words.
 
@@ -152,6 +193,7 @@ class Lexicon:
             first: tuple(sorted(group, key=lambda p: -len(p.stems)))
             for first, group in by_first.items()
         }
+        self.starting = _index_by_rarest(self.patterns)
         self.stems = frozenset(s for p in patterns for s in p.stems)
         self._words = tuple(sorted(w for w in surface if len(w) > 4 and w not in COMMON_WORDS))
         self._known = frozenset(surface | COMMON_WORDS | self.language.vocabulary)

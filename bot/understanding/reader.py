@@ -273,7 +273,10 @@ def _find(lexicon: Lexicon, tokens: tuple[str, ...]) -> list[Found]:
     present = frozenset(stems)
     found = []
     for start, first in enumerate(stems):
-        for pattern in lexicon.patterns.get(first, ()):
+        starting = lexicon.starting.get(first)
+        if starting is None:
+            continue
+        for _, pattern in starting.candidates(present):
             if not pattern.rest <= present:
                 continue
             end = _match_at(pattern, stems, start)
