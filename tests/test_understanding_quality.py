@@ -1547,6 +1547,71 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 22: an age is no temperature; a change of load denied after a comma": [
+        ("I haven't got a fever. I'm 39.", set(), {"fever", "age_45_plus", "age_under_16"}),
+        ("no fever and I am 39", set(), {"fever", "age_45_plus", "age_under_16"}),
+        (
+            "I run 5 km every morning since a long time, no change.",
+            set(),
+            {"recent_training_increase"},
+        ),
+        (
+            "Been running the same routes for years, no change in training whatsoever, but the "
+            "side of my hip has been niggling.",
+            {"pain_side"},
+            {"recent_training_increase"},
+        ),
+    ],
+    "round 22: what ended it after a resolution; a fronted symptom denied at the clause's end": [
+        (
+            "Back in the winter I had a really stiff hip in the mornings, that's all gone now "
+            "after I started yoga.",
+            set(),
+            {"morning_stiffness"},
+        ),
+        ("Swelling I have not seen. Fever also not.", set(), {"swelling", "fever"}),
+        ("havent noticed any clicking", set(), {"clicking_catching"}),
+        (
+            "Swelling was, it is not anymore. Redness also went.",
+            set(),
+            {"swelling", "redness_warmth"},
+        ),
+        ("At night is tranquil, no pain.", set(), {"pain_at_rest_or_night"}),
+        (
+            "When I push on the hip, no pain. Only inside deep, groin.",
+            {"pain_front"},
+            {"tender_to_touch"},
+        ),
+        ("I'm limping, no pain though", {"limp"}, set()),
+        ("The outside of the knee, no, is not painful.", set(), {"outer_knee_pain"}),
+        (
+            "Thought the swelling had gone but no, it's back up again this morning.",
+            {"swelling"},
+            set(),
+        ),
+    ],
+    "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
+        (
+            "nothing at night, nothing at rest, only on the run",
+            {"worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+        (
+            "Sitting doesn't bother it. It's only sprinting.",
+            {"worse_with_activity"},
+            {"pain_sitting"},
+        ),
+        (
+            "numb patch on the outer thigh, worse with my tight running belt",
+            {"numbness_tingling"},
+            set(),
+        ),
+        (
+            "not stiff in the mornings at all, it only starts nagging once I get going on the run",
+            {"worse_with_activity"},
+            {"morning_stiffness"},
+        ),
+    ],
 }
 
 WORD_PAIRS = [

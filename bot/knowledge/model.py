@@ -397,6 +397,9 @@ class ActivityFrame(Strict):
     loose for other activity words ("about 15 miles a week")."""
     lead_words: Words = ()
     """A clause starting with one of these borrows the pain of its sentence ("only on runs")."""
+    lead_openings: Words = ()
+    """Words that may stand before a lead word at the start of its clause ("it's only
+    sprinting")."""
     not_before: Words = ()
     """An activity word followed by one of these is another verb: "runs down the leg"."""
     window: Annotated[int, Field(ge=1, le=20)] = 8
@@ -632,6 +635,9 @@ class EllipticDenial(Strict):
     """Openings that deny a whole list said before them: "stairs, the car, none of that hurts"."""
     closing_tail: Words = ()
     """Words that may follow a clause that is only a resolution: "cleared up completely"."""
+    closing_causes: Words = ()
+    """Words that open what ended it, after a resolution and its tail: "that's all gone now
+    after I started yoga"."""
     alone: Words = ()
     """Clauses that deny what came before only when they are the whole clause (trailing filler
     aside): "I pressed on the bony bit and it doesn't hurt", but not "it doesn't hurt to walk"."""

@@ -127,6 +127,7 @@ class Frames:
     ongoing: frozenset[str]
     distance_links: frozenset[str]
     activity_leads: frozenset[str]
+    lead_openings: frozenset[Phrase]
     activity_not_before: PhraseIndex
     pain_after: frozenset[str]
     activity_window: int
@@ -186,6 +187,7 @@ class Frames:
             ongoing=word_set(activity.ongoing_words),
             distance_links=word_set(activity.distance_links),
             activity_leads=word_set(activity.lead_words),
+            lead_openings=phrase_set(activity.lead_openings),
             activity_not_before=index(phrase_set(activity.not_before)),
             pain_after=word_set(activity.pain_after_words),
             activity_window=activity.window,
@@ -289,6 +291,19 @@ class Frames:
                 done.add(finding)
         return hits
 
+    def led(self, tokens: tuple[str, ...]) -> int | None:
+        """Where a clause's lead word is, when the clause starts with one, after an opening or
+        none: "only on runs", "it's only sprinting"."""
+        for opening in ((), *self.lead_openings):
+            at = len(opening)
+            if (
+                tokens[:at] == opening
+                and tokens[at : at + 1]
+                and tokens[at] in self.activity_leads
+            ):
+                return at
+        return None
+
     def _activities(self, tokens: tuple[str, ...]) -> list[Span]:
         """Activity words, and distances ("after 6k"), that are not another verb ("runs down
         the back of my leg")."""
@@ -322,9 +337,9 @@ class Frames:
         says it hurts, not only that it does not ("clunks on the track, no pain with it")."""
         pain_at = list(pain)
         felt = pain_in_sentence if felt_in_sentence is None else felt_in_sentence
-        fragment = len(tokens) <= FRAGMENT_WORDS and pain_in_message
-        borrowed = bool(tokens) and tokens[0] in self.activity_leads
-        borrowed = borrowed and (pain_in_sentence or fragment)
+        lead = self.led(tokens)
+        fragment = len(tokens) - (lead or 0) <= FRAGMENT_WORDS and pain_in_message
+        borrowed = lead is not None and (pain_in_sentence or fragment)
         for start, end in self._activities(tokens):
             if taken.intersection(range(start, end)):
                 continue  # "kick" already read as lifting the knee: another activity may follow
@@ -335,7 +350,7 @@ class Frames:
             linked_alone = start == 1 and end == len(tokens) and tokens[0] in self.links
             if linked_alone and pain_in_message and not onset:  # "outer hip - yes, after runs"
                 return [FrameHit(self.activity_finding, (start, end), False, "activity alone")]
-            if borrowed and start <= LEAD_REACH:
+            if borrowed and start - (lead or 0) <= LEAD_REACH:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
             before = set(tokens[max(0, start - LINK_REACH - 2) : start])
             linked = bool(self.links & set(tokens[max(0, start - LINK_REACH) : start]))

@@ -119,6 +119,7 @@ class Language:
     elliptic_fine: frozenset[Phrase]
     elliptic_across: frozenset[Phrase]
     closing_tail: frozenset[str]
+    closing_causes: frozenset[str]
     answer_tail: frozenset[str]
     unsure_answers: frozenset[Phrase]
     """Replies that say the runner does not know ("I don't remember"): never a denial."""
@@ -238,6 +239,7 @@ class Language:
             elliptic_fine=phrase_set(rules.ellipsis.fine),
             elliptic_across=phrase_set(rules.ellipsis.across),
             closing_tail=word_set(rules.ellipsis.closing_tail),
+            closing_causes=word_set(rules.ellipsis.closing_causes),
             answer_tail=word_set(rules.answers.tail),
             unsure_answers=phrase_set(rules.answers.unsure),
             pain_findings=frozenset(rules.locations.findings) | frozenset(rules.pain_subjects),

@@ -36,8 +36,11 @@ NORMAL_FROM = 35.0
 """Below this many degrees Celsius a number after "temp" is no body temperature."""
 FAHRENHEIT_FROM = 50.0
 _READING = re.compile(
-    r"\b(?:temp|temperature|fever|thermometer)\D{0,16}?\b(\d{2,3}(?:\.\d)?)\b(?!\s*(?:days?|weeks?|k|km|miles?))"
+    r"\b(?:temp|temperature|fever|thermometer)(?:(?!\b(?:am|aged?)\b)[^\d.!;]){0,16}?"
+    r"\b(\d{2,3}(?:\.\d)?)\b(?!\s*(?:days?|weeks?|k|km|miles?|years?|yrs?|yo)\b)"
 )
+"""A temperature told after the word for it, in the same sentence ("temp of 39.4"); not an
+age ("I haven't got a fever. I'm 39", "no fever and I am 39")."""
 _BARE_READING = re.compile(
     r"\b(?:had|have|got|hit|was|of|at|running|reading)\s+"
     r"(?:((?:3[5-9]|4[0-2])\.\d)(?:\s*(?:°|degrees|deg|c)\b"
@@ -54,6 +57,8 @@ ECHO_WORDS = 6
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
+TOPIC_DETERMINERS = frozenset({"the", "my", "any"})
+"""A topic that opens with one of these may be a word longer: "the outside of the knee, no"."""
 PREDICATE_WORDS = frozenset(
     {"is", "are", "was", "were", "feels", "feel", "gets", "got", "has", "have", "had"}
 )
@@ -320,10 +325,14 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
     "but not since"; the cue that says so."""
     anaphoric = bool(language.anaphors & set(tokens))
     for c in find_cues(language, tokens):
+        after = [t for t in tokens[c.end :] if t not in language.closing_tail]
+        caused = tokens[c.end : c.end + 1] == ("since",) or (
+            bool(after) and after[0] in language.closing_causes
+        )  # "but that's gone since", "that's all gone now after I started yoga"
         if (
             c.cue.means is CueMeaning.RESOLVED
             and c.cue.direction is CueDirection.BACKWARD
-            and (len(tokens) - c.end <= CLOSING_REACH or tokens[c.end : c.end + 1] == ("since",))
+            and (len(tokens) - c.end <= CLOSING_REACH or caused)
             and tokens[c.end : c.end + 1] != ("be",)  # "mile 2 now, it used to be mile 8"
             and (
                 anaphoric
@@ -475,7 +484,8 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
             return ANSWER_WORDS[following[0]]
     else:
         same_sentence = clause.sentence == clauses[index + 1].sentence
-        if not same_sentence or len(clause.tokens) > TOPIC_WORDS:
+        named = clause.tokens[0] in TOPIC_DETERMINERS  # "the outside of the knee, no"
+        if not same_sentence or len(clause.tokens) > TOPIC_WORDS + named:
             return None
         if len(following) == 1 and following[0] in ANSWER_WORDS:
             return ANSWER_WORDS[following[0]]
@@ -1007,8 +1017,9 @@ class _Reading:
             self.state[finding] = outcome
 
     def _load_told_on(self, sentence: int, framed: tuple[str, ...]) -> list[FrameHit]:
-        """A change in load told across a comma ("I ran a half on Sunday, my first ever"): the
-        clause before in the sentence read with this one, kept when it reaches into this one."""
+        """A change in load told across a comma ("I ran a half on Sunday, my first ever"; "5 km
+        every morning, no change"): the clause before in the sentence read with this one, kept
+        when it reaches into this one."""
         last_sentence, last = self.before
         if last_sentence != sentence or not last:
             return []
@@ -1019,8 +1030,16 @@ class _Reading:
         return [
             replace(hit, span=(max(0, hit.span[0] - len(last)), hit.span[1] - len(last)))
             for hit in hits
-            if not hit.absent and hit.span[1] > len(last)
+            if hit.span[1] > len(last)
         ]
+
+    def _pain_told(self) -> bool:
+        """Whether the message has a word for pain, or has told a pain finding so far, present
+        or denied ("nothing at night, nothing at rest, only on the run")."""
+        return self.pain_in_message or any(
+            m.finding in self.language.pain_findings and m.verdict in ("present", "absent")
+            for m in self.mentions
+        )
 
     def _pain_heard(self, index: int) -> bool:
         """Whether clause ``index`` has told a pain finding as present (a location found with
@@ -1309,6 +1328,7 @@ class _Reading:
             and not any(c.start < e and s < c.end and c.end <= e for s, e in negative)
             and not any(s <= c.start and c.end <= e for s, e in parts)
         ]
+        idiomatic = {i for f in found if f[0].finding == IDIOM for i in range(f[1], f[2])}
         found = [f for f in found if f[0].finding != IDIOM]
         findings = {f[0].finding for f in found if f[0].polarity != "subject"}
         used: set[int] = set()
@@ -1352,8 +1372,8 @@ class _Reading:
             )  # fmt: skip
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, UNPAINED)
-            borrowed = tokens[0] in self.frames.activity_leads and (
-                len(tokens) <= LED_FRAGMENT_WORDS and self.pain_in_message
+            borrowed = self.frames.led(tokens) is not None and (
+                len(tokens) <= LED_FRAGMENT_WORDS and self._pain_told()
             )  # "Used to hurt at night. Just during runs now."
             unpained = (
                 pattern.finding == self.frames.activity_finding
@@ -1386,10 +1406,10 @@ class _Reading:
             loads = self.frames.training(framed, " ".join(framed)) or self._load_told_on(
                 clause.sentence, framed
             )
-        changed = {
+        changed = {  # a change of load, told or denied ("no change in training"): no activity
             i
             for hit in loads
-            if not hit.absent
+            if not hit.absent or spans(framed[hit.span[0] : hit.span[1]], self.frames.verbs)
             for i in range(*hit.span)
             if not any(abs(i - p) <= LOAD_PAIN_REACH for p in pain)
         }
@@ -1400,9 +1420,9 @@ class _Reading:
         unpained = unpained and not findings & language.pain_findings
         if self.frames.activity_finding not in findings and not unpained:
             felt = clause.sentence in self.felt_sentences or self._pain_heard(index)
-            taken = frozenset((used - shared) | changed)  # "upped my hill reps": a load, not
-            hits += self.frames.activity(  # the pain of an activity
-                framed, pain, pain_in_sentence, onset, self.pain_in_message, taken,
+            taken = frozenset((used - shared) | changed | idiomatic)  # "upped my hill reps": a
+            hits += self.frames.activity(  # load, not the pain of an activity; idioms' words
+                framed, pain, pain_in_sentence, onset, self._pain_told(), taken,
                 felt_in_sentence=felt,  # "my outer knee after 8k"; not "no pain with it"
             )  # fmt: skip
         hits += loads
@@ -1423,8 +1443,8 @@ class _Reading:
         their_time = not (pain or dated or it_began) and bool(told & self.frames.told_of)
         for hit in hits:
             sharing = hit.finding == self.frames.activity_finding
-            if (used - shared if sharing else used) & set(range(*hit.span)):
-                continue
+            if ((used - shared if sharing else used) | idiomatic) & set(range(*hit.span)):
+                continue  # "my tight running belt" tells no activity
             if hit.finding == self.frames.duration_finding and hit.absent and symptoms_alone:
                 continue  # "shivers since last night": how long the shivers have been
             if hit.finding == self.frames.duration_finding and their_time:
