@@ -1590,6 +1590,30 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 22: a pain that reaches further now than it began is getting worse": [
+        (
+            "It started as just a twinge at the end of runs, now it's there from the first "
+            "kilometre and lingers all evening.",
+            {"pain_worsening", "worse_with_activity"},
+            set(),
+        ),
+        (
+            "At first it was only after long runs but now I feel it walking to work and at night.",
+            {"pain_worsening", "pain_at_rest_or_night"},
+            set(),
+        ),
+        (
+            "At first it was sore after every run, now it's only a bit stiff after the long ones.",
+            {"stiffness"},
+            {"worse_with_activity"},
+        ),
+        ("It's worse now than a month ago.", {"pain_worsening"}, set()),
+        (
+            "Pain starts on the outside of my knee and creeps up the outside of the thigh to my hip",
+            {"outer_knee_pain", "pain_side", "pain_thigh"},
+            set(),
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

@@ -416,6 +416,12 @@ class EarlierFrame(Strict):
     """Then words that reach only a distance after them: "after 3km instead of 15"."""
     reach: Annotated[int, Field(ge=1, le=80)] = 30
     """How many characters a distance may lie from its marker."""
+    began: Words = ()
+    """Words that tell how the pain began ("at first only after runs"): a later clause with a
+    now word and a word of ``spread`` tells it reaches further now ("now it aches walking")."""
+    spread: Words = ()
+    not_spread: Words = ()
+    """Words that make a now clause no spread: "now it's only stiff", "now it's better"."""
 
 
 class TrainingFrame(Strict):

@@ -4,6 +4,7 @@ mile 8", "it used to come on at 10k, now it hits at 3k"."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -63,6 +64,31 @@ class EarlierOnset:
         if not now or not then or min(now)[0] >= max(then)[0]:
             return None
         return f"{min(now)[1]} now, {max(then)[1]} before"
+
+    def spread(self, clauses: Sequence[tuple[str, ...]]) -> str | None:
+        """The words that tell a pain reaching further than it began, or None: a clause telling
+        how it began ("it started as a niggle at the end of runs"), then a later clause with a
+        now word and a word of spread, none of ``not_spread`` ("now it aches walking")."""
+        began = _phrases(self.rule.began)
+        now = frozenset(self.rule.now)
+        spread, settled = _phrases(self.rule.spread), _phrases(self.rule.not_spread)
+        start = next((i for i, c in enumerate(clauses) if _holds(c, began)), None)
+        if start is None:
+            return None
+        for tokens in clauses[start:]:
+            if now & set(tokens) and _holds(tokens, spread) and not _holds(tokens, settled):
+                return " ".join(tokens)
+        return None
+
+
+def _phrases(words: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(w.split()) for w in words)
+
+
+def _holds(tokens: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
+    return any(
+        tokens[i : i + len(p)] == p for p in phrases for i in range(len(tokens) - len(p) + 1)
+    )
 
 
 def _gap(text: str, a: re.Match[str], b: re.Match[str]) -> int:

@@ -1624,6 +1624,12 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         why = "a shorter distance now than before"
         verdict = Verdict(Assertion.PRESENT, why)
         reading.note(earlier.rule.finding, told, verdict, len(clauses) - 1, phrase=why)
+    elif earlier is not None and earlier.rule.finding not in reading.state:
+        spread = earlier.spread([c.tokens for c in clauses])
+        if spread is not None:
+            why = "it reaches further now than it began"
+            verdict = Verdict(Assertion.PRESENT, why)
+            reading.note(earlier.rule.finding, spread, verdict, len(clauses) - 1, phrase=why)
     _paired_across(lexicon, reading, clauses)
     _pained_in_sentence(lexicon.language, reading, clauses)
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
