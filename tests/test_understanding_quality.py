@@ -1607,7 +1607,7 @@ ASSERTIONS = {
             {"stiffness"},
             {"worse_with_activity"},
         ),
-        ("It's worse now than a month ago.", {"pain_worsening"}, set()),
+        ("It's worse now than a month ago.", {"pain_worsening", "duration_over_2_weeks"}, set()),
         (
             "Pain starts on the outside of my knee and creeps up the outside of the thigh to my hip",
             {"outer_knee_pain", "pain_side", "pain_thigh"},
