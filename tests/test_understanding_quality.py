@@ -1614,6 +1614,31 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 22: load told as 'more than normal', 'up to 80km from 50', 'increased to 10km'": [
+        (
+            "so more training than normal, especially the running went from 2 to 4 times a week.",
+            {"recent_training_increase"},
+            set(),
+        ),
+        (
+            "ran a 50k last weekend, twice my usual long run, and the outer hip is now screaming",
+            {"recent_training_increase", "pain_side"},
+            set(),
+        ),
+        (
+            "training for Berlin, up to 80km/week from 50 over the last month.",
+            {"recent_training_increase"},
+            set(),
+        ),
+        ("I went from running 3 days a week to 5", {"recent_training_increase"}, set()),
+        ("recently increased daily running 10km to 15km.", {"recent_training_increase"}, set()),
+        (
+            "Getting worse every week, now it starts at 2k instead of 8k",
+            {"pain_worsening", "worse_with_activity"},
+            set(),
+        ),
+        ("Some days it's the groin, some days it's the side.", {"pain_front", "pain_side"}, set()),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

@@ -11,10 +11,13 @@ from bot.understanding.language import Language, Phrase, phrase_set, word_set
 
 Span = tuple[int, int]
 _FROM_TO = re.compile(
-    r"\bfrom (?:like |about |around )?(\d+(?:\.\d+)?|nothing|zero|scratch)(?:k|km|mi)?"
+    r"\bfrom (?:like |about |around |running |doing )?"
+    r"(\d+(?:\.\d+)?|nothing|zero|scratch)(?:k|km|mi)?"
     r" (?:[a-z]+ ){0,4}?(?:to|tae) (?:like |about |around )?(\d+(?:\.\d+)?|one|two|three|four"
     r"|five|six|seven)(?:k|km|mi)?\b"
 )
+_UP_TO_FROM = re.compile(r"\bup to (\d+)(?:k|km|mi)?\b(?: [a-z]+){0,3}? from (\d+)(?:k|km|mi)?\b")
+"""The same told the other way round: "up to 80km/week from 50"."""
 _NONE = frozenset({"nothing", "zero", "scratch"})
 _WORDED = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -31,6 +34,10 @@ _COUNT_WORDS = frozenset(
 )
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
 _DISTANCE = re.compile(r"^\d+(?:k|km|mi|m)$")
+MORE_THAN_SAME = frozenset({"from", "than", "twice", "double", "triple"})
+"""Words just before a word for the usual load that make it a change: "more than normal"."""
+HOW_OFTEN = frozenset({"some", "most", "many"})
+"""Counts that open a clause telling how often, not how long: "some days", "most weeks"."""
 FRAGMENT_WORDS = 3
 
 
@@ -378,19 +385,32 @@ class Frames:
     def training(self, tokens: tuple[str, ...], text: str) -> list[FrameHit]:
         """A recent change in load: "doubled my weekly kms", "first half marathon", "20 to 40"."""
         nouns = spans(tokens, self.nouns)
-        if not nouns:
+        distances = [
+            (i, i + 1) for i, t in enumerate(tokens) if t[0].isdigit() and _DISTANCE.match(t)
+        ]
+        if not nouns and not distances:
             return []
         added = bool(spans(tokens, self.added_to))  # "on top of my usual miles"
         numbers = _FROM_TO.search(text)  # "from 20 to 35 a week", "from nothing to 25 miles"
+        before = after = 0.0
         if numbers is not None:
             before = 0.0 if numbers.group(1) in _NONE else float(numbers.group(1))
             after = _WORDED.get(numbers.group(2)) or float(numbers.group(2))
-            if after > before:
-                at = text[: numbers.start()].count(" ")  # the token "from" starts at
-                return [FrameHit(self.training_finding, (at, at + 1), False, "from-to numbers")]
+        turned = _UP_TO_FROM.search(text) if numbers is None else None
+        if turned is not None:
+            numbers, after, before = turned, float(turned.group(1)), float(turned.group(2))
+        if numbers is not None and after > before:
+            at = text[: numbers.start()].count(" ")  # the token "from" starts at
+            return [FrameHit(self.training_finding, (at, at + 1), False, "from-to numbers")]
+        if not nouns and not distances:
+            return []
         for noun in nouns:
             window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
-            same = {w for i, w in enumerate(window) if i == 0 or window[i - 1] != "from"}
+            same = {  # "from nothing to four runs", "more than usual", "twice my usual"
+                w
+                for i, w in enumerate(window)
+                if not MORE_THAN_SAME & set(window[max(0, i - 2) : i])
+            }
             if self.same_words & same and not added:  # "from nothing to four runs" is a change
                 return [FrameHit(self.training_finding, noun, True, "same load")]
         ignored = any(
@@ -407,7 +427,12 @@ class Frames:
                 continue  # "more after tempo runs": more pain, not more running
             if verb[0] > 0 and tokens[verb[0] - 1] in self.pain_words:
                 continue  # "ached more on runs": more pain, not more running
-            for noun in nouns:
+            ahead = [d for d in distances if d[0] >= verb[1]]  # "increased to 10km"; not "at 2k
+            sized = tokens[verb[0]] not in (
+                "instead",
+                "more",
+            )  # now instead of 8k", "more and more"
+            for noun in nouns + (ahead if sized else []):
                 gap = noun[0] - verb[1] if noun[0] >= verb[1] else verb[0] - noun[1]
                 between = tokens[min(verb[1], noun[1]) : max(verb[0], noun[0])]
                 if self.pain_words & set(between):
@@ -459,7 +484,9 @@ class Frames:
             tokens[j] in self.counts or tokens[j] in _COUNT_WORDS or _NUMBER.match(tokens[j])
         ):
             j -= 1
-        return j < 0 or tokens[j] in self.leads or tokens[j] in self.pain_words  # "pain 2 months"
+        if j < 0:
+            return tokens[0] not in HOW_OFTEN  # "some days it's my bum": how often, not how long
+        return tokens[j] in self.leads or tokens[j] in self.pain_words  # "pain 2 months"
 
     def duration(
         self, tokens: tuple[str, ...], began: bool, since: bool = False
