@@ -1639,6 +1639,14 @@ ASSERTIONS = {
         ),
         ("Some days it's the groin, some days it's the side.", {"pain_front", "pain_side"}, set()),
     ],
+    "round 22: names that share what follows 'and'; a place in a run is no load": [
+        (
+            "side of the hip and the bum are both fine, it's my groin that's sore",
+            {"pain_front"},
+            {"pain_side", "pain_buttock"},
+        ),
+        ("it comes on in the first mile instead of at the end", set(), set()),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

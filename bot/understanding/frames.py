@@ -36,6 +36,8 @@ _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
 _DISTANCE = re.compile(r"^\d+(?:k|km|mi|m)$")
 MORE_THAN_SAME = frozenset({"from", "than", "twice", "double", "triple"})
 """Words just before a word for the usual load that make it a change: "more than normal"."""
+PLACES = frozenset({("the", "first"), ("first", "few"), ("the", "last"), ("last", "few")})
+"""Words before a training noun that make it a place in a run: "in the first mile"."""
 HOW_OFTEN = frozenset({"some", "most", "many"})
 """Counts that open a clause telling how often, not how long: "some days", "most weeks"."""
 FRAGMENT_WORDS = 3
@@ -384,7 +386,9 @@ class Frames:
 
     def training(self, tokens: tuple[str, ...], text: str) -> list[FrameHit]:
         """A recent change in load: "doubled my weekly kms", "first half marathon", "20 to 40"."""
-        nouns = spans(tokens, self.nouns)
+        nouns = [  # "it comes on in the first mile": a place in a run, not a load
+            n for n in spans(tokens, self.nouns) if tokens[max(0, n[0] - 2) : n[0]] not in PLACES
+        ]
         distances = [
             (i, i + 1) for i, t in enumerate(tokens) if t[0].isdigit() and _DISTANCE.match(t)
         ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -142,6 +143,18 @@ def _named_only(tokens: list[str]) -> bool:
     return len(tokens) == 2 and tokens[0] in ("my", "the")
 
 
+_VERBLESS = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "hurts", "hurt", "aches", "ache", "feels",
+     "feel", "does", "do", "did", "not", "i", "it", "gets", "get", "got", "can", "cannot"}
+)  # fmt: skip
+
+
+def _shared_predicate(current: list[str], rest: Sequence[str]) -> bool:
+    """Whether "and" joins two names that share what follows: "side of the hip and the bum are
+    both fine" (the first part names only, and "are" follows the second name)."""
+    return bool(current) and not _VERBLESS & set(current) and "are" in rest[1:4]
+
+
 def split_normalized(normalized: str) -> list[Clause]:
     """Split normalized text into clauses at punctuation and words like "but"."""
     clauses: list[Clause] = []
@@ -162,7 +175,10 @@ def split_normalized(normalized: str) -> list[Clause]:
                 current, after_comma, contrast = [token], False, False
                 continue
             if token in CLAUSE_BREAKS or (
-                token == "and" and following in NEW_SUBJECTS and not _named_only(current)
+                token == "and"
+                and following in NEW_SUBJECTS
+                and not _named_only(current)
+                and not _shared_predicate(current, tokens[index + 1 :])
             ):
                 if current:
                     clauses.append(Clause(tuple(current), False, after_comma, sentence, contrast))
