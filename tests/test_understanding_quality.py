@@ -1647,6 +1647,26 @@ ASSERTIONS = {
         ),
         ("it comes on in the first mile instead of at the end", set(), set()),
     ],
+    "round 22: a place led by 'just' after denials; a school run, a car, 'half as sore'": [
+        (
+            "I'm 52 and not stiff in the morning, no limp, walking fine, it's just the side of my "
+            "hip when I run",
+            {"age_45_plus", "pain_side", "worse_with_activity"},
+            {"age_under_16", "cannot_bear_weight", "limp", "morning_stiffness"},
+        ),
+        ("It's worse sitting in the car on the school run.", {"pain_sitting"}, set()),
+        (
+            "its definitely getting better, about half as sore as last week",
+            {"pain_improving"},
+            set(),
+        ),
+        (
+            "groin pain when I bring my knee up to my chest and when I climb into the truck",
+            {"pain_front", "pain_lifting_knee"},
+            set(),
+        ),
+        ("the pian is worse on the hils and faster sesions", {"worse_with_activity"}, set()),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

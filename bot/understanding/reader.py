@@ -1045,6 +1045,11 @@ class _Reading:
             for m in self.mentions
         )
 
+    def _denied_before(self) -> bool:
+        """Whether the message has denied something so far: a clause led by "just" or "only"
+        after it names what is left."""
+        return any(m.verdict == "absent" for m in self.mentions)
+
     def _pain_heard(self, index: int) -> bool:
         """Whether clause ``index`` has told a pain finding as present (a location found with
         its pain, knee pain, pain down the leg)."""
@@ -1372,7 +1377,9 @@ class _Reading:
             pained = bool(findings & set(language.rules.locations.pained_by))
             located = _located(
                 language, pattern, tokens, others, pain_in_sentence, denied, pained,
-                felt_in_message=bool(self.felt_sentences),
+                felt_in_message=bool(self.felt_sentences) or (
+                    self.frames.led(tokens) is not None and self._denied_before()
+                ),  # "not stiff, no limp, it's just the side of my hip when I run"
             )  # fmt: skip
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, UNPAINED)
