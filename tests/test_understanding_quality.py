@@ -1667,6 +1667,16 @@ ASSERTIONS = {
         ),
         ("the pian is worse on the hils and faster sesions", {"worse_with_activity"}, set()),
     ],
+    "round 22: sitting told bad or terrible; sitting in a car is no place of the pain": [
+        (
+            "When I sit long in the office and then stand up it is very bad",
+            {"pain_sitting"},
+            set(),
+        ),
+        ("Sitting in the car for a long trip it is terrible.", {"pain_sitting"}, set()),
+        ("sitting in the matatu home is bad", {"pain_sitting"}, set()),
+        ("I struggle to get my socks on", set(), set()),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

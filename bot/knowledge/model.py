@@ -370,6 +370,10 @@ class Locations(Strict):
     anchors: Words = ()
     """Words that make a location phrase the hip's own ("the outside of my hip"): such a
     location counts when the message tells a pain anywhere, unless a blocker is in its clause."""
+    situations: tuple[Id, ...] = ()
+    """Locations that are situations, not places ("when I sit"): ``situation_words`` in their
+    clause say they hurt ("when I sit long in the office it is very bad")."""
+    situation_words: Words = ()
 
 
 class ActivityFrame(Strict):

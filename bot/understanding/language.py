@@ -97,6 +97,8 @@ class Language:
     locations: frozenset[str]
     location_blockers: frozenset[str]
     location_anchors: frozenset[str]
+    situations: frozenset[str]
+    situation_words: frozenset[str]
     rules: LanguageFile
     implications: tuple[Implication, ...]
     answers: dict[Phrase, str]
@@ -215,6 +217,8 @@ class Language:
             locations=frozenset(rules.locations.findings),
             location_blockers=word_set(rules.locations.blockers),
             location_anchors=word_set(rules.locations.anchors),
+            situations=frozenset(rules.locations.situations),
+            situation_words=word_set(rules.locations.situation_words),
             rules=rules,
             implications=rules.implications,
             answers=answers,

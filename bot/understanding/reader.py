@@ -573,6 +573,8 @@ def _located(
     words = set(tokens)
     if language.pain_words & words or (pain_in_sentence and not others) or pained:
         return True
+    if pattern.finding in language.situations and language.situation_words & words:
+        return True  # "when I sit long in the office it is very bad"
     anchored = bool(language.location_anchors & set(pattern.phrase.split()))
     if anchored and felt_in_message and not others and not language.location_blockers & words:
         return True
