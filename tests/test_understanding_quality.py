@@ -1677,6 +1677,24 @@ ASSERTIONS = {
         ("sitting in the matatu home is bad", {"pain_sitting"}, set()),
         ("I struggle to get my socks on", set(), set()),
     ],
+    "round 22: how long told with 'already', 'now' or 'is' before it; a baby's age": [
+        (
+            "My hip front side pain already one month",
+            {"pain_front", "duration_over_2_weeks"},
+            set(),
+        ),
+        ("Is 2 months that I have this.", {"duration_over_2_weeks"}, set()),
+        (
+            "pain in hip start sudden when I sprint, like knife. Now 2 days.",
+            {"sudden_onset"},
+            {"duration_over_2_weeks"},
+        ),
+        (
+            "I'm 38, mum of two, baby's 7 month. Ache deep at the back of the hip",
+            {"pain_buttock"},
+            {"age_45_plus", "age_under_16"},
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
