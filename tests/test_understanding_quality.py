@@ -1695,6 +1695,24 @@ ASSERTIONS = {
             {"age_45_plus", "age_under_16"},
         ),
     ],
+    "round 22: kicking a ball for a nephew is the runner's; 'sharp'; a plural verb after 'and'": [
+        (
+            "Tried to kick a ball for my nephew and got a sudden sharp pain at the front of the hip.",
+            {"pain_front", "sudden_onset"},
+            set(),
+        ),
+        (
+            "its the groin, sharp when i lift my leg into the car",
+            {"pain_front", "pain_lifting_knee"},
+            set(),
+        ),
+        (
+            "Writing for my son, he's 12. Came home limping and says his groin and the inside of his "
+            "knee hurt.",
+            {"age_under_16", "limp", "pain_front"},
+            {"age_45_plus", "outer_knee_pain"},
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

@@ -151,8 +151,11 @@ _VERBLESS = frozenset(
 
 def _shared_predicate(current: list[str], rest: Sequence[str]) -> bool:
     """Whether "and" joins two names that share what follows: "side of the hip and the bum are
-    both fine" (the first part names only, and "are" follows the second name)."""
-    return bool(current) and not _VERBLESS & set(current) and "are" in rest[1:4]
+    both fine", "his groin and the inside of his knee hurt" (the first part names only, and a
+    plural verb follows the second name)."""
+    if not current or _VERBLESS & set(current):
+        return False
+    return "are" in rest[1:4] or (0 < len(rest) <= 8 and rest[-1] in ("hurt", "ache"))
 
 
 def split_normalized(normalized: str) -> list[Clause]:
