@@ -39,6 +39,18 @@ class EarlierOnset:
     def _then_ahead(self) -> re.Pattern[str]:
         return _markers(self.rule.then_ahead)
 
+    @cached_property
+    def _began(self) -> Phrases:
+        return _phrases(self.rule.began)
+
+    @cached_property
+    def _spread(self) -> Phrases:
+        return _phrases(self.rule.spread)
+
+    @cached_property
+    def _not_spread(self) -> Phrases:
+        return _phrases(self.rule.not_spread)
+
     def told(self, normalized: str) -> str | None:
         """The words that tell it, or None: a distance told with a now word is shorter than one
         told with a then word (each distance belongs to its nearest marker, within reach and
@@ -69,9 +81,8 @@ class EarlierOnset:
         """The words that tell a pain reaching further than it began, or None: a clause telling
         how it began ("it started as a niggle at the end of runs"), then a later clause with a
         now word and a word of spread, none of ``not_spread`` ("now it aches walking")."""
-        began = _phrases(self.rule.began)
+        began, spread, settled = self._began, self._spread, self._not_spread
         now = frozenset(self.rule.now)
-        spread, settled = _phrases(self.rule.spread), _phrases(self.rule.not_spread)
         start = next((i for i, c in enumerate(clauses) if _holds(c, began)), None)
         if start is None:
             return None
@@ -81,13 +92,20 @@ class EarlierOnset:
         return None
 
 
-def _phrases(words: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(w.split()) for w in words)
+Phrases = dict[str, tuple[tuple[str, ...], ...]]
 
 
-def _holds(tokens: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
+def _phrases(words: tuple[str, ...]) -> Phrases:
+    """Phrases by their first word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in (tuple(w.split()) for w in words):
+        index.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(group) for first, group in index.items()}
+
+
+def _holds(tokens: tuple[str, ...], phrases: Phrases) -> bool:
     return any(
-        tokens[i : i + len(p)] == p for p in phrases for i in range(len(tokens) - len(p) + 1)
+        tokens[i : i + len(p)] == p for i, t in enumerate(tokens) for p in phrases.get(t, ())
     )
 
 
