@@ -1713,6 +1713,20 @@ ASSERTIONS = {
             {"age_45_plus", "outer_knee_pain"},
         ),
     ],
+    "round 22: 'outside part', 'ouchie', 'sorer'; over the side of the bath": [
+        ("Eh my hip quite pain lah, outside part.", {"pain_side"}, set()),
+        (
+            "Ouchie on the outside of my hip after hill night",
+            {"pain_side", "worse_with_activity"},
+            set(),
+        ),
+        (
+            "Not better at all, if anything the outer hip is sorer every run",
+            {"pain_side", "pain_worsening", "worse_with_activity"},
+            set(),
+        ),
+        ("hurts to lift my leg over the side of the bath", {"pain_lifting_knee"}, set()),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
