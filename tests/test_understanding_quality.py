@@ -1723,7 +1723,7 @@ ASSERTIONS = {
         (
             "Not better at all, if anything the outer hip is sorer every run",
             {"pain_side", "pain_worsening", "worse_with_activity"},
-            set(),
+            {"pain_improving"},
         ),
         ("hurts to lift my leg over the side of the bath", {"pain_lifting_knee"}, set()),
     ],
