@@ -1727,6 +1727,19 @@ ASSERTIONS = {
         ),
         ("hurts to lift my leg over the side of the bath", {"pain_lifting_knee"}, set()),
     ],
+    "round 22: weight taken told in more words; running a temperature is no running": [
+        ("I can get about on it, it's just sore.", set(), {"cannot_bear_weight"}),
+        (
+            "I'm not limping and I can put weight through the leg.",
+            set(),
+            {"cannot_bear_weight", "limp"},
+        ),
+        (
+            "My little one is 6 and started limping after a bug, and she's still running a temperature",
+            {"age_under_16", "fever", "limp"},
+            {"age_45_plus"},
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
