@@ -1740,6 +1740,19 @@ ASSERTIONS = {
             {"age_45_plus"},
         ),
     ],
+    "round 22: 'nothing to do with the hip'; writing about 'my young lad'": [
+        (
+            "Hi, I'm writing about my young lad, he's 11. On Saturday he said his hip at the front "
+            "was sore",
+            {"age_under_16", "pain_front"},
+            {"age_45_plus", "duration_over_2_weeks"},
+        ),
+        (
+            "I had a bad fall skiing in 2015 and broke my wrist, nothing to do with the hip.",
+            set(),
+            set(),
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
