@@ -1750,7 +1750,7 @@ ASSERTIONS = {
         (
             "I had a bad fall skiing in 2015 and broke my wrist, nothing to do with the hip.",
             set(),
-            set(),
+            {"fall_or_injury"},
         ),
     ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
