@@ -1753,6 +1753,23 @@ ASSERTIONS = {
             {"fall_or_injury"},
         ),
     ],
+    "round 22: all over now, so what was told in the past is over; 'locks up stiff'": [
+        (
+            "hip is totally fine now to be fair, all settled, was sore at the side two weeks ago",
+            {"pain_improving"},
+            {"pain_side"},
+        ),
+        (
+            "loads better than it was, maybe 80 percent back to normal",
+            {"pain_improving"},
+            set(),
+        ),
+        (
+            "Lately the right hip locks up stiff after a movie. No clicking, no pins and needles.",
+            {"stiffness"},
+            {"clicking_catching", "numbness_tingling"},
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

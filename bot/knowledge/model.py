@@ -602,6 +602,9 @@ class Tense(Strict):
 
     past: Words = ()
     now: Words = ()
+    all_over: Words = ()
+    """A clause naming no finding that says it is all over ("hip is totally fine now, all
+    settled"): every finding told only in the past is over too ("was sore at the side")."""
 
 
 class TemperatureRule(Strict):

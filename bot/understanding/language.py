@@ -62,6 +62,7 @@ class Language:
     event_findings: frozenset[str]
     event_openers: frozenset[Phrase]
     past_words: frozenset[str]
+    all_over: frozenset[Phrase]
     negative_words: frozenset[str]
     inability_words: frozenset[str]
     flipping_words: frozenset[str]
@@ -182,6 +183,7 @@ class Language:
             event_findings=frozenset(rules.events.findings),
             event_openers=phrase_set(rules.events.openers),
             past_words=word_set(rules.tense.past),
+            all_over=phrase_set(rules.tense.all_over),
             negative_words=word_set(rules.grammar.negative_words),
             inability_words=word_set(rules.grammar.inability_words),
             flipping_words=word_set(rules.grammar.flipping_words),

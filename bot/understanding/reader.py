@@ -688,14 +688,21 @@ def _partly_denied(
 def _over_and_past(
     language: Language, state: dict[str, str], mentions: list[Mention], clauses: list[Clause]
 ) -> list[str]:
-    """A finding told as over stays absent beside clauses that tell it only in the past
-    ("swelling's gone down now, it was puffy for a few days")."""
+    """A finding told as over, or in a message that says it is all over, stays absent beside
+    clauses that tell it only in the past ("swelling's gone down now, it was puffy for a few
+    days"; "hip is totally fine now, all settled, was sore at the side")."""
     notes = []
+    said = {m.clause for m in mentions if m.verdict != "ignored"}
+    all_over = any(
+        i not in said and any(_contains(c.tokens, p) for p in language.all_over)
+        for i, c in enumerate(clauses)
+    )
     for finding, value in state.items():
         told = [m for m in mentions if m.finding == finding and m.verdict == "present"]
         if value != "present" or not told:
             continue
         over = any(m.finding == finding and m.assertion == Assertion.RESOLVED for m in mentions)
+        over = over or (all_over and finding not in language.transparent)
         past = all(
             language.past_words & set(clauses[m.clause].tokens)
             and not language.now_words & set(clauses[m.clause].tokens)
