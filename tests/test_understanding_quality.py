@@ -1770,6 +1770,30 @@ ASSERTIONS = {
             {"clicking_catching", "numbness_tingling"},
         ),
     ],
+    "round 22: periods gone AWOL, eating like a bird, 'for my girlfriend'; 'I be 36'": [
+        ("Periods have gone AWOL too, skipped the last three.", {"bone_stress_risk"}, set()),
+        (
+            "for my girlfriend, she hasnt had a period in ages and shes training for a marathon, "
+            "front of hip sore on runs",
+            {"bone_stress_risk", "pain_front", "recent_training_increase", "worse_with_activity"},
+            set(),
+        ),
+        (
+            "19, cross country, skipping meals to make weight",
+            {"bone_stress_risk"},
+            {"age_45_plus", "age_under_16"},
+        ),
+        (
+            "Good evening doctor. I be 36 years, I ran the Lagos marathon.",
+            set(),
+            {"age_45_plus", "age_under_16"},
+        ),
+        (
+            "coach here. one of my under 15s, she's 14, keeps grabbing the front of her hip",
+            {"age_under_16", "pain_front"},
+            {"age_45_plus"},
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
