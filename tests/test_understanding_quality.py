@@ -1794,6 +1794,25 @@ ASSERTIONS = {
             {"age_45_plus"},
         ),
     ],
+    "round 22: 'only' after denials names what is left; gone the minute I stop; a hitch": [
+        (
+            "the hip is fine when lifting my leg, fine sitting, fine in bed, its only on the run at "
+            "about 5k it starts",
+            {"worse_with_activity"},
+            {"pain_lifting_knee", "pain_sitting", "pain_at_rest_or_night"},
+        ),
+        (
+            "Only hurts on the run itself, the minute I stop it's gone.",
+            {"worse_with_activity"},
+            set(),
+        ),
+        ("I can walk, I'm just walking a bit wonky.", {"limp"}, {"cannot_bear_weight"}),
+        (
+            "hip has been stiff and achy, mostly after sitting in the car, then it eases once i get going",
+            {"morning_stiffness", "stiffness", "pain_sitting"},
+            set(),
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

@@ -338,17 +338,20 @@ class Frames:
         pain_in_message: bool = False,
         taken: frozenset[int] = frozenset(),
         felt_in_sentence: bool | None = None,
+        contrasted: bool = False,
     ) -> list[FrameHit]:
         """Pain during or after an activity: "hurts after fartlek", "lunges set it off". Beside
         an onset or an injury ("felt a pull during sprints") only the activity hurting counts.
         A clause led by "only" borrows the pain of its sentence, or of the message when it is a
         fragment ("No pain sitting. Only running."). ``felt_in_sentence``: whether the sentence
-        says it hurts, not only that it does not ("clunks on the track, no pain with it")."""
+        says it hurts, not only that it does not ("clunks on the track, no pain with it").
+        ``contrasted``: the message has denied something before, so a clause led by "only"
+        names what is left ("fine sitting, fine in bed, its only on the run at about 5k")."""
         pain_at = list(pain)
         felt = pain_in_sentence if felt_in_sentence is None else felt_in_sentence
         lead = self.led(tokens)
         fragment = len(tokens) - (lead or 0) <= FRAGMENT_WORDS and pain_in_message
-        borrowed = lead is not None and (pain_in_sentence or fragment)
+        borrowed = lead is not None and (pain_in_sentence or fragment or contrasted)
         for start, end in self._activities(tokens):
             if taken.intersection(range(start, end)):
                 continue  # "kick" already read as lifting the knee: another activity may follow

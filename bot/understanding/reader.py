@@ -1395,8 +1395,8 @@ class _Reading:
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, UNPAINED)
             borrowed = self.frames.led(tokens) is not None and (
-                len(tokens) <= LED_FRAGMENT_WORDS and self._pain_told()
-            )  # "Used to hurt at night. Just during runs now."
+                (len(tokens) <= LED_FRAGMENT_WORDS and self._pain_told()) or self._denied_before()
+            )  # "Used to hurt at night. Just during runs now."; "fine in bed, its only on the run"
             unpained = (
                 pattern.finding == self.frames.activity_finding
                 and not pain_in_sentence
@@ -1446,6 +1446,7 @@ class _Reading:
             hits += self.frames.activity(  # load, not the pain of an activity; idioms' words
                 framed, pain, pain_in_sentence, onset, self._pain_told(), taken,
                 felt_in_sentence=felt,  # "my outer knee after 8k"; not "no pain with it"
+                contrasted=self._denied_before(),
             )  # fmt: skip
         hits += loads
         if self.frames.duration_finding not in findings:
