@@ -1813,6 +1813,15 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 22: an old injury of the knee, a gear slipping, coming off the pitch: no fall": [
+        (
+            "My knee is swollen from an old football injury but the hip itself isn't swollen at "
+            "all, it just aches at the back when I run.",
+            {"pain_buttock", "worse_with_activity"},
+            {"swelling"},
+        ),
+        ("on long descents my hip catches like a gear slipping", {"clicking_catching"}, set()),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
