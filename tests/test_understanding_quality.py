@@ -1822,6 +1822,25 @@ ASSERTIONS = {
         ),
         ("on long descents my hip catches like a gear slipping", {"clicking_catching"}, set()),
     ],
+    "round 22: pain down the leg and a course getting better, in more words": [
+        (
+            "Pain is going from buttock to the back side of knee, like current.",
+            {"pain_buttock", "pain_down_leg"},
+            set(),
+        ),
+        ("a back and hip pain radiating into the left leg", {"pain_down_leg"}, set()),
+        (
+            "The groin pain isn't as bad as last week, I think it's settling",
+            {"pain_front", "pain_improving"},
+            set(),
+        ),
+        ("Before it was very bad, now it become better slowly.", {"pain_improving"}, set()),
+        (
+            "Every morning first hour very stif, after walking around become better.",
+            {"morning_stiffness", "stiffness"},
+            set(),
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
