@@ -1841,6 +1841,25 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 22: more running, a new clinic, a track night brought in, no build-up": [
+        (
+            "I've been cutting calories hard for a wedding and upped my running.",
+            {"bone_stress_risk", "recent_training_increase"},
+            set(),
+        ),
+        (
+            "since the club's 10k, which I ran without any real build-up",
+            {"recent_training_increase"},
+            set(),
+        ),
+        ("since we brought in a second track night", {"recent_training_increase"}, set()),
+        ("I took up running during lockdown and built up slowly", set(), {"sudden_onset"}),
+        (
+            "Started preseason at the footy club, heaps of sprinting",
+            {"recent_training_increase"},
+            set(),
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
