@@ -166,6 +166,12 @@ LATER_SETS = {
     "utterances_fresh51.yaml": 0.90,
     "utterances_fresh52.yaml": 0.90,
     "utterances_fresh53.yaml": 0.89,
+    "utterances_fresh54.yaml": 0.94,
+    "utterances_fresh58.yaml": 0.91,
+    "utterances_fresh55.yaml": 0.94,
+    "utterances_fresh59.yaml": 0.93,
+    "utterances_fresh56.yaml": 0.93,
+    "utterances_fresh57.yaml": 0.93,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -198,6 +204,28 @@ DISPUTED_DENIALS = {
         "been slowly getting better since I cut back though, and the night stuff has basically "
         "gone. No swelling or anything.",
         "worse_lying_on_side",
+    ),
+    # disputed: the runner says he walks without a limp and that his wife, who says he walks
+    # "like John Wayne", exaggerates; a gait a partner sees is read as a limp to be asked about
+    (
+        "Right, where to start. I'm 71, been running since my fifties, mostly 5 and 10k, "
+        "nothing silly. About six weeks ago the hip started grumbling, first just after runs, "
+        "now it aches when I'm sat watching telly and wakes me at 3am. It's stiff as a board "
+        "first thing, loosens after a cuppa and a walk round the garden. I haven't changed "
+        "anything, same routes, same shoes I've had for a year. No fall, no fever, and I can "
+        "still walk to the shops without a limp. My wife says I'm walking like John Wayne but "
+        "I think she exaggerates.",
+        "limp",
+    ),
+    # a known miss: voice-to-text says "period" for a full stop, so "no numbness no nothing
+    # down the leg" runs on from "it hurts" with no sentence break and "no nothing" cancels
+    (
+        "hey so um I'm driving right now so this is voice to text sorry for typos so "
+        "basically my right hip has been bugging me since the Chicago marathon which was like "
+        "6 weeks ago and it's not getting better period it's on the outside and it hurts like "
+        "when I sleep on it and when I run more than 3 miles and I've been kind of limping on "
+        "and off period I'm 35 period no numbness no nothing down the leg",
+        "pain_down_leg",
     ),
 }  # fmt: skip
 

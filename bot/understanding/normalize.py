@@ -49,6 +49,11 @@ _CONTRACTIONS = [
     (r"([a-z])'s\b", r"\1 is"),
     (r"\b([a-z]{3,})in'(?=\W|$)", r"\1ing"),
     (r"\b(my|in the|the) but\b(?! (?:i|it|the|my|its|now|then|not)\b)", r"\1 butt"),
+    (
+        r"\b(the|a|an|my|this|that) ([a-z]+y), "
+        r"([a-z]+(?:y|ing) (?:feeling|sensation|patch|ache))\b",
+        r"\1 \2 \3",
+    ),  # "the tingly, fuzzy feeling": two words for one thing, one clause
 ]
 _CONTRACTION_PATTERNS = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 
