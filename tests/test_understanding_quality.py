@@ -172,6 +172,8 @@ LATER_SETS = {
     "utterances_fresh59.yaml": 0.93,
     "utterances_fresh56.yaml": 0.93,
     "utterances_fresh57.yaml": 0.93,
+    "utterances_fresh60.yaml": 0.91,
+    "utterances_fresh61.yaml": 0.88,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -1887,6 +1889,33 @@ ASSERTIONS = {
             {"recent_training_increase"},
             set(),
         ),
+    ],
+    "round 22: sets 60 and 61 ('not bad sitting', 'it doesnt.', a bike saddle, 'neva fell')": [
+        (
+            "It's not bad sitting, it's not bad at night.",
+            set(),
+            {"pain_sitting", "pain_at_rest_or_night"},
+        ),
+        ("Not too bad sittin', no limp.", set(), {"limp"}),
+        (
+            "sitting on the bike saddle for long makes it go numb down the leg. Nothing between the "
+            "legs though.",
+            {"numbness_tingling"},
+            set(),
+        ),
+        (
+            "my daughter (shes 10) keeps asking if my hip clicks like hers does. it doesnt. it just "
+            "throbs on the side when I lie on it",
+            {"pain_side", "worse_lying_on_side"},
+            {"clicking_catching"},
+        ),
+        (
+            "definitely on the mend, I can do stairs without wincing now.",
+            {"pain_improving"},
+            {"pain_lifting_knee"},
+        ),
+        ("cant go up the stairs without wincing", {"pain_lifting_knee"}, set()),
+        ("neva fell, neva twisted it", set(), {"fall_or_injury"}),
     ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
