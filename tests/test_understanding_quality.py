@@ -1917,6 +1917,25 @@ ASSERTIONS = {
         ("cant go up the stairs without wincing", {"pain_lifting_knee"}, set()),
         ("neva fell, neva twisted it", set(), {"fall_or_injury"}),
     ],
+    "round 22: red flags that were read absent ('gone like jelly', 'couldn't pee', 'gone a')": [
+        (
+            "both legs gone like jelly and weak, and my bum feels numb like after a dentist injection",
+            {"numbness_tingling", "saddle_numbness_or_bladder"},
+            set(),
+        ),
+        (
+            "Since yesterday I can't feel my bum or between my legs properly and I couldn't pee this "
+            "morning even though I needed to.",
+            {"numbness_tingling", "saddle_numbness_or_bladder"},
+            {"duration_over_2_weeks"},
+        ),
+        (
+            "There's a hot, swollen lump over the side of the hip and it's gone a reddish colour. I "
+            "don't feel ill though, no temperature.",
+            {"redness_warmth", "swelling"},
+            {"fever"},
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
