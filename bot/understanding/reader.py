@@ -694,23 +694,28 @@ def _over_and_past(
     clauses that tell it only in the past ("swelling's gone down now, it was puffy for a few
     days"; "hip is totally fine now, all settled, was sore at the side")."""
     notes = []
-    said = {m.clause for m in mentions if m.verdict != "ignored"}
-    all_over = any(
-        i not in said and any(_contains(c.tokens, p) for p in language.all_over)
-        for i, c in enumerate(clauses)
-    )
+    all_over: bool | None = None  # whether a clause naming no finding says it is all over
     for finding, value in state.items():
         told = [m for m in mentions if m.finding == finding and m.verdict == "present"]
         if value != "present" or not told:
             continue
-        over = any(m.finding == finding and m.assertion == Assertion.RESOLVED for m in mentions)
-        over = over or (all_over and finding not in language.transparent)
         past = all(
             language.past_words & set(clauses[m.clause].tokens)
             and not language.now_words & set(clauses[m.clause].tokens)
             for m in told
         )
-        if over and past:
+        if not past:
+            continue
+        over = any(m.finding == finding and m.assertion == Assertion.RESOLVED for m in mentions)
+        if not over and finding not in language.transparent:
+            if all_over is None:
+                said = {m.clause for m in mentions if m.verdict != "ignored"}
+                all_over = any(
+                    i not in said and any(_contains(c.tokens, p) for p in language.all_over)
+                    for i, c in enumerate(clauses)
+                )
+            over = all_over
+        if over:
             state[finding] = "absent"
             notes.append(f"{finding} absent: over now, and told present only in the past")
     return notes
@@ -1360,6 +1365,8 @@ class _Reading:
         symptoms = findings - language.transparent
         told_before: Verdict | None = None
         denied_until: dict[str, int] = {}
+        led = self.frames.led(tokens) is not None  # "only on runs", "it's only sprinting"
+        denied_before = self._denied_before()
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
             if told_before is not None and verdict.assertion is Assertion.PRESENT:
@@ -1389,13 +1396,13 @@ class _Reading:
             located = _located(
                 language, pattern, tokens, others, pain_in_sentence, denied, pained,
                 felt_in_message=bool(self.felt_sentences) or (
-                    self.frames.led(tokens) is not None and self._denied_before()
+                    led and denied_before
                 ),  # "not stiff, no limp, it's just the side of my hip when I run"
             )  # fmt: skip
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, UNPAINED)
-            borrowed = self.frames.led(tokens) is not None and (
-                (len(tokens) <= LED_FRAGMENT_WORDS and self._pain_told()) or self._denied_before()
+            borrowed = led and (
+                (len(tokens) <= LED_FRAGMENT_WORDS and self._pain_told()) or denied_before
             )  # "Used to hurt at night. Just during runs now."; "fine in bed, its only on the run"
             unpained = (
                 pattern.finding == self.frames.activity_finding
