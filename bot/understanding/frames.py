@@ -38,6 +38,9 @@ MORE_THAN_SAME = frozenset({"from", "than", "twice", "double", "triple"})
 """Words just before a word for the usual load that make it a change: "more than normal"."""
 PLACES = frozenset({("the", "first"), ("first", "few"), ("the", "last"), ("last", "few")})
 """Words before a training noun that make it a place in a run: "in the first mile"."""
+UNSIZED_VERBS = frozenset({"instead", "more"})
+"""Words of change that a bare distance after them does not make a load: "at 2k now instead of
+8k" (the pain comes on earlier), "more and more bad, now after 3km"."""
 HOW_OFTEN = frozenset({"some", "most", "many"})
 """Counts that open a clause telling how often, not how long: "some days", "most weeks"."""
 FRAGMENT_WORDS = 3
@@ -409,8 +412,6 @@ class Frames:
         if numbers is not None and after > before:
             at = text[: numbers.start()].count(" ")  # the token "from" starts at
             return [FrameHit(self.training_finding, (at, at + 1), False, "from-to numbers")]
-        if not nouns and not distances:
-            return []
         for noun in nouns:
             window = tokens[max(0, noun[0] - 3) : noun[1] + 4]
             same = {  # "from nothing to four runs", "more than usual", "twice my usual"
@@ -434,11 +435,8 @@ class Frames:
                 continue  # "more after tempo runs": more pain, not more running
             if verb[0] > 0 and tokens[verb[0] - 1] in self.pain_words:
                 continue  # "ached more on runs": more pain, not more running
-            ahead = [d for d in distances if d[0] >= verb[1]]  # "increased to 10km"; not "at 2k
-            sized = tokens[verb[0]] not in (
-                "instead",
-                "more",
-            )  # now instead of 8k", "more and more"
+            ahead = [d for d in distances if d[0] >= verb[1]]  # "increased to 10km"
+            sized = tokens[verb[0]] not in UNSIZED_VERBS
             for noun in nouns + (ahead if sized else []):
                 gap = noun[0] - verb[1] if noun[0] >= verb[1] else verb[0] - noun[1]
                 between = tokens[min(verb[1], noun[1]) : max(verb[0], noun[0])]
