@@ -1936,6 +1936,15 @@ ASSERTIONS = {
             {"fever"},
         ),
     ],
+    "round 22: 'purely' running; climbing steps is no run; half an hour is no half marathon": [
+        (
+            "stairs are fine, getting in the car is fine, it's purely when im running",
+            {"worse_with_activity"},
+            {"pain_lifting_knee"},
+        ),
+        ("Pain is more while climbing steps and lifting leg.", set(), set()),
+        ("Yep, sitting for more than half an hour makes the hip ache.", {"pain_sitting"}, set()),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
