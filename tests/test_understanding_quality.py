@@ -1945,6 +1945,29 @@ ASSERTIONS = {
         ("Pain is more while climbing steps and lifting leg.", set(), set()),
         ("Yep, sitting for more than half an hour makes the hip ache.", {"pain_sitting"}, set()),
     ],
+    "round 22: sets 60 and 61 again ('gone from sore to awful', 'the first 10 miler of my life')": [
+        (
+            "Running a temp of 38.6 today and the hip's gone from sore to awful.",
+            {"fever", "pain_worsening"},
+            set(),
+        ),
+        ("ran the first 10 miler of my life last weekend", {"recent_training_increase"}, set()),
+        (
+            "we do twice a day sessions, more than I ever did at home",
+            {"recent_training_increase"},
+            set(),
+        ),
+        (
+            "I went from roughly 30k a week to 70k in about two months",
+            {"recent_training_increase"},
+            set(),
+        ),
+        (
+            "collided with another runner at the start of the race and went down on my hip",
+            {"fall_or_injury"},
+            set(),
+        ),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",

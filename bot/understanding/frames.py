@@ -11,7 +11,7 @@ from bot.understanding.language import Language, Phrase, phrase_set, word_set
 
 Span = tuple[int, int]
 _FROM_TO = re.compile(
-    r"\bfrom (?:like |about |around |running |doing )?"
+    r"\bfrom (?:like |about |around |maybe |roughly |running |doing )?"
     r"(\d+(?:\.\d+)?|nothing|zero|scratch)(?:k|km|mi)?"
     r" (?:[a-z]+ ){0,4}?(?:to|tae) (?:like |about |around )?(\d+(?:\.\d+)?|one|two|three|four"
     r"|five|six|seven)(?:k|km|mi)?\b"
