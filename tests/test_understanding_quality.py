@@ -1968,6 +1968,25 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 22: mornings stiff told in more words; 'Sitting, a bit sore'; 'when I am seat'": [
+        (
+            "ugh, every single morning stiff for like an hour, and I'm only 29",
+            {"morning_stiffness", "stiffness"},
+            {"age_45_plus", "age_under_16"},
+        ),
+        (
+            "Mornings are the worst, I'm like the Tin Man till I've had a brew",
+            {"stiffness"},
+            set(),
+        ),
+        (
+            "Buttock, yes. Down the leg, no. Numb, no. Sitting, a bit sore.",
+            {"pain_buttock", "pain_sitting"},
+            {"pain_down_leg", "numbness_tingling"},
+        ),
+        ("Pressing around the bone, nothing sore.", set(), {"tender_to_touch"}),
+        ("when I am seat in the office long time it is very bad", {"pain_sitting"}, set()),
+    ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (
             "nothing at night, nothing at rest, only on the run",
