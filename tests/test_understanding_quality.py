@@ -174,6 +174,8 @@ LATER_SETS = {
     "utterances_fresh57.yaml": 0.93,
     "utterances_fresh60.yaml": 0.91,
     "utterances_fresh61.yaml": 0.88,
+    "utterances_fresh62.yaml": 0.92,
+    "utterances_fresh63.yaml": 0.91,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -1986,6 +1988,23 @@ ASSERTIONS = {
         ),
         ("Pressing around the bone, nothing sore.", set(), {"tender_to_touch"}),
         ("when I am seat in the office long time it is very bad", {"pain_sitting"}, set()),
+    ],
+    "round 22: sets 62 and 63 ('neither happens any more', 'I sleep good', 'pin it on')": [
+        (
+            "It used to click loads and I'd get a night ache back when I was training for London, "
+            "but neither happens any more.",
+            set(),
+            {"clicking_catching", "pain_at_rest_or_night", "worse_with_activity"},
+        ),
+        ("In the night I sleep good.", set(), {"pain_at_rest_or_night"}),
+        ("Clicking was bad over winter, hasn't happened for weeks.", set(), {"clicking_catching"}),
+        (
+            "The limp is gone and I can sleep on my side again.",
+            set(),
+            {"limp", "worse_lying_on_side"},
+        ),
+        ("Gradual onset, no sharp moment I can pin it on.", set(), {"sudden_onset"}),
+        ("my hip has been achin and lyin on it is worse", {"worse_lying_on_side"}, set()),
     ],
     "round 22: 'only' after denials of the rest; idioms are no activity; getting going": [
         (

@@ -222,7 +222,8 @@ class Lexicon:
         meant = self.language.rules.spellings.get(token)
         if meant is not None:
             return tuple(tokenize(meant))  # read as typed text: "milage" is "miles"
-        if token.endswith("in") and token not in self._known and token + "g" in self._known:
+        dropped_g = len(token) > 3 and token.endswith("in")  # "achin", "lyin"; "pin" is a word
+        if dropped_g and token not in self._known and token + "g" in self._known:
             return (token + "g",)
         if len(token) < MIN_JOINED or token in self._known or stem(token) in self.stems:
             return (token,)
