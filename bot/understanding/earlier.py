@@ -40,6 +40,10 @@ class EarlierOnset:
         return _markers(self.rule.then_ahead)
 
     @cached_property
+    def _now_words(self) -> frozenset[str]:
+        return frozenset(self.rule.now)
+
+    @cached_property
     def _began(self) -> Phrases:
         return _phrases(self.rule.began)
 
@@ -81,8 +85,7 @@ class EarlierOnset:
         """The words that tell a pain reaching further than it began, or None: a clause telling
         how it began ("it started as a niggle at the end of runs"), then a later clause with a
         now word and a word of spread, none of ``not_spread`` ("now it aches walking")."""
-        began, spread, settled = self._began, self._spread, self._not_spread
-        now = frozenset(self.rule.now)
+        began, spread, settled, now = self._began, self._spread, self._not_spread, self._now_words
         start = next((i for i, c in enumerate(clauses) if _holds(c, began)), None)
         if start is None:
             return None

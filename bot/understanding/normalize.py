@@ -148,17 +148,18 @@ def _named_only(tokens: list[str]) -> bool:
     return len(tokens) == 2 and tokens[0] in ("my", "the")
 
 
-_VERBLESS = frozenset(
+_SAYING_WORDS = frozenset(
     {"is", "are", "was", "were", "has", "have", "had", "hurts", "hurt", "aches", "ache", "feels",
      "feel", "does", "do", "did", "not", "i", "it", "gets", "get", "got", "can", "cannot"}
 )  # fmt: skip
+"""Words that make a part before "and" say something of its own, not only name a thing."""
 
 
 def _shared_predicate(current: list[str], rest: Sequence[str]) -> bool:
     """Whether "and" joins two names that share what follows: "side of the hip and the bum are
     both fine", "his groin and the inside of his knee hurt" (the first part names only, and a
     plural verb follows the second name)."""
-    if not current or _VERBLESS & set(current):
+    if not current or _SAYING_WORDS & set(current):
         return False
     return "are" in rest[1:4] or (0 < len(rest) <= 8 and rest[-1] in ("hurt", "ache"))
 
