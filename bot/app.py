@@ -8,6 +8,7 @@ from bot import paths
 from bot.dialogue import CONDITION_NAMES, Engine, load_dialogue
 from bot.knowledge import Knowledge, load_knowledge
 from bot.problems import DataError, Problem
+from bot.understanding.learned import load_learned
 
 DIALOGUE_FILE = "consultation.yaml"
 
@@ -50,9 +51,13 @@ def validate(directory: Path | None = None) -> list[Problem]:
         knowledge: Knowledge = load_knowledge(knowledge_dir)
     except DataError as error:
         return list(error.problems)
-    if dialogues_dir is None:
-        return []
     problems: list[Problem] = []
+    try:
+        load_learned(knowledge_dir, known=frozenset(knowledge.findings))
+    except DataError as error:
+        problems += error.problems
+    if dialogues_dir is None:
+        return problems
     for path in sorted(dialogues_dir.glob("*.yaml")):
         try:
             load_dialogue(path, knowledge, CONDITION_NAMES)

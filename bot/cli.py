@@ -99,6 +99,32 @@ def cmd_understand(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_learn(args: argparse.Namespace) -> int:
+    """Fit the learned second reading on labelled sets and write it into knowledge/."""
+    from bot import paths
+    from bot.knowledge import load_knowledge
+    from bot.learn import fit, read_sets, write
+
+    try:
+        import sklearn  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        print("hipbot learn needs scikit-learn: pip install -e '.[dev]'", file=sys.stderr)
+        return EXIT_USAGE
+    knowledge_dir = args.out or paths.knowledge_dir()
+    sets = args.sets or sorted(Path("tests/data").glob("utterances*.yaml"))
+    if not sets:
+        print("no labelled sets given (and none in tests/data)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        messages = read_sets(sets)
+        findings = load_knowledge(knowledge_dir).findings
+    except DataError as error:
+        return _print_problems(error)
+    path = write(fit(messages, sorted(findings)), knowledge_dir)
+    print(f"{path}: fitted on {len(messages)} messages from {len(sets)} sets")
+    return EXIT_OK
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     """Chat with the bot in the terminal."""
     from bot.channels.console import console_service, run_interactive, run_json
@@ -294,6 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain", action="store_true", help="show normalisation, negation, scores"
     )
     p.set_defaults(func=cmd_understand)
+
+    p = sub.add_parser("learn", help="fit the learned reading on labelled message sets")
+    p.add_argument("sets", nargs="*", type=Path, help="YAML sets (default: tests/data)")
+    p.add_argument("--out", type=Path, default=None, help="knowledge folder to write into")
+    p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("console", help="chat with the bot in the terminal (no token needed)")
     p.add_argument("--json", action="store_true", help="one JSON line per input line")

@@ -33,8 +33,19 @@ GATED_TAGS = ("negation", "paraphrase", "typo", "multi")
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
+    """What the bot reads with: the rules, then the learned second reading."""
     knowledge = load_knowledge(paths.knowledge_dir())
     return Lexicon(knowledge.findings.values(), idioms=knowledge.idioms)
+
+
+@pytest.fixture(scope="module")
+def rules() -> Lexicon:
+    """The rules alone: the tests of one rule type at a time read with these."""
+    knowledge = load_knowledge(paths.knowledge_dir())
+    return Lexicon(knowledge.findings.values(), idioms=knowledge.idioms, rules_only=True)
+
+
+READERS = ("rules", "lexicon")  # each labelled set is scored with the rules alone and with both
 
 
 def labelled(name: str = "utterances.yaml") -> list[dict]:
@@ -96,14 +107,17 @@ def score(items: list[dict], lexicon: Lexicon) -> Score:
     return result
 
 
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("name", DEV_SETS)
-def test_precision_recall_f1_and_no_negated_finding_reported_present(lexicon, capsys, name):
+def test_precision_recall_f1_and_no_negated_finding_reported_present(
+    request, capsys, name, reader
+):
     items = labelled(name)
-    result = score(items, lexicon)
+    result = score(items, request.getfixturevalue(reader))
     tags = {t: result.tag_recall(t) for t in sorted(result.tag_gold) if result.tag_gold[t]}
     with capsys.disabled():
         print(
-            f"\n{name}: precision {result.precision:.3f} recall {result.recall:.3f} "
+            f"\n{name} ({reader}): precision {result.precision:.3f} recall {result.recall:.3f} "
             f"F1 {result.f1:.3f} over {len(items)} messages; "
             f"negated reported present: {len(result.negated_as_present)}"
         )
@@ -234,11 +248,14 @@ DISPUTED_DENIALS = {
 }  # fmt: skip
 
 
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("name", sorted(LATER_SETS))
-def test_later_blind_sets_keep_their_floor_and_no_denial_reads_present(lexicon, capsys, name):
-    result = score(labelled(name), lexicon)
+def test_later_blind_sets_keep_their_floor_and_no_denial_reads_present(
+    request, capsys, name, reader
+):
+    result = score(labelled(name), request.getfixturevalue(reader))
     with capsys.disabled():
-        print(f"\n{name}: F1 {result.f1:.3f} (floor {LATER_SETS[name]})")
+        print(f"\n{name} ({reader}): F1 {result.f1:.3f} (floor {LATER_SETS[name]})")
     assert set(result.negated_as_present) <= DISPUTED_DENIALS, result.negated_as_present
     assert result.f1 >= LATER_SETS[name]
 
@@ -2102,8 +2119,8 @@ WORD_PAIRS = [
 
 
 @pytest.mark.parametrize(("text", "present", "absent"), WORD_PAIRS, ids=[c[0] for c in WORD_PAIRS])
-def test_word_pairs_read_a_finding_from_two_kinds_of_word(lexicon, text, present, absent):
-    heard = understand(text, lexicon)
+def test_word_pairs_read_a_finding_from_two_kinds_of_word(rules, text, present, absent):
+    heard = understand(text, rules)
     assert (set(heard.present), set(heard.absent)) == (present, absent)
 
 
@@ -2112,8 +2129,8 @@ def test_word_pairs_read_a_finding_from_two_kinds_of_word(lexicon, text, present
     [case for cases in ASSERTIONS.values() for case in cases],
     ids=[f"{rule}: {case[0]}" for rule, cases in ASSERTIONS.items() for case in cases],
 )
-def test_assertion_rules(lexicon, text, present, absent):
-    heard = understand(text, lexicon)
+def test_assertion_rules(rules, text, present, absent):
+    heard = understand(text, rules)
     assert (set(heard.present), set(heard.absent)) == (present, absent)
 
 
@@ -2284,33 +2301,33 @@ AGES = [
         ("Ran for thirty years without a peep from it. Now at 52 I get a deep ache", 52),
     ],
 )
-def test_ages_in_other_word_orders(lexicon, text, age):
-    assert understand(text, lexicon).age == age
+def test_ages_in_other_word_orders(rules, text, age):
+    assert understand(text, rules).age == age
 
 
-def test_an_age_not_reached_yet_is_a_year_less(lexicon):
-    assert understand("I'm 45 on Friday and my hip aches", lexicon).age == 44
-    assert understand("I'm 16 next month", lexicon).age == 15
+def test_an_age_not_reached_yet_is_a_year_less(rules):
+    assert understand("I'm 45 on Friday and my hip aches", rules).age == 44
+    assert understand("I'm 16 next month", rules).age == 15
 
 
-def test_an_age_told_in_years_is_not_how_long_it_has_hurt(lexicon):
+def test_an_age_told_in_years_is_not_how_long_it_has_hurt(rules):
     heard = understand(
-        "Hello, I am French, 27 years. Two days ago my buttock started to hurt", lexicon
+        "Hello, I am French, 27 years. Two days ago my buttock started to hurt", rules
     )
     assert heard.age == 27
     assert "duration_over_2_weeks" in heard.absent
 
 
 @pytest.mark.parametrize(("text", "age"), AGES, ids=[c[0] for c in AGES])
-def test_own_age_in_words_and_idioms(lexicon, text, age):
-    heard = understand(text, lexicon)
+def test_own_age_in_words_and_idioms(rules, text, age):
+    heard = understand(text, rules)
     assert heard.age == age
     assert heard.present & {"age_45_plus", "limp", "duration_over_2_weeks"} == {"age_45_plus"}
 
 
 @pytest.mark.parametrize(("text", "present", "absent"), FRAMES, ids=[c[0] for c in FRAMES])
-def test_frames_for_activity_load_duration_and_course(lexicon, text, present, absent):
-    heard = understand(text, lexicon)
+def test_frames_for_activity_load_duration_and_course(rules, text, present, absent):
+    heard = understand(text, rules)
     assert (set(heard.present), set(heard.absent)) == (present, absent)
     assert heard.age is None
 
@@ -2370,8 +2387,8 @@ IMPLICATIONS = [
 @pytest.mark.parametrize(
     ("text", "present", "absent"), IMPLICATIONS, ids=[c[0] for c in IMPLICATIONS]
 )
-def test_implications_from_knowledge(lexicon, text, present, absent):
-    heard = understand(text, lexicon)
+def test_implications_from_knowledge(rules, text, present, absent):
+    heard = understand(text, rules)
     assert (set(heard.present), set(heard.absent)) == (present, absent)
 
 
@@ -2385,16 +2402,14 @@ def test_implications_from_knowledge(lexicon, text, present, absent):
      ("got knew shoes and now my groin aches", {"pain_front", "recent_training_increase"}),
      ("it's worse durring long runs", {"worse_with_activity"})],
 )  # fmt: skip
-def test_spelling_joined_words_word_forms_and_slips(lexicon, text, present):
-    assert set(understand(text, lexicon).present) == present
+def test_spelling_joined_words_word_forms_and_slips(rules, text, present):
+    assert set(understand(text, rules).present) == present
 
 
-def test_explain_names_each_assertion_and_its_cue(lexicon):
+def test_explain_names_each_assertion_and_its_cue(rules):
     from bot.understanding.explain import explain
 
-    out = explain(
-        understand("no swelling, my partner is feverish, the front feels normal", lexicon)
-    )
+    out = explain(understand("no swelling, my partner is feverish, the front feels normal", rules))
     assert "negated cue 'no' before" in out
     assert "other_person cue 'my partner' before" in out
     assert "negated cue 'feels normal' after" in out

@@ -33,6 +33,8 @@ FILES: dict[str, type[BaseModel]] = {
     "return_to_running.yaml": RunningPlan,
 }
 
+LEARNED_FILE = "learned_reading.json"  # the learned second reading (bot.understanding.learned)
+
 CONTRACT_FINDINGS = (
     "pain_front", "pain_side", "pain_buttock", "stiffness", "worse_with_activity",
     "numbness_tingling", "swelling", "worse_lying_on_side", "tender_to_touch",
@@ -70,6 +72,9 @@ def load_knowledge(directory: Path) -> Knowledge:
             parsed[name] = validated
     if problems:
         raise DataError(problems)
+    learned = directory / LEARNED_FILE
+    if learned.is_file():  # checked by the understanding that reads it; here only versioned
+        raw_text.update(learned.read_bytes())
     return _cross_check(parsed, digest=raw_text.hexdigest()[:8])
 
 

@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 from bot.knowledge import Finding
 from bot.understanding.frames import Frames
 from bot.understanding.language import Language, default_language
+from bot.understanding.learned import LearnedReading, default_learned
 from bot.understanding.normalize import normalize_text, tokenize
 
 Polarity = Literal["present", "absent", "subject"]
@@ -153,7 +154,9 @@ class Lexicon:
     """Phrase patterns indexed by their first stem, plus typo correction onto known words.
 
     ``language`` holds the reading rules (cues, frames, implications); by default the ones in
-    the shipped ``knowledge/language.yaml``.
+    the shipped ``knowledge/language.yaml``. ``learned`` is the second reading that revises the
+    rules' (by default the shipped ``knowledge/learned_reading.json``); ``rules_only`` reads
+    without one.
     """
 
     def __init__(
@@ -162,8 +165,14 @@ class Lexicon:
         *,
         idioms: Iterable[str] = (),
         language: Language | None = None,
+        learned: LearnedReading | None = None,
+        rules_only: bool = False,
     ) -> None:
         self.language = language or default_language()
+        self.learned = None if rules_only else learned or default_learned()
+        findings = tuple(findings)
+        if self.learned is not None:
+            self.learned.check_findings(frozenset(f.id for f in findings))
         self.frames = Frames.compile(self.language)
         patterns: list[Pattern] = []
         surface: set[str] = set()

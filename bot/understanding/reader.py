@@ -1675,6 +1675,15 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         *_implied(lexicon.language, reading.state, reading.mentions, clauses),
     )
     state = reading.state
+    learned = lexicon.learned
+    if learned is not None and sum(len(c.tokens) for c in clauses) >= learned.policy.min_words:
+        revisions = learned.revise(normalized, state, on_topic=reading.pain_in_message)
+        for revision in revisions:
+            if revision.after is None:
+                del state[revision.finding]
+            else:
+                state[revision.finding] = revision.after
+        implied += tuple(str(revision) for revision in revisions)
     return Understanding(
         present=frozenset(f for f, v in state.items() if v == "present"),
         absent=frozenset(f for f, v in state.items() if v == "absent"),
