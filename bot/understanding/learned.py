@@ -114,6 +114,7 @@ class LearnedReading:
                 matrix[row, count + finding] = entries[at + 2]
         self._weights: npt.NDArray[np.float32] = matrix
         self._bias = np.asarray(bias[0] + bias[1], dtype=np.float64)
+        self._least = min(policy.fill, policy.withdraw_present, policy.withdraw_absent)
 
     def check_findings(self, known: frozenset[str]) -> None:
         """Raise :class:`DataError` unless every finding the model names is in ``known``."""
@@ -127,18 +128,19 @@ class LearnedReading:
 
     def chances(self, normalized: str) -> dict[str, tuple[float, float]]:
         """Per finding, the model's chance that the message tells it present and absent."""
-        return self._chances(features(normalized, self.negators, self.window))
-
-    def _chances(self, words: list[str]) -> dict[str, tuple[float, float]]:
-        rows = sorted({self._row[w] for w in words if w in self._row})
-        scores = self._bias + self._weights[rows].sum(axis=0, dtype=np.float64)
-        count = len(self.findings)
-        present, absent = np.exp(scores[:count]), np.exp(scores[count:])
-        total = 1.0 + present + absent
+        present, absent = self._chances(features(normalized, self.negators, self.window))
         return {
-            finding: (float(present[i] / total[i]), float(absent[i] / total[i]))
+            finding: (float(present[i]), float(absent[i]))
             for i, finding in enumerate(self.findings)
         }
+
+    def _chances(self, words: list[str]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        rows = [self._row[w] for w in set(words) if w in self._row]
+        scores = self._bias + np.take(self._weights, rows, axis=0).sum(axis=0)
+        odds = np.exp(scores)
+        count = len(self.findings)
+        total = 1.0 + odds[:count] + odds[count:]
+        return odds[:count] / total, odds[count:] / total
 
     def revise(
         self,
@@ -155,8 +157,10 @@ class LearnedReading:
         words = features(normalized, self.negators, self.window)
         denies = any(word in self.negators for word in words)
         on_topic = on_topic or bool(state)
+        presents, absents = self._chances(words)
         revisions = []
-        for finding, (present, absent) in self._chances(words).items():
+        for i in np.flatnonzero(np.maximum(presents, absents) > self._least).tolist():
+            finding, present, absent = self.findings[i], float(presents[i]), float(absents[i])
             told = state.get(finding)
             if told is None and on_topic and present > policy.fill:
                 revisions.append(Revision(finding, None, "present", present))
