@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install console test lint check soak bench clean lock polling webhook
+.PHONY: install console test lint check soak bench clean lock polling webhook learn
 
 # Installs the exact versions in constraints.txt (the same as CI and the Docker image).
 $(STAMP): pyproject.toml constraints.txt
@@ -50,6 +50,10 @@ test: lint check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Refit the learned second reading (knowledge/learned_reading.json) on every set in tests/data.
+learn: $(STAMP)
+	$(BIN)/hipbot learn
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
