@@ -114,6 +114,21 @@ def test_short_replies_are_read_by_the_rules_alone():
     assert understand("marmalade", lexicon_with(model)).empty
 
 
+def test_what_the_rules_drop_by_an_implication_is_not_filled_back():
+    night = LearnedReading(
+        ("pain_at_rest_or_night",),
+        {"night": [0, 9.0, 0.0]},
+        ([-6.0], [-6.0]),
+        negators=NEGATORS,
+        window=6,
+        policy=POLICY_USED,
+    )
+    side = understand("it hurts lying on my side in bed at night", lexicon_with(night))
+    assert "pain_at_rest_or_night" not in side.present  # side-lying pain alone: not night pain
+    awake = understand("my hip aches and keeps me up every night", lexicon_with(night))
+    assert "pain_at_rest_or_night" in awake.present
+
+
 def test_a_model_naming_an_unknown_finding_is_refused():
     model = LearnedReading(
         ("swelling", "no_such_finding"),

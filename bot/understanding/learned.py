@@ -148,11 +148,14 @@ class LearnedReading:
         state: Mapping[str, str],
         *,
         on_topic: bool = True,
+        dropped: frozenset[str] = frozenset(),
     ) -> list[Revision]:
         """What the model changes in the rules' ``state`` (finding -> present/absent/hedged).
 
         A message neither ``on_topic`` (it speaks of pain) nor read by the rules gets nothing
-        filled; a reading of present is taken back only when the message has a negator."""
+        filled; a reading of present is taken back only when the message has a negator; what
+        the rules read and then ``dropped`` (implications such as "side-lying pain alone is not
+        night pain") is not filled back."""
         policy = self.policy
         words = features(normalized, self.negators, self.window)
         denies = any(word in self.negators for word in words)
@@ -162,6 +165,8 @@ class LearnedReading:
         for i in np.flatnonzero(np.maximum(presents, absents) > self._least).tolist():
             finding, present, absent = self.findings[i], float(presents[i]), float(absents[i])
             told = state.get(finding)
+            if finding in dropped:
+                continue
             if told is None and on_topic and present > policy.fill:
                 revisions.append(Revision(finding, None, "present", present))
             elif told is None and on_topic and absent > policy.fill:
