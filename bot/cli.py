@@ -117,10 +117,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         messages = read_sets(sets)
-        findings = load_knowledge(knowledge_dir).findings
+        knowledge = load_knowledge(knowledge_dir)
     except DataError as error:
         return _print_problems(error)
-    path = write(fit(messages, sorted(findings)), knowledge_dir)
+    switch_off = {f for rule in knowledge.red_flags for f in rule.none_of}
+    path = write(fit(messages, sorted(knowledge.findings), switch_off), knowledge_dir)
     print(f"{path}: fitted on {len(messages)} messages from {len(sets)} sets")
     return EXIT_OK
 

@@ -74,8 +74,11 @@ def read_sets(paths: Iterable[Path]) -> list[Labelled]:
     return messages
 
 
-def fit(messages: Sequence[Labelled], findings: Sequence[str]) -> dict[str, Any]:
-    """The model file's content, fitted on ``messages`` for ``findings``."""
+def fit(
+    messages: Sequence[Labelled], findings: Sequence[str], never_fill: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The model file's content, fitted on ``messages`` for ``findings``; ``never_fill``: the
+    findings whose presence can switch a red flag off, which the model must not fill in."""
     import numpy as np
     from sklearn.feature_extraction.text import CountVectorizer  # type: ignore[import-untyped]
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
@@ -119,7 +122,7 @@ def fit(messages: Sequence[Labelled], findings: Sequence[str]) -> dict[str, Any]
             "smallest_weight": SMALLEST,
         },
         "features": {"negators": sorted(negators), "negation_window": NEGATION_WINDOW},
-        "policy": POLICY,
+        "policy": {**POLICY, "never_fill": sorted(set(never_fill))},
         "findings": kept,
         "bias": bias,
         "weights": weights,

@@ -28,7 +28,7 @@ NEGATORS = frozenset({"no", "not", "never"})
 POLICY_USED = Policy(fill=0.7, withdraw_present=0.4, withdraw_absent=0.8, min_words=3)
 
 
-def tiny_model(weights: dict[str, list[float]], **policy: float) -> LearnedReading:
+def tiny_model(weights: dict[str, list[float]], **policy: Any) -> LearnedReading:
     """A model over two findings, swelling (0) and fever (1), that leans on the given words."""
     return LearnedReading(
         ("swelling", "fever"),
@@ -53,10 +53,15 @@ def test_fills_a_finding_the_rules_left_unplaced_when_sure():
     assert not model.revise(normalize_text("the hip is sore"), {}, on_topic=True)
 
 
-def test_fills_a_denial_too():
+def test_a_denial_is_never_filled_in_so_its_question_is_asked():
     model = tiny_model(SWELLING_DENIED)
-    [change] = model.revise(normalize_text("it is not marmalade at all"), {}, on_topic=True)
-    assert (change.finding, change.after) == ("swelling", "absent")
+    assert model.chances(normalize_text("it is not marmalade at all"))["swelling"][1] > 0.9
+    assert not model.revise(normalize_text("it is not marmalade at all"), {}, on_topic=True)
+
+
+def test_a_finding_that_can_switch_a_red_flag_off_is_never_filled_in():
+    model = tiny_model(PUFFY, never_fill=frozenset({"swelling"}))
+    assert not model.revise(normalize_text("the hip is marmalade"), {}, on_topic=True)
 
 
 def test_nothing_is_filled_in_a_message_off_the_topic():
@@ -149,7 +154,10 @@ def test_the_shipped_model_is_fitted_on_every_labelled_set():
     shipped = json.loads((paths.knowledge_dir() / FILE_NAME).read_text())
     messages = read_sets(sorted(DATA.glob("utterances*.yaml")))
     assert shipped["trained_on"]["messages"] == len(messages), "run `hipbot learn`"
-    assert shipped["policy"] == POLICY
+    red_flags = load_knowledge(paths.knowledge_dir()).red_flags
+    switch_off = sorted({f for rule in red_flags for f in rule.none_of})
+    assert shipped["policy"] == {**POLICY, "never_fill": switch_off}
+    assert "pain_improving" in switch_off  # "getting better" keeps a strain from being urgent
     assert load_learned(paths.knowledge_dir()) is not None
 
 

@@ -1,11 +1,12 @@
 """The learned second reading: a linear model over a message's words, fitted on the labelled
 sets, that gives each finding a chance of being told present or absent.
 
-The rules read first. The model then fills a finding the rules left unplaced when it is sure
-(``policy.fill``), and takes back a reading the rules made when it firmly reads the opposite
-(``policy.withdraw_present``, ``policy.withdraw_absent``): a finding taken back is simply not
-known, so the conversation asks about it. The model lives in ``knowledge/learned_reading.json``
-(written by ``hipbot learn``); its words are the features of :func:`features`.
+The rules read first. The model then fills in a finding present that the rules left unplaced
+when it is sure (``policy.fill``), and takes back a reading the rules made when it firmly reads
+the opposite (``policy.withdraw_present``, ``policy.withdraw_absent``): a finding taken back is
+simply not known, so the conversation asks about it. The model lives in
+``knowledge/learned_reading.json`` (written by ``hipbot learn``); its words are the features of
+:func:`features`.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class Policy:
     withdraw_present: float
     withdraw_absent: float
     min_words: int
+    never_fill: frozenset[str] = frozenset()
+    """Findings whose presence can switch a red flag off (``none_of`` in red_flags.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,10 @@ class LearnedReading:
             for i, finding in enumerate(self.findings)
             if finding not in known
         ]
+        problems += [
+            _problem("policy.never_fill", f"'{finding}' is not a finding in findings.yaml")
+            for finding in sorted(self.policy.never_fill - known)
+        ]
         if problems:
             raise DataError(problems)
 
@@ -152,10 +159,12 @@ class LearnedReading:
     ) -> list[Revision]:
         """What the model changes in the rules' ``state`` (finding -> present/absent/hedged).
 
-        A message neither ``on_topic`` (it speaks of pain) nor read by the rules gets nothing
-        filled; a reading of present is taken back only when the message has a negator; what
-        the rules read and then ``dropped`` (implications such as "side-lying pain alone is not
-        night pain") is not filled back."""
+        Only a finding present is filled in, never one absent: a denial comes from the runner's
+        words or answers, so a question about a red flag is never skipped on a guess. A message
+        neither ``on_topic`` (it speaks of pain) nor read by the rules gets nothing filled; a
+        reading of present is taken back only when the message has a negator; what the rules
+        read and then ``dropped`` (implications such as "side-lying pain alone is not night
+        pain") is not filled back."""
         policy = self.policy
         words = features(normalized, self.negators, self.window)
         denies = any(word in self.negators for word in words)
@@ -167,10 +176,9 @@ class LearnedReading:
             told = state.get(finding)
             if finding in dropped:
                 continue
-            if told is None and on_topic and present > policy.fill:
-                revisions.append(Revision(finding, None, "present", present))
-            elif told is None and on_topic and absent > policy.fill:
-                revisions.append(Revision(finding, None, "absent", absent))
+            if told is None:
+                if on_topic and present > policy.fill and finding not in policy.never_fill:
+                    revisions.append(Revision(finding, None, "present", present))
             elif told == "present" and denies and absent > policy.withdraw_present:
                 revisions.append(Revision(finding, told, None, absent))
             elif told == "absent" and present > policy.withdraw_absent:
@@ -298,9 +306,13 @@ def _policy(raw: Any, problem: Callable[[str, str], None]) -> Policy | None:
     if not (isinstance(words, int) and not isinstance(words, bool) and words >= 0):
         problem("policy.min_words", "must be a whole number of words, 0 or more")
         return None
+    never_fill = raw.get("never_fill", [])
+    if not (isinstance(never_fill, list) and all(isinstance(f, str) for f in never_fill)):
+        problem("policy.never_fill", "must be a list of finding ids")
+        return None
     if len(values) < 3:
         return None
-    return Policy(min_words=words, **values)
+    return Policy(min_words=words, never_fill=frozenset(never_fill), **values)
 
 
 @cache
