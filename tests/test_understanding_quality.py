@@ -1073,7 +1073,9 @@ ASSERTIONS = {
             {"age_under_16", "limp"},
             {"age_45_plus", "duration_over_2_weeks"},
         ),
-        ("My mother is having osteoporosis, she is 70", set(), set()),
+        # her osteoporosis is not the runner's; her age, the only one told, is taken as the
+        # runner's (round 23: an age told of the one person named, when the writer tells none)
+        ("My mother is having osteoporosis, she is 70", {"age_45_plus"}, {"age_under_16"}),
         (
             "I am 47 years. In the morning the hip is blocked, it takes twenty minutes to unblock.",
             {"age_45_plus", "morning_stiffness", "stiffness"},
@@ -2320,6 +2322,28 @@ AGES = [
     ("i am sixty-three", 63),
     ("a proud 55 years young, groin aches", 55),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("assistant coach for a middle school team. kid is 13, boy, says the front hurts", 13),
+        ("I coach a 13 yr old runner. Since 3 weeks she gets pain in the buttock", 13),
+        ("My husband asked me to write this. He's 71, jogs round the park most mornings", 71),
+        ("My sister, she's 14, told me her hip is sore. I'm writing for her, she's shy", 14),
+        # ... unless something says the message is about the writer's own hip
+        ("My son is 12 and limps after football but I'm asking about my own hip", None),
+        (
+            "My daughter (16) and I both get hip pain after running. Mine is on the outer side",
+            None,
+        ),
+        ("my 8yo son keeps asking if I'm limping lol. I am a bit", None),
+    ],
+)
+def test_with_no_age_of_the_writers_own_the_age_told_of_the_one_named_is_the_runners(
+    rules, text, age
+):
+    assert understand(text, rules).age == age
 
 
 @pytest.mark.parametrize(

@@ -692,6 +692,10 @@ class Proxy(Strict):
     the writer's own ("my daughter had a fever but I'm fine")."""
     asking: Words = ()
     """Phrases in which the writer only asks or says why they write: "should I", "I'm writing"."""
+    writer_own: Words = ()
+    """Phrases that say the message is about the writer's own hip ("mine", "my own", "about me"):
+    without one, a message that tells no age of the writer's own takes the age told of someone
+    it names ("kid is 13, boy, says ...") as the runner's."""
 
 
 class Slip(Strict):

@@ -139,6 +139,7 @@ class Language:
     proxy_phrases: dict[str, tuple[Phrase, ...]]
     """Those and the words in which the writer only asks ("should I"), by their first word."""
     proxy_for_whom_aged: dict[str, tuple[Phrase, ...]]
+    proxy_writer_own: frozenset[Phrase]
     """Phrases that say it too before an age ("my 10 year old", "she's 13"), by first word."""
     proxy_one_of: dict[str, tuple[Phrase, ...]]
     proxy_people: frozenset[str]
@@ -270,6 +271,7 @@ class Language:
             proxy_writer_as_object=word_set(rules.proxy.writer_as_object if rules.proxy else ()),
             proxy_they=phrase_set(rules.proxy.they if rules.proxy else ()),
             proxy_writer=word_set(rules.proxy.writer if rules.proxy else ()),
+            proxy_writer_own=phrase_set(rules.proxy.writer_own if rules.proxy else ()),
         )
 
 

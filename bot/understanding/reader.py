@@ -23,7 +23,7 @@ from bot.understanding.assertion import (
 from bot.understanding.frames import FrameHit, PairHit, spans
 from bot.understanding.language import Cue, Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
-from bot.understanding.normalize import Clause, normalize_text, split_normalized
+from bot.understanding.normalize import Clause, normalize_text, split_normalized, tokenize
 
 MAX_AGE = 110
 ADULT_AGE = 16
@@ -965,9 +965,16 @@ def _near_numbers(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     return [m for start, end in windows for m in pattern.finditer(text, start, end)]
 
 
-def _age(normalized: str, state: dict[str, str], *, for_someone: bool) -> int | None:
+def _age(
+    normalized: str,
+    state: dict[str, str],
+    *,
+    for_someone: bool,
+    writer_own: frozenset[tuple[str, ...]] = frozenset(),
+) -> int | None:
     """The runner's age: the writer's own, or, in a message written for someone (a child), the
-    age told of them."""
+    age told of them; and when the writer tells no age of their own and nothing says the message
+    is about their own hip (``writer_own``), the age told of someone it names."""
     spelt = "ty" in normalized or "teen" in normalized
     worded = _WORDED.sub(_digits, normalized) if spelt else normalized
     matches = _near_numbers(_AGE, worded)
@@ -977,6 +984,8 @@ def _age(normalized: str, state: dict[str, str], *, for_someone: bool) -> int | 
         own = theirs or matches
     else:
         own = [m for m in matches if m not in theirs]
+        if not own and not _says_any(normalized, writer_own):
+            own = theirs or _near_numbers(_THEIR_AGE, worded)
     own.sort(key=lambda m: m.group(1) is None)  # "it's 90 years old even though I'm 27"
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if own and own[0].group(0).startswith("i am") and _NOT_YET.match(worded, own[0].end()):
@@ -989,6 +998,12 @@ def _age(normalized: str, state: dict[str, str], *, for_someone: bool) -> int | 
         state[UNDER_16] = "present" if years < ADULT_AGE else "absent"
         state[OVER_45] = "present" if years >= OLDER_AGE else "absent"
     return age
+
+
+def _says_any(normalized: str, phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Whether the message holds any of ``phrases`` (whole words)."""
+    padded = f" {' '.join(tokenize(normalized))} "
+    return any(f" {' '.join(phrase)} " in padded for phrase in phrases)
 
 
 def _denial_elsewhere(
@@ -1667,7 +1682,12 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     _temperature(lexicon.language, normalized, reading)
-    age = _age(normalized, reading.state, for_someone=for_someone)
+    age = _age(
+        normalized,
+        reading.state,
+        for_someone=for_someone,
+        writer_own=lexicon.language.proxy_writer_own,
+    )
     if age is not None:
         _not_how_long(reading, clauses, age)
     read_before |= frozenset(reading.state)
