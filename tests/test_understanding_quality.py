@@ -192,6 +192,10 @@ LATER_SETS = {
     "utterances_fresh63.yaml": 0.91,
     "utterances_fresh64.yaml": 0.91,
     "utterances_fresh65.yaml": 0.88,
+    "utterances_fresh66.yaml": 0.91,
+    "utterances_fresh67.yaml": 0.93,
+    "utterances_fresh68.yaml": 0.94,
+    "utterances_fresh69.yaml": 0.93,
     "utterances_fresh70.yaml": 0.92,
     "utterances_fresh71.yaml": 0.92,
     "utterances_fresh72.yaml": 0.92,
@@ -280,11 +284,22 @@ DISPUTED_DENIALS = {
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in (64, 65, *range(70, 100))}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 100)}
 """Sets first scored with the learned second reading (round 23): the rules alone must keep their
 F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
+    # known misses of set 69 (held back all round 23, scored once at its end): periods that
+    # stopped "for a while but they're back and regular now"; "it was getting better but now it's
+    # going backwards again"
+    (
+        "had my periods stop for a while but they're back and regular now",
+        "bone_stress_risk",
+    ),
+    (
+        "it was getting better but now it's going backwards again",
+        "pain_improving",
+    ),
     # known misses of sets 92 and 93 (scored once, round 23): a question about the words before
     # a denial ("what do you mean by morning stiffness? i'm usually fine when i wake up"); a
     # dancer's clicking that "stopped when I quit"
