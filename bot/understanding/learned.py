@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -109,12 +110,12 @@ class LearnedReading:
         self.policy = policy
         count = len(findings)
         self._row = {word: row for row, word in enumerate(weights)}
+        triples = _triples(weights)
+        rows = np.repeat(np.arange(len(weights)), [len(e) // 3 for e in weights.values()])
+        columns = triples[:, 0].astype(np.intp)
         matrix = np.zeros((len(weights), 2 * count), dtype=np.float32)
-        for row, entries in enumerate(weights.values()):
-            for at in range(0, len(entries), 3):
-                finding = int(entries[at])
-                matrix[row, finding] = entries[at + 1]
-                matrix[row, count + finding] = entries[at + 2]
+        matrix[rows, columns] = triples[:, 1]
+        matrix[rows, count + columns] = triples[:, 2]
         self._weights: npt.NDArray[np.float32] = matrix
         self._bias = np.asarray(bias[0] + bias[1], dtype=np.float64)
         self._least = min(policy.fill, policy.withdraw_present, policy.withdraw_absent)
@@ -253,21 +254,15 @@ def _checked(
     if not isinstance(weights, dict):
         problem("weights", "must map each word to its weights")
         return None
-    for word, entries in weights.items():
-        if not (
-            isinstance(entries, list)
-            and entries
-            and len(entries) % 3 == 0
-            and all(map(_number, entries))
-            and all(float(entries[at]).is_integer() and 0 <= entries[at] < count
-                    for at in range(0, len(entries), 3))
-        ):  # fmt: skip
-            problem(
-                f"weights.{word}",
-                "must be triples [finding index, toward present, toward absent]"
-                f" with an index below {count}",
-            )
-            break
+    if not _good_triples(weights, count):  # checked at once; the loop only names the word
+        for word, entries in weights.items():
+            if not _good_triples({word: entries}, count):
+                problem(
+                    f"weights.{word}",
+                    "must be triples [finding index, toward present, toward absent]"
+                    f" with an index below {count}",
+                )
+                break
     if problems or policy is None:
         return None
     model = LearnedReading(
@@ -285,6 +280,36 @@ def _checked(
             problems += error.problems
             return None
     return model
+
+
+def _triples(weights: Mapping[str, list[float]]) -> npt.NDArray[np.float64]:
+    """Every word's [finding index, toward present, toward absent] triples, one per row."""
+    flat = np.fromiter(
+        chain.from_iterable(weights.values()),
+        dtype=np.float64,
+        count=sum(len(entries) for entries in weights.values()),
+    )
+    return flat.reshape(-1, 3)
+
+
+def _good_triples(weights: Mapping[str, Any], count: int) -> bool:
+    if not all(
+        isinstance(entries, list) and entries and len(entries) % 3 == 0
+        for entries in weights.values()
+    ):
+        return False
+    if not all(_number(value) for entries in weights.values() for value in entries[::3]):
+        return False
+    try:
+        triples = _triples(weights)
+    except (TypeError, ValueError):
+        return False
+    index = triples[:, 0]
+    return bool(
+        np.isfinite(triples).all()
+        and (index == np.floor(index)).all()
+        and ((index >= 0) & (index < count)).all()
+    )
 
 
 def _number(value: Any) -> TypeGuard[float]:
