@@ -139,8 +139,9 @@ class Language:
     proxy_phrases: dict[str, tuple[Phrase, ...]]
     """Those and the words in which the writer only asks ("should I"), by their first word."""
     proxy_for_whom_aged: dict[str, tuple[Phrase, ...]]
-    proxy_writer_own: frozenset[Phrase]
     """Phrases that say it too before an age ("my 10 year old", "she's 13"), by first word."""
+    proxy_writer_own: frozenset[Phrase]
+    """Phrases that say the message is about the writer's own hip ("mine", "my own")."""
     proxy_one_of: dict[str, tuple[Phrase, ...]]
     proxy_people: frozenset[str]
     proxy_roles: frozenset[str]

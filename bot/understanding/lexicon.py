@@ -169,8 +169,8 @@ class Lexicon:
         rules_only: bool = False,
     ) -> None:
         self.language = language or default_language()
-        self.learned = None if rules_only else learned or default_learned()
         findings = tuple(findings)
+        self.learned = None if rules_only else learned or default_learned()
         if self.learned is not None:
             self.learned.check_findings(frozenset(f.id for f in findings))
         self.frames = Frames.compile(self.language)

@@ -1657,7 +1657,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             reading.deny_asked(
                 clauses, index, lexicon.language.elliptic_not_pain if hurt else frozenset()
             )
-    read_before = frozenset(reading.state)  # what the later rules drop stays dropped
+    placed = frozenset(reading.state)  # what the rules placed and then dropped stays dropped
     parted = _one_part_told(lexicon.language, reading)
     reading.onset_not_activity(clauses)
     earlier = lexicon.language.earlier
@@ -1690,7 +1690,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     )
     if age is not None:
         _not_how_long(reading, clauses, age)
-    read_before |= frozenset(reading.state)
+    placed |= frozenset(reading.state)
     implied = (
         *parted,
         *over,
@@ -1699,9 +1699,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     state = reading.state
     learned = lexicon.learned
     if learned is not None and sum(len(c.tokens) for c in clauses) >= learned.policy.min_words:
-        dropped = read_before - frozenset(state)
         revisions = learned.revise(
-            normalized, state, on_topic=reading.pain_in_message, dropped=dropped
+            normalized, state, on_topic=reading.pain_in_message, dropped=placed - set(state)
         )
         for revision in revisions:
             if revision.after is None:
