@@ -2395,6 +2395,7 @@ AGES = [
         ("I coach a 13 yr old runner. Since 3 weeks she gets pain in the buttock", 13),
         ("My husband asked me to write this. He's 71, jogs round the park most mornings", 71),
         ("My sister, she's 14, told me her hip is sore. I'm writing for her, she's shy", 14),
+        ("Coach here. One of my juniors, 13 years, came limping from the track", 13),
         # ... unless something says the message is about the writer's own hip
         ("My son is 12 and limps after football but I'm asking about my own hip", None),
         (
@@ -2408,6 +2409,12 @@ def test_with_no_age_of_the_writers_own_the_age_told_of_the_one_named_is_the_run
     rules, text, age
 ):
     assert understand(text, rules).age == age
+
+
+def test_an_age_told_of_juniors_in_years_is_no_duration(rules):
+    heard = understand("One of my juniors, 13 years, came limping from the track", rules)
+    assert heard.age == 13
+    assert "duration_over_2_weeks" not in heard.present
 
 
 @pytest.mark.parametrize(

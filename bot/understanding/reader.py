@@ -164,8 +164,9 @@ _THEIR_AGE = re.compile(
     r"|mom|father|mother|partner),? who is (\d{1,2})\b"
     r"|\b(\d{1,2})[- ]?(?:year|yr)s?[- ]old\b(?! (?:ago|of)\b)"
     r"|\bone of (?:my|our) (\d{1,2})[- ]?(?:year|yr)s?[- ]olds\b"
-    r"|\b(?:women|woman|men|ladies|runners|athletes|girls|boys|players|freshmen)"
-    r",? \(?(\d{1,2})\)?(?=[,.;:)])"
+    r"|\b(?:women|woman|men|ladies|runners|athletes|girls|boys|players|freshmen|juniors|kids"
+    r"|lads)"
+    r",? \(?(\d{1,2})\)?(?=[,.;:)]| years?\b| yrs?\b)"
     r"|\btiene (\d{1,2}) anos\b"
     r"|[a-z] \((\d{1,2}) ?(?:yo|y o|yrs?|years?)?\)"
 )
