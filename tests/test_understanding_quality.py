@@ -226,8 +226,22 @@ LATER_SETS = {
     "utterances_fresh97.yaml": 0.90,
     "utterances_fresh98.yaml": 0.92,
     "utterances_fresh99.yaml": 0.93,
+    # round 24: each scored once when it arrived (100-103 on the round's starting code, 108-115
+    # after rules of the round), then tuned on and fitted on
+    "utterances_fresh100.yaml": 0.93,
+    "utterances_fresh101.yaml": 0.96,
+    "utterances_fresh102.yaml": 0.90,
+    "utterances_fresh103.yaml": 0.93,
+    "utterances_fresh108.yaml": 0.93,
+    "utterances_fresh109.yaml": 0.92,
+    "utterances_fresh110.yaml": 0.94,
+    "utterances_fresh111.yaml": 0.94,
+    "utterances_fresh112.yaml": 0.90,
+    "utterances_fresh113.yaml": 0.94,
+    "utterances_fresh114.yaml": 0.94,
+    "utterances_fresh115.yaml": 0.90,
 }
-DISPUTED_DENIALS = {
+DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before round 23
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
     ("Big toe tingles now and then but nothing up the leg, the hip just aches on the side",
      "numbness_tingling"),
@@ -284,21 +298,18 @@ DISPUTED_DENIALS = {
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 100)}
-"""Sets first scored with the learned second reading (round 23): the rules alone must keep their
-F1 floor on them, and the two readings together must read no denial as present."""
+SCORED_WITH_THE_LEARNED_READING = {
+    f"utterances_fresh{n}.yaml" for n in (*range(64, 104), *range(108, 116))
+}
+"""Sets first scored with the learned second reading (rounds 23 and 24): the rules alone must
+keep their F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
     # known misses of set 69 (held back all round 23, scored once at its end): periods that
-    # stopped "for a while but they're back and regular now"; "it was getting better but now it's
-    # going backwards again"
+    # stopped "for a while but they're back and regular now"
     (
         "had my periods stop for a while but they're back and regular now",
         "bone_stress_risk",
-    ),
-    (
-        "it was getting better but now it's going backwards again",
-        "pain_improving",
     ),
     # known misses of sets 92 and 93 (scored once, round 23): a question about the words before
     # a denial ("what do you mean by morning stiffness? i'm usually fine when i wake up"); a
@@ -314,11 +325,7 @@ DISPUTED_DENIALS |= {
     # known misses of sets 86, 87 and 89 (scored once, round 23), and of set 71 once the model was
     # refitted: a pain over "too" after another that stopped; a story whose "nothing changed"
     # reaches no further; a back pain "since years" beside a groin pain "since 3 days"; "but im
-    # fine on my back" after side-lying pain; an episode over "last year ... Did the rehab"
-    (
-        "So I had the usual runners' hip thing last year, outer hip pain, painful to sleep on, super tender on the bony bit. Did the rehab, it totally went away. This time it's different, it's more in the butt and my leg feels kinda wobbly. Started after deadlifts at the gym 10 days ago. There's no pain down the leg and no tingling. I'm walking normally.",
-        "tender_to_touch",
-    ),
+    # fine on my back" after side-lying pain
     (
         "The clicking stopped months ago, and the groin pain that came with it too. Now the issue is totally different, outer knee twinges on longer runs.",
         "pain_front",
@@ -335,13 +342,9 @@ DISPUTED_DENIALS |= {
         "hurts like hell to lie on my right side, like sleeping on a bruise, but im fine on my back",
         "pain_at_rest_or_night",
     ),
-    # known misses of sets 78 and 83 (scored once, round 23): "so's the side" after "fine"; a
-    # pain told over before it is named ("Gone now, that pain in my buttock"); "better" (improving,
-    # to the rules) read by the writer as over
-    (
-        "Groin and front, aye. Back of the hip's fine, so's the side.",
-        "pain_side",
-    ),
+    # known misses of sets 78 and 83 (scored once, round 23): a pain told over before it is named
+    # ("Gone now, that pain in my buttock"); "better" (improving, to the rules) read by the writer
+    # as over
     (
         "Gone now, that pain in my buttock. Totally settled since I stopped the hill reps.",
         "pain_buttock",
@@ -356,17 +359,8 @@ DISPUTED_DENIALS |= {
         "Tripped on a kerb in 2019 and hurt the hip, that healed up fine. This is different, came on slowly over the last month, side of the hip, worse on hill runs.",
         "fall_or_injury",
     ),
-    # known misses of set 65 (scored once, round 23): "a boy, 12 years" read as twelve years of
-    # pain beside "for 2 days"; a saddle gone numb on a bike ride, back in an hour, "that's cycling";
-    # a flu's fever two weeks ago, "Now it is gone" (a model fitted without set 65 took it back)
-    (
-        "I was sick with the flu two weeks ago, fever, everything. Now it is gone, I am fine. But after I started again the running, the hip in front has pain.",
-        "fever",
-    ),
-    (
-        "I am a coach for a youth team. A boy, 12 years, is limping for 2 days after training, he says the knee hurts, but there was no fall. He does not have a fever. His parents don't know what to do.",
-        "duration_over_2_weeks",
-    ),
+    # a known miss of set 65 (scored once, round 23): a saddle gone numb on a bike ride, back in
+    # an hour, "that's cycling"
     (
         "The saddle area went numb after the 200k ride but that's cycling, it came back after an hour. The hip pain is a separate thing, it's at the front.",
         "saddle_numbness_or_bladder",
@@ -2172,6 +2166,161 @@ ASSERTIONS = {
             "not stiff in the mornings at all, it only starts nagging once I get going on the run",
             {"worse_with_activity"},
             {"morning_stiffness"},
+        ),
+    ],
+    "round 24: what another asked, denied after ('keeps asking if ... it isnt'); 'normal now'": [
+        (
+            "My girlfriend keeps asking if my hip is swollen, it isnt. But it aches when I run",
+            {"worse_with_activity"},
+            {"swelling"},
+        ),
+        (
+            "my mum was wondering if it clicks, it does not",
+            set(),
+            {"clicking_catching"},
+        ),
+        (
+            "might have tweaked it on the stairs, I don't really remember",
+            set(),
+            set(),
+        ),
+        (
+            "mild fever yesterday, normal now",
+            set(),
+            {"fever"},
+        ),
+        (
+            "the hip clicks, it does not hurt",
+            {"clicking_catching"},
+            set(),
+        ),
+    ],
+    "round 24: a place whose hurt is over; 'not as sore', 'going backwards', 'until'": [
+        (
+            "the front doesn't hurt anymore",
+            {"pain_improving"},
+            {"pain_front"},
+        ),
+        (
+            "my groin doesn't hurt as much",
+            {"pain_front", "pain_improving"},
+            set(),
+        ),
+        (
+            "the side is not as sore anymore",
+            {"pain_improving", "pain_side"},
+            set(),
+        ),
+        (
+            "it was getting better but now it's going backwards",
+            {"pain_worsening"},
+            {"pain_improving"},
+        ),
+        (
+            "It was improving until I did a trail race. Now it's back to square one.",
+            {"pain_worsening"},
+            {"pain_improving"},
+        ),
+        (
+            "It's better when running funnily enough.",
+            set(),
+            {"worse_with_activity"},
+        ),
+    ],
+    "round 24: 'Now basically gone.' ends what came before; 'so is the side'; 'it's 0'": [
+        (
+            "Hip was sore in the buttock for a few days. Now basically gone.",
+            set(),
+            {"pain_buttock"},
+        ),
+        (
+            "it hurt at night for a week. now it is gone.",
+            set(),
+            {"pain_at_rest_or_night"},
+        ),
+        (
+            "The groin hurt a lot. Now it is on the side.",
+            {"pain_front", "pain_side"},
+            set(),
+        ),
+        (
+            "Back of the hip's fine, so's the side.",
+            set(),
+            {"pain_buttock", "pain_side"},
+        ),
+        (
+            "the groin is sore, so is the side",
+            {"pain_front", "pain_side"},
+            set(),
+        ),
+        (
+            "It's a 6/10 ache at the front when I run. When I'm resting it's 0.",
+            {"pain_front", "worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+    ],
+    "round 24: 'but that went' closes the clause before; walking that does not hurt": [
+        (
+            "it made me limp for a bit but that went away",
+            set(),
+            {"limp"},
+        ),
+        (
+            "I had a limp for a bit but that went",
+            set(),
+            {"limp"},
+        ),
+        (
+            "that went numb",
+            {"numbness_tingling"},
+            set(),
+        ),
+        (
+            "It doesn't hurt to walk and I'm not limping, it's just running.",
+            {"worse_with_activity"},
+            {"cannot_bear_weight", "limp"},
+        ),
+    ],
+    "round 24: races close together are a load; 'Age: 61'; a bladder not emptying; form": [
+        (
+            "Ran 3 marathons in 8 weeks. Hip hurts on the side now",
+            {"pain_side", "recent_training_increase"},
+            set(),
+        ),
+        (
+            "did two halves in a month",
+            {"recent_training_increase"},
+            set(),
+        ),
+        (
+            "I have run 20 marathons in 10 years",
+            set(),
+            set(),
+        ),
+        (
+            "Age: 61. Mileage: same as always",
+            {"age_45_plus"},
+            {"age_under_16", "recent_training_increase"},
+        ),
+        (
+            "I've noticed I'm not fully emptying my bladder",
+            {"saddle_numbness_or_bladder"},
+            set(),
+        ),
+        (
+            "no trouble emptying my bladder",
+            set(),
+            {"saddle_numbness_or_bladder"},
+        ),
+        (
+            "Core strength is decent, I do pilates twice a week.",
+            set(),
+            {"form_or_core_weakness"},
+        ),
+        (
+            "my core is good but my form falls apart when tired",
+            {"form_or_core_weakness"},
+            set(),
         ),
     ],
 }

@@ -446,6 +446,10 @@ class TrainingFrame(Strict):
     same_words: Words = ()
     added_to: Words = ()
     """Phrases that make a same-load word a base added to ("hills on top of my usual miles")."""
+    events: Words = ()
+    """Races or big days whose count in a short span is a load ("3 marathons in 8 weeks")."""
+    events_span_days: Annotated[int, Field(ge=1, le=365)] = 90
+    """The longest span in which two or more ``events`` still tell a recent load."""
     window: Annotated[int, Field(ge=1, le=20)] = 5
 
 
@@ -588,11 +592,16 @@ class Grammar(Strict):
     """Openings that tell the pain itself began ("it started about two months ago")."""
     degree_words: Words = ()
     """Words of degree that affirm what follows: "no fever, a bit clicky"."""
+    ended_words: Words = ()
+    """Words that make a course phrase tell an end: "the front doesn't hurt anymore" denies
+    the front."""
     echoes: Words = ()
-    echo_tails: Words = ()
-    """Words ending a short clause that is as the clause before it: "redness too"."""
     """Words before a finding that make it as the one denied before it in its clause:
     "sitting's fine and so are stairs"."""
+    echo_tails: Words = ()
+    """Words ending a short clause that is as the clause before it: "redness too"."""
+    echo_openings: Words = ()
+    """Words opening a short clause that is as the clause before it: "so is the side"."""
 
 
 class Tense(Strict):

@@ -154,6 +154,8 @@ class Frames:
     pain_words: frozenset[str]
     same_words: frozenset[str]
     added_to: PhraseIndex
+    events: PhraseIndex
+    events_span_days: int
     training_window: int
     duration_finding: str
     threshold: int
@@ -214,6 +216,8 @@ class Frames:
             pain_words=language.pain_words,
             same_words=word_set(training.same_words),
             added_to=index(phrase_set(training.added_to)),
+            events=index(phrase_set(training.events)),
+            events_span_days=training.events_span_days,
             training_window=training.window,
             duration_finding=duration.finding,
             threshold=duration.threshold_days,
@@ -398,6 +402,9 @@ class Frames:
         distances = [
             (i, i + 1) for i, t in enumerate(tokens) if t[0].isdigit() and _DISTANCE.match(t)
         ]
+        crowded = self._events_in_span(tokens)
+        if crowded is not None:
+            return [FrameHit(self.training_finding, crowded, False, "events close together")]
         if not nouns and not distances:
             return []
         added = bool(spans(tokens, self.added_to))  # "on top of my usual miles"
@@ -448,6 +455,25 @@ class Frames:
                         return [FrameHit(self.training_finding, span, True, "change denied")]
                     return [FrameHit(self.training_finding, span, False, "increase near load")]
         return []
+
+    def _events_in_span(self, tokens: tuple[str, ...]) -> Span | None:
+        """Where two or more races sit in a short span: "3 marathons in 8 weeks", "two halves
+        in a month" (one word may stand between the count and the race: "3 hilly races")."""
+        for start, end in spans(tokens, self.events):
+            count_at = start - 1 if start >= 1 and self._count(tokens[start - 1]) else start - 2
+            if count_at < 0 or (self._count(tokens[count_at]) or 0) < 2:
+                continue
+            rest = tokens[end : end + 5]
+            if not rest or rest[0] != "in":
+                continue
+            at = end + 1 + (rest[1:2] in (("just",), ("only",), ("under",)))
+            days = self._days(tokens, at + 1) if at + 1 < len(tokens) else None
+            if days is not None and days <= self.events_span_days:
+                return (count_at, at + 2)
+        return None
+
+    def _count(self, token: str) -> float | None:
+        return float(token) if token.isdigit() else self.counts.get(token)
 
     def _days(self, tokens: tuple[str, ...], i: int) -> float | None:
         token = tokens[i]

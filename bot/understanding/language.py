@@ -79,6 +79,7 @@ class Language:
     onset_words: frozenset[str]
     it_began: frozenset[Phrase]
     degree_words: frozenset[str]
+    ended_words: frozenset[str]
     """Words of degree that affirm what follows them: a list item opening with one does not
     take the denial before it ("no fever, a bit clicky")."""
     parts: dict[str, tuple[frozenset[str], ...]]
@@ -87,6 +88,7 @@ class Language:
     """Words that say a finding is as the one denied before it: "sitting's fine and so are
     stairs"."""
     echo_tails: tuple[Phrase, ...]
+    echo_openings: tuple[Phrase, ...]
     """Words that end a short clause which is as the clause before it: "redness too"."""
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
@@ -206,7 +208,9 @@ class Language:
             parts={f: tuple(word_set(g) for g in groups) for f, groups in rules.parts.items()},
             echoes=tuple(phrase_set(rules.grammar.echoes)),
             echo_tails=tuple(phrase_set(rules.grammar.echo_tails)),
+            echo_openings=tuple(phrase_set(rules.grammar.echo_openings)),
             degree_words=word_set(rules.grammar.degree_words),
+            ended_words=word_set(rules.grammar.ended_words),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),

@@ -165,7 +165,7 @@ class LearnedReading:
         neither ``on_topic`` (it speaks of pain) nor read by the rules gets nothing filled; a
         reading of present is taken back only when the message has a negator; what the rules
         read and then ``dropped`` (implications such as "side-lying pain alone is not night
-        pain") is not filled back."""
+        pain", or a place told with no pain) is not filled back."""
         policy = self.policy
         words = features(normalized, self.negators, self.window)
         denies = any(word in self.negators for word in words)

@@ -87,7 +87,7 @@ ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False
 
 _AGE = re.compile(
     r"\b(?:i am(?: now| only| just)?|aged?|age is|age|i turned|i just turned|just turned|turned)"
-    r"\s+\(?(\d{1,3})\b"
+    r":?\s+\(?(\d{1,3})\b"
     r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
@@ -941,9 +941,10 @@ def _speaks_of_writer(
 
 
 def _echoing(language: Language, tokens: tuple[str, ...]) -> bool:
-    """A short clause that ends by saying it is as the one before: "redness too"."""
-    return len(tokens) <= ECHO_WORDS and any(
-        tokens[-len(tail) :] == tail for tail in language.echo_tails
+    """A short clause that says it is as the one before: "redness too", "so is the side"."""
+    return len(tokens) <= ECHO_WORDS and (
+        any(tokens[-len(tail) :] == tail for tail in language.echo_tails)
+        or any(tokens[: len(opening)] == opening for opening in language.echo_openings)
     )
 
 
@@ -1119,7 +1120,13 @@ class _Reading:
             if m.finding in skip or m.clause >= index or clauses[m.clause].sentence != sentence:
                 continue
             scoped = m.why.startswith(("elsewhere cue", "other_person cue"))
-            if scoped or (m.verdict == "present" and not others_only):
+            # "she keeps asking if my hip clicks. it doesn't": what was asked about is denied
+            asked = (
+                m.verdict == "hedged"
+                and m.why.startswith("hypothetical cue")
+                and m.why.endswith((" if' before", " whether' before"))
+            )
+            if scoped or ((m.verdict == "present" or asked) and not others_only):
                 why = "denied by an elliptic clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
@@ -1361,7 +1368,18 @@ class _Reading:
         ]
         parts = [part for pair in pairs if not pair.denies for part in pair.parts]
         denials = language.negative_words
-        negative = [(f[1], f[2]) for f in found if denials & set(tokens[f[1] : f[2]])]
+        ended = [  # "the front doesn't hurt anymore": a course told as an end denies the place
+            (f[1], f[2])
+            for f in found
+            if f[0].finding in language.transparent
+            and f[0].polarity == "present"
+            and language.ended_words & set(tokens[f[1] : f[2]])
+        ]
+        negative = [
+            (f[1], f[2])
+            for f in found
+            if denials & set(tokens[f[1] : f[2]]) and (f[1], f[2]) not in ended
+        ]
         cues = [
             c
             for c in cues
@@ -1700,8 +1718,13 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     state = reading.state
     learned = lexicon.learned
     if learned is not None and sum(len(c.tokens) for c in clauses) >= learned.policy.min_words:
+        # "clicks at the front, no pain": a place the rules heard without pain is not filled in
+        unpained = {m.finding for m in reading.mentions if m.why == UNPAINED}
         revisions = learned.revise(
-            normalized, state, on_topic=reading.pain_in_message, dropped=placed - set(state)
+            normalized,
+            state,
+            on_topic=reading.pain_in_message,
+            dropped=frozenset((placed | unpained) - set(state)),
         )
         for revision in revisions:
             if revision.after is None:
