@@ -226,7 +226,7 @@ LATER_SETS = {
     "utterances_fresh97.yaml": 0.90,
     "utterances_fresh98.yaml": 0.92,
     "utterances_fresh99.yaml": 0.93,
-    # round 24: each scored once when it arrived (100-103 on the round's starting code, 108-115
+    # round 24: each scored once when it arrived (100-103 on the round's starting code, 108-119
     # after rules of the round), then tuned on and fitted on
     "utterances_fresh100.yaml": 0.93,
     "utterances_fresh101.yaml": 0.96,
@@ -240,6 +240,10 @@ LATER_SETS = {
     "utterances_fresh113.yaml": 0.94,
     "utterances_fresh114.yaml": 0.94,
     "utterances_fresh115.yaml": 0.90,
+    "utterances_fresh116.yaml": 0.94,
+    "utterances_fresh117.yaml": 0.91,
+    "utterances_fresh118.yaml": 0.89,
+    "utterances_fresh119.yaml": 0.92,
 }
 DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before round 23
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -299,7 +303,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 
 
 SCORED_WITH_THE_LEARNED_READING = {
-    f"utterances_fresh{n}.yaml" for n in (*range(64, 104), *range(108, 116))
+    f"utterances_fresh{n}.yaml" for n in (*range(64, 104), *range(108, 120))
 }
 """Sets first scored with the learned second reading (rounds 23 and 24): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
@@ -2279,6 +2283,45 @@ ASSERTIONS = {
             "It doesn't hurt to walk and I'm not limping, it's just running.",
             {"worse_with_activity"},
             {"cannot_bear_weight", "limp"},
+        ),
+    ],
+    "round 24: a denying pair is not shadowed by a telling pair of its finding": [
+        (
+            "Hurts at night even lying on my back, lying on my side is no worse.",
+            {"pain_at_rest_or_night"},
+            {"pain_worsening", "worse_lying_on_side"},
+        ),
+        (
+            "lying on it is worse",
+            {"worse_lying_on_side"},
+            set(),
+        ),
+    ],
+    "round 24: a pain that has moved is over where it was ('it's moved to my bum cheek')": [
+        (
+            "Last week it was sore on the outside of the hip, this week its moved to my bum cheek.",
+            {"pain_buttock"},
+            {"duration_over_2_weeks", "pain_side"},
+        ),
+        (
+            "the pain moved from the side to the front",
+            {"pain_front"},
+            {"pain_side"},
+        ),
+        (
+            "It was sore at the side. Now it has moved to the groin.",
+            {"pain_front"},
+            {"pain_side"},
+        ),
+        (
+            "moved from road to trails and the side of my hip aches",
+            {"pain_side", "recent_training_increase"},
+            set(),
+        ),
+        (
+            "the side hurts and it moved to my knee",
+            {"pain_down_leg", "pain_side"},
+            set(),
         ),
     ],
     "round 24: races close together are a load; 'Age: 61'; a bladder not emptying; form": [

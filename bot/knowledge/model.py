@@ -595,6 +595,8 @@ class Grammar(Strict):
     ended_words: Words = ()
     """Words that make a course phrase tell an end: "the front doesn't hurt anymore" denies
     the front."""
+    moved: Words = ()
+    """Words that tell the pain has moved ("it's moved to my bum"): where it was is over."""
     echoes: Words = ()
     """Words before a finding that make it as the one denied before it in its clause:
     "sitting's fine and so are stairs"."""

@@ -269,7 +269,7 @@ class Frames:
 
     def paired(self, tokens: tuple[str, ...]) -> list[PairHit]:
         """Findings whose pair rule has words of every group in the clause, each group at
-        words no other group took (the first rule that fits for each finding)."""
+        words no other group took (the first rule that fits for each finding and polarity)."""
         found: dict[tuple[int, int], list[Span]] = {}
         words = self.pair_words
         for i, token in enumerate(tokens):
@@ -283,10 +283,12 @@ class Frames:
         if not found:
             return []
         hits = []
-        done: set[str] = set()
+        done: set[tuple[str, bool]] = set()  # a denying rule is not shadowed by a telling one
         for rule in sorted({rule for rule, group in found if group == 0}):
             finding, groups, denies, shares, stops = self.pairs[rule]
-            if finding in done or any((rule, group) not in found for group in range(groups)):
+            if (finding, denies) in done or any(
+                (rule, group) not in found for group in range(groups)
+            ):
                 continue
             if stops and spans(tokens, stops):
                 continue
@@ -304,7 +306,7 @@ class Frames:
                 parts.append(min(free, key=lambda s: abs(s[0] - near)))
             else:
                 hits.append(PairHit(finding, tuple(parts), denies, shares))
-                done.add(finding)
+                done.add((finding, denies))
         return hits
 
     def led(self, tokens: tuple[str, ...]) -> int | None:

@@ -80,6 +80,7 @@ class Language:
     it_began: frozenset[Phrase]
     degree_words: frozenset[str]
     ended_words: frozenset[str]
+    moved: tuple[Phrase, ...]
     """Words of degree that affirm what follows them: a list item opening with one does not
     take the denial before it ("no fever, a bit clicky")."""
     parts: dict[str, tuple[frozenset[str], ...]]
@@ -211,6 +212,7 @@ class Language:
             echo_openings=tuple(phrase_set(rules.grammar.echo_openings)),
             degree_words=word_set(rules.grammar.degree_words),
             ended_words=word_set(rules.grammar.ended_words),
+            moved=tuple(phrase_set(rules.grammar.moved)),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),

@@ -722,6 +722,60 @@ def _over_and_past(
     return notes
 
 
+def _moved(
+    language: Language, state: dict[str, str], mentions: list[Mention], clauses: list[Clause]
+) -> list[str]:
+    """A pain that has moved ("it's moved to my bum cheek", "the pain moved from the side to
+    the front") is over where it was: a place told in the past before the move in its sentence
+    (or in the sentence before, when the move opens its own), or after "from", is absent unless
+    the move names it as where the pain is now."""
+    notes = []
+    for index, clause in enumerate(clauses):
+        tokens = clause.tokens
+        at = next(
+            (i + len(p) for p in language.moved for i in _starts(tokens, p)),
+            None,
+        )
+        if at is None:
+            continue
+        start = tokens.index("from", at) if "from" in tokens[at:] else None
+        end = tokens.index("to", start) if start is not None and "to" in tokens[start:] else None
+        targets, sources = set(), set()
+        for m in mentions:
+            if m.clause != index or m.finding not in language.locations:
+                continue
+            where = _starts(tokens, tuple(m.words.split()))
+            if not where or where[0] < at:
+                continue
+            if start is not None and start < where[0] and (end is None or where[0] < end):
+                sources.add(m.finding)
+            else:
+                targets.add(m.finding)
+        sentence = clause.sentence
+        first = all(c.sentence != sentence for c in clauses[:index])
+        before = {sentence, sentence - 1} if first else {sentence}
+        sources |= {
+            m.finding
+            for m in mentions
+            if m.clause < index
+            and clauses[m.clause].sentence in before
+            and language.past_words & set(clauses[m.clause].tokens)  # "it was on the side"
+            and m.finding in language.locations
+            and m.verdict == "present"
+        }
+        for finding in sorted(sources - targets) if targets else ():
+            if state.get(finding) == "present":
+                state[finding] = "absent"
+                notes.append(f"{finding} absent: the pain has moved from there")
+    return notes
+
+
+def _starts(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> list[int]:
+    """Where ``phrase`` starts in ``tokens``."""
+    size = len(phrase)
+    return [i for i in range(len(tokens) - size + 1) if tokens[i : i + size] == phrase]
+
+
 def _paired_across(lexicon: Lexicon, reading: _Reading, clauses: list[Clause]) -> None:
     """Pairs that may take their words from several clauses of a sentence (``in_sentence``):
     present when every part is told with no cue in its clause and the finding is not yet read."""
@@ -1698,6 +1752,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     _paired_across(lexicon, reading, clauses)
     _pained_in_sentence(lexicon.language, reading, clauses)
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
+    over += _moved(lexicon.language, reading.state, reading.mentions, clauses)
     over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     _temperature(lexicon.language, normalized, reading)
