@@ -232,6 +232,12 @@ LATER_SETS = {
     "utterances_fresh101.yaml": 0.96,
     "utterances_fresh102.yaml": 0.90,
     "utterances_fresh103.yaml": 0.93,
+    # 104-107: written at the round's start and held back, scored once at its end (the final
+    # measurement), then tuned on and fitted on
+    "utterances_fresh104.yaml": 0.92,
+    "utterances_fresh105.yaml": 0.93,
+    "utterances_fresh106.yaml": 0.93,
+    "utterances_fresh107.yaml": 0.91,
     "utterances_fresh108.yaml": 0.93,
     "utterances_fresh109.yaml": 0.92,
     "utterances_fresh110.yaml": 0.94,
@@ -302,9 +308,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {
-    f"utterances_fresh{n}.yaml" for n in (*range(64, 104), *range(108, 120))
-}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 120)}
 """Sets first scored with the learned second reading (rounds 23 and 24): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -368,6 +372,17 @@ DISPUTED_DENIALS |= {
     (
         "The saddle area went numb after the 200k ride but that's cycling, it came back after an hour. The hip pain is a separate thing, it's at the front.",
         "saddle_numbness_or_bladder",
+    ),
+    # known misses of sets 104 and 107 (round 24's final measurement): a grandparent writing for
+    # a granddaughter who adds "I'm 70 myself" (the writer's own words end the proxy reading);
+    # "walking normally again after 2 days of hobbling" (the hobbling is told after its end)
+    (
+        "My granddaughter Mia is 14, she's a county-level 1500m runner. For the past month she's had pain in the front of her hip that's there even in bed at night. She's very thin and hasn't had a period for 6 months, which worries me. She's limping now and it's getting worse. Her coach has doubled her sessions since September. No fall. I'm 70 myself and have no idea about these things.",
+        "age_45_plus",
+    ),
+    (
+        "Walking normally again after 2 days of hobbling.",
+        "limp",
     ),
 }
 
@@ -2321,6 +2336,29 @@ ASSERTIONS = {
         (
             "the side hurts and it moved to my knee",
             {"pain_down_leg", "pain_side"},
+            set(),
+        ),
+    ],
+    "round 24: sets 104-107 (the final measurement) once scored: 'can still walk, but it hurts'": [
+        (
+            "Can still walk but it hurts.",
+            set(),
+            {"cannot_bear_weight"},
+        ),
+        (
+            "stopped getting worse at least",
+            set(),
+            {"pain_worsening"},
+        ),
+        (
+            "Aches at night even when I'm lying still on my back, and lying on the sore side is "
+            "no worse.",
+            {"pain_at_rest_or_night"},
+            {"pain_worsening", "worse_lying_on_side"},
+        ),
+        (
+            "lying on the sore side is agony",
+            {"worse_lying_on_side"},
             set(),
         ),
     ],

@@ -74,6 +74,7 @@ ASKED_REACH = 2
 """How many sentences back a denial may answer the runner's own question."""
 FLIPPED_WHY = "denied absent phrase"
 ABSENT_PHRASE = "absent phrase"
+DENYING_PAIR = "a pair that denies"
 BARE_DENIAL_WORDS = 8
 """The most words of a bare denial ("there's none on mine", "nothing to see")."""
 TOPIC_AFTER = 6
@@ -1152,7 +1153,8 @@ class _Reading:
         for i, m in enumerate(self.mentions[first:], first):
             if m.verdict in ("present", "absent") or m.why == TOPIC_ONLY:  # "Red? No."
                 verdict = "present" if yes else "absent"
-                if m.why == ABSENT_PHRASE:  # "Walks ok? Yeah." affirms that it is absent
+                # "Walks ok? Yeah." and "can still walk, but it hurts" affirm that it is absent
+                if m.why in (ABSENT_PHRASE, DENYING_PAIR):
                     verdict = "absent" if yes or not asked else "hedged"  # "not worse, no"
                 why = f"answered {'yes' if yes else 'no'} right after the question"
                 self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
@@ -1288,7 +1290,7 @@ class _Reading:
         if hedged and verdict.assertion in (Assertion.PRESENT, Assertion.ABSENT):
             verdict = Verdict(Assertion.HYPOTHETICAL, "question or hedge")
         if pair.denies and verdict.assertion is Assertion.PRESENT:
-            verdict = Verdict(Assertion.ABSENT, "a pair that denies")
+            verdict = Verdict(Assertion.ABSENT, DENYING_PAIR)
         elif pair.denies:  # "can't walk normally": not turned round, left unsaid
             verdict = Verdict(Assertion.HYPOTHETICAL, f"a denying pair under {verdict.why}")
         words = " + ".join(" ".join(tokens[a:b]) for a, b in pair.parts)
