@@ -30,6 +30,14 @@ def word_set(phrases: Iterable[str]) -> frozenset[str]:
     return frozenset(token for phrase in phrases for token in phrase_tokens(phrase))
 
 
+def by_first_word(phrases: Iterable[Phrase]) -> dict[str, tuple[Phrase, ...]]:
+    """``phrases`` filed under their first word, longest first."""
+    filed: dict[str, list[Phrase]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        filed.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(found) for word, found in filed.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     """One cue phrase and the scope it reaches."""
@@ -80,7 +88,8 @@ class Language:
     it_began: frozenset[Phrase]
     degree_words: frozenset[str]
     ended_words: frozenset[str]
-    moved: tuple[Phrase, ...]
+    moved: dict[str, tuple[Phrase, ...]]
+    """The ``moved`` phrases by their first word."""
     """Words of degree that affirm what follows them: a list item opening with one does not
     take the denial before it ("no fever, a bit clicky")."""
     parts: dict[str, tuple[frozenset[str], ...]]
@@ -212,7 +221,7 @@ class Language:
             echo_openings=tuple(phrase_set(rules.grammar.echo_openings)),
             degree_words=word_set(rules.grammar.degree_words),
             ended_words=word_set(rules.grammar.ended_words),
-            moved=tuple(phrase_set(rules.grammar.moved)),
+            moved=by_first_word(phrase_set(rules.grammar.moved)),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
             first_person=word_set(rules.first_person),

@@ -734,7 +734,12 @@ def _moved(
     for index, clause in enumerate(clauses):
         tokens = clause.tokens
         at = next(
-            (i + len(p) for p in language.moved for i in _starts(tokens, p)),
+            (
+                i + len(p)
+                for i, token in enumerate(tokens)
+                for p in language.moved.get(token, ())
+                if tokens[i : i + len(p)] == p
+            ),
             None,
         )
         if at is None:
