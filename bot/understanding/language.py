@@ -87,19 +87,21 @@ class Language:
     onset_words: frozenset[str]
     it_began: frozenset[Phrase]
     degree_words: frozenset[str]
-    ended_words: frozenset[str]
-    moved: dict[str, tuple[Phrase, ...]]
-    """The ``moved`` phrases by their first word."""
     """Words of degree that affirm what follows them: a list item opening with one does not
     take the denial before it ("no fever, a bit clicky")."""
+    ended_words: frozenset[str]
+    """Words that make a course phrase tell an end ("the front doesn't hurt anymore")."""
+    moved: dict[str, tuple[Phrase, ...]]
+    """The phrases that tell the pain has moved, by their first word."""
     parts: dict[str, tuple[frozenset[str], ...]]
     """Findings told by several things, with the words of each (``parts``)."""
     echoes: tuple[Phrase, ...]
     """Words that say a finding is as the one denied before it: "sitting's fine and so are
     stairs"."""
     echo_tails: tuple[Phrase, ...]
-    echo_openings: tuple[Phrase, ...]
     """Words that end a short clause which is as the clause before it: "redness too"."""
+    echo_openings: tuple[Phrase, ...]
+    """Words that open a short clause which is as the clause before it: "so is the side"."""
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
     first_person: frozenset[str]
