@@ -475,7 +475,8 @@ class Frames:
         return None
 
     def _count(self, token: str) -> float | None:
-        return float(token) if token.isdigit() else self.counts.get(token)
+        """A number told in digits or words ("3", "2.5", "three", "a")."""
+        return float(token) if _NUMBER.match(token) else self.counts.get(token)
 
     def _days(self, tokens: tuple[str, ...], i: int) -> float | None:
         token = tokens[i]
@@ -492,14 +493,12 @@ class Frames:
             return None
         count = tokens[j]
         if count == "half" and j >= 3 and tokens[j - 2] == "and" and tokens[j - 1] == "a":
-            whole = tokens[j - 3]
-            number = float(whole) if _NUMBER.match(whole) else self.counts.get(whole)
+            number = self._count(tokens[j - 3])
             if number is not None:
                 return (number + 0.5) * unit
-        if _NUMBER.match(count):
-            return float(count) * unit
-        if count in self.counts:
-            return self.counts[count] * unit
+        number = self._count(count)
+        if number is not None:
+            return number * unit
         if count in {"for", "over", "past", "last", "few", "been"} and token.endswith("s"):
             return 2.0 * unit
         if count in {"past", "last"} and j > 0 and tokens[j - 1] in {"the", "this"}:

@@ -100,7 +100,7 @@ class Language:
     stairs"."""
     echo_tails: tuple[Phrase, ...]
     """Words that end a short clause which is as the clause before it: "redness too"."""
-    echo_openings: tuple[Phrase, ...]
+    echo_openings: frozenset[Phrase]
     """Words that open a short clause which is as the clause before it: "so is the side"."""
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
@@ -220,7 +220,7 @@ class Language:
             parts={f: tuple(word_set(g) for g in groups) for f, groups in rules.parts.items()},
             echoes=tuple(phrase_set(rules.grammar.echoes)),
             echo_tails=tuple(phrase_set(rules.grammar.echo_tails)),
-            echo_openings=tuple(phrase_set(rules.grammar.echo_openings)),
+            echo_openings=phrase_set(rules.grammar.echo_openings),
             degree_words=word_set(rules.grammar.degree_words),
             ended_words=word_set(rules.grammar.ended_words),
             moved=by_first_word(phrase_set(rules.grammar.moved)),

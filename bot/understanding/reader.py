@@ -1004,7 +1004,7 @@ def _echoing(language: Language, tokens: tuple[str, ...]) -> bool:
     """A short clause that says it is as the one before: "redness too", "so is the side"."""
     return len(tokens) <= ECHO_WORDS and (
         any(tokens[-len(tail) :] == tail for tail in language.echo_tails)
-        or any(tokens[: len(opening)] == opening for opening in language.echo_openings)
+        or _has_any_opening(tokens, language.echo_openings)
     )
 
 
