@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import sqlite3
 import time
 from pathlib import Path
 
@@ -62,6 +63,18 @@ def play(api: FakeBotAPI, action: Action, process: BotProcess) -> None:
 # -- (1) polling survives SIGKILL -----------------------------------------------------------------
 
 
+def outbox_emptied(database: Path) -> bool:
+    """Whether every stored conversation is at rest: its replies delivered and its outbox emptied.
+
+    Between a reply reaching Telegram and its outbox being emptied, a SIGKILL sends that reply
+    once more after the restart (docs/reliability.md: at most one duplicate), so a kill meant to
+    come "after the reply" waits for this.
+    """
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        rows = connection.execute("SELECT data FROM sessions").fetchall()
+    return bool(rows) and all('"outbox":' not in data for (data,) in rows)
+
+
 @pytest.mark.parametrize("kill", ["after the reply", "before the reply"])
 def test_polling_carries_on_after_sigkill(
     fake_bot_api_thread: FakeBotAPI, tmp_path: Path, kill: str, capsys: pytest.CaptureFixture[str]
@@ -85,6 +98,7 @@ def test_polling_carries_on_after_sigkill(
         api.delay_next("getUpdates", 30.0)
         if kill == "after the reply":  # saved and answered: the retry is a duplicate
             play(api, interrupted, first)
+            wait_until(lambda: outbox_emptied(tmp_path / "sessions.db"), "the turn to finish")
         else:  # saved, its reply held at the Bot API (then failed): the retry sends it
             api.fail_next("sendMessage", status=502, delay=5)
             push(api, interrupted)
