@@ -250,6 +250,22 @@ LATER_SETS = {
     "utterances_fresh117.yaml": 0.91,
     "utterances_fresh118.yaml": 0.89,
     "utterances_fresh119.yaml": 0.92,
+    # round 25: 120-121 scored once on arrival on the round's starting code, 124-127 after the
+    # first rules and a refit on 120-121; then tuned on and fitted on
+    "utterances_fresh120.yaml": 0.94,
+    "utterances_fresh121.yaml": 0.93,
+    "utterances_fresh124.yaml": 0.91,
+    "utterances_fresh125.yaml": 0.90,
+    "utterances_fresh126.yaml": 0.85,
+    "utterances_fresh127.yaml": 0.93,
+    # 122-123 (written at the round's start) and 128-131 (written after the round's rules):
+    # held back, scored once at its end (the final measurement), then fitted on
+    "utterances_fresh122.yaml": 0.94,
+    "utterances_fresh123.yaml": 0.94,
+    "utterances_fresh128.yaml": 0.94,
+    "utterances_fresh129.yaml": 0.94,
+    "utterances_fresh130.yaml": 0.94,
+    "utterances_fresh131.yaml": 0.94,
 }
 DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before round 23
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -308,8 +324,8 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 120)}
-"""Sets first scored with the learned second reading (rounds 23 and 24): the rules alone must
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 132)}
+"""Sets first scored with the learned second reading (rounds 23 to 25): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
@@ -2402,6 +2418,124 @@ ASSERTIONS = {
             "my core is good but my form falls apart when tired",
             {"form_or_core_weakness"},
             set(),
+        ),
+    ],
+    "round 25: a 'Q: ... A: ...' list: each reply answers its question, whatever follows": [
+        ("Q: swelling? A: a little, round the back.", {"swelling"}, set()),
+        (
+            "Q: numbness? A: no. Q: where does it hurt? A: round the back",
+            {"pain_buttock"},
+            {"numbness_tingling"},
+        ),
+        (
+            "Q: any clicking? A: yes, every few strides. Q: fever? A: nope.",
+            {"clicking_catching"},
+            {"fever"},
+        ),
+        (
+            "Q: worse going uphill? A: no. Q: stiff first thing? A: yes for half an hour.",
+            {"morning_stiffness", "stiffness"},
+            set(),
+        ),
+        (
+            "Q: sitting? A: all good. Q: numbness? A: none at all.",
+            set(),
+            {"pain_sitting", "numbness_tingling"},
+        ),
+        ("Q: can you walk? A: yes, it just aches.", set(), {"cannot_bear_weight"}),
+        (
+            "Q: Age? A: 52. Q: any fall? A: no.",
+            {"age_45_plus"},
+            {"age_under_16", "fall_or_injury"},
+        ),
+        ("Q: how old are you? A: 13", {"age_under_16"}, {"age_45_plus"}),
+        ("Q: fever? A: not sure, haven't checked.", set(), set()),
+    ],
+    "round 25: a numbered list's numbers break it into items; 'Age - 57'": [
+        (
+            "1. swelling - no 2. fever - no 3. clicking - yes",
+            {"clicking_catching"},
+            {"swelling", "fever"},
+        ),
+        ("Age - 63", {"age_45_plus"}, {"age_under_16"}),
+    ],
+    "round 25: a bare 'ok' ends a topic's clause as a denial ('Sitting ok.')": [
+        (
+            "Hurts when I press the side. Stairs ok.",
+            {"pain_side", "tender_to_touch"},
+            {"pain_lifting_knee"},
+        ),
+        ("the pain is ok most days", set(), set()),
+    ],
+    "round 25: 'nobody has had'; 'pressed and nothing'; 'if anything' opens something new": [
+        ("None of us has had a fall this year.", set(), {"fall_or_injury"}),
+        ("I pressed all over it and nothing.", set(), {"tender_to_touch"}),
+        ("no swelling, if anything a touch easier this week", {"pain_improving"}, {"swelling"}),
+    ],
+    "round 25: 'a touch' is a degree; 'at the start of a rep' is when, not that it ended": [
+        ("the side is a touch sore today", {"pain_side"}, set()),
+        (
+            "the groin is tender to touch more than anything",
+            {"pain_front", "tender_to_touch"},
+            set(),
+        ),
+        (
+            "felt a twang at the start of the rep and couldn't weight bear afterwards",
+            {"sudden_onset", "cannot_bear_weight"},
+            set(),
+        ),
+    ],
+    "round 25: 'even when I haven't run' leaves running unsaid; a race not trained for": [
+        ("it throbs at night even on days I don't run", {"pain_at_rest_or_night"}, set()),
+        (
+            "did a trail half with zero training and now the outer hip hurts",
+            {"recent_training_increase", "pain_side"},
+            set(),
+        ),
+    ],
+    "round 25: improving in other words and numbers": [
+        ("the groin pain is steadily easing", {"pain_front", "pain_improving"}, set()),
+        ("I'd say it's 70% better than last month", {"pain_improving"}, set()),
+        ("she is 50% better", {"pain_improving"}, set()),
+    ],
+    "round 25: 'it's stopped clicking'; 'been fine for months' is no course of months": [
+        ("It's stopped catching since the physio.", set(), {"clicking_catching"}),
+        ("the ache stopped me sleeping", set(), set()),
+        (
+            "Was fine for months, then last week the groin started to hurt",
+            {"pain_front"},
+            {"duration_over_2_weeks"},
+        ),
+    ],
+    "round 25: a clinician's shorthand: durations, ages, signs, 'denied'": [
+        (
+            "Pt 34F. L groin pain x 6/52, worse running. TTP. No paraesthesia. Night pain denied.",
+            {"pain_front", "duration_over_2_weeks", "worse_with_activity", "tender_to_touch"},
+            {"numbness_tingling", "pain_at_rest_or_night", "age_45_plus", "age_under_16"},
+        ),
+        (
+            "Afebrile, gait normal, AM stiffness 30 min",
+            {"morning_stiffness", "stiffness"},
+            {"fever", "limp"},
+        ),
+        ("insidious onset lateral hip pain", {"pain_side"}, {"sudden_onset"}),
+    ],
+    "round 25: a writer's aside about their own back or knee keeps the message the other's": [
+        (
+            "My husband's hip has been sore on the outside for a month. He can't lie on that side.",
+            {"pain_side", "duration_over_2_weeks", "worse_lying_on_side"},
+            set(),
+        ),
+        (
+            "My son is 13, his hip hurts at the front when he runs. My own knee is sore from "
+            "gardening, ignore that.",
+            {"pain_front", "worse_with_activity", "age_under_16"},
+            {"age_45_plus"},
+        ),
+        (
+            "My dad is 75 and his hip clicks, but I'm 28 and mine aches at the back on long runs",
+            {"pain_buttock", "worse_with_activity"},
+            {"age_45_plus", "age_under_16"},
         ),
     ],
 }

@@ -604,6 +604,9 @@ class Grammar(Strict):
     """Words ending a short clause that is as the clause before it: "redness too"."""
     echo_openings: Words = ()
     """Words opening a short clause that is as the clause before it: "so is the side"."""
+    fresh_openings: Words = ()
+    """Words opening a clause that says something new rather than going on with a list a denial
+    began: "no worse than last week, if anything a touch easier"."""
 
 
 class Tense(Strict):
@@ -687,6 +690,12 @@ class Proxy(Strict):
     """Phrases that say the message is for someone else: "my son", "asking for"."""
     for_whom_aged: Words = ()
     """Phrases that say it before a number: "my 10 year old", "she's 13"."""
+    relatives: Words = ()
+    """Phrases naming someone close ("my partner"): they say the message is written for that
+    person only when it tells of their hip (``their_hip``) over more than one sentence, so "my
+    partner has a fever" and "my wife has swelling on her hip" stay someone else's."""
+    their_hip: Words = ()
+    """Phrases that tell of another person's hip: "her hip", "his groin"."""
     one_of: Words = ()
     """Phrases that say it before one of ``people`` a few words on: "one of my U15 girls"."""
     people: Words = ()
@@ -703,6 +712,10 @@ class Proxy(Strict):
     the writer's own ("my daughter had a fever but I'm fine")."""
     asking: Words = ()
     """Phrases in which the writer only asks or says why they write: "should I", "I'm writing"."""
+    writer_elsewhere: Words = ()
+    """Body parts other than the hip: a clause of the writer's own that names one and no hip word
+    is an aside ("my own lower back is killing me"), and the message stays written for the
+    other."""
     writer_own: Words = ()
     """Phrases that say the message is about the writer's own hip ("mine", "my own", "about me"):
     without one, a message that tells no age of the writer's own takes the age told of someone

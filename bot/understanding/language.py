@@ -102,6 +102,8 @@ class Language:
     """Words that end a short clause which is as the clause before it: "redness too"."""
     echo_openings: frozenset[Phrase]
     """Words that open a short clause which is as the clause before it: "so is the side"."""
+    fresh_openings: frozenset[Phrase]
+    """Words that open a clause saying something new, not one more item of a denied list."""
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
     first_person: frozenset[str]
@@ -148,6 +150,11 @@ class Language:
     elliptic_redirects: frozenset[Phrase]
     proxy_for_whom: frozenset[Phrase]
     """Phrases that say a message is written for someone else ("my son", "asking for")."""
+    proxy_relatives: frozenset[Phrase]
+    """Phrases naming someone close ("my wife"): for them when the message tells of their hip."""
+    proxy_relative_keys: frozenset[str]
+    """The last word of each ``proxy_relatives`` phrase ("wife"): the cheap test."""
+    proxy_their_hip: frozenset[Phrase]
     proxy_keys: frozenset[str]
     """A telling word of each ``proxy_for_whom`` phrase ("son", "behalf"): the cheap test."""
     proxy_phrases: dict[str, tuple[Phrase, ...]]
@@ -162,6 +169,8 @@ class Language:
     proxy_writer_as_object: frozenset[str]
     proxy_they: frozenset[Phrase]
     proxy_writer: frozenset[str]
+    proxy_writer_elsewhere: frozenset[str]
+    """Body parts not the hip: the writer's aside about one keeps the message the other's."""
 
     def for_someone_else(self) -> Language:
         """These rules for a message written for someone else, told only of them: the words
@@ -221,6 +230,7 @@ class Language:
             echoes=tuple(phrase_set(rules.grammar.echoes)),
             echo_tails=tuple(phrase_set(rules.grammar.echo_tails)),
             echo_openings=phrase_set(rules.grammar.echo_openings),
+            fresh_openings=phrase_set(rules.grammar.fresh_openings),
             degree_words=word_set(rules.grammar.degree_words),
             ended_words=word_set(rules.grammar.ended_words),
             moved=by_first_word(phrase_set(rules.grammar.moved)),
@@ -272,13 +282,22 @@ class Language:
             elliptic_redirects=phrase_set(rules.ellipsis.redirects),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
             proxy_for_whom=phrase_set(rules.proxy.for_whom if rules.proxy else ()),
+            proxy_relatives=phrase_set(rules.proxy.relatives if rules.proxy else ()),
+            proxy_relative_keys=frozenset(
+                p[-1] for p in phrase_set(rules.proxy.relatives if rules.proxy else ())
+            ),
+            proxy_their_hip=phrase_set(rules.proxy.their_hip if rules.proxy else ()),
             proxy_keys=frozenset(
                 next((t for t in reversed(p) if t not in _COMMON), p[-1])
                 for p in phrase_set(rules.proxy.for_whom if rules.proxy else ())
             )
             | frozenset(p[0] for p in phrase_set(rules.proxy.one_of if rules.proxy else ())),
             proxy_phrases=_by_first(
-                phrase_set((*rules.proxy.for_whom, *rules.proxy.asking) if rules.proxy else ())
+                phrase_set(
+                    (*rules.proxy.for_whom, *rules.proxy.relatives, *rules.proxy.asking)
+                    if rules.proxy
+                    else ()
+                )
             ),
             proxy_for_whom_aged=_by_first(
                 phrase_set(rules.proxy.for_whom_aged if rules.proxy else ())
@@ -286,6 +305,7 @@ class Language:
             proxy_one_of=_by_first(phrase_set(rules.proxy.one_of if rules.proxy else ())),
             proxy_people=word_set(rules.proxy.people if rules.proxy else ()),
             proxy_roles=word_set(rules.proxy.roles if rules.proxy else ()),
+            proxy_writer_elsewhere=word_set(rules.proxy.writer_elsewhere if rules.proxy else ()),
             proxy_writer_as_object=word_set(rules.proxy.writer_as_object if rules.proxy else ()),
             proxy_they=phrase_set(rules.proxy.they if rules.proxy else ()),
             proxy_writer=word_set(rules.proxy.writer if rules.proxy else ()),

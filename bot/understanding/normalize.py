@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 NORMALIZED_CACHE = 64
@@ -40,6 +40,22 @@ _CONTRACTIONS = [
         r"n\s*['’]?\s*t\b",
         r"\1 not",
     ),
+    (r"(\d)\s*%", r"\1 percent"),
+    (r"\b(\d{1,2})/52\b", r"\1 weeks"),  # a clinician's "x 3/52": three weeks
+    (
+        r"(?:(?<=\bx )|(?<=\bfor ))(\d{1,2})/12\b|\b(\d{1,2})/12(?= (?:hx|history|ago|of)\b)",
+        r"\1\2 months",
+    ),
+    (
+        r"(?:(?<=\bx )|(?<=\bfor ))(\d{1,2})/7\b|\b(\d{1,2})/7(?= (?:hx|history|ago|of)\b)",
+        r"\1\2 days",
+    ),
+    (
+        r"\b(?:pt|patient|note|client)\b:?\s*(\d{1,2}) ?[mf]\b"
+        r"|(?<=: )(\d{1,2})[mf](?=,| runner| marathoner| sprinter| athlete| patient| with)",
+        r"aged \1\2",
+    ),  # "Pt 17F", "GP note 58M:", "shorthand: 31F"
+    (r"\by/o\b", "year old"),
     (r"\bi\s*['’]\s*m\b|\bim\b", "i am"),
     (r"\bi\s*['’]\s*ve\b|\bive\b", "i have"),
     (r"\bit\s*['’]\s*s\b", "it is"),
@@ -97,6 +113,20 @@ NEW_SUBJECTS = frozenset({"i", "it", "its", "my", "there", "the", "im"})
 _SENTENCE_SPLIT = re.compile(r"[.!;\n]+|(\?)|[,()\[\]]")
 _COMMA_LIKE = frozenset(",()[]")
 """Breaks inside a sentence: a comma, or a bracket round an aside ("(is that normal?)")."""
+_LIST_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[a-z])")
+"""A number that opens an item of a numbered list: "1. where", "2) how long"."""
+_INTERVIEW_LABEL = re.compile(r"(?<![a-z0-9])(q|question|a|answer|ans)\s*:(?!\d)")
+"""The labels of a "Q: any fever? A: no." list; ``a:`` ends the question even without a mark."""
+_FIRST_PERSON = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"\bare you\b", "am i"),
+        (r"\byou are\b", "i am"),
+        (r"\byou\b", "i"),
+        (r"\byour\b", "my"),
+        (r"\byours\b", "mine"),
+    )
+]
 _TOKEN = re.compile(r"[a-z0-9]+")
 _QUESTION = "?"
 
@@ -111,6 +141,8 @@ class Clause:
     sentence: int = 0
     contrast: bool = False
     """Whether a word like "but" opened it."""
+    reply: bool = False
+    """Whether it opens the reply to the question before it in a "Q: … A: …" list."""
 
 
 def _without_accents(text: str) -> str:
@@ -134,7 +166,16 @@ def normalize_text(text: str) -> str:
     text = text.replace("’", "'").replace("`", "'")
     for pattern, replacement in _CONTRACTION_PATTERNS:
         text = pattern.sub(replacement, text)
-    return text
+    return _without_list_numbers(text)
+
+
+def _without_list_numbers(text: str) -> str:
+    """A numbered list ("1. where - side of hip 2. how long - 2 months") with a sentence break
+    for each number, so that "5. numbness - no 6. swelling - no" denies both."""
+    numbers = [int(m.group(1)) for m in _LIST_NUMBER.finditer(text)]
+    if len(numbers) < 2 or numbers[:2] != [1, 2]:
+        return text
+    return _LIST_NUMBER.sub(". ", text)
 
 
 def tokenize(text: str) -> list[str]:
@@ -164,8 +205,43 @@ def _shared_predicate(current: list[str], rest: Sequence[str]) -> bool:
     return "are" in rest[1:4] or (0 < len(rest) <= 8 and rest[-1] in ("hurt", "ache"))
 
 
+def without_interview_labels(normalized: str) -> str | None:
+    """A "Q: … A: …" list without its labels, each question ending in "?"; None for other text."""
+    labels = list(_INTERVIEW_LABEL.finditer(normalized))
+    if {m.group(1)[0] for m in labels} != {"q", "a"}:
+        return None
+    parts, position, asking = [], 0, False
+    for label in labels:
+        text = normalized[position : label.start()]
+        parts.append(_first_person(text) if asking else text)
+        asking = label.group(1)[0] == "q"
+        parts.append(". " if asking else "? ")
+        position = label.end()
+    parts.append(normalized[position:])
+    return "".join(parts)
+
+
+def _first_person(question: str) -> str:
+    """A question put to the runner as the runner would say it: "can you walk?" is "can i
+    walk?", which the reply then affirms or denies."""
+    for pattern, replacement in _FIRST_PERSON:
+        question = pattern.sub(replacement, question)
+    return question
+
+
 def split_normalized(normalized: str) -> list[Clause]:
     """Split normalized text into clauses at punctuation and words like "but"."""
+    interview = without_interview_labels(normalized)
+    if interview is not None:
+        clauses = _split(interview)
+        return [
+            replace(c, reply=True) if i and clauses[i - 1].question and not c.question else c
+            for i, c in enumerate(clauses)
+        ]
+    return _split(normalized)
+
+
+def _split(normalized: str) -> list[Clause]:
     clauses: list[Clause] = []
     position = 0
     after_comma = False

@@ -23,7 +23,13 @@ from bot.understanding.assertion import (
 from bot.understanding.frames import FrameHit, PairHit, spans
 from bot.understanding.language import Cue, Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
-from bot.understanding.normalize import Clause, normalize_text, split_normalized, tokenize
+from bot.understanding.normalize import (
+    Clause,
+    normalize_text,
+    split_normalized,
+    tokenize,
+    without_interview_labels,
+)
 
 MAX_AGE = 110
 ADULT_AGE = 16
@@ -57,6 +63,12 @@ ECHO_WORDS = 6
 LIST_ITEM_WORDS = 8
 TOPIC_WORDS = 4
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
+PROXY_SENTENCES = 2
+"""How many sentences a message that tells of a relative's hip needs to be written for them."""
+WRITER_PART_REACH = 3
+"""How far before a body part "my" may stand to make it the writer's: "my own lower back"."""
+LONGEST_ANSWER = 6
+"""The most words a reply's opening yes or no is looked up in ("not that I have noticed")."""
 TOPIC_DETERMINERS = frozenset({"the", "my", "any"})
 """A topic that opens with one of these may be a word longer: "the outside of the knee, no"."""
 PREDICATE_WORDS = frozenset(
@@ -87,8 +99,9 @@ ANSWER_WORDS = {"yes": True, "yeah": True, "yep": True, "yup": True, "no": False
                 "nope": False, "nah": False, "none": False, "never": False}  # fmt: skip
 
 _AGE = re.compile(
-    r"\b(?:i am(?: now| only| just)?|aged?|age is|age|i turned|i just turned|just turned|turned)"
-    r":?\s+\(?(\d{1,3})\b"
+    r"\b(?:i am(?: now| only| just)?|aged?|age is|age|i turned|i just turned|just turned|turned"
+    r"|how old am i)"
+    r"(?:\s*[:?-])*\s+\(?(\d{1,3})\b"
     r"(?!\s*(?:km|k|miles?|mi|mins?|minutes?|%|kg|lbs?"
     r"|weeks?|days?|months?|years? (?:ago|into|of|running)|hours?|times?|x|kms|k|st|lb|stone|th|nd"
     r"|rd|ft|foot|feet|cm|m\b|and a half|percent|sessions?|runs?))"
@@ -153,7 +166,8 @@ AGE_AFTER = 40
 """How far after a number an age pattern may look ("45 years of age")."""
 _THEIR_AGE = re.compile(
     r"\b(?:he|she) is (?:only |just |now )?(\d{1,2})\b"
-    r"(?! ?(?:km|k|miles?|mins?|minutes?|%|kg|weeks?|days?|months?|times?|x|th|nd|rd|st|m\b))"
+    r"(?! ?(?:km|k|miles?|mins?|minutes?|%|percent|kg|weeks?|days?|months?|times?|x|th|nd|rd"
+    r"|st|m\b))"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad)(?: [a-z]+)?,? \(?(\d{1,2})\)?"
     r"(?=[,.;:)]| is\b| and\b| years\b)"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
@@ -487,6 +501,8 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
     if index + 1 >= len(clauses):
         return None
     clause, following = clauses[index], clauses[index + 1].tokens
+    if clause.question and clauses[index + 1].reply:  # "Q: swelling? A: a little, on the side"
+        return _leading_answer(language, following)
     if clause.question:
         if len(following) <= 2 and following and following[0] in ANSWER_WORDS:
             return ANSWER_WORDS[following[0]]
@@ -506,6 +522,24 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
         said = language.answers.get(following[:cut])
         if said in ("yes", "no") and set(following[cut:]) <= language.answer_tail:
             return said == "yes"
+    return None
+
+
+def _told_before(clauses: list[Clause], index: int) -> tuple[int, ...]:
+    """The clause before ``index``, and the question before that one when it is a reply."""
+    before = index - 1
+    if before > 0 and clauses[before].reply:
+        return (before, before - 1)
+    return (before,) if before >= 0 else ()
+
+
+def _leading_answer(language: Language, tokens: tuple[str, ...]) -> bool | None:
+    """The yes or no the first words of a reply say, whatever follows them ("yes, esp hills",
+    "no never", "a little on the outer hip"); None when they say neither, or are unsure."""
+    for cut in range(min(len(tokens), LONGEST_ANSWER), 0, -1):
+        said = language.answers.get(tokens[:cut])
+        if said is not None:
+            return {"yes": True, "no": False}.get(said)
     return None
 
 
@@ -568,10 +602,12 @@ def _located(
     denied: bool,
     pained: bool = False,
     felt_in_message: bool = False,
+    where_of: bool = False,
 ) -> bool:
     """A location counts with a pain word in its clause, or alone in a clause that says nothing
-    else ("not the front, it's round the back"), or, named as the hip's own ("the outside of my
-    hip"), in a message that tells a pain."""
+    else ("not the front, it's round the back") unless it tells where the finding before it is
+    (``where_of``), or, named as the hip's own ("the outside of my hip"), in a message that
+    tells a pain."""
     if pattern.finding not in language.locations or pattern.polarity != "present":
         return True
     words = set(tokens)
@@ -587,7 +623,7 @@ def _located(
     if language.pain_words & set(pattern.phrase.split()):
         return True
     short = len(tokens) <= language.rules.locations.alone_words
-    return short and not others and not (language.location_blockers & words)
+    return short and not others and not where_of and not (language.location_blockers & words)
 
 
 def _together(language: Language, tokens: tuple[str, ...], first: str, second: str) -> bool:
@@ -928,8 +964,15 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
     but I'm fine" is the writer's message."""
     language = lexicon.language
     typed = {token for clause in clauses for token in clause.tokens}
-    if not language.proxy_keys & typed and not any(
-        t.isdigit() or (t[0].isdigit() and t.endswith("yo")) for t in typed
+    theirs = (  # "my wife has swelling on her hip" alone is someone else's, not a proxy
+        bool(language.proxy_relative_keys & typed)
+        and len({c.sentence for c in clauses}) >= PROXY_SENTENCES
+        and _tells_their_hip(language, clauses)
+    )
+    if (
+        not theirs
+        and not language.proxy_keys & typed
+        and not any(t.isdigit() or (t[0].isdigit() and t.endswith("yo")) for t in typed)
     ):  # "my 10 yr old", "my 14yo"
         return False
     named = False
@@ -941,13 +984,24 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
             for phrase in language.proxy_phrases.get(token, ())
             if tokens[start : start + len(phrase)] == phrase
         ]
-        naming = [span for span in spans if tokens[span[0] : span[1]] in language.proxy_for_whom]
+        naming = [
+            span
+            for span in spans
+            if tokens[span[0] : span[1]] in language.proxy_for_whom
+            or (theirs and tokens[span[0] : span[1]] in language.proxy_relatives)
+        ]
         naming += _named_before_age(language, tokens) + _one_of_them(language, tokens)
         named = named or bool(naming)
         spans += naming
         if _speaks_of_writer(language, tokens, spans):
             return False
     return named
+
+
+def _tells_their_hip(language: Language, clauses: list[Clause]) -> bool:
+    """Whether the message tells of another person's hip ("his hip", "my wife's groin")."""
+    told = f" {' '.join(' '.join(c.tokens) for c in clauses)} "
+    return any(f" {' '.join(p)} " in told for p in language.proxy_their_hip)
 
 
 def _named_before_age(language: Language, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -984,11 +1038,13 @@ def _speaks_of_writer(
     language: Language, tokens: tuple[str, ...], spans: list[tuple[int, int]]
 ) -> bool:
     """Whether a clause tells of the writer: a word of theirs outside the phrases that name
-    the other or ask, unless it only tells their role ("I coach her") or follows a word naming
-    the other ("she's staying with me")."""
+    the other or ask, unless it only tells their role ("I coach her"), or of another body part
+    of theirs, or follows a word naming the other ("she's staying with me")."""
     typed = set(tokens)
     if language.proxy_roles & typed and not language.pain_words & typed:
         return False
+    if _writer_aside(language, tokens):
+        return False  # "honestly my own lower back has been killing me"
     named_at = next((i for i, t in enumerate(tokens) if (t,) in language.proxy_they), None)
     return any(
         token in language.proxy_writer
@@ -996,6 +1052,15 @@ def _speaks_of_writer(
         and not (
             token in language.proxy_writer_as_object and named_at is not None and named_at < i
         )
+        for i, token in enumerate(tokens)
+    )
+
+
+def _writer_aside(language: Language, tokens: tuple[str, ...]) -> bool:
+    """Whether a clause tells of a body part of the writer's that is not the hip."""
+    return not language.hip_words & set(tokens) and any(
+        token in language.proxy_writer_elsewhere
+        and "my" in tokens[max(0, i - WRITER_PART_REACH) : i]
         for i, token in enumerate(tokens)
     )
 
@@ -1191,6 +1256,29 @@ class _Reading:
                 why = "denied by an elliptic clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
+
+    def set_aside(self, indices: set[int]) -> None:
+        """What the clauses ``indices`` told is the writer's, in a message written for someone
+        else ("my own knee is sore from gardening"): not the runner's."""
+        for i, m in enumerate(self.mentions):
+            if m.clause in indices and m.verdict != "ignored":
+                why = "the writer's own aside"
+                self.mentions[i] = replace(m, verdict="ignored", assertion="other_person", why=why)
+        for finding in {m.finding for m in self.mentions if m.clause in indices}:
+            kept = {m.verdict for m in self.mentions if m.finding == finding}
+            verdict = next((v for v in ("present", "absent", "hedged") if v in kept), None)
+            if verdict is None:
+                self.state.pop(finding, None)
+            else:
+                self.state[finding] = verdict
+
+    def told_unpained(self, index: int) -> bool:
+        """Whether clause ``index`` told a finding that is no pain (swelling, numbness) present."""
+        not_pain = self.language.elliptic_not_pain
+        return index >= 0 and any(
+            m.clause == index and m.finding in not_pain and m.verdict == "present"
+            for m in self.mentions
+        )
 
     def doubt_before(self, clauses: list[Clause], index: int) -> None:
         """What the clauses before ``index`` in its sentence said present is left unsaid: the
@@ -1412,9 +1500,17 @@ class _Reading:
                 self.state[m.finding] = "absent"
 
     def clause(
-        self, index: int, clause: Clause, hedged: bool, inherited: bool, pain_in_sentence: bool
+        self,
+        index: int,
+        clause: Clause,
+        hedged: bool,
+        inherited: bool,
+        pain_in_sentence: bool,
+        where_of: bool = False,
     ) -> bool:
-        """Read one clause; return whether a denial reaches its end (for the next list item)."""
+        """Read one clause; return whether a denial reaches its end (for the next list item).
+        ``where_of``: the clause before told a finding that is no pain, which a place alone in
+        this one locates."""
         language = self.language
         tokens = _unslipped(self.lexicon, self.lexicon.expand(clause.tokens))
         cues = find_cues(language, tokens)
@@ -1493,6 +1589,7 @@ class _Reading:
                 felt_in_message=bool(self.felt_sentences) or (
                     led and denied_before
                 ),  # "not stiff, no limp, it's just the side of my hip when I run"
+                where_of=where_of,
             )  # fmt: skip
             if verdict.assertion is not Assertion.HYPOTHETICAL and not located:
                 verdict = Verdict(Assertion.ELSEWHERE, UNPAINED)
@@ -1659,6 +1756,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             and not lexicon.language.pain_words & set(clause.tokens)
             and not lexicon.language.degree_words & set(clause.tokens[:2])  # "a bit clicky"
             and not lexicon.language.inability_words & set(clause.tokens)  # "cant take weight"
+            and not _has_any_opening(clause.tokens, lexicon.language.fresh_openings)
         )
         before = len(reading.mentions)
         if clause.sentence in listed:
@@ -1680,8 +1778,11 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             back = clause.sentence - 1 if opens else None  # "That's all cleared up now."
             reading.resolve_back(clauses, index, resolving, back)
         previous = clause
+        where_of = (clause.reply or (same_sentence and clause.after_comma)) and any(
+            reading.told_unpained(i) for i in _told_before(clauses, index)
+        )  # "Q: swelling? A: a little, round the back": where the swelling is, not a pain
         carried = reading.clause(
-            index, clause, hedged, inherits, clause.sentence in pain_sentences
+            index, clause, hedged, inherits, clause.sentence in pain_sentences, where_of
         ) or (inherits and len(reading.mentions) == before)
         if index and clauses[index - 1].question and clause.tokens[:1] == ("no",):
             carried = carried and len(clause.tokens) > 1  # "Down the leg? No, stays in the groin"
@@ -1758,13 +1859,16 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             reading.note(earlier.rule.finding, spread, verdict, len(clauses) - 1, phrase=why)
     _paired_across(lexicon, reading, clauses)
     _pained_in_sentence(lexicon.language, reading, clauses)
+    if for_someone:
+        asides = {i for i, c in enumerate(clauses) if _writer_aside(lexicon.language, c.tokens)}
+        reading.set_aside(asides)
     over = _over_and_past(lexicon.language, reading.state, reading.mentions, clauses)
     over += _moved(lexicon.language, reading.state, reading.mentions, clauses)
     over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     _temperature(lexicon.language, normalized, reading)
     age = _age(
-        normalized,
+        without_interview_labels(normalized) or normalized,  # "Q: age? A: 63"
         reading.state,
         for_someone=for_someone,
         writer_own=lexicon.language.proxy_writer_own,
