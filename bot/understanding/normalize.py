@@ -229,19 +229,18 @@ def _first_person(question: str) -> str:
     return question
 
 
+def split_interview(unlabelled: str) -> list[Clause]:
+    """Split a "Q: … A: …" list, already without its labels (:func:`without_interview_labels`),
+    into clauses, marking the first clause after each question as its reply."""
+    clauses = split_normalized(unlabelled)
+    return [
+        replace(c, reply=True) if i and clauses[i - 1].question and not c.question else c
+        for i, c in enumerate(clauses)
+    ]
+
+
 def split_normalized(normalized: str) -> list[Clause]:
     """Split normalized text into clauses at punctuation and words like "but"."""
-    interview = without_interview_labels(normalized)
-    if interview is not None:
-        clauses = _split(interview)
-        return [
-            replace(c, reply=True) if i and clauses[i - 1].question and not c.question else c
-            for i, c in enumerate(clauses)
-        ]
-    return _split(normalized)
-
-
-def _split(normalized: str) -> list[Clause]:
     clauses: list[Clause] = []
     position = 0
     after_comma = False

@@ -26,6 +26,7 @@ from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
 from bot.understanding.normalize import (
     Clause,
     normalize_text,
+    split_interview,
     split_normalized,
     tokenize,
     without_interview_labels,
@@ -1713,7 +1714,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     :data:`MAX_READ` characters). ``for_someone``: the conversation is written for someone else
     (a child), whom "he" and "she" name, as an earlier message told."""
     normalized = normalize_text(text[:MAX_READ])
-    clauses = split_normalized(normalized)
+    unlabelled = without_interview_labels(normalized)  # "Q: age? A: 63" reads "age? 63"
+    clauses = split_normalized(normalized) if unlabelled is None else split_interview(unlabelled)
     for_someone = for_someone or _written_for_someone(lexicon, clauses)
     if for_someone:
         lexicon = lexicon.for_someone_else
@@ -1868,7 +1870,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
     _temperature(lexicon.language, normalized, reading)
     age = _age(
-        without_interview_labels(normalized) or normalized,  # "Q: age? A: 63"
+        unlabelled or normalized,
         reading.state,
         for_someone=for_someone,
         writer_own=lexicon.language.proxy_writer_own,
