@@ -2538,6 +2538,94 @@ ASSERTIONS = {
             {"age_45_plus", "age_under_16"},
         ),
     ],
+    "round 26: an inability a later clause says is over ('but I can now')": [
+        (
+            "Couldn't put weight on it for a few minutes but I can now.",
+            set(),
+            {"cannot_bear_weight"},
+        ),
+        ("I couldnt put weight on it yesterday but today I can.", set(), {"cannot_bear_weight"}),
+        (
+            "I couldn't weight bear for a day, now 4 days later I can hobble about.",
+            {"limp"},
+            {"cannot_bear_weight", "duration_over_2_weeks"},
+        ),
+        (
+            "Couldn't put weight on it at all. Now I can walk but with a limp.",
+            {"limp"},
+            {"cannot_bear_weight"},
+        ),
+        ("I can't put weight on it and now I can barely walk.", {"cannot_bear_weight"}, set()),
+        ("Can't weight bear. Now I can't even stand.", {"cannot_bear_weight"}, set()),
+    ],
+    "round 26: how long something else has lasted is no course of the hip": [
+        ("periods stopped a few months back", {"bone_stress_risk"}, set()),
+        (
+            "my hip has been sore for 6 weeks, I also have irregular periods",
+            {"bone_stress_risk", "duration_over_2_weeks"},
+            set(),
+        ),
+        (
+            "Three weeks ago I doubled my mileage and since then my groin aches",
+            {"recent_training_increase", "duration_over_2_weeks", "pain_front"},
+            set(),
+        ),
+    ],
+    "round 26: a family's history is theirs; 'the opposite of'; 'for the first month'": [
+        ("osteoporosis runs in my family, though my own scan was fine", set(), set()),
+        ("It's the opposite of getting worse, thankfully.", set(), {"pain_worsening"}),
+        ("No clicking now, but it did click for the first month.", set(), {"clicking_catching"}),
+        (
+            "Bit of a limp after long runs now, which wasn't there in the first month.",
+            {"limp"},
+            set(),
+        ),
+        ("there is tenderness over the bony bit", {"tender_to_touch", "pain_side"}, set()),
+        (
+            "The swelling and the tenderness have settled now",
+            set(),
+            {"swelling", "tender_to_touch"},
+        ),
+    ],
+    "round 26: new words for old findings": [
+        ("worse n worse tbh", {"pain_worsening"}, set()),
+        ("Hurts way more now than when it started", {"pain_worsening"}, set()),
+        (
+            "Cant stand on the leg since I came down awkward off a step.",
+            {"cannot_bear_weight", "fall_or_injury"},
+            set(),
+        ),
+        ("pain in my grown area when i run", {"pain_front", "worse_with_activity"}, set()),
+        ("Stopped getting periods a while back", {"bone_stress_risk"}, set()),
+        ("my periods are irregular", {"bone_stress_risk"}, set()),
+        ("It's eased a lot.", {"pain_improving"}, set()),
+        ("better than yesterday at least", {"pain_improving"}, set()),
+        ("My coach says my core isn't strong enough", {"form_or_core_weakness"}, set()),
+        ("that strain is long healed", set(), set()),
+    ],
+    "round 26: the age of a relative or a mate the message is for": [
+        (
+            "Teen runner here (15). Been upping my miles",
+            {"age_under_16", "recent_training_increase"},
+            {"age_45_plus"},
+        ),
+        (
+            "asking for my mate who's 17. his hip clicks",
+            {"clicking_catching"},
+            {"age_45_plus", "age_under_16"},
+        ),
+        (
+            "I'm helping my grandmother who's 83. She fell yesterday and now she can't put "
+            "weight on her leg.",
+            {"age_45_plus", "fall_or_injury", "cannot_bear_weight"},
+            {"age_under_16", "duration_over_2_weeks"},
+        ),
+        (
+            "My nephew, 15, felt a snap at the hip.",
+            {"age_under_16", "sudden_onset"},
+            {"age_45_plus"},
+        ),
+    ],
 }
 
 WORD_PAIRS = [

@@ -641,6 +641,18 @@ class EventScope(Strict):
     openers: Words = ()
 
 
+class RegainedAbility(Strict):
+    """An inability told before that a later clause says is over: "couldn't put weight on it for
+    a day, but I can now". A clause with one of ``verbs``, one of ``times`` and none of
+    ``unless`` makes ``findings`` told present before it in its sentence absent (and in the
+    sentence before, when it opens with one of ``times``: "Now I can walk")."""
+
+    findings: tuple[Id, ...] = ()
+    verbs: Words = ()
+    times: Words = ()
+    unless: Words = ()
+
+
 class EllipticDenial(Strict):
     """A clause that denies by leaving out its verb: "but the hip doesn't", "mine isn't". What
     the clauses before it in the sentence said (of the hip, another body part or someone else)
@@ -679,6 +691,7 @@ class EllipticDenial(Strict):
     redirects: Words = ()
     """Openings that put what the sentence said before them on another body part named there:
     "my wrist is the one that's puffy, not the hip"."""
+    regained: RegainedAbility = Field(default_factory=lambda: RegainedAbility())
 
 
 class Proxy(Strict):

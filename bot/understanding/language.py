@@ -148,6 +148,11 @@ class Language:
     earlier: EarlierOnset | None
     """Pain that comes on earlier in each run, told with two distances."""
     elliptic_redirects: frozenset[Phrase]
+    regained_findings: frozenset[str]
+    """Inabilities a later "but I can now" ends: ``RegainedAbility``."""
+    regained_verbs: frozenset[Phrase]
+    regained_times: frozenset[str]
+    regained_unless: frozenset[str]
     proxy_for_whom: frozenset[Phrase]
     """Phrases that say a message is written for someone else ("my son", "asking for")."""
     proxy_relatives: frozenset[Phrase]
@@ -280,6 +285,10 @@ class Language:
             pain_findings=frozenset(rules.locations.findings) | frozenset(rules.pain_subjects),
             elliptic_filler=word_set(rules.ellipsis.filler),
             elliptic_redirects=phrase_set(rules.ellipsis.redirects),
+            regained_findings=frozenset(rules.ellipsis.regained.findings),
+            regained_verbs=phrase_set(rules.ellipsis.regained.verbs),
+            regained_times=word_set(rules.ellipsis.regained.times),
+            regained_unless=word_set(rules.ellipsis.regained.unless),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
             proxy_for_whom=phrase_set(rules.proxy.for_whom if rules.proxy else ()),
             proxy_relatives=phrase_set(rules.proxy.relatives if rules.proxy else ()),

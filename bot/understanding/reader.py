@@ -119,7 +119,7 @@ _AGE = re.compile(
     r"|\bi am (?:[a-z]+ ){0,5}[a-z]+, (\d{2}) years?\b(?! ago| of| running)"
     r"|\bi be (\d{2})(?: years?)?\b(?! ago| of| running| (?:km|k|miles?|weeks?|days?|months?))"
     r"|^(1[2-9]|[2-8]\d), (?!(?:maybe|or|to|about|and|\d))(?=[a-z]+ [a-z])"
-    r"|\b(?:teenager|teen)(?: here)?,? \((\d{1,2})\)"
+    r"|\b(?:teenager|teen)(?: runner)?(?: here)?,? \((\d{1,2})\)"
     r"|\b(?:here|runner|coach|teacher|nurse|mum|mom|dad|kid|athlete|triathlete|walker|hiker"
     r"|woman|man|lady|bloke|guy|me|female|male)[:,] (\d{2})(?=[,.;]| and\b| years\b| yo\b)"
     r"|\bi have (\d{2}) years\b(?! of| ago| running)"
@@ -169,7 +169,8 @@ _THEIR_AGE = re.compile(
     r"\b(?:he|she) is (?:only |just |now )?(\d{1,2})\b"
     r"(?! ?(?:km|k|miles?|mins?|minutes?|%|percent|kg|weeks?|days?|months?|times?|x|th|nd|rd"
     r"|st|m\b))"
-    r"|\b(?:son|daughter|boy|girl|kid|child|lad)(?: [a-z]+)?,? \(?(\d{1,2})\)?"
+    r"|\b(?:son|daughter|boy|girl|kid|child|lad|nephew|niece|grandson|granddaughter)"
+    r"(?: [a-z]+)?,? \(?(\d{1,2})\)?"
     r"(?=[,.;:)]| is\b| and\b| years\b)"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|athletes?|runners?"
@@ -177,7 +178,8 @@ _THEIR_AGE = re.compile(
     r"|eldest)(?: [a-z]+)?"
     r" is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|husband|wife|dad|mum"
-    r"|mom|father|mother|partner),? who is (\d{1,2})\b"
+    r"|mom|father|mother|partner|mate|friend|brother|sister|cousin|nephew|niece|grandmother"
+    r"|grandfather|granny|nan|gran|grandad|grandma|client),? who is (\d{1,2})\b"
     r"|\b(\d{1,2})[- ]?(?:year|yr)s?[- ]old\b(?! (?:ago|of)\b)"
     r"|\bone of (?:my|our) (\d{1,2})[- ]?(?:year|yr)s?[- ]olds\b"
     r"|\b(?:women|woman|men|ladies|runners|athletes|girls|boys|players|freshmen|juniors|kids"
@@ -423,6 +425,15 @@ def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
         if tokens[: len(alone)] == alone and set(tokens[len(alone) :]) <= language.elliptic_filler:
             return True
     return _denying_after(language, tokens, language.elliptic_subjects, filler_only=False)
+
+
+def _regained(language: Language, tokens: tuple[str, ...]) -> bool:
+    """A clause that says an ability is back: "but I can now", "now I can hobble about"."""
+    if not language.regained_times.intersection(tokens) or language.regained_unless.intersection(
+        tokens
+    ):
+        return False
+    return any(_contains(tokens, verb) for verb in language.regained_verbs)
 
 
 def _denies_hurt(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -1160,6 +1171,8 @@ class _Reading:
         self.pain_in_message = False
         self.since_sentences: frozenset[int] = frozenset()
         self.felt_sentences: frozenset[int] = frozenset()
+        self.where_it_hurts: frozenset[int] = frozenset()
+        """Replies to a question about the pain: every place they name hurts."""
         self.pained_clauses: set[int] = set()
         self.framed: dict[int, tuple[str, ...]] = {}
         """Each clause's tokens as the frames and pairs read them."""
@@ -1256,6 +1269,39 @@ class _Reading:
             if scoped or ((m.verdict == "present" or asked) and not others_only):
                 why = "denied by an elliptic clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
+                self.state[m.finding] = "absent"
+
+    def _their_time(self, sentence: int, tokens: tuple[str, ...], told: set[str]) -> bool:
+        """Whether a time in a clause of ``tokens`` is that of what it told (a load, a missed
+        period), not how long the hip has hurt: no pain in it, no "since" on, no "it started"."""
+        if not told & self.frames.told_of:
+            return False
+        if self.language.pain_words.intersection(tokens):
+            return False
+        if any(s >= sentence for s in self.since_sentences):  # "... ever since"
+            return False
+        return not (
+            tokens[:1] in (("started",), ("began",))
+            or any(tokens[i : i + 2] in self.language.it_began for i in range(len(tokens) - 1))
+        )  # "it started about two months ago when I signed up for a half"
+
+    def regain_before(self, language: Language, clauses: list[Clause], index: int) -> None:
+        """An inability told before a clause that says the ability is back is over: "couldn't
+        put weight on it for a day, but I can now" (the sentence before too, when the clause
+        opens with a time word: "... Now I can walk")."""
+        sentence = clauses[index].sentence
+        sentences = {sentence}
+        if clauses[index].tokens[:1] and clauses[index].tokens[0] in language.regained_times:
+            sentences.add(sentence - 1)
+        for i, m in enumerate(self.mentions):
+            if (
+                m.finding in language.regained_findings
+                and m.verdict == "present"
+                and m.clause < index
+                and clauses[m.clause].sentence in sentences
+            ):
+                why = "an inability over by a later clause"
+                self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
                 self.state[m.finding] = "absent"
 
     def set_aside(self, indices: set[int]) -> None:
@@ -1559,8 +1605,13 @@ class _Reading:
         denied_until: dict[str, int] = {}
         led = self.frames.led(tokens) is not None  # "only on runs", "it's only sprinting"
         denied_before = self._denied_before()
+        own_time = self._their_time(  # "periods stopped a few months back"; a load's time is
+            clause.sentence, tokens, findings - {self.frames.training_finding}
+        )  # when the pain began: "three weeks ago I doubled my mileage" tells the course
         for pattern, start, end, edits in found:
             verdict = assess(language, tokens, (start, end), pattern.finding, cues)
+            if pattern.finding == self.frames.duration_finding and own_time:
+                verdict = Verdict(Assertion.ELSEWHERE, "the time of what the clause told")
             if told_before is not None and verdict.assertion is Assertion.PRESENT:
                 echo = any(tokens[max(0, start - len(e)) : start] == e for e in language.echoes)
                 joined = denied_until.get(pattern.finding) == start - 1 and tokens[start - 1] in (
@@ -1585,6 +1636,7 @@ class _Reading:
             others = len(findings - language.locations)
             denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
             pained = bool(findings & set(language.rules.locations.pained_by))
+            pained = pained or index in self.where_it_hurts
             located = _located(
                 language, pattern, tokens, others, pain_in_sentence, denied, pained,
                 felt_in_message=bool(self.felt_sentences) or (
@@ -1659,11 +1711,7 @@ class _Reading:
             hits += self.frames.duration(framed, began, since)
         symptoms_alone = not pain and bool(findings) and findings <= self.frames.other_symptoms
         told = {h.finding for h in loads if not h.absent} | findings
-        dated = any(s >= clause.sentence for s in self.since_sentences)  # "... ever since"
-        it_began = tokens[:1] in (("started",), ("began",)) or any(
-            tokens[i : i + 2] in language.it_began for i in range(len(tokens) - 1)
-        )  # "it started about two months ago when I signed up for a half"
-        their_time = not (pain or dated or it_began) and bool(told & self.frames.told_of)
+        their_time = self._their_time(clause.sentence, tokens, told)
         for hit in hits:
             sharing = hit.finding == self.frames.activity_finding
             if ((used - shared if sharing else used) | idiomatic) & set(range(*hit.span)):
@@ -1723,6 +1771,9 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     pain_words = lexicon.language.pain_words
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
     reading.pain_in_message = bool(pain_sentences)
+    reading.where_it_hurts = frozenset(  # "Q: where is the pain? A: outside of hip and down..."
+        i for i, c in enumerate(clauses) if c.reply and pain_words & set(clauses[i - 1].tokens)
+    )
     reading.felt_sentences = frozenset(
         c.sentence for c in clauses if _felt_pain(lexicon.language, c.tokens)
     )
@@ -1840,6 +1891,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             reading.deny_asked(
                 clauses, index, lexicon.language.elliptic_not_pain if hurt else frozenset()
             )
+        if _regained(lexicon.language, clause.tokens):
+            reading.regain_before(lexicon.language, clauses, index)
     placed = frozenset(reading.state)  # what the rules placed and then dropped stays dropped
     parted = _one_part_told(lexicon.language, reading)
     reading.onset_not_activity(clauses)
