@@ -266,6 +266,12 @@ LATER_SETS = {
     "utterances_fresh129.yaml": 0.94,
     "utterances_fresh130.yaml": 0.94,
     "utterances_fresh131.yaml": 0.94,
+    # round 26: 132-135 scored once on arrival on the round's starting code, then tuned on and
+    # fitted on
+    "utterances_fresh132.yaml": 0.95,
+    "utterances_fresh133.yaml": 0.92,
+    "utterances_fresh134.yaml": 0.95,
+    "utterances_fresh135.yaml": 0.95,
 }
 DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before round 23
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -324,8 +330,8 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 132)}
-"""Sets first scored with the learned second reading (rounds 23 to 25): the rules alone must
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 136)}
+"""Sets first scored with the learned second reading (rounds 23 to 26): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
@@ -2557,6 +2563,12 @@ ASSERTIONS = {
         ),
         ("I can't put weight on it and now I can barely walk.", {"cannot_bear_weight"}, set()),
         ("Can't weight bear. Now I can't even stand.", {"cannot_bear_weight"}, set()),
+        (
+            "Next day couldn't put any weight on it. It's now 4 days later and I can hobble.",
+            {"limp"},
+            {"cannot_bear_weight", "duration_over_2_weeks"},
+        ),
+        ("I can't put weight on it. I can feel it now, throbbing.", {"cannot_bear_weight"}, set()),
     ],
     "round 26: how long something else has lasted is no course of the hip": [
         ("periods stopped a few months back", {"bone_stress_risk"}, set()),
@@ -2602,6 +2614,8 @@ ASSERTIONS = {
         ("better than yesterday at least", {"pain_improving"}, set()),
         ("My coach says my core isn't strong enough", {"form_or_core_weakness"}, set()),
         ("that strain is long healed", set(), set()),
+        ("No limping, I walk like always.", set(), {"limp"}),
+        ("walking like a penguin", {"limp"}, set()),
     ],
     "round 26: the age of a relative or a mate the message is for": [
         (

@@ -427,13 +427,18 @@ def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
     return _denying_after(language, tokens, language.elliptic_subjects, filler_only=False)
 
 
-def _regained(language: Language, tokens: tuple[str, ...]) -> bool:
-    """A clause that says an ability is back: "but I can now", "now I can hobble about"."""
-    if not language.regained_times.intersection(tokens) or language.regained_unless.intersection(
-        tokens
-    ):
+def _regained(language: Language, clauses: list[Clause], index: int) -> bool:
+    """A clause that says an ability is back: "but I can now", "now I can hobble about", "it's
+    4 days later and I can hobble" (the time word in the clause before, in its sentence)."""
+    tokens = clauses[index].tokens
+    if language.regained_unless.intersection(tokens):
         return False
-    return any(_contains(tokens, verb) for verb in language.regained_verbs)
+    timed = language.regained_times.intersection(tokens) or (
+        index > 0
+        and clauses[index - 1].sentence == clauses[index].sentence
+        and language.regained_times.intersection(clauses[index - 1].tokens)
+    )
+    return bool(timed) and any(_contains(tokens, verb) for verb in language.regained_verbs)
 
 
 def _denies_hurt(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -1286,13 +1291,10 @@ class _Reading:
         )  # "it started about two months ago when I signed up for a half"
 
     def regain_before(self, language: Language, clauses: list[Clause], index: int) -> None:
-        """An inability told before a clause that says the ability is back is over: "couldn't
-        put weight on it for a day, but I can now" (the sentence before too, when the clause
-        opens with a time word: "... Now I can walk")."""
-        sentence = clauses[index].sentence
-        sentences = {sentence}
-        if clauses[index].tokens[:1] and clauses[index].tokens[0] in language.regained_times:
-            sentences.add(sentence - 1)
+        """An inability told before a clause that says the ability is back, in its sentence or
+        the one before, is over: "couldn't put weight on it for a day, but I can now", "...
+        It's 4 days later and I can hobble"."""
+        sentences = {clauses[index].sentence, clauses[index].sentence - 1}
         for i, m in enumerate(self.mentions):
             if (
                 m.finding in language.regained_findings
@@ -1891,7 +1893,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             reading.deny_asked(
                 clauses, index, lexicon.language.elliptic_not_pain if hurt else frozenset()
             )
-        if _regained(lexicon.language, clause.tokens):
+        if _regained(lexicon.language, clauses, index):
             reading.regain_before(lexicon.language, clauses, index)
     placed = frozenset(reading.state)  # what the rules placed and then dropped stays dropped
     parted = _one_part_told(lexicon.language, reading)
