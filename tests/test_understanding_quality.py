@@ -272,6 +272,11 @@ LATER_SETS = {
     "utterances_fresh133.yaml": 0.92,
     "utterances_fresh134.yaml": 0.95,
     "utterances_fresh135.yaml": 0.95,
+    # 140-143, written mid-round, scored once on arrival, then tuned on and fitted on
+    "utterances_fresh140.yaml": 0.93,
+    "utterances_fresh141.yaml": 0.92,
+    "utterances_fresh142.yaml": 0.93,
+    "utterances_fresh143.yaml": 0.94,
 }
 DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before round 23
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -330,7 +335,9 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 136)}
+SCORED_WITH_THE_LEARNED_READING = {
+    f"utterances_fresh{n}.yaml" for n in (*range(64, 136), *range(140, 144))
+}
 """Sets first scored with the learned second reading (rounds 23 to 26): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2563,12 +2570,23 @@ ASSERTIONS = {
         ),
         ("I can't put weight on it and now I can barely walk.", {"cannot_bear_weight"}, set()),
         ("Can't weight bear. Now I can't even stand.", {"cannot_bear_weight"}, set()),
+        (  # an inability told now stays, whatever the clause after it says
+            "my hip hurts, cant put any weight on it today and im limping",
+            {"cannot_bear_weight", "limp"},
+            set(),
+        ),
         (
             "Next day couldn't put any weight on it. It's now 4 days later and I can hobble.",
             {"limp"},
             {"cannot_bear_weight", "duration_over_2_weeks"},
         ),
         ("I can't put weight on it. I can feel it now, throbbing.", {"cannot_bear_weight"}, set()),
+        ("Couldn't walk on it for a bit but I'm hobbling now.", {"limp"}, {"cannot_bear_weight"}),
+        (
+            "Couldn't put weight on it yesterday, now I'm walking with crutches",
+            {"cannot_bear_weight"},
+            set(),
+        ),
     ],
     "round 26: how long something else has lasted is no course of the hip": [
         ("periods stopped a few months back", {"bone_stress_risk"}, set()),
@@ -2616,6 +2634,42 @@ ASSERTIONS = {
         ("that strain is long healed", set(), set()),
         ("No limping, I walk like always.", set(), {"limp"}),
         ("walking like a penguin", {"limp"}, set()),
+    ],
+    "round 26: denials after the finding ('swelling neither', 'not especially', 'pain free')": [
+        ("Fever I don't have, swelling neither.", set(), {"fever", "swelling"}),
+        ("Can't lay on that side at night neither.", {"worse_lying_on_side"}, set()),
+        (
+            "Swelling is not especially. Redness also not especially.",
+            set(),
+            {"swelling", "redness_warmth"},
+        ),
+        ("its nto swollen", set(), {"swelling"}),
+        (
+            "Physio had me lift my knee against her hand and it was totally pain free.",
+            set(),
+            {"pain_lifting_knee"},
+        ),
+        (
+            "I don't have: any fever, any clicking, any groin pain, any pain at the back of the hip.",
+            set(),
+            {"fever", "clicking_catching", "pain_front", "pain_buttock"},
+        ),
+        ("no fever, any pain is at the side", {"pain_side"}, {"fever"}),
+        (
+            "Things I don't have anymore: the click (gone since 2022), the limp (gone since May).",
+            set(),
+            {"clicking_catching", "limp"},
+        ),
+        (
+            "Bit of numbness in the saddle area after my long run, went away after an hour but it's "
+            "back today.",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+    ],
+    "round 26: 'just back from a run' is no activity that hurts": [
+        ("Just back from a 10 mile run and the hip is fine, a first in months!!", set(), set()),
+        ("it just hurts after 5 miles", {"worse_with_activity"}, set()),
     ],
     "round 26: the age of a relative or a mate the message is for": [
         (

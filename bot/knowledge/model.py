@@ -404,6 +404,8 @@ class ActivityFrame(Strict):
     lead_openings: Words = ()
     """Words that may stand before a lead word at the start of its clause ("it's only
     sprinting")."""
+    lead_not_before: Words = ()
+    """Words after a lead word that make it no lead: "just back from a 10 mile run"."""
     not_before: Words = ()
     """An activity word followed by one of these is another verb: "runs down the leg"."""
     window: Annotated[int, Field(ge=1, le=20)] = 8
@@ -642,15 +644,17 @@ class EventScope(Strict):
 
 
 class RegainedAbility(Strict):
-    """An inability told before that a later clause says is over: "couldn't put weight on it for
-    a day, but I can now". A clause with one of ``verbs``, one of ``times`` and none of
-    ``unless`` makes ``findings`` told present before it in its sentence absent (and in the
-    sentence before, when it opens with one of ``times``: "Now I can walk")."""
+    """An inability told in the past that a later clause says is over: "couldn't put weight on
+    it for a day, but I can now". A clause with one of ``verbs``, one of ``times`` (in it or in
+    the clause before it) and none of ``unless`` makes ``findings`` told present in its sentence
+    or the one before absent, when their clause has one of ``past`` ("couldn't", "yesterday"):
+    "can't put weight on it today and I'm hobbling" still tells the inability."""
 
     findings: tuple[Id, ...] = ()
     verbs: Words = ()
     times: Words = ()
     unless: Words = ()
+    past: Words = ()
 
 
 class EllipticDenial(Strict):

@@ -140,6 +140,7 @@ class Frames:
     distance_links: frozenset[str]
     activity_leads: frozenset[str]
     lead_openings: frozenset[Phrase]
+    lead_not_before: frozenset[str]
     activity_not_before: PhraseIndex
     pain_after: frozenset[str]
     activity_window: int
@@ -202,6 +203,7 @@ class Frames:
             distance_links=word_set(activity.distance_links),
             activity_leads=word_set(activity.lead_words),
             lead_openings=phrase_set(activity.lead_openings),
+            lead_not_before=word_set(activity.lead_not_before),
             activity_not_before=index(phrase_set(activity.not_before)),
             pain_after=word_set(activity.pain_after_words),
             activity_window=activity.window,
@@ -309,6 +311,15 @@ class Frames:
                 done.add((finding, denies))
         return hits
 
+    def _leads(self, tokens: tuple[str, ...], start: int) -> bool:
+        """Whether a lead word stands shortly before the activity at ``start`` ("only after
+        10k"), not one that opens another verb ("just back from a 10 mile run")."""
+        begin = max(0, start - LINK_REACH - 2)
+        return any(
+            tokens[i] in self.activity_leads and tokens[i + 1] not in self.lead_not_before
+            for i in range(begin, start)
+        )
+
     def led(self, tokens: tuple[str, ...]) -> int | None:
         """Where a clause's lead word is, when the clause starts with one, after an opening or
         none: "only on runs", "it's only sprinting"."""
@@ -373,12 +384,11 @@ class Frames:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity alone")]
             if borrowed and start - (lead or 0) <= LEAD_REACH:
                 return [FrameHit(self.activity_finding, (start, end), False, "activity frame")]
-            before = set(tokens[max(0, start - LINK_REACH - 2) : start])
             linked = bool(self.links & set(tokens[max(0, start - LINK_REACH) : start]))
             if not linked and _distance(tokens, start, end):  # "around 5 miles in", "by 2k"
                 reach = set(tokens[max(0, start - LINK_REACH) : start])
                 linked = bool(self.distance_links & reach) or tokens[end : end + 1] == ("in",)
-            if linked and self.activity_leads & before and not onset:
+            if linked and self._leads(tokens, start) and not onset:
                 return [FrameHit(self.activity_finding, (start, end), False, "only with activity")]
             near = any(abs(p - start) <= self.activity_window for p in pain_at)
             after = set(tokens[end : end + DRIVE_REACH + 1])

@@ -153,6 +153,7 @@ class Language:
     regained_verbs: frozenset[Phrase]
     regained_times: frozenset[str]
     regained_unless: frozenset[str]
+    regained_past: frozenset[str]
     proxy_for_whom: frozenset[Phrase]
     """Phrases that say a message is written for someone else ("my son", "asking for")."""
     proxy_relatives: frozenset[Phrase]
@@ -289,6 +290,7 @@ class Language:
             regained_verbs=phrase_set(rules.ellipsis.regained.verbs),
             regained_times=word_set(rules.ellipsis.regained.times),
             regained_unless=word_set(rules.ellipsis.regained.unless),
+            regained_past=word_set(rules.ellipsis.regained.past),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
             proxy_for_whom=phrase_set(rules.proxy.for_whom if rules.proxy else ()),
             proxy_relatives=phrase_set(rules.proxy.relatives if rules.proxy else ()),

@@ -62,6 +62,9 @@ LOAD_PAIN_REACH = 3
 ECHO_WORDS = 6
 """The most words of a clause that echoes the one before ("redness too")."""
 LIST_ITEM_WORDS = 8
+ANY_ITEM = "any"
+"""A list item opening with it carries the denial before it even when it names a pain: "I don't
+have: any fever, any groin pain"."""
 TOPIC_WORDS = 4
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
 PROXY_SENTENCES = 2
@@ -351,7 +354,8 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
     anaphoric = bool(language.anaphors & set(tokens))
     for c in find_cues(language, tokens):
         after = [t for t in tokens[c.end :] if t not in language.closing_tail]
-        caused = tokens[c.end : c.end + 1] == ("since",) or (
+        ended_since = tokens[c.end : c.end + 1] == ("since",)
+        caused = ended_since or (
             bool(after) and after[0] in language.closing_causes
         )  # "but that's gone since", "that's all gone now after I started yoga"
         if (
@@ -363,8 +367,8 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
                 anaphoric
                 or (
                     set(tokens[: c.start]) <= language.elliptic_auxiliaries  # "doesn't anymore"
-                    and set(tokens[c.end :]) <= language.closing_tail
-                )
+                    and (ended_since or set(tokens[c.end :]) <= language.closing_tail)
+                )  # "the limp (gone since Christmas)"
             )
         ):
             return c.cue
@@ -1291,9 +1295,9 @@ class _Reading:
         )  # "it started about two months ago when I signed up for a half"
 
     def regain_before(self, language: Language, clauses: list[Clause], index: int) -> None:
-        """An inability told before a clause that says the ability is back, in its sentence or
-        the one before, is over: "couldn't put weight on it for a day, but I can now", "...
-        It's 4 days later and I can hobble"."""
+        """An inability told in the past before a clause that says the ability is back, in its
+        sentence or the one before, is over: "couldn't put weight on it for a day, but I can
+        now", "... It's 4 days later and I can hobble"."""
         sentences = {clauses[index].sentence, clauses[index].sentence - 1}
         for i, m in enumerate(self.mentions):
             if (
@@ -1301,6 +1305,7 @@ class _Reading:
                 and m.verdict == "present"
                 and m.clause < index
                 and clauses[m.clause].sentence in sentences
+                and language.regained_past.intersection(clauses[m.clause].tokens)
             ):
                 why = "an inability over by a later clause"
                 self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
@@ -1808,7 +1813,10 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             and ANSWER_WORDS.get(clause.tokens[0]) is not True  # "no temp, yeah it clicks"
             and not PREDICATE_WORDS & set(clause.tokens)
             and not lexicon.language.terminators & set(clause.tokens)
-            and not lexicon.language.pain_words & set(clause.tokens)
+            and (
+                clause.tokens[0] == ANY_ITEM
+                or not lexicon.language.pain_words & set(clause.tokens)
+            )
             and not lexicon.language.degree_words & set(clause.tokens[:2])  # "a bit clicky"
             and not lexicon.language.inability_words & set(clause.tokens)  # "cant take weight"
             and not _has_any_opening(clause.tokens, lexicon.language.fresh_openings)
