@@ -277,6 +277,12 @@ LATER_SETS = {
     "utterances_fresh141.yaml": 0.92,
     "utterances_fresh142.yaml": 0.93,
     "utterances_fresh143.yaml": 0.94,
+    # 136-139 (written at the round's start, held back): scored once at its end, the final
+    # measurement, then fitted on
+    "utterances_fresh136.yaml": 0.95,
+    "utterances_fresh137.yaml": 0.93,
+    "utterances_fresh138.yaml": 0.93,
+    "utterances_fresh139.yaml": 0.93,
 }
 DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before round 23
     # toe tingling is a nerve sign of the leg to us; the writer read "nothing up the leg" as a denial
@@ -335,9 +341,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {
-    f"utterances_fresh{n}.yaml" for n in (*range(64, 136), *range(140, 144))
-}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 144)}
 """Sets first scored with the learned second reading (rounds 23 to 26): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2687,6 +2691,12 @@ ASSERTIONS = {
             "weight on her leg.",
             {"age_45_plus", "fall_or_injury", "cannot_bear_weight"},
             {"age_under_16", "duration_over_2_weeks"},
+        ),
+        (
+            "my son is 9, but sorry, I should have said, it's his older sister who's the runner "
+            "with the hip pain. She's 17.",
+            set(),
+            {"age_under_16", "age_45_plus"},
         ),
         (
             "My nephew, 15, felt a snap at the hip.",

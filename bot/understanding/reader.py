@@ -192,6 +192,8 @@ _THEIR_AGE = re.compile(
     r"|[a-z] \((\d{1,2}) ?(?:yo|y o|yrs?|years?)?\)"
 )
 """In a message written for someone: the age told of them ("she is 14", "my daughter (16)")."""
+_CORRECTION = re.compile(r"\b(?:should have said|i meant|i mean|correction)\b")
+"""A writer correcting themselves: the age told after it is the runner's."""
 _WORDED_NUMBER = re.compile(
     r"\b(?:a |one )?(hundred)(?: and)? (one|two|three|four|five)\b"
     r"|\b(thirty|forty)[ -](one|two|three|four|five|six|seven|eight|nine)"
@@ -1127,6 +1129,7 @@ def _age(
     worded = _WORDED.sub(_digits, normalized) if spelt else normalized
     matches = _near_numbers(_AGE, worded)
     theirs = [m for m in matches if any(m.group(g) for g in _CHILD_AGE_GROUPS)]
+    corrected = _CORRECTION.search(worded)
     if for_someone:
         theirs += _near_numbers(_THEIR_AGE, worded)
         own = theirs or matches
@@ -1134,6 +1137,10 @@ def _age(
         own = [m for m in matches if m not in theirs]
         if not own and not _says_any(normalized, writer_own):
             own = theirs or _near_numbers(_THEIR_AGE, worded)
+            if corrected:
+                own += _near_numbers(_THEIR_AGE, worded)
+    if corrected:  # "my son is 9, but I should have said, it's his sister ... she's 17"
+        own = [m for m in own if m.start() > corrected.end()] or own
     own.sort(key=lambda m: m.group(1) is None)  # "it's 90 years old even though I'm 27"
     age = int(next(g for g in own[0].groups() if g)) if own else None
     if own and own[0].group(0).startswith("i am") and _NOT_YET.match(worded, own[0].end()):
