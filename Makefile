@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install console test lint check soak bench clean lock polling webhook learn
+.PHONY: install console test lint check soak bench clean lock polling webhook learn compiled
 
 # Installs the exact versions in constraints.txt (the same as CI and the Docker image).
 $(STAMP): pyproject.toml constraints.txt
@@ -49,14 +49,19 @@ test: lint check
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/compiled
 
 # Refit the learned second reading (knowledge/learned_reading.json) on every set in tests/data.
 learn: $(STAMP)
 	$(BIN)/hipbot learn
 
+# make bench also times the reader compiled with mypyc, as the Docker image runs it: a copy in
+# build/compiled/, built first when missing or stale (about 75 s; `make compiled` builds it alone).
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+compiled: $(STAMP)
+	$(BIN)/python -m tests.support.compiled build/compiled
 
 # The long soak (tests/test_soak.py, marked slow; `make test` runs its short version): 1,000
 # chats for SOAK_SECONDS per store, then its figures go into the Soak section of BENCHMARKS.md.

@@ -5,8 +5,11 @@ Run with ``make bench`` (or ``python -m bench.engine_bench``); prints a Markdown
 
 from __future__ import annotations
 
+import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,7 +19,8 @@ import yaml
 from bot.app import load_engine
 from bot.channels.console import incoming_from_line, turn_json
 from bot.dialogue import Session
-from bot.understanding import understand
+from bot.understanding import reader, understand
+from tests.support import compiled
 from tests.support.patient import answer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,9 +93,39 @@ def understanding() -> dict[str, float]:
     }
 
 
+def understanding_compiled() -> dict[str, float] | None:
+    """The understanding benchmark in a process that reads with the mypyc-compiled copy
+    (``build/compiled/``, built first when missing or stale); None when it cannot be built."""
+    if compiled.c_compiler() is None:
+        print("no C compiler found: the compiled (mypyc) rows are skipped", file=sys.stderr)
+        return None
+    target = compiled.DEFAULT_DIR
+    if not compiled.is_fresh(target):
+        print(f"building the compiled reader into {target} (mypyc, about 75 s)", file=sys.stderr)
+        try:
+            compiled.build(target)
+        except subprocess.CalledProcessError as error:
+            print(f"mypyc failed, compiled rows skipped:\n{error.stdout}{error.stderr}",
+                  file=sys.stderr)  # fmt: skip
+            return None
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), str(ROOT)])}
+    command = [sys.executable, "-m", "bench.engine_bench", "--understanding-only"]
+    run = subprocess.run(command, cwd=target, env=env, capture_output=True, text=True, check=True)
+    figures: dict[str, float] = json.loads(run.stdout)
+    return figures
+
+
+def understanding_only() -> None:
+    """``--understanding-only``: the understanding figures as JSON, from a compiled reader."""
+    if not str(reader.__file__).endswith(".so"):
+        sys.exit(f"the reader is not compiled here: {reader.__file__}")
+    print(json.dumps(understanding()))
+
+
 def main() -> None:
     turns = engine_turns()
     reading = understanding()
+    native = understanding_compiled()
     print("## In-process: engine and understanding\n")
     print(f"Python {platform.python_version()} on {platform.machine()}, {sys.platform}.\n")
     print("| what | figure | bar |")
@@ -111,12 +145,27 @@ def main() -> None:
     )
     print(f"| understanding p99 | {reading['p99_ms']:.3f} ms | < 1 ms |")
     print(f"| understanding CPU time p99 | {reading['cpu_p99_ms']:.3f} ms | |")
+    if native is None:
+        print(
+            "| understanding, compiled (mypyc) | not measured: no C compiler or mypyc failed | |"
+        )
+    else:
+        print(f"| understanding p50, compiled (mypyc) | {native['p50_ms']:.3f} ms | |")
+        print(f"| understanding p99, compiled (mypyc) | {native['p99_ms']:.3f} ms | < 1 ms |")
+        print(
+            f"| understanding CPU time p99, compiled (mypyc) | {native['cpu_p99_ms']:.3f} ms | |"
+        )
     print(
         "\nTimes are wall-clock from just before to just after the call (what a runner waits), "
         "on one thread with nothing else of hipbot running; on a shared machine they include "
-        "the moments another process held the core, which the CPU-time rows leave out."
+        "the moments another process held the core, which the CPU-time rows leave out. "
+        "The compiled rows read the same messages with the reader the Docker image runs: "
+        "`bot/understanding/` compiled by mypyc (`build/compiled/`, in a process of its own)."
     )
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--understanding-only"]:
+        understanding_only()
+    else:
+        main()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -36,7 +37,7 @@ def tiny_model(weights: dict[str, list[float]], **policy: Any) -> LearnedReading
         ([-6.0, -6.0], [-6.0, -6.0]),
         negators=NEGATORS,
         window=6,
-        policy=Policy(**{**POLICY_USED.__dict__, **policy}),
+        policy=dataclasses.replace(POLICY_USED, **policy),
     )
 
 

@@ -844,7 +844,7 @@ def _starts(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> list[int]:
 def _paired_across(lexicon: Lexicon, reading: _Reading, clauses: list[Clause]) -> None:
     """Pairs that may take their words from several clauses of a sentence (``in_sentence``):
     present when every part is told with no cue in its clause and the finding is not yet read."""
-    wanted = lexicon.frames.in_sentence - reading.state.keys()
+    wanted = lexicon.frames.in_sentence.difference(reading.state)
     if not wanted:
         return
     sentences: dict[int, list[int]] = {}
