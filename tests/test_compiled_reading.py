@@ -24,6 +24,7 @@ SETS = [
     "utterances_fresh1.yaml",
     "utterances_fresh64.yaml",
     "utterances_fresh131.yaml",
+    "utterances_fresh143.yaml",
 ]
 
 
