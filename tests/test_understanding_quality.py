@@ -2637,6 +2637,10 @@ ASSERTIONS = {
         ("My coach says my core isn't strong enough", {"form_or_core_weakness"}, set()),
         ("that strain is long healed", set(), set()),
         ("No limping, I walk like always.", set(), {"limp"}),
+        ("worse. much worse since tuesday", {"pain_worsening"}, set()),
+        ("the pain is worse at night", {"pain_at_rest_or_night"}, set()),
+        ("Missed a few periods over winter", {"bone_stress_risk"}, set()),
+        ("Hurts when I get up from the sofa", {"pain_sitting"}, set()),
         ("walking like a penguin", {"limp"}, set()),
     ],
     "round 26: denials after the finding ('swelling neither', 'not especially', 'pain free')": [
