@@ -1136,9 +1136,8 @@ def _age(
     else:
         own = [m for m in matches if m not in theirs]
         if not own and not _says_any(normalized, writer_own):
-            own = theirs or _near_numbers(_THEIR_AGE, worded)
-            if corrected:
-                own += _near_numbers(_THEIR_AGE, worded)
+            told_of = _near_numbers(_THEIR_AGE, worded)
+            own = theirs + told_of if corrected else theirs or told_of
     if corrected:  # "my son is 9, but I should have said, it's his sister ... she's 17"
         own = [m for m in own if m.start() > corrected.end()] or own
     own.sort(key=lambda m: m.group(1) is None)  # "it's 90 years old even though I'm 27"
