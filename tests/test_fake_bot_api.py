@@ -308,6 +308,8 @@ async def test_wait_for_predicate_and_timeout(fake_bot_api: FakeBotAPI, bot: Bot
         TimeoutError, match=r"for 1 call\(s\) of editMessageReplyMarkup; recorded: "
     ):
         await fake_bot_api.wait_for(method="editMessageReplyMarkup", timeout=0.05)
+    with pytest.raises(ValueError, match="`count` is for predicates"):
+        await fake_bot_api.wait_for(method="sendMessage", count=2)  # it would wait for one only
 
 
 async def test_application_polling_end_to_end(fake_bot_api: FakeBotAPI) -> None:

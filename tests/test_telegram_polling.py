@@ -91,7 +91,7 @@ async def test_a_whole_consultation_over_polling(fake_bot_api: FakeBotAPI) -> No
             for button in (b for row in rows for b in row):
                 assert CALLBACK_DATA.match(button["callback_data"]), button
                 assert len(button["callback_data"].encode()) <= 64
-        await api.wait_for(method="answerCallbackQuery", count=taps)
+        await api.wait_for(taps, method="answerCallbackQuery")
         assert api.calls("sendChatAction") == []  # quick turns need no typing indicator
     assert store.closed  # post_shutdown closed the store
 

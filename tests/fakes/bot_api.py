@@ -379,6 +379,10 @@ class FakeBotAPI:
     ) -> tuple[list[Call], bool]:
         calls = self.calls(method)
         if isinstance(condition, int):
+            if count != 1:
+                raise ValueError(
+                    "a number of calls goes in `condition`; `count` is for predicates"
+                )
             return calls, len(calls) >= condition
         found = [c for c in calls if condition(c)]
         return found, len(found) >= count
