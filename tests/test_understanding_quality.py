@@ -277,6 +277,12 @@ LATER_SETS = {
     "utterances_fresh141.yaml": 0.92,
     "utterances_fresh142.yaml": 0.93,
     "utterances_fresh143.yaml": 0.94,
+    # round 27: 144-147 scored once on arrival on the round's starting code, then tuned on and
+    # fitted on
+    "utterances_fresh144.yaml": 0.96,
+    "utterances_fresh145.yaml": 0.94,
+    "utterances_fresh146.yaml": 0.95,
+    "utterances_fresh147.yaml": 0.94,
     # 136-139 (written at the round's start, held back): scored once at its end, the final
     # measurement, then fitted on
     "utterances_fresh136.yaml": 0.95,
@@ -341,8 +347,8 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 144)}
-"""Sets first scored with the learned second reading (rounds 23 to 26): the rules alone must
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 148)}
+"""Sets first scored with the learned second reading (rounds 23 to 27): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
@@ -2707,6 +2713,110 @@ ASSERTIONS = {
             {"age_under_16", "sudden_onset"},
             {"age_45_plus"},
         ),
+    ],
+    "round 27: the pain that comes after the activity a clause before denied it in": [
+        ("no pain while running, only after", {"worse_with_activity"}, set()),
+        ("fine during the run, sore after", {"worse_with_activity"}, set()),
+        ("not sore running, but a few hours after", {"worse_with_activity"}, set()),
+        (  # the pain comes after sitting, not after the run
+            "the hip doesn't hurt when I run, it's more after, when I've been sitting on the sofa",
+            {"pain_sitting"},
+            {"worse_with_activity"},
+        ),
+        ("no pain at night, only after runs", {"worse_with_activity"}, {"pain_at_rest_or_night"}),
+        ("i don't limp, only later", set(), {"limp"}),
+    ],
+    "round 27: denied of the past, told of now; what never used to happen is new": [
+        ("It never used to click but now it does every stride.", {"clicking_catching"}, set()),
+        ("I never used to limp but now I do", {"limp"}, set()),
+        ("it used to click, now it doesn't", set(), {"clicking_catching"}),
+        (
+            "I get a deep ache in the hip at night now, which never used to happen.",
+            {"pain_at_rest_or_night"},
+            set(),
+        ),
+    ],
+    "round 27: a fall that was fine since is over; an ability managed again; 'nobody fell'": [
+        (
+            "Had a fall on a trail run last year but the hip's been totally fine since.",
+            set(),
+            {"fall_or_injury"},
+        ),
+        ("took a tumble on the ice last winter, fine since then", set(), {"fall_or_injury"}),
+        ("Back in my 30s I crashed my bike. Fully healed.", set(), {"fall_or_injury"}),
+        (
+            "Can't stand on it since the fall this morning",
+            {"cannot_bear_weight", "fall_or_injury"},
+            set(),
+        ),
+        ("the limp, gone since Christmas", set(), {"limp"}),
+        ("Nobody's fallen over, we're just old", set(), {"fall_or_injury"}),
+        ("nobody knows why my hip clicks", {"clicking_catching"}, set()),
+        (
+            "Could barely walk off the track but I'm managing today, limping a lot.",
+            {"limp"},
+            {"cannot_bear_weight"},
+        ),
+    ],
+    "round 27: a decade of one's life is an age only when it is now and the runner's": [
+        ("My dad had both hips replaced in his 60s.", set(), set()),
+        ("I'm in my 50s", {"age_45_plus"}, {"age_under_16"}),
+        ("runner in my late 40s", {"age_45_plus"}, {"age_under_16"}),
+        ("early 40s, hip sore", set(), {"age_45_plus", "age_under_16"}),
+        ("I'm in my 40s", set(), {"age_under_16"}),  # 40 to 49 says neither of 45
+        ("been running since my 40s", set(), set()),
+        ("8k @ MP-10s", set(), set()),
+        (  # a number after a numbered list is no item of it
+            "1. no swelling 2. no redness 3. no fever. I'm 35.",
+            set(),
+            {"age_45_plus", "age_under_16", "fever", "redness_warmth", "swelling"},
+        ),
+    ],
+    "round 27: a summary denies the topics it sums up; 'a bit yeah' answers yes": [
+        (
+            "My GP asked about bladder and bowel, all normal.",
+            set(),
+            {"saddle_numbness_or_bladder"},
+        ),
+        (
+            "My wife's hip was red and swollen last year, mine isn't.",
+            set(),
+            {"redness_warmth", "swelling"},
+        ),
+        ("Swollen? No. Painful to press? A bit yeah.", {"tender_to_touch"}, {"swelling"}),
+    ],
+    "round 27: words that only look like a finding": [
+        ("My bestie has bursitis and swears by ice.", set(), set()),
+        ("Mate's driving me to A&E, landed on my hip", {"fall_or_injury"}, set()),
+        ("I stopped and limped home.", {"limp"}, set()),
+        ("It's getting worse despite resting it for a fortnight", {"pain_worsening"}, set()),
+        ("physio thinks that's behind the side hip pain", {"pain_side"}, set()),
+        ("out on the fells, slipped on wet rock", {"fall_or_injury"}, set()),
+        ("It's hot to touch and a bit pink.", {"redness_warmth"}, set()),
+    ],
+    "round 27: new words for old findings": [
+        ("my glutes are dead weak and my knee dives in", {"form_or_core_weakness"}, set()),
+        (
+            "Glutes are strong, still got the pain on the side though.",
+            {"pain_side"},
+            {"form_or_core_weakness"},
+        ),
+        ("i can hop fine", set(), {"cannot_bear_weight"}),
+        (
+            "Abeg my hip dey pain me near my yansh, e no gree me sleep",
+            {"pain_at_rest_or_night", "pain_buttock"},
+            set(),
+        ),
+        (
+            "Tingling down the outside of the thigh, like it's gone to sleep",
+            {"numbness_tingling"},
+            set(),
+        ),
+        ("Been getting better with rest.", {"pain_improving"}, set()),
+        ("Hip feels better than it did.", {"pain_improving"}, set()),
+        ("Knee drive hurts at the front of the hip.", {"pain_front", "pain_lifting_knee"}, set()),
+        ("Started when I went from road to trails.", {"recent_training_increase"}, set()),
+        ("pain goes down the outside of my leg", {"pain_down_leg"}, set()),
     ],
 }
 

@@ -657,6 +657,29 @@ class RegainedAbility(Strict):
     past: Words = ()
 
 
+class PainAfterward(Strict):
+    """A clause that says the pain comes after the activity the clause before it denied the
+    pain in: "no pain while running, only after", "fine during the run, sore after". Such a
+    clause holds one of ``words``, none of ``unless`` ("it's more after, when I've been
+    sitting") and nothing but ``others``, words for pain and filler; the ``findings`` denied in
+    the clause before, in its sentence, are present."""
+
+    findings: tuple[Id, ...] = ()
+    words: Words = ()
+    others: Words = ()
+    unless: Words = ()
+
+
+class StartedNow(Strict):
+    """A clause that says what the clause before it denied of the past happens now: "it never
+    used to click but now it does". The clause opens with one of ``openings``; the clause
+    before it, in its sentence, holds every word of ``before``; what that clause denied is
+    present."""
+
+    openings: Words = ()
+    before: Words = ()
+
+
 class EllipticDenial(Strict):
     """A clause that denies by leaving out its verb: "but the hip doesn't", "mine isn't". What
     the clauses before it in the sentence said (of the hip, another body part or someone else)
@@ -696,6 +719,8 @@ class EllipticDenial(Strict):
     """Openings that put what the sentence said before them on another body part named there:
     "my wrist is the one that's puffy, not the hip"."""
     regained: RegainedAbility = Field(default_factory=lambda: RegainedAbility())
+    afterward: PainAfterward = Field(default_factory=lambda: PainAfterward())
+    started_now: StartedNow = Field(default_factory=lambda: StartedNow())
 
 
 class Proxy(Strict):

@@ -154,6 +154,14 @@ class Language:
     regained_times: frozenset[str]
     regained_unless: frozenset[str]
     regained_past: frozenset[str]
+    afterward_findings: frozenset[str]
+    """Activities a later "only after" ties the pain to: ``PainAfterward``."""
+    afterward_words: frozenset[str]
+    afterward_others: frozenset[str]
+    afterward_unless: frozenset[str]
+    started_now_openings: frozenset[Phrase]
+    """Openings that say a thing denied of the past happens now: ``StartedNow``."""
+    started_now_before: frozenset[str]
     proxy_for_whom: frozenset[Phrase]
     """Phrases that say a message is written for someone else ("my son", "asking for")."""
     proxy_relatives: frozenset[Phrase]
@@ -291,6 +299,12 @@ class Language:
             regained_times=word_set(rules.ellipsis.regained.times),
             regained_unless=word_set(rules.ellipsis.regained.unless),
             regained_past=word_set(rules.ellipsis.regained.past),
+            afterward_findings=frozenset(rules.ellipsis.afterward.findings),
+            afterward_words=word_set(rules.ellipsis.afterward.words),
+            afterward_others=word_set(rules.ellipsis.afterward.others),
+            afterward_unless=word_set(rules.ellipsis.afterward.unless),
+            started_now_openings=phrase_set(rules.ellipsis.started_now.openings),
+            started_now_before=word_set(rules.ellipsis.started_now.before),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
             proxy_for_whom=phrase_set(rules.proxy.for_whom if rules.proxy else ()),
             proxy_relatives=phrase_set(rules.proxy.relatives if rules.proxy else ()),

@@ -175,7 +175,16 @@ def _without_list_numbers(text: str) -> str:
     numbers = [int(m.group(1)) for m in _LIST_NUMBER.finditer(text)]
     if len(numbers) < 2 or numbers[:2] != [1, 2]:
         return text
-    return _LIST_NUMBER.sub(". ", text)
+    expected = 1
+
+    def next_in_list(match: re.Match[str]) -> str:  # "... 8. not tender. I'm 35. Started"
+        nonlocal expected
+        if int(match.group(1)) != expected:
+            return match.group(0)
+        expected += 1
+        return ". "
+
+    return _LIST_NUMBER.sub(next_in_list, text)
 
 
 def tokenize(text: str) -> list[str]:

@@ -231,7 +231,14 @@ def _digits(match: re.Match[str]) -> str:
     return f"{match.group(1)}{tens + _UNITS.get(match.group(3) or '', 0)}"
 
 
-_DECADE = re.compile(r"\b(?:in (?:my|his|her) )?(?:early |mid |late )?(\d)0s\b")
+_DECADE = re.compile(r"\b(?:in (my|his|her) )?(?:(early|mid|late)[ -])?([2-9])0s\b")
+_PAST_DECADE = re.compile(
+    r"\b(?:back in|since|was in|were in|from|through) "
+    r"(?:(?:my|his|her) )?(?:(?:early|mid|late)[ -])?$"
+)
+"""Words before a decade that make it a time gone by: "back in my 30s", "since my 40s"."""
+_PART_OF_DECADE = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+"""The years of a decade each qualifier spans: "late 40s" is 46 to 49, "40s" is 40 to 49."""
 
 VERDICTS = {
     Assertion.PRESENT: "present",
@@ -368,13 +375,24 @@ def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
             and (
                 anaphoric
                 or (
-                    set(tokens[: c.start]) <= language.elliptic_auxiliaries  # "doesn't anymore"
+                    _auxiliaries_only(language, tokens[: c.start])  # "doesn't anymore"
                     and (ended_since or set(tokens[c.end :]) <= language.closing_tail)
-                )  # "the limp (gone since Christmas)"
+                )  # "the limp (gone since Christmas)", "the hip's been totally fine since"
             )
         ):
             return c.cue
     return None
+
+
+def _auxiliaries_only(language: Language, tokens: tuple[str, ...]) -> bool:
+    """Whether ``tokens`` hold nothing but auxiliaries after the hip as the subject: "doesn't",
+    "the hip has been totally"."""
+    for subject in language.elliptic_across:
+        if tokens[: len(subject)] == subject:
+            tokens = tokens[len(subject) :]
+            break
+    allowed = language.elliptic_auxiliaries | language.auxiliaries | language.closing_tail
+    return set(tokens) <= allowed
 
 
 def _told_by(lexicon: Lexicon, tokens: tuple[str, ...], cue: Cue) -> bool:
@@ -445,6 +463,20 @@ def _regained(language: Language, clauses: list[Clause], index: int) -> bool:
         and language.regained_times.intersection(clauses[index - 1].tokens)
     )
     return bool(timed) and any(_contains(tokens, verb) for verb in language.regained_verbs)
+
+
+def _afterward(language: Language, tokens: tuple[str, ...]) -> bool:
+    """A clause that only says the pain comes afterwards: "only after", "sore after", "but it
+    aches afterwards"."""
+    words = set(tokens)
+    allowed = (
+        language.afterward_words
+        | language.afterward_others
+        | language.pain_words
+        | language.elliptic_filler
+    )
+    told = bool(words & language.afterward_words) and not words & language.afterward_unless
+    return told and words <= allowed
 
 
 def _denies_hurt(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -1146,11 +1178,30 @@ def _age(
         age = None if age is None else age - 1  # "I'm 45 on Friday": 44 until then
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
-    decade = _DECADE.search(normalized)
-    years = age if age is not None else (int(decade.group(1)) * 10 if decade else None)
-    if years is not None and (age is not None or years >= ADULT_AGE):
-        state[UNDER_16] = "present" if years < ADULT_AGE else "absent"
-        state[OVER_45] = "present" if years >= OLDER_AGE else "absent"
+    decade = next(  # "my dad had his hips done in his 60s" tells no age of the runner
+        (
+            m
+            for m in _DECADE.finditer(normalized)
+            if (for_someone or m.group(1) in (None, "my"))
+            and not _PAST_DECADE.search(normalized, 0, m.start(3))
+        ),
+        None,
+    )
+    if age is not None:
+        youngest = oldest = age
+    elif decade is not None:
+        first, last = _PART_OF_DECADE[decade.group(2)]
+        youngest, oldest = int(decade.group(3)) * 10 + first, int(decade.group(3)) * 10 + last
+    else:
+        return None
+    if youngest >= ADULT_AGE:
+        state[UNDER_16] = "absent"
+    elif oldest < ADULT_AGE:
+        state[UNDER_16] = "present"
+    if youngest >= OLDER_AGE:
+        state[OVER_45] = "present"
+    elif oldest < OLDER_AGE:  # "in my 40s" tells neither
+        state[OVER_45] = "absent"
     return age
 
 
@@ -1266,15 +1317,18 @@ class _Reading:
         skip: frozenset[str],
         others_only: bool = False,
         sentence: int | None = None,
+        topics: bool = False,
     ) -> None:
         """An elliptic denial: what the clauses before it in its sentence (or in ``sentence``)
         said is absent (with ``others_only``, only what they said of someone else or another
-        body part)."""
+        body part; with ``topics``, the topics it named too: "bladder and bowel, all normal")."""
         sentence = clauses[index].sentence if sentence is None else sentence
         for i, m in enumerate(self.mentions):
             if m.finding in skip or m.clause >= index or clauses[m.clause].sentence != sentence:
                 continue
-            scoped = m.why.startswith(("elsewhere cue", "other_person cue"))
+            scoped = m.why.startswith(("elsewhere cue", "other_person cue")) or (
+                topics and m.why == TOPIC_ONLY
+            )
             # "she keeps asking if my hip clicks. it doesn't": what was asked about is denied
             asked = (
                 m.verdict == "hedged"
@@ -1316,6 +1370,33 @@ class _Reading:
                 why = "an inability over by a later clause"
                 self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
                 self.state[m.finding] = "absent"
+
+    def afterward(self, language: Language, clauses: list[Clause], index: int) -> None:
+        """An activity denied in the clause just before, in its sentence, is where the pain
+        comes after: "no pain while running, only after"."""
+        for i, m in enumerate(self.mentions):
+            if (
+                m.finding in language.afterward_findings
+                and m.verdict == "absent"
+                and m.clause == index - 1
+                and clauses[m.clause].sentence == clauses[index].sentence
+            ):
+                why = "the pain comes after the activity"
+                self.mentions[i] = replace(m, verdict="present", assertion="present", why=why)
+                self.state[m.finding] = "present"
+
+    def started_now(self, clauses: list[Clause], index: int) -> None:
+        """What the clause just before, in its sentence, denied of the past happens now: "it
+        never used to click but now it does"."""
+        for i, m in enumerate(self.mentions):
+            if (
+                m.verdict == "absent"
+                and m.clause == index - 1
+                and clauses[m.clause].sentence == clauses[index].sentence
+            ):
+                why = "denied of the past, told of now"
+                self.mentions[i] = replace(m, verdict="present", assertion="present", why=why)
+                self.state[m.finding] = "present"
 
     def set_aside(self, indices: set[int]) -> None:
         """What the clauses ``indices`` told is the writer's, in a message written for someone
@@ -1875,7 +1956,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             )
             if _denies_hurt(lexicon.language, clause.tokens):  # "but that doesn't hurt"
                 skip |= lexicon.language.elliptic_not_pain
-            reading.deny_before(clauses, index, skip)
+            summary = _has_any_opening(clause.tokens, lexicon.language.elliptic_summaries)
+            reading.deny_before(clauses, index, skip, topics=summary)
         elif (
             not same_sentence and index > 0 and _denies_hip_alone(lexicon.language, clause.tokens)
         ):  # "My knee clicks, everything clicks. Hip doesn't though."
@@ -1909,6 +1991,14 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             )
         if _regained(lexicon.language, clauses, index):
             reading.regain_before(lexicon.language, clauses, index)
+        if same_sentence and _afterward(lexicon.language, clause.tokens):
+            reading.afterward(lexicon.language, clauses, index)
+        if (
+            same_sentence
+            and _has_any_opening(clause.tokens, lexicon.language.started_now_openings)
+            and lexicon.language.started_now_before <= set(clauses[index - 1].tokens)
+        ):
+            reading.started_now(clauses, index)
     placed = frozenset(reading.state)  # what the rules placed and then dropped stays dropped
     parted = _one_part_told(lexicon.language, reading)
     reading.onset_not_activity(clauses)
