@@ -283,6 +283,10 @@ LATER_SETS = {
     "utterances_fresh145.yaml": 0.94,
     "utterances_fresh146.yaml": 0.95,
     "utterances_fresh147.yaml": 0.94,
+    # 152-153 (denials in every form; long rambles), written mid-round, scored once on
+    # arrival, then tuned on and fitted on
+    "utterances_fresh152.yaml": 0.95,
+    "utterances_fresh153.yaml": 0.94,
     # 136-139 (written at the round's start, held back): scored once at its end, the final
     # measurement, then fitted on
     "utterances_fresh136.yaml": 0.95,
@@ -347,7 +351,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 148)}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 154)}
 """Sets first scored with the learned second reading (rounds 23 to 27): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2750,6 +2754,26 @@ ASSERTIONS = {
             set(),
         ),
         ("the limp, gone since Christmas", set(), {"limp"}),
+        (
+            "Tripped on a kerb in 2019 and hurt the hip, that healed up fine.",
+            set(),
+            {"fall_or_injury"},
+        ),
+        (
+            "Walking normally again after 2 days of hobbling.",
+            set(),
+            {"cannot_bear_weight", "limp"},
+        ),
+        (
+            "had my periods stop for a while but they're back and regular now",
+            set(),
+            {"bone_stress_risk"},
+        ),
+        (  # the runner's own question about a word, then a denial
+            "what do you mean by morning stiffness? i'm usually fine when i wake up",
+            set(),
+            {"morning_stiffness"},
+        ),
         ("Nobody's fallen over, we're just old", set(), {"fall_or_injury"}),
         ("nobody knows why my hip clicks", {"clicking_catching"}, set()),
         (
@@ -2784,6 +2808,29 @@ ASSERTIONS = {
             {"redness_warmth", "swelling"},
         ),
         ("Swollen? No. Painful to press? A bit yeah.", {"tender_to_touch"}, {"swelling"}),
+    ],
+    "round 27: replies to the runner's own bare questions; what a doctor asked about": [
+        (  # a degree word answers yes, and the place is where the swelling is
+            "Red? no. Hot? no. Swollen? a little bit around the side.",
+            {"swelling"},
+            {"redness_warmth"},
+        ),
+        ("Swollen? no idea", set(), set()),  # not knowing is no denial
+        ("Fever? no clue", set(), set()),
+        ("fever? no", set(), {"fever"}),
+        ("both sides? no just left", set(), set()),
+        ("is the clicking bad?? it doesn't hurt", set(), set()),
+        ("Maybe a slight temperature? I haven't checked.", set(), set()),
+        ("my GP asked about fever", set(), set()),
+        ("the hip isn't red unlike my knee", set(), {"redness_warmth"}),
+    ],
+    "round 27: another body part or side named after the finding": [
+        (
+            "Fell off a ladder at the weekend, not onto the hip though, I hurt my wrist.",
+            set(),
+            {"duration_over_2_weeks", "fall_or_injury"},
+        ),
+        ("my knee hurts on the inside not the outside", set(), {"outer_knee_pain"}),
     ],
     "round 27: words that only look like a finding": [
         ("My bestie has bursitis and swears by ice.", set(), set()),

@@ -39,6 +39,7 @@ UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
 UNPAINED = "location without pain"
+ANSWERED = "answered "
 NORMAL_FROM = 35.0
 """Below this many degrees Celsius a number after "temp" is no body temperature."""
 FAHRENHEIT_FROM = 50.0
@@ -505,18 +506,18 @@ def _contains(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 
 def _redirected(language: Language, clauses: list[Clause], index: int) -> bool:
-    """A clause opening "not the hip" after another body part named earlier in its sentence:
-    what the sentence said before it is of that body part ("my wrist is the puffy one, not the
-    hip")."""
+    """A clause opening "not the hip" in a sentence that names another body part: what the
+    sentence said before it is of that body part ("my wrist is the puffy one, not the hip",
+    "fell off a ladder, not onto the hip though, I hurt my wrist")."""
     tokens = clauses[index].tokens
     if not any(tokens[: len(r)] == r for r in language.elliptic_redirects):
         return False
     sentence = clauses[index].sentence
     return any(
         c.cue.means is CueMeaning.ELSEWHERE
-        for j in range(index - 1, -1, -1)
-        if clauses[j].sentence == sentence
-        for c in find_cues(language, clauses[j].tokens)
+        for j, clause in enumerate(clauses)
+        if j != index and clause.sentence == sentence
+        for c in find_cues(language, clause.tokens)
     )
 
 
@@ -556,11 +557,16 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
     if index + 1 >= len(clauses):
         return None
     clause, following = clauses[index], clauses[index + 1].tokens
+    if _has_any_opening(following, language.unsure_answers):  # "Swollen? no idea"
+        return None
     if clause.question and clauses[index + 1].reply:  # "Q: swelling? A: a little, on the side"
         return _leading_answer(language, following)
     if clause.question:
         if len(following) <= 2 and following and following[0] in ANSWER_WORDS:
             return ANSWER_WORDS[following[0]]
+        degree = following[1:2] if following[:1] == ("a",) else following[:1]
+        if len(clause.tokens) <= TOPIC_WORDS and language.degree_words.issuperset(degree):
+            return _leading_answer(language, following)  # "Swollen? a little bit, round the side"
     else:
         same_sentence = clause.sentence == clauses[index + 1].sentence
         named = clause.tokens[0] in TOPIC_DETERMINERS  # "the outside of the knee, no"
@@ -1306,7 +1312,7 @@ class _Reading:
                 # "Walks ok? Yeah." and "can still walk, but it hurts" affirm that it is absent
                 if m.why in (ABSENT_PHRASE, DENYING_PAIR):
                     verdict = "absent" if yes or not asked else "hedged"  # "not worse, no"
-                why = f"answered {'yes' if yes else 'no'} right after the question"
+                why = f"{ANSWERED}{'yes' if yes else 'no'} right after the question"
                 self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
                 self.state[m.finding] = verdict
 
@@ -1333,7 +1339,7 @@ class _Reading:
             asked = (
                 m.verdict == "hedged"
                 and m.why.startswith("hypothetical cue")
-                and m.why.endswith((" if' before", " whether' before"))
+                and m.why.endswith((" if' before", " whether' before", " about' before"))
             )
             if scoped or ((m.verdict == "present" or asked) and not others_only):
                 why = "denied by an elliptic clause after"
@@ -1928,7 +1934,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             back = clause.sentence - 1 if opens else None  # "That's all cleared up now."
             reading.resolve_back(clauses, index, resolving, back)
         previous = clause
-        where_of = (clause.reply or (same_sentence and clause.after_comma)) and any(
+        answering = clause.reply or (index > 0 and clauses[index - 1].question)
+        where_of = (answering or (same_sentence and clause.after_comma)) and any(
             reading.told_unpained(i) for i in _told_before(clauses, index)
         )  # "Q: swelling? A: a little, round the back": where the swelling is, not a pain
         carried = reading.clause(
@@ -2052,6 +2059,11 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             state,
             on_topic=reading.pain_in_message,
             dropped=frozenset((placed | unpained) - set(state)),
+            answered=frozenset(  # "Red? No.": a bare topic asked and answered
+                m.finding
+                for m in reading.mentions
+                if m.why.startswith(ANSWERED) and len(clauses[m.clause].tokens) <= TOPIC_WORDS
+            ),
         )
         for revision in revisions:
             if revision.after is None:
