@@ -2824,6 +2824,24 @@ ASSERTIONS = {
         ("my GP asked about fever", set(), set()),
         ("the hip isn't red unlike my knee", set(), {"redness_warmth"}),
     ],
+    "round 27: a reply to 'where?'; 'I don't.' after someone else's sentence": [
+        (
+            "Q: how long? A: 2 months. Q: where? A: outer hip and outer knee.",
+            {"duration_over_2_weeks", "outer_knee_pain", "pain_side"},
+            set(),
+        ),
+        (
+            "He's got numbness down his leg and a bad back. I don't. My issue is the outer hip.",
+            {"pain_side"},
+            {"numbness_tingling"},
+        ),
+        ("My hip clicks. I don't.", {"clicking_catching"}, set()),  # of the hip: stands
+        (
+            "It radiates down the outside of my thigh, not numb though.",
+            {"pain_down_leg"},
+            {"numbness_tingling"},
+        ),
+    ],
     "round 27: another body part or side named after the finding": [
         (
             "Fell off a ladder at the weekend, not onto the hip though, I hurt my wrist.",

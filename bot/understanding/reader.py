@@ -1872,8 +1872,11 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     pain_sentences = {c.sentence for c in clauses if pain_words & set(c.tokens)}
     reading.pain_in_message = bool(pain_sentences)
     reading.where_it_hurts = frozenset(  # "Q: where is the pain? A: outside of hip and down..."
-        i for i, c in enumerate(clauses) if c.reply and pain_words & set(clauses[i - 1].tokens)
-    )
+        i
+        for i, c in enumerate(clauses)
+        if c.reply
+        and (pain_words & set(clauses[i - 1].tokens) or clauses[i - 1].tokens[:1] == ("where",))
+    )  # "Q: where? A: outer hip and outer knee"
     reading.felt_sentences = frozenset(
         c.sentence for c in clauses if _felt_pain(lexicon.language, c.tokens)
     )
@@ -1996,6 +1999,10 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             reading.deny_asked(
                 clauses, index, lexicon.language.elliptic_not_pain if hurt else frozenset()
             )
+        elif index > 0 and clause.tokens in lexicon.language.elliptic_not_me:
+            told_in = clause.sentence - 1  # "He has numbness. I don't."
+            skip = frame_findings | lexicon.language.elliptic_not_for
+            reading.deny_before(clauses, index, skip, others_only=True, sentence=told_in)
         if _regained(lexicon.language, clauses, index):
             reading.regain_before(lexicon.language, clauses, index)
         if same_sentence and _afterward(lexicon.language, clause.tokens):
