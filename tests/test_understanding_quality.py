@@ -287,6 +287,12 @@ LATER_SETS = {
     # arrival, then tuned on and fitted on
     "utterances_fresh152.yaml": 0.95,
     "utterances_fresh153.yaml": 0.94,
+    # 148-151 (written mid-round, held back): scored once at the round's end, its final
+    # measurement, then tuned on and fitted on
+    "utterances_fresh148.yaml": 0.94,
+    "utterances_fresh149.yaml": 0.90,
+    "utterances_fresh150.yaml": 0.93,
+    "utterances_fresh151.yaml": 0.94,
     # 136-139 (written at the round's start, held back): scored once at its end, the final
     # measurement, then fitted on
     "utterances_fresh136.yaml": 0.95,
@@ -2841,6 +2847,34 @@ ASSERTIONS = {
             {"pain_down_leg"},
             {"numbness_tingling"},
         ),
+    ],
+    "round 27 (after the final measurement): a past told by its first day; a train journey": [
+        (
+            "She's walking normally now, it was only the first day she limped. My daughter's 11.",
+            {"age_under_16"},
+            {"age_45_plus", "cannot_bear_weight", "limp"},
+        ),
+        (
+            "I lost my period for a few months last year due to low weight but it's back to "
+            "normal now.",
+            set(),
+            {"bone_stress_risk"},
+        ),
+        ("the clicking has stopped, back to normal now", set(), {"clicking_catching"}),
+        ("I'm running again with no issues.", set(), {"worse_with_activity"}),
+        ("Fever no obviously lol.", set(), {"fever"}),
+        (
+            "It is not so that I cannot walk, walking is normal.",
+            set(),
+            {"cannot_bear_weight", "limp"},
+        ),
+        (
+            "It's a dull ache in my bum, worst after a long train journey.",
+            {"pain_buttock"},
+            set(),
+        ),
+        ("sore after training", {"worse_with_activity"}, set()),
+        ("No weight loss, periods regular, eat like a horse.", set(), {"bone_stress_risk"}),
     ],
     "round 27: another body part or side named after the finding": [
         (

@@ -85,7 +85,10 @@ def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
             CueAt(cue, start, start + len(cue.tokens))
             for cue in candidates
             if tokens[start : start + len(cue.tokens)] == cue.tokens
-            and not (cue.clause_end and start + len(cue.tokens) != len(tokens))
+            and not (  # a clause-end cue may be followed by a tail: "fever no obviously lol"
+                cue.clause_end
+                and not language.answer_tail.issuperset(tokens[start + len(cue.tokens) :])
+            )
             and start + len(cue.tokens) > taken  # "is fine at night": "fine at" reaches on
         ]
         if not here:

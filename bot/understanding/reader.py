@@ -358,11 +358,26 @@ def _unslipped(lexicon: Lexicon, tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(fixed)
 
 
-def _resolves(language: Language, tokens: tuple[str, ...]) -> Cue | None:
+def _resolves(language: Language, tokens: tuple[str, ...]) -> tuple[Cue, ...]:
     """A clause that says what came before is over: "but that's gone", "it's cleared up",
-    "but not since"; the cue that says so."""
+    "but not since"; the cues that say so (one per group that holds its words: "back to normal
+    now" ends a pain, and, in another group, missed periods)."""
+    cues = find_cues(language, tokens)
+    first = _resolving_cue(language, tokens, cues)
+    if first is None:
+        return ()
+    return tuple(
+        c.cue
+        for c in cues
+        if (c.cue.tokens, c.cue.means, c.cue.direction)
+        == (first.tokens, first.means, first.direction)
+    )
+
+
+def _resolving_cue(language: Language, tokens: tuple[str, ...], cues: list[CueAt]) -> Cue | None:
+    """The first of ``cues`` that closes what the clauses before said."""
     anaphoric = bool(language.anaphors & set(tokens))
-    for c in find_cues(language, tokens):
+    for c in cues:
         after = [t for t in tokens[c.end :] if t not in language.closing_tail]
         ended_since = tokens[c.end : c.end + 1] == ("since",)
         caused = ended_since or (
@@ -1563,7 +1578,11 @@ class _Reading:
                 self.state[m.finding] = "absent"
 
     def resolve_back(
-        self, clauses: list[Clause], index: int, cue: Cue, sentence: int | None = None
+        self,
+        clauses: list[Clause],
+        index: int,
+        cues: tuple[Cue, ...],
+        sentence: int | None = None,
     ) -> None:
         """Resolve the nearest clause before ``index`` in ``sentence`` (by default its own) that
         said something present ("clicking ..., couldn't sit ..., but the physio sorted all
@@ -1577,7 +1596,7 @@ class _Reading:
                 return
             said = {m.finding for m in self.mentions if m.clause == j and m.verdict == "present"}
             if said - {self.frames.duration_finding}:
-                self.resolve(j, cue)
+                self.resolve(j, cues)
                 if not everything:
                     return
 
@@ -1627,7 +1646,7 @@ class _Reading:
         if heard and all(m.clause == index for m in heard):
             self.state.pop(finding, None)
 
-    def resolve(self, index: int, cue: Cue | None = None) -> None:
+    def resolve(self, index: int, cues: tuple[Cue, ...] = ()) -> None:
         """What clause ``index`` said is present is over now: absent. How long ago it began is
         still how long ago it began."""
         for i, m in enumerate(self.mentions):
@@ -1640,7 +1659,7 @@ class _Reading:
                 ):
                     self.state.pop(m.finding, None)
             elif m.clause == index and m.verdict == "present":
-                if cue is not None and not cue.applies_to(m.finding):
+                if cues and not any(cue.applies_to(m.finding) for cue in cues):
                     continue
                 why = "resolved by the clause after"
                 self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
@@ -1929,10 +1948,10 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         resolving = (
             _resolves(lexicon.language, clause.tokens)
             if (same_sentence or opens) and not reading.said_in(index)
-            else None
+            else ()
         )
-        if resolving and _told_by(lexicon, clause.tokens, resolving):
-            resolving = None  # "and her periods have stopped": a finding told, nothing ended
+        if resolving and _told_by(lexicon, clause.tokens, resolving[0]):
+            resolving = ()  # "and her periods have stopped": a finding told, nothing ended
         if resolving:
             back = clause.sentence - 1 if opens else None  # "That's all cleared up now."
             reading.resolve_back(clauses, index, resolving, back)
