@@ -157,7 +157,8 @@ class Language:
     afterward_findings: frozenset[str]
     """Activities a later "only after" ties the pain to: ``PainAfterward``."""
     afterward_words: frozenset[str]
-    afterward_others: frozenset[str]
+    afterward_allowed: frozenset[str]
+    """Every word such a clause may hold: its words, its others, words for pain and filler."""
     afterward_unless: frozenset[str]
     started_now_openings: frozenset[Phrase]
     """Openings that say a thing denied of the past happens now: ``StartedNow``."""
@@ -301,7 +302,14 @@ class Language:
             regained_past=word_set(rules.ellipsis.regained.past),
             afterward_findings=frozenset(rules.ellipsis.afterward.findings),
             afterward_words=word_set(rules.ellipsis.afterward.words),
-            afterward_others=word_set(rules.ellipsis.afterward.others),
+            afterward_allowed=word_set(
+                (
+                    *rules.ellipsis.afterward.words,
+                    *rules.ellipsis.afterward.others,
+                    *rules.pain_words,
+                    *rules.ellipsis.filler,
+                )
+            ),
             afterward_unless=word_set(rules.ellipsis.afterward.unless),
             started_now_openings=phrase_set(rules.ellipsis.started_now.openings),
             started_now_before=word_set(rules.ellipsis.started_now.before),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from bot.knowledge.model import Becomes, CueDirection, CueMeaning
 from bot.understanding.assertion import (
@@ -453,7 +454,13 @@ def _denies_hip_alone(language: Language, tokens: tuple[str, ...]) -> bool:
 
 
 def _has_any_opening(tokens: tuple[str, ...], openings: frozenset[tuple[str, ...]]) -> bool:
-    return any(tokens[: len(o)] == o for o in openings)
+    return any(tokens[:size] in openings for size in _sizes(openings))
+
+
+@cache
+def _sizes(phrases: frozenset[tuple[str, ...]]) -> tuple[int, ...]:
+    """The lengths ``phrases`` come in: an opening is looked up once per length."""
+    return tuple(sorted({len(p) for p in phrases}))
 
 
 def _elliptic(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -484,15 +491,11 @@ def _regained(language: Language, clauses: list[Clause], index: int) -> bool:
 def _afterward(language: Language, tokens: tuple[str, ...]) -> bool:
     """A clause that only says the pain comes afterwards: "only after", "sore after", "but it
     aches afterwards"."""
-    words = set(tokens)
-    allowed = (
-        language.afterward_words
-        | language.afterward_others
-        | language.pain_words
-        | language.elliptic_filler
+    if language.afterward_words.isdisjoint(tokens):
+        return False
+    return language.afterward_unless.isdisjoint(tokens) and language.afterward_allowed.issuperset(
+        tokens
     )
-    told = bool(words & language.afterward_words) and not words & language.afterward_unless
-    return told and words <= allowed
 
 
 def _denies_hurt(language: Language, tokens: tuple[str, ...]) -> bool:
