@@ -154,6 +154,8 @@ class Language:
     regained_times: frozenset[str]
     regained_unless: frozenset[str]
     regained_past: frozenset[str]
+    closing_auxiliaries: frozenset[str]
+    """Words that may stand before a cue that closes an episode ("has been totally fine since")."""
     afterward_findings: frozenset[str]
     """Activities a later "only after" ties the pain to: ``PainAfterward``."""
     afterward_words: frozenset[str]
@@ -300,6 +302,13 @@ class Language:
             regained_times=word_set(rules.ellipsis.regained.times),
             regained_unless=word_set(rules.ellipsis.regained.unless),
             regained_past=word_set(rules.ellipsis.regained.past),
+            closing_auxiliaries=word_set(
+                (
+                    *rules.grammar.elliptic_auxiliaries,
+                    *rules.grammar.auxiliaries,
+                    *rules.ellipsis.closing_tail,
+                )
+            ),
             afterward_findings=frozenset(rules.ellipsis.afterward.findings),
             afterward_words=word_set(rules.ellipsis.afterward.words),
             afterward_allowed=word_set(

@@ -408,8 +408,7 @@ def _auxiliaries_only(language: Language, tokens: tuple[str, ...]) -> bool:
         if tokens[: len(subject)] == subject:
             tokens = tokens[len(subject) :]
             break
-    allowed = language.elliptic_auxiliaries | language.auxiliaries | language.closing_tail
-    return set(tokens) <= allowed
+    return language.closing_auxiliaries.issuperset(tokens)
 
 
 def _told_by(lexicon: Lexicon, tokens: tuple[str, ...], cue: Cue) -> bool:
@@ -1395,30 +1394,19 @@ class _Reading:
                 self.mentions[i] = replace(m, verdict="absent", assertion="resolved", why=why)
                 self.state[m.finding] = "absent"
 
-    def afterward(self, language: Language, clauses: list[Clause], index: int) -> None:
-        """An activity denied in the clause just before, in its sentence, is where the pain
-        comes after: "no pain while running, only after"."""
+    def told_after_all(
+        self, clauses: list[Clause], index: int, why: str, only: frozenset[str] | None = None
+    ) -> None:
+        """What the clause just before ``index``, in its sentence, denied (of ``only``, when
+        given) is present after all: "no pain while running, only after", "it never used to
+        click but now it does"."""
         for i, m in enumerate(self.mentions):
             if (
-                m.finding in language.afterward_findings
+                (only is None or m.finding in only)
                 and m.verdict == "absent"
                 and m.clause == index - 1
                 and clauses[m.clause].sentence == clauses[index].sentence
             ):
-                why = "the pain comes after the activity"
-                self.mentions[i] = replace(m, verdict="present", assertion="present", why=why)
-                self.state[m.finding] = "present"
-
-    def started_now(self, clauses: list[Clause], index: int) -> None:
-        """What the clause just before, in its sentence, denied of the past happens now: "it
-        never used to click but now it does"."""
-        for i, m in enumerate(self.mentions):
-            if (
-                m.verdict == "absent"
-                and m.clause == index - 1
-                and clauses[m.clause].sentence == clauses[index].sentence
-            ):
-                why = "denied of the past, told of now"
                 self.mentions[i] = replace(m, verdict="present", assertion="present", why=why)
                 self.state[m.finding] = "present"
 
@@ -2028,13 +2016,14 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         if _regained(lexicon.language, clauses, index):
             reading.regain_before(lexicon.language, clauses, index)
         if same_sentence and _afterward(lexicon.language, clause.tokens):
-            reading.afterward(lexicon.language, clauses, index)
+            why = "the pain comes after the activity"
+            reading.told_after_all(clauses, index, why, lexicon.language.afterward_findings)
         if (
             same_sentence
             and _has_any_opening(clause.tokens, lexicon.language.started_now_openings)
             and lexicon.language.started_now_before <= set(clauses[index - 1].tokens)
         ):
-            reading.started_now(clauses, index)
+            reading.told_after_all(clauses, index, "denied of the past, told of now")
     placed = frozenset(reading.state)  # what the rules placed and then dropped stays dropped
     parted = _one_part_told(lexicon.language, reading)
     reading.onset_not_activity(clauses)
