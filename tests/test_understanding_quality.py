@@ -2876,6 +2876,66 @@ ASSERTIONS = {
         ("sore after training", {"worse_with_activity"}, set()),
         ("No weight loss, periods regular, eat like a horse.", set(), {"bone_stress_risk"}),
     ],
+    "round 28: a question that asks whether all is well, and what its answer says": [
+        (
+            "Q: any tingling? A: nope. Q: bladder ok? A: yep",
+            set(),
+            {"numbness_tingling", "saddle_numbness_or_bladder"},
+        ),
+        ("bladder ok? no, I keep needing to go", {"saddle_numbness_or_bladder"}, set()),
+        ("Temp normal? yes", set(), {"fever"}),
+        ("Walks ok? Yeah.", set(), {"cannot_bear_weight", "limp"}),
+        (
+            "Numbness: yes, patch on the outside of my thigh. Bladder: fine, no issues",
+            {"numbness_tingling"},
+            {"saddle_numbness_or_bladder"},
+        ),
+    ],
+    "round 28: a reply's doubt; a worry told after the question; 'No I can ...'": [
+        ("Q: pain at night? A: sometimes.", {"pain_at_rest_or_night"}, set()),
+        (
+            "Pain at night? Sometimes, I'm not really sure, might be from the mattress.",
+            set(),
+            set(),
+        ),
+        (
+            "saddle area numb?? is that bad",
+            {"numbness_tingling", "saddle_numbness_or_bladder"},
+            set(),
+        ),
+        ("No I can stand on it, I just dont want to run.", set(), {"cannot_bear_weight"}),
+        ("no can stand on it", {"cannot_bear_weight"}, set()),
+        (
+            "my hip hurts on the outside after xc practise idk why",
+            {"pain_side", "worse_with_activity"},
+            set(),
+        ),
+    ],
+    "round 28: new words for old findings, and words that only look like one": [
+        ("no shooting pain down leg", set(), {"pain_down_leg"}),
+        ("Not going to the leg.", set(), {"pain_down_leg"}),
+        ("I feel sick and hot, shivering", {"fever"}, set()),
+        ("the side feels hot", {"redness_warmth"}, set()),
+        ("I hit the bike handlebar with my hip", {"fall_or_injury"}, set()),
+        (
+            "groin kinda akes when i bring my knee up for hurdels",
+            {"pain_front", "pain_lifting_knee"},
+            set(),
+        ),
+        ("it throbs even when im just chilling on the couch", set(), set()),  # no chills
+        (
+            "Sore, but it's not affecting my walking, no limp.",
+            set(),
+            {"cannot_bear_weight", "limp"},
+        ),
+        ("my bum aches on the long bus rides to meets", {"pain_buttock", "pain_sitting"}, set()),
+        (
+            "Running 30 miles a week, same as the last few years.",
+            set(),
+            {"recent_training_increase"},
+        ),
+        ("i can barely hold a plank for 20 seconds lol", {"form_or_core_weakness"}, set()),
+    ],
     "round 27: another body part or side named after the finding": [
         (
             "Fell off a ladder at the weekend, not onto the hip though, I hurt my wrist.",
@@ -3200,6 +3260,9 @@ def test_an_age_told_of_juniors_in_years_is_no_duration(rules):
         ("Netball, Brisbane. Centre, 28. Outside of my hip", 28),
         ("I have little fever since yesterday, 38.2, and the hip is hot", None),
         ("Ran for thirty years without a peep from it. Now at 52 I get a deep ache", 52),
+        ("fever yes, 38 and shivery", None),
+        ("I run with older ladies, all 60 plus, and I'm the baby at 47!", 47),
+        ("Q: how old? A: 12. Q: where? A: her bum, back of the hip.", 12),
     ],
 )
 def test_ages_in_other_word_orders(rules, text, age):

@@ -512,6 +512,9 @@ class AnswerWords(Strict):
     unsure: Annotated[Words, Field(min_length=1)]
     tail: Words = ()
     """Words that may follow an answer to a bare topic: "lying on it, not really a problem"."""
+    asks_fine: Words = ()
+    """Last words of a question that asks whether all is well ("bladder ok? yep"): a yes to it
+    denies the finding the question names, a no tells it."""
 
 
 class Becomes(StrEnum):

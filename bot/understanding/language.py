@@ -140,6 +140,8 @@ class Language:
     closing_tail: frozenset[str]
     closing_causes: frozenset[str]
     answer_tail: frozenset[str]
+    fine_endings: frozenset[Phrase]
+    """Last words of a question asking whether all is well ("bladder ok?"), each as a phrase."""
     unsure_answers: frozenset[Phrase]
     """Replies that say the runner does not know ("I don't remember"): never a denial."""
     pain_findings: frozenset[str]
@@ -293,6 +295,7 @@ class Language:
             closing_tail=word_set(rules.ellipsis.closing_tail),
             closing_causes=word_set(rules.ellipsis.closing_causes),
             answer_tail=word_set(rules.answers.tail),
+            fine_endings=frozenset((word,) for word in word_set(rules.answers.asks_fine)),
             unsure_answers=phrase_set(rules.answers.unsure),
             pain_findings=frozenset(rules.locations.findings) | frozenset(rules.pain_subjects),
             elliptic_filler=word_set(rules.ellipsis.filler),

@@ -146,6 +146,8 @@ _AGE = re.compile(
     r"|\bmy name is [a-z]+,? (\d{2}) years?\b"
     r"|(?:^|[.!?] )now (\d{2})\b(?=,| and\b)"
     r"|\btengo (\d{1,3})(?: anos\b|(?=[.,;!]|$))"
+    r"|\bi am the (?:baby|youngest|oldest)(?: one)?(?: of us| of them| here)? at (\d{2})\b"
+    r"|\bhow old(?: are you| am i| is she| is he)?(?:\s*[?:])+\s*(\d{1,2})\b"
     r"|\b(\d{2}),? btw\b"
     r"|(?:^|[.!?] |^(?:hi|hiya|hey|hello)[,!]? )(?!(?:my|our|his|her|their) )(?:i am (?:a |an )?)?"
     r"(?:[a-z0-9]+ ){0,6}[a-z]+"
@@ -303,6 +305,8 @@ def _match_at(pattern: Pattern, stems: list[str], start: int) -> int | None:
         while position < len(stems) and stems[position] != wanted:
             if stems[position] not in FILLERS or gap == MAX_FILLER_GAP:
                 return None
+            if position == start + 1 and stems[start] == "no":
+                return None  # "no can stand", not "No I can stand on it"
             gap += 1
             position += 1
         if position == len(stems):
@@ -576,6 +580,10 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
     clause, following = clauses[index], clauses[index + 1].tokens
     if _has_any_opening(following, language.unsure_answers):  # "Swollen? no idea"
         return None
+    after = clauses[index + 2 : index + 3]
+    doubted = bool(after) and _has_any_opening(after[0].tokens, language.unsure_answers)
+    if doubted and after[0].sentence == clauses[index + 1].sentence:
+        return None  # "Pain at night? Sometimes, I'm not really sure"
     if clause.question and clauses[index + 1].reply:  # "Q: swelling? A: a little, on the side"
         return _leading_answer(language, following)
     if clause.question:
@@ -1183,6 +1191,9 @@ def _age(
     spelt = "ty" in normalized or "teen" in normalized
     worded = _WORDED.sub(_digits, normalized) if spelt else normalized
     matches = _near_numbers(_AGE, worded)
+    if matches:  # "fever yes, 38 and shivery": a temperature, not an age
+        readings = {m.span(1) for m in _READING.finditer(worded)}
+        matches = [m for m in matches if _number_span(m) not in readings]
     theirs = [m for m in matches if any(m.group(g) for g in _CHILD_AGE_GROUPS)]
     corrected = _CORRECTION.search(worded)
     if for_someone:
@@ -1226,6 +1237,11 @@ def _age(
     elif oldest < OLDER_AGE:  # "in my 40s" tells neither
         state[OVER_45] = "absent"
     return age
+
+
+def _number_span(match: re.Match[str]) -> tuple[int, int]:
+    """Where the number of an age pattern's match stands."""
+    return next(match.span(g) for g in range(1, len(match.groups()) + 1) if match.group(g))
 
 
 def _says_any(normalized: str, phrases: frozenset[tuple[str, ...]]) -> bool:
@@ -1320,12 +1336,12 @@ class _Reading:
         """Whether clause ``index`` has been read with any finding in it."""
         return any(m.clause == index and m.verdict != "ignored" for m in self.mentions)
 
-    def answered(self, first: int, yes: bool, asked: bool) -> None:
+    def answered(self, first: int, yes: bool, asked: bool, asks_fine: bool = False) -> None:
         """The question's (or, not ``asked``, the bare topic's) mentions from ``first`` on, as
-        the reply after it says."""
+        the reply after it says; ``asks_fine``: the question asked whether all is well."""
         for i, m in enumerate(self.mentions[first:], first):
             if m.verdict in ("present", "absent") or m.why == TOPIC_ONLY:  # "Red? No."
-                verdict = "present" if yes else "absent"
+                verdict = "present" if yes != asks_fine else "absent"  # "Bladder ok? Yep."
                 # "Walks ok? Yeah." and "can still walk, but it hurts" affirm that it is absent
                 if m.why in (ABSENT_PHRASE, DENYING_PAIR):
                     verdict = "absent" if yes or not asked else "hedged"  # "not worse, no"
@@ -1562,8 +1578,11 @@ class _Reading:
         for i, m in enumerate(self.mentions):
             if m.finding in skip:
                 continue
-            presumed = m.verdict == "present" and clauses[m.clause].question  # "is it normal"
-            if clauses[m.clause].sentence in recent and (m.verdict == "hedged" or presumed):
+            question = clauses[m.clause]
+            if question.tokens[-1:] in self.language.fine_endings:
+                continue  # "Bladder ok? No, I keep needing to go": a no to "all well?"
+            presumed = m.verdict == "present" and question.question  # "is it normal"
+            if question.sentence in recent and (m.verdict == "hedged" or presumed):
                 why = "denied after the runner's own question"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
@@ -1902,7 +1921,10 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     )
     for index, clause in enumerate(clauses):
         answer = _answer(lexicon.language, clauses, index)
-        hedged = _questioned(lexicon.language, clause, answer)
+        hedged = _questioned(lexicon.language, clause, answer) and not (
+            index + 1 < len(clauses)
+            and clauses[index + 1].tokens in lexicon.language.presuming_tails
+        )  # "saddle area numb?? is that bad"
         if clause.sentence in listed:  # "Fever, chills, feeling rough? None of that."
             last = listed[clause.sentence]
             reply = _answer(lexicon.language, clauses, last)
@@ -1962,7 +1984,10 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         if same_sentence and _echoing(lexicon.language, clause.tokens):
             reading.echo(index, before)  # "Swelling's gone down now, redness too"
         if answer is not None:
-            reading.answered(listed_from.get(clause.sentence, before), answer, clause.question)
+            asks_fine = clause.question and clause.tokens[-1:] in lexicon.language.fine_endings
+            reading.answered(
+                listed_from.get(clause.sentence, before), answer, clause.question, asks_fine
+            )
         if same_sentence and (
             _elliptic(lexicon.language, clause.tokens)
             or _redirected(lexicon.language, clauses, index)
