@@ -2911,6 +2911,20 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 28: 'nothing' after a situation denies what it told; 'almost gone' is not gone": [
+        ("When I press on it, nothing. It only hurts when I move.", set(), {"tender_to_touch"}),
+        ("if I lie on it, nothing at all", set(), {"worse_lying_on_side"}),
+        (
+            "My hip became red and hot two days ago, no injury, nothing.",
+            {"redness_warmth"},
+            {"fall_or_injury"},
+        ),
+        (
+            "Much improved since I rested it, the buttock pain is almost gone.",
+            {"pain_buttock", "pain_improving"},
+            set(),
+        ),
+    ],
     "round 28: new words for old findings, and words that only look like one": [
         ("no shooting pain down leg", set(), {"pain_down_leg"}),
         ("Not going to the leg.", set(), {"pain_down_leg"}),
@@ -2935,6 +2949,17 @@ ASSERTIONS = {
             {"recent_training_increase"},
         ),
         ("i can barely hold a plank for 20 seconds lol", {"form_or_core_weakness"}, set()),
+        (
+            "Seat bone area aches after long sitting at the desk.",
+            {"pain_buttock", "pain_sitting"},
+            set(),
+        ),
+        (
+            "Ca fait mal at the front of hip when I raise the knee",
+            {"pain_front", "pain_lifting_knee"},
+            set(),
+        ),
+        ("honestly its not getting better or worse, just the same", set(), {"pain_worsening"}),
     ],
     "round 27: another body part or side named after the finding": [
         (
@@ -3263,6 +3288,7 @@ def test_an_age_told_of_juniors_in_years_is_no_duration(rules):
         ("fever yes, 38 and shivery", None),
         ("I run with older ladies, all 60 plus, and I'm the baby at 47!", 47),
         ("Q: how old? A: 12. Q: where? A: her bum, back of the hip.", 12),
+        ("48 lol yes i still run", 48),
     ],
 )
 def test_ages_in_other_word_orders(rules, text, age):

@@ -683,6 +683,14 @@ class StartedNow(Strict):
     before: Words = ()
 
 
+class NothingThen(Strict):
+    """A clause that is only "nothing" after a clause that opens on a situation: "when I press
+    on it, nothing". What the situation clause told is denied."""
+
+    words: Words = ()
+    situations: Words = ()
+
+
 class EllipticDenial(Strict):
     """A clause that denies by leaving out its verb: "but the hip doesn't", "mine isn't". What
     the clauses before it in the sentence said (of the hip, another body part or someone else)
@@ -724,6 +732,7 @@ class EllipticDenial(Strict):
     regained: RegainedAbility = Field(default_factory=lambda: RegainedAbility())
     afterward: PainAfterward = Field(default_factory=lambda: PainAfterward())
     started_now: StartedNow = Field(default_factory=lambda: StartedNow())
+    nothing_then: NothingThen = Field(default_factory=lambda: NothingThen())
 
 
 class Proxy(Strict):

@@ -167,6 +167,8 @@ class Language:
     started_now_openings: frozenset[Phrase]
     """Openings that say a thing denied of the past happens now: ``StartedNow``."""
     started_now_before: frozenset[str]
+    nothing_words: frozenset[Phrase]
+    nothing_situations: frozenset[str]
     proxy_for_whom: frozenset[Phrase]
     """Phrases that say a message is written for someone else ("my son", "asking for")."""
     proxy_relatives: frozenset[Phrase]
@@ -325,6 +327,8 @@ class Language:
             afterward_unless=word_set(rules.ellipsis.afterward.unless),
             started_now_openings=phrase_set(rules.ellipsis.started_now.openings),
             started_now_before=word_set(rules.ellipsis.started_now.before),
+            nothing_words=phrase_set(rules.ellipsis.nothing_then.words),
+            nothing_situations=word_set(rules.ellipsis.nothing_then.situations),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
             proxy_for_whom=phrase_set(rules.proxy.for_whom if rules.proxy else ()),
             proxy_relatives=phrase_set(rules.proxy.relatives if rules.proxy else ()),

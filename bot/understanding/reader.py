@@ -130,7 +130,7 @@ _AGE = re.compile(
     r"|\bi have (\d{2}) years\b(?! of| ago| running)"
     r"|[,;] (\d{2}) now\b(?! (?:km|k|miles?|weeks?|days?|months?|years?|mins?|minutes?)\b)"
     r"|(?:^|[.!?:] |^(?:hi|hiya|hey|hello|howdy)[,!]? )(\d{2}),? (?:been|i|and|male|female|f|m|fit"
-    r"|healthy|never|mum|mom|dad|always"
+    r"|healthy|never|mum|mom|dad|always|lol"
     r"|retired|running|keen|club|play|years young|still)\b"
     r"|\bat my age,? -? ?(\d{2})\b"
     r"|, (\d{2}) (?:male|female|yo)\b"
@@ -2015,6 +2015,13 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         ):  # "I roll onto that side and it's fine": the pain told before is none
             skip = frame_findings | lexicon.language.elliptic_not_for
             reading.deny_before(clauses, index, skip | lexicon.language.elliptic_not_pain)
+        elif (
+            same_sentence
+            and clause.tokens in lexicon.language.nothing_words
+            and clauses[index - 1].tokens[:1]
+            and clauses[index - 1].tokens[0] in lexicon.language.nothing_situations
+        ):  # "When I press on it, nothing."
+            reading.deny_before(clauses, index, frame_findings - {frames.activity_finding})
         elif same_sentence and clause.tokens in lexicon.language.elliptic_doubts:
             reading.doubt_before(clauses, index)
         elif same_sentence and clause.tokens in lexicon.language.elliptic_not_me:
