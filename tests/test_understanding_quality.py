@@ -2925,6 +2925,16 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 28: a denial after a finding that is no pain denies only its hurt": [
+        (
+            "My hip clicking has never hurt, it's been like that since I was a teenager.",
+            {"clicking_catching"},
+            {"age_under_16"},
+        ),
+        ("the clicking doesn't hurt", {"clicking_catching"}, set()),
+        ("no clicking, no pain", set(), {"clicking_catching"}),
+        ("Hip fells stiff and I cant turn leg inside well.", {"stiffness"}, set()),
+    ],
     "round 28: new words for old findings, and words that only look like one": [
         ("no shooting pain down leg", set(), {"pain_down_leg"}),
         ("Not going to the leg.", set(), {"pain_down_leg"}),

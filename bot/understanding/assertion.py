@@ -170,6 +170,8 @@ def assess(
             continue
         if at.cue.means is CueMeaning.ELSEWHERE and language.hip_words & set(tokens):
             continue
+        if _denies_its_hurt(language, at, tokens, end, finding):
+            continue  # "my hip clicking has never hurt": the click is there
         if at.cue.means is CueMeaning.OTHER_PERSON and _own_hip_after(language, tokens, end):
             continue  # "my wife noticed swelling on my hip"
         hits.setdefault(_FROM_CUE[at.cue.means], at)
@@ -179,6 +181,19 @@ def assess(
             side = "before" if at.end <= start else "after"
             return Verdict(assertion, f"{at.cue.means} cue '{at.words}' {side}")
     return Verdict(Assertion.PRESENT, "no cue in scope")
+
+
+def _denies_its_hurt(
+    language: Language, at: CueAt, tokens: tuple[str, ...], end: int, finding: str
+) -> bool:
+    """Whether a denial after a finding that is no pain denies only that it hurts."""
+    return (
+        at.cue.means is CueMeaning.NEGATED
+        and at.start >= end
+        and finding in language.elliptic_not_pain
+        and tokens[at.end : at.end + 1] != ()
+        and tokens[at.end] in language.pain_words
+    )
 
 
 def strongest(verdicts: Iterable[Verdict]) -> Verdict:
