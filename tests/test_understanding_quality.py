@@ -277,6 +277,12 @@ LATER_SETS = {
     "utterances_fresh141.yaml": 0.92,
     "utterances_fresh142.yaml": 0.93,
     "utterances_fresh143.yaml": 0.94,
+    # round 28: 154-157 scored once on arrival on the round's starting code, then tuned on and
+    # fitted on
+    "utterances_fresh154.yaml": 0.94,
+    "utterances_fresh155.yaml": 0.96,
+    "utterances_fresh156.yaml": 0.95,
+    "utterances_fresh157.yaml": 0.93,
     # round 27: 144-147 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh144.yaml": 0.96,
@@ -357,8 +363,8 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 154)}
-"""Sets first scored with the learned second reading (rounds 23 to 27): the rules alone must
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 158)}
+"""Sets first scored with the learned second reading (rounds 23 to 28): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
