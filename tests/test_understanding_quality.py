@@ -283,6 +283,12 @@ LATER_SETS = {
     "utterances_fresh155.yaml": 0.96,
     "utterances_fresh156.yaml": 0.95,
     "utterances_fresh157.yaml": 0.93,
+    # 158-161 (written at the round's start, held back): scored once at its end, the final
+    # measurement, then tuned on and fitted on
+    "utterances_fresh158.yaml": 0.96,
+    "utterances_fresh159.yaml": 0.93,
+    "utterances_fresh160.yaml": 0.94,
+    "utterances_fresh161.yaml": 0.96,
     # round 27: 144-147 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh144.yaml": 0.96,
@@ -363,7 +369,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 158)}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 162)}
 """Sets first scored with the learned second reading (rounds 23 to 28): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2940,6 +2946,30 @@ ASSERTIONS = {
         ("the clicking doesn't hurt", {"clicking_catching"}, set()),
         ("no clicking, no pain", set(), {"clicking_catching"}),
         ("Hip fells stiff and I cant turn leg inside well.", {"stiffness"}, set()),
+    ],
+    "round 28 (after the final measurement): a parent's message stays theirs; red flags": [
+        (
+            "Writing for my dad who is 74 and still runs 3 times a week. He had a fall on the "
+            "stairs last night and now he can't stand on that leg and his hip is really painful. "
+            "He says it's just bruised but the leg looks shorter to me. No numbness. Should I "
+            "call an ambulance?",
+            {"age_45_plus", "cannot_bear_weight", "fall_or_injury", "pain_lifting_knee"},
+            {"age_under_16", "duration_over_2_weeks", "numbness_tingling"},
+        ),
+        ("peed myself a bit on my run, never happens", {"saddle_numbness_or_bladder"}, set()),
+        (
+            "I've lost weight without trying and have pain at night that nothing helps.",
+            {"bone_stress_risk", "pain_at_rest_or_night"},
+            set(),
+        ),
+        (
+            "Im 17, female, been told I have RED-S by the school nurse.",
+            {"bone_stress_risk"},
+            {"age_45_plus", "age_under_16"},
+        ),
+        ("Not much worse after runs.", set(), {"pain_worsening", "worse_with_activity"}),
+        ("my hip is popping constantly and it hurts", {"clicking_catching"}, set()),
+        ("It started with a pop when I kicked a ball", {"sudden_onset"}, set()),
     ],
     "round 28: new words for old findings, and words that only look like one": [
         ("no shooting pain down leg", set(), {"pain_down_leg"}),
