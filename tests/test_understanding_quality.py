@@ -2956,6 +2956,17 @@ ASSERTIONS = {
             {"age_45_plus", "cannot_bear_weight", "fall_or_injury", "pain_lifting_knee"},
             {"age_under_16", "duration_over_2_weeks", "numbness_tingling"},
         ),
+        (
+            "My brother is 14, he run with school team. He can not stand on the leg since this "
+            "morning after he fell in the match, he crying.",
+            {"age_under_16", "cannot_bear_weight", "fall_or_injury"},
+            {"age_45_plus", "duration_over_2_weeks"},
+        ),
+        (
+            "My anak is 13, he's limping after basketball and has fever, his hip is swollen",
+            {"age_under_16", "fever", "limp", "swelling"},
+            {"age_45_plus"},
+        ),
         ("peed myself a bit on my run, never happens", {"saddle_numbness_or_bladder"}, set()),
         (
             "I've lost weight without trying and have pain at night that nothing helps.",

@@ -182,7 +182,7 @@ _THEIR_AGE = re.compile(
     r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|athletes?|runners?"
     r"|players?|husband|wife|dad|mum|mom|father|mother|partner|grandad|grandma|little one|youngest"
-    r"|eldest)(?: [a-z]+)?"
+    r"|eldest|brother|sister|anak|cousin|nephew|niece)(?: [a-z]+)?"
     r" is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|husband|wife|dad|mum"
     r"|mom|father|mother|partner|mate|friend|brother|sister|cousin|nephew|niece|grandmother"
