@@ -168,6 +168,8 @@ class Language:
     """Openings that say a thing denied of the past happens now: ``StartedNow``."""
     started_now_before: frozenset[str]
     nothing_words: frozenset[Phrase]
+    """Clauses that say only "nothing": after a clause opening on one of
+    ``nothing_situations`` they deny what it told (``NothingThen``)."""
     nothing_situations: frozenset[str]
     proxy_for_whom: frozenset[Phrase]
     """Phrases that say a message is written for someone else ("my son", "asking for")."""

@@ -1578,11 +1578,11 @@ class _Reading:
         for i, m in enumerate(self.mentions):
             if m.finding in skip:
                 continue
-            question = clauses[m.clause]
-            if question.tokens[-1:] in self.language.fine_endings:
+            said = clauses[m.clause]
+            if said.question and said.tokens[-1:] in self.language.fine_endings:
                 continue  # "Bladder ok? No, I keep needing to go": a no to "all well?"
-            presumed = m.verdict == "present" and question.question  # "is it normal"
-            if question.sentence in recent and (m.verdict == "hedged" or presumed):
+            presumed = m.verdict == "present" and said.question  # "is it normal"
+            if said.sentence in recent and (m.verdict == "hedged" or presumed):
                 why = "denied after the runner's own question"
                 self.mentions[i] = replace(m, verdict="absent", assertion="absent", why=why)
                 self.state[m.finding] = "absent"
