@@ -2982,6 +2982,34 @@ ASSERTIONS = {
         ("my hip is popping constantly and it hurts", {"clicking_catching"}, set()),
         ("It started with a pop when I kicked a ball", {"sudden_onset"}, set()),
     ],
+    "round 28: what a sentence tells before the question it turns into is told": [
+        (
+            "My 13yo has been off school, shivering and cant stand on his left leg - should I "
+            "take him to A&E?",
+            {"age_under_16", "cannot_bear_weight", "fever"},
+            {"age_45_plus"},
+        ),
+        ("Hip swollen and red 😟 do I need doctor?", {"redness_warmth", "swelling"}, set()),
+        ("fever, chills, is that bad?", {"fever"}, set()),
+        ("Fever, chills, feeling rough?", set(), set()),
+        ("how long should I rest?", set(), set()),
+        ("if I fell on it would that matter? I haven't yet", set(), {"fall_or_injury"}),
+        (
+            "cant really feel it when i wipe, is that bad",
+            {"saddle_numbness_or_bladder"},
+            set(),
+        ),
+        (
+            "Been leakin' a bit when I run, never happened before",
+            {"saddle_numbness_or_bladder"},
+            set(),
+        ),
+        (
+            "there's a big bulge on the outside of my hip that wasn't there before",
+            {"swelling"},
+            set(),
+        ),
+    ],
     "round 28: new words for old findings, and words that only look like one": [
         ("no shooting pain down leg", set(), {"pain_down_leg"}),
         ("Not going to the leg.", set(), {"pain_down_leg"}),

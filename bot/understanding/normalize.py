@@ -110,6 +110,14 @@ SPELLING = {
 
 CLAUSE_BREAKS = frozenset({"but", "however", "although", "though", "except", "whereas"})
 NEW_SUBJECTS = frozenset({"i", "it", "its", "my", "there", "the", "im"})
+QUESTION_TURNS = frozenset({"should", "do", "can", "could", "would", "will", "is", "does"})
+"""Words that turn a told sentence into a question when a subject follows them ("hip swollen
+and red, do I need a doctor?"): what came before them is told, not asked."""
+QUESTION_SUBJECTS = frozenset({"i", "we", "that", "this", "it", "you"})
+QUESTION_WORDS = frozenset({"what", "why", "how", "when", "where", "which", "who", "whose"})
+CONDITIONS = frozenset({"if", "whether", "unless", "suppose", "say"})
+"""Openings of a condition that belongs to the question after it ("if I fell on it would that
+matter?")."""
 _SENTENCE_SPLIT = re.compile(r"[.!;\n]+|(\?)|[,()\[\]]")
 _COMMA_LIKE = frozenset(",()[]")
 """Breaks inside a sentence: a comma, or a bracket round an aside ("(is that normal?)")."""
@@ -248,6 +256,20 @@ def split_interview(unlabelled: str) -> list[Clause]:
     ]
 
 
+def _turns_to_question(told: list[str], token: str, following: str) -> bool:
+    """Whether a question starts at ``token`` after words told as true ("shivering and can't
+    stand on his leg, should I take him to A&E?"); not after a question word ("how long should
+    I rest?")."""
+    return (
+        token in QUESTION_TURNS
+        and following in QUESTION_SUBJECTS
+        and len(told) >= 2
+        and told[0] not in QUESTION_WORDS
+        and told[0] not in CONDITIONS
+        and told[0] not in QUESTION_TURNS
+    )
+
+
 def split_normalized(normalized: str) -> list[Clause]:
     """Split normalized text into clauses at punctuation and words like "but"."""
     clauses: list[Clause] = []
@@ -266,6 +288,10 @@ def split_normalized(normalized: str) -> list[Clause]:
             if token == "now" and following in NEW_SUBJECTS and len(current) > 1:
                 clauses.append(Clause(tuple(current), False, after_comma, sentence, contrast))
                 current, after_comma, contrast = [token], False, False
+                continue
+            if question and _turns_to_question(current, token, following):
+                clauses.append(Clause(tuple(current), False, after_comma, sentence, contrast))
+                current, contrast = [token], False
                 continue
             if token in CLAUSE_BREAKS or (
                 token == "and"

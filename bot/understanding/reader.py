@@ -25,6 +25,8 @@ from bot.understanding.frames import FrameHit, PairHit, spans
 from bot.understanding.language import Cue, Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
 from bot.understanding.normalize import (
+    QUESTION_SUBJECTS,
+    QUESTION_TURNS,
     Clause,
     normalize_text,
     split_interview,
@@ -554,6 +556,7 @@ def _listed_questions(language: Language, clauses: list[Clause]) -> dict[int, in
         for sentence, indices in by_sentence.items()
         if len(indices) > 1
         and clauses[indices[-1]].question
+        and not _asks_of_itself(clauses[indices[-1]].tokens)  # "hip swollen and red do i need..."
         and all(
             len(clauses[i].tokens) <= TOPIC_WORDS
             and not (PREDICATE_WORDS | language.pain_words) & set(clauses[i].tokens)
@@ -561,6 +564,17 @@ def _listed_questions(language: Language, clauses: list[Clause]) -> dict[int, in
             for i in indices
         )
     }
+
+
+def _asks_of_itself(tokens: tuple[str, ...]) -> bool:
+    """Whether a clause is a question with its own verb and subject ("do I need a doctor"),
+    not a topic asked about ("feeling rough?")."""
+    return (
+        tokens[:1] != ()
+        and tokens[0] in QUESTION_TURNS
+        and tokens[1:2] != ()
+        and (tokens[1] in QUESTION_SUBJECTS)
+    )
 
 
 def _questioned(language: Language, clause: Clause, answer: bool | None) -> bool:
