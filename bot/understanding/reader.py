@@ -41,6 +41,9 @@ OLDER_AGE = 45
 UNDER_16 = "age_under_16"
 OVER_45 = "age_45_plus"
 MAX_FILLER_GAP = 2
+CLOSED_OPENINGS = frozenset({"no"})
+"""First words of a phrase after which no filler may be skipped: a word between them starts
+another clause ("No I can stand on it" is not "no can stand")."""
 UNPAINED = "location without pain"
 ANSWERED = "answered "
 NORMAL_FROM = 35.0
@@ -307,7 +310,7 @@ def _match_at(pattern: Pattern, stems: list[str], start: int) -> int | None:
         while position < len(stems) and stems[position] != wanted:
             if stems[position] not in FILLERS or gap == MAX_FILLER_GAP:
                 return None
-            if position == start + 1 and stems[start] == "no":
+            if position == start + 1 and stems[start] in CLOSED_OPENINGS:
                 return None  # "no can stand", not "No I can stand on it"
             gap += 1
             position += 1
