@@ -3000,6 +3000,13 @@ ASSERTIONS = {
             set(),
         ),
         (
+            "Down there, between legs, I feel nothing, like dead. Also the peeing is difficult, "
+            "not coming.",
+            {"saddle_numbness_or_bladder"},
+            set(),
+        ),
+        ("peeing is not difficult", set(), {"saddle_numbness_or_bladder"}),
+        (
             "Been leakin' a bit when I run, never happened before",
             {"saddle_numbness_or_bladder"},
             set(),
