@@ -256,13 +256,18 @@ def split_interview(unlabelled: str) -> list[Clause]:
     ]
 
 
+def asks_of_itself(tokens: tuple[str, ...]) -> bool:
+    """Whether words open a question with its own verb and subject ("do I need a doctor"), not
+    a topic asked about ("feeling rough?")."""
+    return len(tokens) >= 2 and tokens[0] in QUESTION_TURNS and tokens[1] in QUESTION_SUBJECTS
+
+
 def _turns_to_question(told: list[str], token: str, following: str) -> bool:
     """Whether a question starts at ``token`` after words told as true ("shivering and can't
     stand on his leg, should I take him to A&E?"); not after a question word ("how long should
     I rest?")."""
     return (
-        token in QUESTION_TURNS
-        and following in QUESTION_SUBJECTS
+        asks_of_itself((token, following))
         and len(told) >= 2
         and told[0] not in QUESTION_WORDS
         and told[0] not in CONDITIONS

@@ -25,9 +25,8 @@ from bot.understanding.frames import FrameHit, PairHit, spans
 from bot.understanding.language import Cue, Language
 from bot.understanding.lexicon import FILLERS, IDIOM, Lexicon, Pattern
 from bot.understanding.normalize import (
-    QUESTION_SUBJECTS,
-    QUESTION_TURNS,
     Clause,
+    asks_of_itself,
     normalize_text,
     split_interview,
     split_normalized,
@@ -559,7 +558,7 @@ def _listed_questions(language: Language, clauses: list[Clause]) -> dict[int, in
         for sentence, indices in by_sentence.items()
         if len(indices) > 1
         and clauses[indices[-1]].question
-        and not _asks_of_itself(clauses[indices[-1]].tokens)  # "hip swollen and red do i need..."
+        and not asks_of_itself(clauses[indices[-1]].tokens)  # "hip swollen and red do i need..."
         and all(
             len(clauses[i].tokens) <= TOPIC_WORDS
             and not (PREDICATE_WORDS | language.pain_words) & set(clauses[i].tokens)
@@ -567,17 +566,6 @@ def _listed_questions(language: Language, clauses: list[Clause]) -> dict[int, in
             for i in indices
         )
     }
-
-
-def _asks_of_itself(tokens: tuple[str, ...]) -> bool:
-    """Whether a clause is a question with its own verb and subject ("do I need a doctor"),
-    not a topic asked about ("feeling rough?")."""
-    return (
-        tokens[:1] != ()
-        and tokens[0] in QUESTION_TURNS
-        and tokens[1:2] != ()
-        and (tokens[1] in QUESTION_SUBJECTS)
-    )
 
 
 def _questioned(language: Language, clause: Clause, answer: bool | None) -> bool:
@@ -2035,8 +2023,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         elif (
             same_sentence
             and clause.tokens in lexicon.language.nothing_words
-            and clauses[index - 1].tokens[:1]
-            and clauses[index - 1].tokens[0] in lexicon.language.nothing_situations
+            and lexicon.language.nothing_situations.intersection(clauses[index - 1].tokens[:1])
         ):  # "When I press on it, nothing."
             reading.deny_before(clauses, index, frame_findings - {frames.activity_finding})
         elif same_sentence and clause.tokens in lexicon.language.elliptic_doubts:
