@@ -312,6 +312,20 @@ async def test_wait_for_predicate_and_timeout(fake_bot_api: FakeBotAPI, bot: Bot
         await fake_bot_api.wait_for(method="sendMessage", count=2)  # it would wait for one only
 
 
+async def test_a_call_is_recorded_on_arrival_and_answered_after_its_delay(
+    fake_bot_api: FakeBotAPI, bot: Bot
+) -> None:
+    sent = await bot.send_message(42, "Pick a side", reply_markup=KEYBOARD)
+    fake_bot_api.delay_next("editMessageReplyMarkup", 0.3)
+    edit = asyncio.create_task(bot.edit_message_reply_markup(42, sent.message_id))
+    await fake_bot_api.wait_for(method="editMessageReplyMarkup")
+    assert "reply_markup" in (fake_bot_api.message(42, sent.message_id) or {})  # not yet applied
+    assert fake_bot_api.calls("editMessageReplyMarkup", answered=True) == []
+    await fake_bot_api.wait_for(method="editMessageReplyMarkup", answered=True)
+    assert "reply_markup" not in (fake_bot_api.message(42, sent.message_id) or {})
+    await edit
+
+
 async def test_application_polling_end_to_end(fake_bot_api: FakeBotAPI) -> None:
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None

@@ -96,7 +96,7 @@ async def test_a_tapped_question_loses_its_keyboard(fake_bot_api: FakeBotAPI) ->
         asked = bot.message_with("1:start")
         assert fake_bot_api.message(CHAT, asked)["reply_markup"]  # type: ignore[index]
         await bot.tap("1:start", 1)
-        await fake_bot_api.wait_for(method="editMessageReplyMarkup")
+        await fake_bot_api.wait_for(method="editMessageReplyMarkup", answered=True)
         assert "reply_markup" not in (fake_bot_api.message(CHAT, asked) or {})
         [screen] = bot.sent()[-1:]
         assert screen.buttons and greeting.buttons == ("1:start",)
@@ -112,7 +112,7 @@ async def test_a_typed_answer_clears_the_keyboard_of_the_question(
         await bot.tap("1:start", len(reference.tap("start")))
         asked = bot.message_with("2:none")
         await bot.say("none of these", len(reference.text("none of these")))
-        await fake_bot_api.wait_for(2, method="editMessageReplyMarkup")
+        await fake_bot_api.wait_for(2, method="editMessageReplyMarkup", answered=True)
         assert "reply_markup" not in (fake_bot_api.message(CHAT, asked) or {})
         assert bot.sent()[-1].buttons  # the next question has its own
         await bot.quiet(0.1)

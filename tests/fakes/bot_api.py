@@ -103,6 +103,8 @@ class _Webhook:
 @dataclass
 class _State:
     calls: list[Call] = field(default_factory=list)
+    answered: list[Call] = field(default_factory=list)
+    """Calls whose answer has been decided (an edit applied, a fault chosen), in that order."""
     updates: list[JSON] = field(default_factory=list)
     next_update_id: int = 100_000
     next_message_id: int = 1
@@ -306,15 +308,18 @@ class FakeBotAPI:
 
     # -- test helpers: recorded calls -------------------------------------------------------
 
-    def calls(self, method: str | None = None) -> list[Call]:
-        """All recorded calls in arrival order, or only those of ``method``."""
+    def calls(self, method: str | None = None, *, answered: bool = False) -> list[Call]:
+        """All recorded calls in arrival order, or only those of ``method``; with ``answered``,
+        only calls the fake has already answered (in the order their answers were decided)."""
         with self._lock:
-            return [c for c in self._state.calls if method is None or c.method == method]
+            recorded = self._state.answered if answered else self._state.calls
+            return [c for c in recorded if method is None or c.method == method]
 
     def clear_calls(self) -> None:
         """Forget the recorded calls (not the messages or updates)."""
         with self._lock:
             self._state.calls.clear()
+            self._state.answered.clear()
 
     def sent_messages(self, chat_id: int | None = None) -> list[JSON]:
         """Messages returned by ``sendMessage`` (as sent, before any edit), oldest first."""
@@ -338,16 +343,19 @@ class FakeBotAPI:
         method: str | None = None,
         count: int = 1,
         timeout: float = 5.0,  # noqa: ASYNC109 - the error then lists what was recorded
+        answered: bool = False,
     ) -> list[Call]:
         """Wait until enough calls are recorded; return the matching calls.
 
         ``condition`` is either a number of calls (of ``method`` if given) or a predicate; with a
-        predicate, waits for ``count`` calls (of ``method``) for which it is true. Raises
+        predicate, waits for ``count`` calls (of ``method``) for which it is true. A call is
+        recorded when it arrives, before its answer; with ``answered``, waits until the fake has
+        answered them, so their effect (an edit, a sent message) can be read. Raises
         :class:`TimeoutError` listing what was recorded. Safe from any event loop or thread.
         """
         deadline = time.monotonic() + timeout
         while True:
-            found, enough = self._matching(condition, method, count)
+            found, enough = self._matching(condition, method, count, answered)
             if enough:
                 return found
             if time.monotonic() >= deadline:
@@ -361,12 +369,13 @@ class FakeBotAPI:
         method: str | None = None,
         count: int = 1,
         timeout: float = 5.0,
+        answered: bool = False,
     ) -> list[Call]:
         """Blocking :meth:`wait_for` for threads that are not running the server's loop."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found, enough = self._matching(condition, method, count)
+                found, enough = self._matching(condition, method, count, answered)
                 if enough:
                     return found
                 remaining = deadline - time.monotonic()
@@ -375,9 +384,13 @@ class FakeBotAPI:
                 self._lock.wait(remaining)
 
     def _matching(
-        self, condition: int | Callable[[Call], bool], method: str | None, count: int
+        self,
+        condition: int | Callable[[Call], bool],
+        method: str | None,
+        count: int,
+        answered: bool,
     ) -> tuple[list[Call], bool]:
-        calls = self.calls(method)
+        calls = self.calls(method, answered=answered)
         if isinstance(condition, int):
             if count != 1:
                 raise ValueError(
@@ -547,8 +560,17 @@ class FakeBotAPI:
         with self._lock:
             fault = self._take_fault(method, params)
             code = None if fault is None else (fault.status or 0)
-            self._state.calls.append(Call(method, params, time.time(), code))
+            call = Call(method, params, time.time(), code)
+            self._state.calls.append(call)
             self._lock.notify_all()
+        try:
+            return await self._answer(method, params, fault)
+        finally:
+            with self._lock:
+                self._state.answered.append(call)
+                self._lock.notify_all()
+
+    async def _answer(self, method: str, params: JSON, fault: _Fault | None) -> Response:
         await asyncio.sleep(self.latency + (fault.delay if fault else 0.0))
         if fault is not None and fault.status is not None:
             return fault_response(
