@@ -135,6 +135,21 @@ def test_what_the_rules_drop_by_an_implication_is_not_filled_back():
     assert "pain_at_rest_or_night" in awake.present
 
 
+def test_a_denial_the_next_clause_turns_round_is_not_taken_back():
+    limp_denied = LearnedReading(
+        ("limp",),
+        {"~limping": [0, 0.0, 9.0]},  # sure that a denied "limping" is no limp
+        ([-6.0], [-6.0]),
+        negators=NEGATORS,
+        window=6,
+        policy=POLICY_USED,
+    )
+    now = understand("I wasn't limping before but I am now", lexicon_with(limp_denied))
+    assert "limp" in now.present
+    still = understand("I wasn't limping before and I'm still not", lexicon_with(limp_denied))
+    assert "limp" in still.absent
+
+
 def test_a_model_naming_an_unknown_finding_is_refused():
     model = LearnedReading(
         ("swelling", "no_such_finding"),

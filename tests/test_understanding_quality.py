@@ -277,6 +277,12 @@ LATER_SETS = {
     "utterances_fresh141.yaml": 0.92,
     "utterances_fresh142.yaml": 0.93,
     "utterances_fresh143.yaml": 0.94,
+    # round 29: 162-165 scored once on arrival on the round's starting code, then tuned on and
+    # fitted on
+    "utterances_fresh162.yaml": 0.93,
+    "utterances_fresh163.yaml": 0.91,
+    "utterances_fresh164.yaml": 0.92,
+    "utterances_fresh165.yaml": 0.93,
     # round 28: 154-157 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh154.yaml": 0.94,
@@ -369,8 +375,8 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 162)}
-"""Sets first scored with the learned second reading (rounds 23 to 28): the rules alone must
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 166)}
+"""Sets first scored with the learned second reading (rounds 23 to 29): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
@@ -2888,6 +2894,49 @@ ASSERTIONS = {
         ("sore after training", {"worse_with_activity"}, set()),
         ("No weight loss, periods regular, eat like a horse.", set(), {"bone_stress_risk"}),
     ],
+    "round 29: a denial turned round by the next clause, and what a course leaves": [
+        ("I wasn't limping before but I am now.", {"limp"}, set()),
+        ("it didn't use to hurt at night but now it does", {"pain_at_rest_or_night"}, set()),
+        ("I wasn't limping before and I'm not now", set(), {"limp"}),
+        (
+            "The outer knee pain has gone, and the bum pain too, hip still sore on the side though.",
+            {"pain_side", "pain_improving"},
+            {"outer_knee_pain", "pain_buttock"},
+        ),
+        ("Stiffness was bad in January, now I move totally freely.", set(), {"stiffness"}),
+    ],
+    "round 29: 'just' before a mere situation does not end a denial": [
+        (
+            "My outer hip aches when I lie on it, but I don't get any pain just resting on my back.",
+            {"pain_side", "worse_lying_on_side"},
+            {"pain_at_rest_or_night"},
+        ),
+        ("it doesn't hurt just sitting at my desk", set(), {"pain_sitting"}),
+        ("no pain, just stiffness", {"stiffness"}, set()),
+    ],
+    "round 29: a question after a finding told does not take it back": [
+        (
+            "Is it normal for pain to wake you up? Because it's waking me most nights.",
+            {"pain_at_rest_or_night"},
+            set(),
+        ),
+        ("Is it a bad sign that it hurts more at night?", {"pain_at_rest_or_night"}, set()),
+        ("my partner says I've been walking funny, but I don't think I am limping", set(), set()),
+        (
+            "No periods for a year, I'm 24 and running about 100k a week. Is this a stress fracture?",
+            {"bone_stress_risk"},
+            {"age_45_plus", "age_under_16"},
+        ),
+    ],
+    "round 29: new words for old findings": [
+        ("skipped my period for like 6 months last year", {"bone_stress_risk"}, set()),
+        ("its red n hot", {"redness_warmth"}, set()),
+        (
+            "I'm 80 and since a stumble on the kerb I can't bear weight on the right leg",
+            {"fall_or_injury", "cannot_bear_weight", "age_45_plus"},
+            {"age_under_16"},
+        ),
+    ],
     "round 28: a question that asks whether all is well, and what its answer says": [
         (
             "Q: any tingling? A: nope. Q: bladder ok? A: yep",
@@ -3381,6 +3430,9 @@ def test_an_age_told_of_juniors_in_years_is_no_duration(rules):
         ("I run with older ladies, all 60 plus, and I'm the baby at 47!", 47),
         ("Q: how old? A: 12. Q: where? A: her bum, back of the hip.", 12),
         ("48 lol yes i still run", 48),
+        ("Writing for my grandson Ollie who is 14 - his hip clicks when he runs", 14),
+        ("my daughters 13, shes the one running", 13),
+        ("Background: desk job, two kids under 4, I run at 5am. Outer hip pain.", None),
     ],
 )
 def test_ages_in_other_word_orders(rules, text, age):

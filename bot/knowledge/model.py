@@ -646,6 +646,16 @@ class EventScope(Strict):
     openers: Words = ()
 
 
+class MereSituation(Strict):
+    """A word that would end a denial's scope but, right before a situation of ``findings``
+    after only pain and ``between`` words, says "even just": "I don't get any pain just resting
+    on my back" denies rest pain; "no pain running, just sitting" does not."""
+
+    words: Words = ()
+    findings: tuple[Id, ...] = ()
+    between: Words = ()
+
+
 class RegainedAbility(Strict):
     """An inability told in the past that a later clause says is over: "couldn't put weight on
     it for a day, but I can now". A clause with one of ``verbs``, one of ``times`` (in it or in
@@ -675,9 +685,9 @@ class PainAfterward(Strict):
 
 class StartedNow(Strict):
     """A clause that says what the clause before it denied of the past happens now: "it never
-    used to click but now it does". The clause opens with one of ``openings``; the clause
-    before it, in its sentence, holds every word of ``before``; what that clause denied is
-    present."""
+    used to click but now it does", "I wasn't limping before but I am now". The clause opens
+    with one of ``openings``; the clause before it, in its sentence, holds every word of one
+    entry of ``before``; what that clause denied is present."""
 
     openings: Words = ()
     before: Words = ()
@@ -809,6 +819,7 @@ class LanguageFile(Strict):
     """Misspellings too short for typo tolerance, read as the words meant: "frnt", "nite"."""
     ellipsis: EllipticDenial = Field(default_factory=lambda: EllipticDenial())
     terminators: Words = ()
+    mere_situation: MereSituation = Field(default_factory=lambda: MereSituation())
     events: EventScope = Field(default_factory=lambda: EventScope())
     tense: Tense = Field(default_factory=lambda: Tense())
     grammar: Grammar

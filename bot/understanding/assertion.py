@@ -134,10 +134,22 @@ def _covers(
         into = tokens[at.end : start + 2]  # "my son and felt a sharp pain": the runner felt it
         if cue.means is CueMeaning.OTHER_PERSON and _has_phrase(into, language.contrasts):
             return False
-        return _clear(language, tokens[at.end : start], cue.means, finding)
+        between = tokens[at.end : start]
+        if cue.means is CueMeaning.NEGATED and _mere_situation(language, between, finding):
+            between = between[:-1]  # "I don't get any pain just resting"
+        return _clear(language, between, cue.means, finding)
     if backward and at.start >= end and at.start - end < cue.window:
         return _clear(language, tokens[end : at.start], cue.means, finding)
     return False
+
+
+def _mere_situation(language: Language, between: tuple[str, ...], finding: str) -> bool:
+    return (
+        finding in language.mere_findings
+        and bool(between)
+        and between[-1] in language.mere_words
+        and set(between[:-1]) <= language.mere_between | language.pain_words
+    )
 
 
 def _own_hip_after(language: Language, tokens: tuple[str, ...], end: int) -> bool:

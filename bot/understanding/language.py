@@ -67,6 +67,10 @@ class Language:
     cue_words: dict[str, tuple[Cue, ...]]
     """The cues of one word."""
     terminators: frozenset[str]
+    mere_words: frozenset[str]
+    """Terminators that do not end a denial before a mere situation: ``MereSituation``."""
+    mere_findings: frozenset[str]
+    mere_between: frozenset[str]
     event_findings: frozenset[str]
     event_openers: frozenset[Phrase]
     past_words: frozenset[str]
@@ -166,7 +170,8 @@ class Language:
     afterward_unless: frozenset[str]
     started_now_openings: frozenset[Phrase]
     """Openings that say a thing denied of the past happens now: ``StartedNow``."""
-    started_now_before: frozenset[str]
+    started_now_before: tuple[frozenset[str], ...]
+    """The words the clause before must hold, one entry of which is enough."""
     nothing_words: frozenset[Phrase]
     """Clauses that say only "nothing": after a clause opening on one of
     ``nothing_situations`` they deny what it told (``NothingThen``)."""
@@ -228,6 +233,9 @@ class Language:
             cue_pairs=_by_two_words(cues),
             cue_words=_one_word(cues),
             terminators=word_set(rules.terminators),
+            mere_words=word_set(rules.mere_situation.words),
+            mere_findings=frozenset(rules.mere_situation.findings),
+            mere_between=word_set(rules.mere_situation.between),
             event_findings=frozenset(rules.events.findings),
             event_openers=phrase_set(rules.events.openers),
             past_words=word_set(rules.tense.past),
@@ -328,7 +336,9 @@ class Language:
             ),
             afterward_unless=word_set(rules.ellipsis.afterward.unless),
             started_now_openings=phrase_set(rules.ellipsis.started_now.openings),
-            started_now_before=word_set(rules.ellipsis.started_now.before),
+            started_now_before=tuple(
+                frozenset(phrase_tokens(words)) for words in rules.ellipsis.started_now.before
+            ),
             nothing_words=phrase_set(rules.ellipsis.nothing_then.words),
             nothing_situations=word_set(rules.ellipsis.nothing_then.situations),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),

@@ -157,7 +157,7 @@ class LearnedReading:
         *,
         on_topic: bool = True,
         dropped: frozenset[str] = frozenset(),
-        answered: frozenset[str] = frozenset(),
+        settled: frozenset[str] = frozenset(),
     ) -> list[Revision]:
         """What the model changes in the rules' ``state`` (finding -> present/absent/hedged).
 
@@ -166,8 +166,9 @@ class LearnedReading:
         neither ``on_topic`` (it speaks of pain) nor read by the rules gets nothing filled; a
         reading of present is taken back only when the message has a negator; what the rules
         read and then ``dropped`` (implications such as "side-lying pain alone is not night
-        pain", or a place told with no pain) is not filled back; what a reply right after its
-        question ``answered`` ("Red? No.") stays as the reply said."""
+        pain", or a place told with no pain) is not filled back; what the rules ``settled`` from
+        more than the words (a reply right after its question, "Red? No."; a denial turned round
+        by the next clause, "I wasn't limping before but I am now") stays as they read it."""
         policy = self.policy
         words = features(normalized, self.negators, self.window)
         denies = any(word in self.negators for word in words)
@@ -177,7 +178,7 @@ class LearnedReading:
         for i in np.flatnonzero(np.maximum(presents, absents) > self._least).tolist():
             finding, present, absent = self.findings[i], float(presents[i]), float(absents[i])
             told = state.get(finding)
-            if finding in dropped or finding in answered:
+            if finding in dropped or finding in settled:
                 continue
             if told is None:
                 if on_topic and present > policy.fill and finding not in policy.never_fill:

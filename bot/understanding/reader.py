@@ -181,9 +181,10 @@ _THEIR_AGE = re.compile(
     r"(?! ?(?:km|k|miles?|mins?|minutes?|%|percent|kg|weeks?|days?|months?|times?|x|th|nd|rd"
     r"|st|m\b))"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|nephew|niece|grandson|granddaughter)"
-    r"(?: [a-z]+)?,? \(?(\d{1,2})\)?"
+    r"(?:s|(?: [a-z]+)?),? \(?(\d{1,2})\)?"
     r"(?=[,.;:)]| is\b| and\b| years\b)"
-    r"|\b(?:son|daughter|boy|girl|kid|child|lad) [a-z]+ who is (\d{1,2})\b"
+    r"|\b(?:son|daughter|boy|girl|kid|child|lad|grandson|granddaughter|grandaughter) [a-z]+"
+    r" who is (\d{1,2})\b"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|granddaughter|grandson|athletes?|runners?"
     r"|players?|husband|wife|dad|mum|mom|father|mother|partner|grandad|grandma|little one|youngest"
     r"|eldest|brother|sister|anak|cousin|nephew|niece)(?: [a-z]+)?"
@@ -1278,8 +1279,11 @@ class _Reading:
         self.frames = lexicon.frames
         self.state: dict[str, str] = {}
         self.mentions: list[Mention] = []
+        self.turned: set[str] = set()
+        """Findings a later clause turned from denied to told: the words alone read a denial."""
         self.pain_in_message = False
         self.since_sentences: frozenset[int] = frozenset()
+        self.questions: frozenset[int] = frozenset()
         self.felt_sentences: frozenset[int] = frozenset()
         self.where_it_hurts: frozenset[int] = frozenset()
         """Replies to a question about the pain: every place they name hurts."""
@@ -1299,7 +1303,10 @@ class _Reading:
         if outcome == "present" and finding in self.language.pain_findings:
             self.pained_clauses.add(index)
         framed_again = "frame" in how and finding in self.state
-        if outcome != "ignored" and not framed_again:
+        # "No periods for a year ... Is this a stress fracture?": the question keeps what was told
+        told = self.state.get(finding) == "present"
+        asked_after = outcome == "hedged" and index in self.questions and told
+        if outcome != "ignored" and not framed_again and not asked_after:
             self.state[finding] = outcome
 
     def _load_told_on(self, sentence: int, framed: tuple[str, ...]) -> list[FrameHit]:
@@ -1430,6 +1437,7 @@ class _Reading:
             ):
                 self.mentions[i] = replace(m, verdict="present", assertion="present", why=why)
                 self.state[m.finding] = "present"
+                self.turned.add(m.finding)
 
     def set_aside(self, indices: set[int]) -> None:
         """What the clauses ``indices`` told is the writer's, in a message written for someone
@@ -1619,7 +1627,11 @@ class _Reading:
         """Clause ``index`` (its mentions from ``first`` on) is as the clause before it denied
         or resolved: "Swelling's gone down now, redness too"."""
         before = [m for m in self.mentions[:first] if m.clause == index - 1]
-        told = [m for m in before if m.verdict in ("absent", "present")]
+        told = [  # "the knee pain has gone": the course it tells is no finding to echo
+            m
+            for m in before
+            if m.verdict in ("absent", "present") and m.finding not in self.language.transparent
+        ]
         if not told or any(m.verdict != "absent" for m in told):
             return
         for i, m in enumerate(self.mentions[first:], first):
@@ -1915,6 +1927,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         c.sentence for c in clauses if _felt_pain(lexicon.language, c.tokens)
     )
     reading.since_sentences = frozenset(c.sentence for c in clauses if "since" in c.tokens)
+    reading.questions = frozenset(i for i, c in enumerate(clauses) if c.question)
     asked = {c.sentence for c in clauses if c.question}
     listed = _listed_questions(lexicon.language, clauses) if asked else {}
     listed_from: dict[int, int] = {}  # a listed question's sentence: its first mention
@@ -2057,7 +2070,10 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         if (
             same_sentence
             and _has_any_opening(clause.tokens, lexicon.language.started_now_openings)
-            and lexicon.language.started_now_before <= set(clauses[index - 1].tokens)
+            and any(
+                before <= set(clauses[index - 1].tokens)
+                for before in lexicon.language.started_now_before
+            )
         ):
             reading.told_after_all(clauses, index, "denied of the past, told of now")
     placed = frozenset(reading.state)  # what the rules placed and then dropped stays dropped
@@ -2113,11 +2129,12 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             state,
             on_topic=reading.pain_in_message,
             dropped=frozenset((placed | unpained) - set(state)),
-            answered=frozenset(  # "Red? No.": a bare topic asked and answered
+            settled=frozenset(  # "Red? No.": a bare topic asked and answered
                 m.finding
                 for m in reading.mentions
                 if m.why.startswith(ANSWERED) and len(clauses[m.clause].tokens) <= TOPIC_WORDS
-            ),
+            )
+            | reading.turned,
         )
         for revision in revisions:
             if revision.after is None:
