@@ -283,6 +283,12 @@ LATER_SETS = {
     "utterances_fresh163.yaml": 0.91,
     "utterances_fresh164.yaml": 0.92,
     "utterances_fresh165.yaml": 0.93,
+    # 166-169 (written at the round's start, held back): scored once at its end, the final
+    # measurement, then tuned on and fitted on
+    "utterances_fresh166.yaml": 0.94,
+    "utterances_fresh167.yaml": 0.94,
+    "utterances_fresh168.yaml": 0.96,
+    "utterances_fresh169.yaml": 0.94,
     # round 28: 154-157 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh154.yaml": 0.94,
@@ -375,7 +381,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 166)}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 170)}
 """Sets first scored with the learned second reading (rounds 23 to 29): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2928,6 +2934,34 @@ ASSERTIONS = {
             {"age_45_plus", "age_under_16"},
         ),
     ],
+    "round 29 (after the final measurement): labelled items, beliefs, parts of a red flag": [
+        (
+            "Quick summary for you: - pain: front of hip - started: 4 weeks ago - worse: running,"
+            " stairs - rest pain: no - fever: no - fall: no - age: 35",
+            {"pain_front", "worse_with_activity", "duration_over_2_weeks", "pain_lifting_knee"},
+            {"pain_at_rest_or_night", "fever", "fall_or_injury", "age_45_plus", "age_under_16"},
+        ),
+        (
+            "Okay so Q&A: swelling - no. redness - no. fever - no. limp - a bit.",
+            {"limp"},
+            {"swelling", "redness_warmth", "fever"},
+        ),
+        (
+            "Ok so my partner thinks I've got a fever but the thermometer says 36.8. Hip's just"
+            " sore after running.",
+            {"worse_with_activity"},
+            {"fever"},
+        ),
+        ("I think I have a fever, 38.5", {"fever"}, set()),
+        (
+            "Yesterday I noticed I couldn't feel the toilet paper properly when I wiped. Bladder"
+            " seems ok but honestly I am not sure.",
+            {"saddle_numbness_or_bladder", "numbness_tingling"},
+            set(),
+        ),
+        ("no fevr, no chils", set(), {"fever"}),
+        ("Got bumped by a cyclist and went down on my side.", {"fall_or_injury"}, set()),
+    ],
     "round 29: new words for old findings": [
         ("skipped my period for like 6 months last year", {"bone_stress_risk"}, set()),
         ("its red n hot", {"redness_warmth"}, set()),
@@ -3432,6 +3466,7 @@ def test_an_age_told_of_juniors_in_years_is_no_duration(rules):
         ("48 lol yes i still run", 48),
         ("Writing for my grandson Ollie who is 14 - his hip clicks when he runs", 14),
         ("my daughters 13, shes the one running", 13),
+        ("hes 14 and limping", 14),
         ("Background: desk job, two kids under 4, I run at 5am. Outer hip pain.", None),
     ],
 )

@@ -633,6 +633,8 @@ class TemperatureRule(Strict):
     finding: Id
     words: Annotated[Words, Field(min_length=1)]
     """The words for temperature a reading follows, which alone tell no fever."""
+    beliefs: Words = ()
+    """Words of a clause that only believes in a fever, which a normal reading overrules."""
     fever_from: Annotated[float, Field(gt=35, lt=42)]
     normal_below: Annotated[float, Field(gt=35, lt=42)]
     sources: Sources

@@ -133,6 +133,8 @@ def read_answer(
         return YesNo.UNSURE
     if lead is YesNo.NO or finding in heard.absent:
         return YesNo.NO
+    if text.rstrip().endswith("?") and len(words) <= ASKED_BACK_WORDS:
+        return YesNo.UNSURE  # "sometimes?": an answer asked back is no answer yet
     if finding in heard.present:
         return YesNo.UNSURE if _hedged(words, rules) else YesNo.YES
     if finding in heard.hedged or _hedged(words, rules):
@@ -164,6 +166,7 @@ def read_choice(text: str, labels: Sequence[str]) -> int | None:
 
 MIN_FUZZY_LENGTH = 3
 MAX_CHOICE_DIGITS = 3
+ASKED_BACK_WORDS = 3
 _NUMBER = re.compile(r"\b(\d{1,3})\b")
 
 

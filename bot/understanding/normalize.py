@@ -118,9 +118,10 @@ QUESTION_WORDS = frozenset({"what", "why", "how", "when", "where", "which", "who
 CONDITIONS = frozenset({"if", "whether", "unless", "suppose", "say"})
 """Openings of a condition that belongs to the question after it ("if I fell on it would that
 matter?")."""
-_SENTENCE_SPLIT = re.compile(r"[.!;\n]+|(\?)|[,()\[\]]")
-_COMMA_LIKE = frozenset(",()[]")
-"""Breaks inside a sentence: a comma, or a bracket round an aside ("(is that normal?)")."""
+_SENTENCE_SPLIT = re.compile(r"[.!;\n]+|(\?)|[,()\[\]]|\s[-\u2013\u2014]+\s(?=[a-z][a-z ]{0,24}:)")
+_COMMA_LIKE = frozenset(",()[]-\u2013\u2014")
+"""Breaks inside a sentence: a comma, a bracket round an aside ("(is that normal?)"), or a dash
+that opens a labelled item ("rest pain: no - fever: no"; not "swelling - no")."""
 _LIST_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[a-z])")
 """A number that opens an item of a numbered list: "1. where", "2) how long"."""
 _INTERVIEW_LABEL = re.compile(r"(?<![a-z0-9])(q|question|a|answer|ans)\s*:(?!\d)")
@@ -312,6 +313,6 @@ def split_normalized(normalized: str) -> list[Clause]:
             current.append(token)
         if current:
             clauses.append(Clause(tuple(current), question, after_comma, sentence, contrast))
-        after_comma = match.group(0) in _COMMA_LIKE
+        after_comma = match.group(0).strip()[:1] in _COMMA_LIKE
         sentence += not after_comma
     return clauses

@@ -177,7 +177,7 @@ AGE_BEFORE = 80
 AGE_AFTER = 40
 """How far after a number an age pattern may look ("45 years of age")."""
 _THEIR_AGE = re.compile(
-    r"\b(?:he|she) is (?:only |just |now )?(\d{1,2})\b"
+    r"\b(?:he is|she is|hes|shes) (?:only |just |now )?(\d{1,2})\b"
     r"(?! ?(?:km|k|miles?|mins?|minutes?|%|percent|kg|weeks?|days?|months?|times?|x|th|nd|rd"
     r"|st|m\b))"
     r"|\b(?:son|daughter|boy|girl|kid|child|lad|nephew|niece|grandson|granddaughter)"
@@ -967,10 +967,14 @@ def _pained_in_sentence(language: Language, reading: _Reading, clauses: list[Cla
             reading.state.setdefault(m.finding, "present")
 
 
-def _temperature(language: Language, normalized: str, reading: _Reading) -> None:
+def _temperature(
+    language: Language, normalized: str, reading: _Reading, clauses: list[Clause]
+) -> None:
     """A temperature told as a number decides fever (``temperature`` in ``language.yaml``): a
     high reading is a fever, a normal one is none when the fever was heard present only from the
-    word for temperature ("temp was 36.8"; "do I have a fever? no. temp was 36.8")."""
+    word for temperature ("temp was 36.8"; "do I have a fever? no. temp was 36.8") or in a
+    clause that only believes it ("my partner thinks I've got a fever but the thermometer says
+    36.8")."""
     rule = language.rules.temperature
     if rule is not None and ("ty" in normalized or "hundred" in normalized):
         normalized = _WORDED_NUMBER.sub(_number_of, normalized)  # "thirty nine this morning"
@@ -981,10 +985,11 @@ def _temperature(language: Language, normalized: str, reading: _Reading) -> None
     celsius = value if value < FAHRENHEIT_FROM else (value - 32) * 5 / 9
     told = [m for m in reading.mentions if m.finding == rule.finding and m.verdict == "present"]
     words = frozenset(rule.words)
+    beliefs = frozenset(rule.beliefs)
     if celsius >= rule.fever_from:
         reading.state[rule.finding] = "present"
     elif NORMAL_FROM <= celsius < rule.normal_below and all(
-        words & set(m.words.split()) for m in told
+        words & set(m.words.split()) or beliefs & set(clauses[m.clause].tokens) for m in told
     ):
         reading.state[rule.finding] = "absent"
 
@@ -2104,7 +2109,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
     over += _moved(lexicon.language, reading.state, reading.mentions, clauses)
     over += _partly_denied(lexicon.language, reading.state, reading.mentions, clauses)
     _later_of_opposites(lexicon.language, reading.state, reading.mentions)
-    _temperature(lexicon.language, normalized, reading)
+    _temperature(lexicon.language, normalized, reading, clauses)
     age = _age(
         unlabelled or normalized,
         reading.state,
