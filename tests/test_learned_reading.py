@@ -150,6 +150,19 @@ def test_a_denial_the_next_clause_turns_round_is_not_taken_back():
     assert "limp" in still.absent
 
 
+def test_a_temperature_told_as_a_number_is_not_taken_back():
+    fever_denied = LearnedReading(
+        ("fever",),
+        {"fever": [0, 0.0, 9.0]},  # sure that the word "fever" is a denial
+        ([-6.0], [-6.0]),
+        negators=NEGATORS,
+        window=6,
+        policy=POLICY_USED,
+    )
+    heard = understand("fever 39 since last night, not eating", lexicon_with(fever_denied))
+    assert "fever" in heard.present
+
+
 def test_a_model_naming_an_unknown_finding_is_refused():
     model = LearnedReading(
         ("swelling", "no_such_finding"),

@@ -289,6 +289,12 @@ LATER_SETS = {
     "utterances_fresh167.yaml": 0.94,
     "utterances_fresh168.yaml": 0.96,
     "utterances_fresh169.yaml": 0.94,
+    # 170-173 (written after the round's rules were done): scored once on arrival at c199fc4,
+    # the round's second fresh measurement, then tuned on and fitted on
+    "utterances_fresh170.yaml": 0.92,
+    "utterances_fresh171.yaml": 0.96,
+    "utterances_fresh172.yaml": 0.96,
+    "utterances_fresh173.yaml": 0.95,
     # round 28: 154-157 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh154.yaml": 0.94,
@@ -381,7 +387,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 170)}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 174)}
 """Sets first scored with the learned second reading (rounds 23 to 29): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2961,6 +2967,37 @@ ASSERTIONS = {
         ),
         ("no fevr, no chils", set(), {"fever"}),
         ("Got bumped by a cyclist and went down on my side.", {"fall_or_injury"}, set()),
+    ],
+    "round 29 (the second fresh measurement): checklists, scores, 'none' after a topic": [
+        (
+            "Checklist from the NHS page:\n[ ] fever\n[ ] redness\n[ ] can't walk\n"
+            "[x] pain worse with exercise\n[x] over 2 weeks",
+            {"worse_with_activity", "duration_over_2_weeks"},
+            {"fever", "redness_warmth", "cannot_bear_weight"},
+        ),
+        ("Pain scale: rest 0, walking 2, running 6.", set(), {"pain_at_rest_or_night"}),
+        ("Q4 injury: none", set(), {"fall_or_injury"}),
+        (
+            "Me, I'm fine fever-wise, but my hip clicks when I run",
+            {"clicking_catching"},
+            {"fever"},
+        ),
+        (
+            "I think my bladder is not working right, I keep needing to go and nothing comes out.",
+            {"saddle_numbness_or_bladder"},
+            set(),
+        ),
+        ("yes its warm and a bit pink", {"redness_warmth"}, set()),
+        (
+            "Walking fine on the flat, and lifting my knee is fine. Stairs down hurt.",
+            set(),
+            {"cannot_bear_weight", "limp", "pain_lifting_knee"},
+        ),
+        (
+            "Swollen lump on the side of my hip after I banged it on a table corner.",
+            {"swelling", "fall_or_injury"},
+            set(),
+        ),
     ],
     "round 29: new words for old findings": [
         ("skipped my period for like 6 months last year", {"bone_stress_risk"}, set()),

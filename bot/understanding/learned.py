@@ -168,7 +168,8 @@ class LearnedReading:
         read and then ``dropped`` (implications such as "side-lying pain alone is not night
         pain", or a place told with no pain) is not filled back; what the rules ``settled`` from
         more than the words (a reply right after its question, "Red? No."; a denial turned round
-        by the next clause, "I wasn't limping before but I am now") stays as they read it."""
+        by the next clause, "I wasn't limping before but I am now"; a temperature told as a
+        number, "fever 39") stays as they read it."""
         policy = self.policy
         words = features(normalized, self.negators, self.window)
         denies = any(word in self.negators for word in words)

@@ -136,6 +136,8 @@ _FIRST_PERSON = [
         (r"\byours\b", "mine"),
     )
 ]
+_CHECKBOX = re.compile(r"\[( ?|[x\u2713\u2714] ?)\]")
+"""A checklist's box, empty or ticked ("[ ]", "[x]")."""
 _TOKEN = re.compile(r"[a-z0-9]+")
 _QUESTION = "?"
 
@@ -175,7 +177,14 @@ def normalize_text(text: str) -> str:
     text = text.replace("’", "'").replace("`", "'")
     for pattern, replacement in _CONTRACTION_PATTERNS:
         text = pattern.sub(replacement, text)
+    if "[" in text:
+        text = _CHECKBOX.sub(_checkbox_words, text)
     return _without_list_numbers(text)
+
+
+def _checkbox_words(box: re.Match[str]) -> str:
+    """A hand-typed checklist: "[ ] fever" denies, "[x] over 2 weeks" tells."""
+    return "\n" if box.group(1).strip() else "\nno "
 
 
 def _without_list_numbers(text: str) -> str:

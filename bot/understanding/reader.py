@@ -988,10 +988,12 @@ def _temperature(
     beliefs = frozenset(rule.beliefs)
     if celsius >= rule.fever_from:
         reading.state[rule.finding] = "present"
+        reading.settled.add(rule.finding)  # "fever 39": the number, not the word, tells it
     elif NORMAL_FROM <= celsius < rule.normal_below and all(
         words & set(m.words.split()) or beliefs & set(clauses[m.clause].tokens) for m in told
     ):
         reading.state[rule.finding] = "absent"
+        reading.settled.add(rule.finding)
 
 
 def _not_how_long(reading: _Reading, clauses: list[Clause], age: int) -> None:
@@ -1284,8 +1286,9 @@ class _Reading:
         self.frames = lexicon.frames
         self.state: dict[str, str] = {}
         self.mentions: list[Mention] = []
-        self.turned: set[str] = set()
-        """Findings a later clause turned from denied to told: the words alone read a denial."""
+        self.settled: set[str] = set()
+        """Findings read from more than the words a learned reading weighs: a denial turned round
+        by the next clause, a temperature told as a number."""
         self.pain_in_message = False
         self.since_sentences: frozenset[int] = frozenset()
         self.questions: frozenset[int] = frozenset()
@@ -1442,7 +1445,7 @@ class _Reading:
             ):
                 self.mentions[i] = replace(m, verdict="present", assertion="present", why=why)
                 self.state[m.finding] = "present"
-                self.turned.add(m.finding)
+                self.settled.add(m.finding)
 
     def set_aside(self, indices: set[int]) -> None:
         """What the clauses ``indices`` told is the writer's, in a message written for someone
@@ -2139,7 +2142,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
                 for m in reading.mentions
                 if m.why.startswith(ANSWERED) and len(clauses[m.clause].tokens) <= TOPIC_WORDS
             )
-            | reading.turned,
+            | reading.settled,
         )
         for revision in revisions:
             if revision.after is None:
