@@ -120,15 +120,21 @@ def test_short_replies_are_read_by_the_rules_alone():
     assert understand("marmalade", lexicon_with(model)).empty
 
 
-def test_what_the_rules_drop_by_an_implication_is_not_filled_back():
-    night = LearnedReading(
-        ("pain_at_rest_or_night",),
-        {"night": [0, 9.0, 0.0]},
+def one_finding_model(finding: str, word: str, *, toward: str) -> LearnedReading:
+    """A model of one finding that is sure ``word`` tells it present, or absent."""
+    present, absent = (9.0, 0.0) if toward == "present" else (0.0, 9.0)
+    return LearnedReading(
+        (finding,),
+        {word: [0, present, absent]},
         ([-6.0], [-6.0]),
         negators=NEGATORS,
         window=6,
         policy=POLICY_USED,
     )
+
+
+def test_what_the_rules_drop_by_an_implication_is_not_filled_back():
+    night = one_finding_model("pain_at_rest_or_night", "night", toward="present")
     side = understand("it hurts lying on my side in bed at night", lexicon_with(night))
     assert "pain_at_rest_or_night" not in side.present  # side-lying pain alone: not night pain
     awake = understand("my hip aches and keeps me up every night", lexicon_with(night))
@@ -136,14 +142,7 @@ def test_what_the_rules_drop_by_an_implication_is_not_filled_back():
 
 
 def test_a_denial_the_next_clause_turns_round_is_not_taken_back():
-    limp_denied = LearnedReading(
-        ("limp",),
-        {"~limping": [0, 0.0, 9.0]},  # sure that a denied "limping" is no limp
-        ([-6.0], [-6.0]),
-        negators=NEGATORS,
-        window=6,
-        policy=POLICY_USED,
-    )
+    limp_denied = one_finding_model("limp", "~limping", toward="absent")
     now = understand("I wasn't limping before but I am now", lexicon_with(limp_denied))
     assert "limp" in now.present
     still = understand("I wasn't limping before and I'm still not", lexicon_with(limp_denied))
@@ -151,14 +150,7 @@ def test_a_denial_the_next_clause_turns_round_is_not_taken_back():
 
 
 def test_a_temperature_told_as_a_number_is_not_taken_back():
-    fever_denied = LearnedReading(
-        ("fever",),
-        {"fever": [0, 0.0, 9.0]},  # sure that the word "fever" is a denial
-        ([-6.0], [-6.0]),
-        negators=NEGATORS,
-        window=6,
-        policy=POLICY_USED,
-    )
+    fever_denied = one_finding_model("fever", "fever", toward="absent")
     heard = understand("fever 39 since last night, not eating", lexicon_with(fever_denied))
     assert "fever" in heard.present
 
