@@ -155,6 +155,19 @@ def test_a_temperature_told_as_a_number_is_not_taken_back():
     assert "fever" in heard.present
 
 
+def test_a_label_and_its_bare_answer_are_not_taken_back():
+    redness_told = one_finding_model("redness_warmth", "~redness", toward="present")
+    labelled = understand("Swelling: no. Redness: no. Fever: no.", lexicon_with(redness_told))
+    assert "redness_warmth" in labelled.absent
+    told = "There is no redness that I have seen on the hip at all"
+    assert "redness_warmth" not in understand(told, lexicon_with(redness_told)).absent
+    fever_denied = one_finding_model("fever", "fever", toward="absent")
+    ticked = understand("fever ✅ not weight bearing ✅", lexicon_with(fever_denied))
+    assert "fever" in ticked.present
+    told = "I have had a fever since last night and not sleeping"
+    assert "fever" not in understand(told, lexicon_with(fever_denied)).present
+
+
 def test_a_model_naming_an_unknown_finding_is_refused():
     model = LearnedReading(
         ("swelling", "no_such_finding"),

@@ -277,6 +277,18 @@ LATER_SETS = {
     "utterances_fresh141.yaml": 0.92,
     "utterances_fresh142.yaml": 0.93,
     "utterances_fresh143.yaml": 0.94,
+    # round 30: 174-177 scored once on arrival on the round's starting code, then tuned on and
+    # fitted on
+    "utterances_fresh174.yaml": 0.94,
+    "utterances_fresh175.yaml": 0.95,
+    "utterances_fresh176.yaml": 0.94,
+    "utterances_fresh177.yaml": 0.95,
+    # 178-181 (written at the round's start, held back): scored once at its end, the final
+    # measurement, then tuned on and fitted on
+    "utterances_fresh178.yaml": 0.94,
+    "utterances_fresh179.yaml": 0.94,
+    "utterances_fresh180.yaml": 0.93,
+    "utterances_fresh181.yaml": 0.93,
     # round 29: 162-165 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh162.yaml": 0.93,
@@ -387,7 +399,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 174)}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 182)}
 """Sets first scored with the learned second reading (rounds 23 to 29): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2905,6 +2917,102 @@ ASSERTIONS = {
         ),
         ("sore after training", {"worse_with_activity"}, set()),
         ("No weight loss, periods regular, eat like a horse.", set(), {"bone_stress_risk"}),
+    ],
+    "round 30: a checklist's ticks and crosses, before or after their items": [
+        (
+            "Stiff: ✔ Morning stiffness: ✔ (gone after 15 min) Clicking: ✗",
+            {"stiffness", "morning_stiffness"},
+            {"clicking_catching"},
+        ),
+        (
+            "✔ pain in buttock ✔ goes down the leg ✗ numb ✗ tingling",
+            {"pain_buttock", "pain_down_leg"},
+            {"numbness_tingling"},
+        ),
+        (
+            "Pain at rest (✗). Swelling (✗). Fever (✗). Limp (✔ after long runs only).",
+            {"limp"},
+            {"pain_at_rest_or_night", "swelling", "fever"},
+        ),
+        ("swollen ✔ red ✔ hot ✔", {"swelling", "redness_warmth"}, set()),
+        ("Tender? ✗", set(), {"tender_to_touch"}),
+        (
+            "👍 training the same 👍 shoes the same 👎 hip sore on the side for 4 weeks",
+            {"pain_side", "duration_over_2_weeks"},
+            {"recent_training_increase"},
+        ),
+        ("fever? 👎", set(), {"fever"}),
+    ],
+    "round 30: a form's Y/N and its one-letter answers": [
+        (
+            "Q1 Swelling Y/N: N\nQ2 Redness Y/N: N\nQ4 Fever Y/N: N",
+            set(),
+            {"swelling", "redness_warmth", "fever"},
+        ),
+        (
+            "Y/N table:\npain front Y\npain side N\nlimp N\nclicks Y",
+            {"pain_front", "clicking_catching"},
+            {"pain_side", "limp"},
+        ),
+        (
+            "Q3 Pain worse with running? Y   Q4 Pain at night? N",
+            {"worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+        ("red n hot", {"redness_warmth"}, set()),
+    ],
+    "round 30: an ability asked about: a no tells its loss, a yes denies it": [
+        ("Can you bear weight? No", {"cannot_bear_weight"}, set()),
+        ("Q: can you stand on it? A: no, not at all", {"cannot_bear_weight"}, set()),
+        ("Able to walk? no", {"cannot_bear_weight"}, set()),
+        ("Weight bearing: no", {"cannot_bear_weight"}, set()),
+        ("Could I bear weight? yes.", set(), {"cannot_bear_weight"}),
+        ("Weight bearing - ok.", set(), {"cannot_bear_weight"}),
+        ("I can put weight yes.", set(), {"cannot_bear_weight"}),
+        ("can you walk? no", {"limp"}, set()),
+        ("can you walk? yes", set(), set()),  # says nothing of a limp
+        ("Walking? Fine.", set(), {"limp"}),
+        ("Pain when standing? no", set(), {"cannot_bear_weight"}),
+        ("can I walk? barely, I'm dragging the leg", {"limp"}, set()),
+        ("I can walk but barely, hobbling round the flat.", {"limp"}, {"cannot_bear_weight"}),
+    ],
+    "round 30: what a denial leaves out, and a comparison denied alone": [
+        ("Besides the stiffness it's honestly fine.", {"stiffness"}, set()),
+        ("Other than the clicking, nothing.", {"clicking_catching"}, set()),
+        ("nothing hurts other than when I sit", {"pain_sitting"}, set()),
+        (
+            "Except when I lie on my right side I don't really notice it.",
+            {"worse_lying_on_side"},
+            set(),
+        ),
+        (
+            "Except for some stiffness in the mornings, all good",
+            {"morning_stiffness", "stiffness"},
+            set(),
+        ),
+        ("no pain on the other side", set(), set()),
+        (
+            "Numb around my groin and bum, like I've sat on a bike saddle for hours, even though I haven't.",
+            {"numbness_tingling", "saddle_numbness_or_bladder"},
+            set(),
+        ),
+    ],
+    "round 30: new words for old findings": [
+        ("Buttock not hurting. Groin not hurting.", set(), {"pain_buttock", "pain_front"}),
+        ("5) injury - none I can think of", set(), {"fall_or_injury"}),
+        ("the pain is much better now, the swelling go down", {"pain_improving"}, {"swelling"}),
+        ("i can lift my knee w/o it hurting", set(), {"pain_lifting_knee"}),
+        ("Pain don't go to the leg, only the hip.", set(), {"pain_down_leg"}),
+        ("no pop, it came slow slow", set(), {"sudden_onset"}),
+        ("is getting badder every week", {"pain_worsening"}, set()),
+        ("swollen? no. red? also no.", set(), {"swelling", "redness_warmth"}),
+        ("Q3 better or worse: worse", {"pain_worsening"}, set()),
+        ("Sleep on that side ok now.", set(), {"worse_lying_on_side"}),
+        (
+            "Can't stand on the right leg at all since the tumble on Saturday's trail run.",
+            {"cannot_bear_weight", "fall_or_injury"},
+            set(),
+        ),
     ],
     "round 29: a denial turned round by the next clause, and what a course leaves": [
         ("I wasn't limping before but I am now.", {"limp"}, set()),

@@ -110,9 +110,13 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
     ids += [("transparent", finding) for finding in language.transparent]
     ids += [("parts", finding) for finding in language.parts]
     ids += [("events.findings", finding) for finding in language.events.findings]
+    ids += [("mere_situation.findings", f) for f in language.mere_situation.findings]
+    ids += [("abilities.findings", finding) for finding in language.abilities.findings]
+    ids += [("abilities.yes_denies", finding) for finding in language.abilities.yes_denies]
     ids += [("ellipsis.not_pain", finding) for finding in language.ellipsis.not_pain]
     ids += [("opposites", finding) for pair in language.opposites for finding in pair]
     ids += [("pain_subjects", finding) for finding in language.pain_subjects]
+    ids += [("told_by_yes", finding) for finding in language.told_by_yes]
     ids += [("locations.findings", finding) for finding in language.locations.findings]
     ids += [(f"{frame}.finding", getattr(language, frame).finding)
             for frame in ("activity", "training", "duration")]  # fmt: skip

@@ -658,6 +658,23 @@ class MereSituation(Strict):
     between: Words = ()
 
 
+class Abilities(Strict):
+    """Findings that are the loss of an ability, whose topic words name the ability
+    (cannot_bear_weight: "weight bearing", "stand"). A bare denial after the topic, or a no to
+    a question about it, tells the finding ("Weight bearing: no", "Can you bear weight? No"),
+    and a yes denies it; a clause with a word for pain keeps the usual reading ("pain standing?
+    no")."""
+
+    findings: tuple[Id, ...] = ()
+    yes_denies: tuple[Id, ...] = ()
+    """The findings of these a bare yes denies ("Could I bear weight? yes"); "can he walk? yes"
+    says nothing of a limp."""
+    denials: Words = ()
+    """The cues after a topic, or the replies to a question about it, that answer no to it: not
+    those that say all is well ("weight bearing ok", "Walking? Fine.") or leave it in doubt
+    ("can I walk? barely")."""
+
+
 class RegainedAbility(Strict):
     """An inability told in the past that a later clause says is over: "couldn't put weight on
     it for a day, but I can now". A clause with one of ``verbs``, one of ``times`` (in it or in
@@ -722,6 +739,9 @@ class EllipticDenial(Strict):
     when I put my socks on, but that doesn't hurt")."""
     summaries: Words = ()
     """Openings that deny a whole list said before them: "stairs, the car, none of that hurts"."""
+    comparisons: Words = ()
+    """Openings of a comparison: an elliptic denial after one denies only the comparison
+    ("numb round my groin, like I've sat on a bike saddle for hours, even though I haven't")."""
     closing_tail: Words = ()
     """Words that may follow a clause that is only a resolution: "cleared up completely"."""
     closing_causes: Words = ()
@@ -822,6 +842,7 @@ class LanguageFile(Strict):
     ellipsis: EllipticDenial = Field(default_factory=lambda: EllipticDenial())
     terminators: Words = ()
     mere_situation: MereSituation = Field(default_factory=lambda: MereSituation())
+    abilities: Abilities = Field(default_factory=lambda: Abilities())
     events: EventScope = Field(default_factory=lambda: EventScope())
     tense: Tense = Field(default_factory=lambda: Tense())
     grammar: Grammar
@@ -833,6 +854,11 @@ class LanguageFile(Strict):
     subjects: dict[Id, Words] = Field(default_factory=dict)
     """Words naming a finding's topic, which count only when denied or resolved."""
     pain_subjects: tuple[Id, ...] = ()
+    exceptions: Words = ()
+    """Openings of what a denial leaves out: "besides the stiffness it's fine", "other than the
+    clicking, nothing" tell the stiffness and the clicking."""
+    told_by_yes: tuple[Id, ...] = ()
+    """Findings whose topic words, answered by a bare yes, tell them: "red: yes", "temp ✔"."""
     pain_words: Annotated[Words, Field(min_length=1)]
     locations: Locations
     activity: ActivityFrame

@@ -27,6 +27,8 @@ class Assertion(StrEnum):
 
 
 OWN_HIP_REACH = 4
+EXCEPTION_REACH = 5
+"""How far before a mention an exception may open: "apart from the dull groin ache"."""
 """How far after a mention "my hip" still says whose body it is."""
 
 _FROM_CUE = {
@@ -172,9 +174,12 @@ def assess(
     """The assertion of the mention of ``finding`` at ``span`` in a clause of ``tokens``."""
     start, end = span
     hits: dict[Assertion, CueAt] = {}
+    exception = _exception_before(language, tokens, start)
     for at in cues:
         if not at.cue.applies_to(finding):
             continue
+        if exception is not None and (at.start >= end or at.end <= exception):
+            continue  # "besides the stiffness it's fine", "no pain apart from the groin"
         overlaps = at.end > start and at.start < end
         if overlaps and not (at.start < start and at.cue.direction is not CueDirection.BACKWARD):
             continue
@@ -193,6 +198,17 @@ def assess(
             side = "before" if at.end <= start else "after"
             return Verdict(assertion, f"{at.cue.means} cue '{at.words}' {side}")
     return Verdict(Assertion.PRESENT, "no cue in scope")
+
+
+def _exception_before(language: Language, tokens: tuple[str, ...], start: int) -> int | None:
+    """Where an exception opens, right before ``start`` ("apart from the groin ache", "besides
+    the stiffness"); None for none."""
+    for at in range(max(0, start - EXCEPTION_REACH), start):
+        if any(
+            tokens[at : at + len(p)] == p and at + len(p) <= start for p in language.exceptions
+        ):
+            return at
+    return None
 
 
 def _denies_its_hurt(

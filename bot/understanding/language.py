@@ -71,6 +71,14 @@ class Language:
     """Terminators that do not end a denial before a mere situation: ``MereSituation``."""
     mere_findings: frozenset[str]
     mere_between: frozenset[str]
+    ability_findings: frozenset[str]
+    """Findings that are the loss of an ability named by their topic words: ``Abilities``."""
+    ability_denials: frozenset[Phrase]
+    ability_yes_denies: frozenset[str]
+    told_by_yes: frozenset[str]
+    exceptions: frozenset[Phrase]
+    """Openings of what a denial leaves out ("besides the stiffness it's fine")."""
+    """Findings whose topic words, answered by a bare yes, tell them ("red: yes")."""
     event_findings: frozenset[str]
     event_openers: frozenset[Phrase]
     past_words: frozenset[str]
@@ -136,6 +144,7 @@ class Language:
     elliptic_not_me: frozenset[Phrase]
     elliptic_doubts: frozenset[Phrase]
     elliptic_summaries: frozenset[Phrase]
+    elliptic_comparisons: frozenset[Phrase]
     presuming_questions: frozenset[Phrase]
     presuming_tails: frozenset[Phrase]
     elliptic_alone: frozenset[Phrase]
@@ -236,6 +245,11 @@ class Language:
             mere_words=word_set(rules.mere_situation.words),
             mere_findings=frozenset(rules.mere_situation.findings),
             mere_between=word_set(rules.mere_situation.between),
+            ability_findings=frozenset(rules.abilities.findings),
+            ability_denials=phrase_set(rules.abilities.denials),
+            ability_yes_denies=frozenset(rules.abilities.yes_denies),
+            told_by_yes=frozenset(rules.told_by_yes),
+            exceptions=phrase_set(rules.exceptions),
             event_findings=frozenset(rules.events.findings),
             event_openers=phrase_set(rules.events.openers),
             past_words=word_set(rules.tense.past),
@@ -299,6 +313,7 @@ class Language:
             elliptic_not_me=phrase_set(rules.ellipsis.not_me),
             elliptic_doubts=phrase_set(rules.ellipsis.doubts),
             elliptic_summaries=phrase_set(rules.ellipsis.summaries),
+            elliptic_comparisons=phrase_set(rules.ellipsis.comparisons),
             presuming_questions=phrase_set(rules.presuming_questions),
             presuming_tails=phrase_set(rules.presuming_tails),
             elliptic_alone=phrase_set(rules.ellipsis.alone),

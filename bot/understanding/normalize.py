@@ -25,10 +25,20 @@ EMOJI_WORDS = {
     "🩼": " crutches ",
     "👍": " yes ",
     "👎": " no ",
-    "✅": " yes ",
-    "❌": " no ",
     "🚫": " no ",
 }
+
+_TICKS = frozenset("✅✔✓☑🗸")
+_CROSSES = frozenset("❌✗✘✖☒❎")
+_DOUBTS = frozenset("❓❔")
+_MARK_WORDS = {**dict.fromkeys(_TICKS, "yes"), **dict.fromkeys(_CROSSES, "no"),
+               **dict.fromkeys(_DOUBTS, "not sure")}  # fmt: skip
+"""A checklist's marks: a tick tells, a cross denies, a question mark doubts."""
+_THUMBS = re.compile("[\U0001f44d\U0001f44e][\U0001f3fb-\U0001f3ff]?\ufe0f?")
+_THUMB_LIST = re.compile("^\\s*[\U0001f44d\U0001f44e]", re.MULTILINE)
+"""Thumbs that open a line are a list's marks of good and bad ("👎 hip sore on the side"), not
+a yes or a no."""
+_MARK = re.compile("[" + "".join(sorted(_MARK_WORDS)) + "]\ufe0f?")
 
 _CONTRACTIONS = [
     (r"\bcan\s+no\s+longer\b|\bno\s+longer\s+able\s+to\b|\bunable\s+to\b", "cannot"),
@@ -56,6 +66,9 @@ _CONTRACTIONS = [
         r"aged \1\2",
     ),  # "Pt 17F", "GP note 58M:", "shorthand: 31F"
     (r"\by/o\b", "year old"),
+    (r"\bw/o(?:ut)?\b", "without"),
+    (r"\bexcept for\b|\bexcept(?= (?:when|after|on|in|at|first thing)\b)", "apart from"),
+    (r"\bw/(?=\s?[a-z])", "with "),
     (r"\bi\s*['’]\s*m\b|\bim\b", "i am"),
     (r"\bi\s*['’]\s*ve\b|\bive\b", "i have"),
     (r"\bit\s*['’]\s*s\b", "it is"),
@@ -138,6 +151,13 @@ _FIRST_PERSON = [
 ]
 _CHECKBOX = re.compile(r"\[( ?|[x\u2713\u2714] ?)\]")
 """A checklist's box, empty or ticked ("[ ]", "[x]")."""
+_YES_NO_LABEL = re.compile(r"\(?\b(?:y\s*/\s*n|yes\s*/\s*no)\b\)?")
+"""A form's "Y/N" after its question: the answer follows."""
+_LETTER_ANSWER = re.compile(r"(?<=[:?=])[ \t]*([yn])\b(?![/'])|(?<=[a-z] )([yn])[ \t]*(?=\n|$)")
+"""A form's one-letter answer: after its question ("Fever? N", "Swelling Y/N: N") or at the end of
+a table's line ("limp N")."""
+_QUESTION_NUMBER = re.compile(r"\bq ?\d{1,2}\b[.:)]?")
+"""A form's numbered question ("Q3 Pain at night? N  Q4 ..."): each opens a sentence."""
 _TOKEN = re.compile(r"[a-z0-9]+")
 _QUESTION = "?"
 
@@ -172,19 +192,47 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if not text.isascii():
         text = _without_accents(text)
+    if _THUMB_LIST.search(text):
+        text = _THUMBS.sub("\n", text)
     for emoji, words in EMOJI_WORDS.items():
         text = text.replace(emoji, words)
+    if _MARK.search(text):
+        text = "\n".join(_marked_line(line) for line in text.split("\n"))
     text = text.replace("’", "'").replace("`", "'")
     for pattern, replacement in _CONTRACTION_PATTERNS:
         text = pattern.sub(replacement, text)
     if "[" in text:
         text = _CHECKBOX.sub(_checkbox_words, text)
+    if "y" in text or "n" in text:
+        text = _YES_NO_LABEL.sub(" ", text)
+        text = _LETTER_ANSWER.sub(_letter_words, text)
+    if "q" in text:
+        text = _QUESTION_NUMBER.sub("\n", text)
     return _without_list_numbers(text)
 
 
 def _checkbox_words(box: re.Match[str]) -> str:
     """A hand-typed checklist: "[ ] fever" denies, "[x] over 2 weeks" tells."""
     return "\n" if box.group(1).strip() else "\nno "
+
+
+def _marked_line(line: str) -> str:
+    """A line of a checklist typed with marks, each marked item a clause with its answer after
+    it: a mark that opens the line stands before each item ("✔ buttock pain ✗ numb": "numb no"),
+    otherwise after it ("Clicking: ✗", "Swelling (✗)")."""
+    if not _MARK.match(line.lstrip()):
+        return _MARK.sub(lambda mark: f" {_MARK_WORDS[mark.group(0)[0]]}\n", line)
+    parts = _MARK.split(line.lstrip())[1:]
+    marks = _MARK.findall(line)
+    return "".join(
+        f"\n{item} {_MARK_WORDS[mark[0]]}\n" for mark, item in zip(marks, parts, strict=True)
+    )
+
+
+def _letter_words(answer: re.Match[str]) -> str:
+    """ "Fever? N" is "Fever? no", and a table's "limp N" is "limp no"."""
+    letter = answer.group(1) or answer.group(2)
+    return " yes" if letter == "y" else " no"
 
 
 def _without_list_numbers(text: str) -> str:

@@ -72,6 +72,9 @@ ANY_ITEM = "any"
 """A list item opening with it carries the denial before it even when it names a pain: "I don't
 have: any fever, any groin pain"."""
 TOPIC_WORDS = 4
+LABEL_WORDS = 5
+"""A clause this short that ends in a bare yes or no is a label and its answer: "warm to
+touch: no"."""
 """A clause this short, then a bare yes or no, is a topic with its answer: "numbness, no"."""
 PROXY_SENTENCES = 2
 """How many sentences a message that tells of a relative's hip needs to be written for them."""
@@ -97,6 +100,18 @@ ASKED_REACH = 2
 FLIPPED_WHY = "denied absent phrase"
 ABSENT_PHRASE = "absent phrase"
 DENYING_PAIR = "a pair that denies"
+ABILITY_DENIED = "an ability denied"
+ABILITY_AFFIRMED = "an ability affirmed"
+TOLD_BY_YES = "a topic answered yes"
+OK_WORDS = frozenset({"ok", "okay", "fine", "alright", "good", "normal", "grand"})
+BARE_YES = frozenset(
+    {("yes",), ("yeah",), ("yep",), ("yup",), ("y",), ("ya",), ("yea",), ("aye",)}
+)
+BARE_ANSWERS = frozenset(
+    {("present", yes) for yes in BARE_YES}
+    | {("absent", (no,)) for no in ("no", "nope", "nah", "none", "negative")}
+)
+"""A verdict and the bare answer that ends its clause: a label's "redness no", "fever yes"."""
 BARE_DENIAL_WORDS = 8
 """The most words of a bare denial ("there's none on mine", "nothing to see")."""
 TOPIC_AFTER = 6
@@ -617,6 +632,40 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
     return None
 
 
+def _settled(reading: _Reading, clauses: list[Clause]) -> frozenset[str]:
+    """What the rules read from more than the words, which the learned reading leaves as it is:
+    a bare topic asked and answered ("Red? No."), an ability asked about, a label and its bare
+    answer ("Redness: no", "fever ✅"), what an exception opens ("Other than the clicking,
+    nothing."), and the reading's own (``_Reading.settled``)."""
+    abilities = reading.language.ability_findings
+    return frozenset(reading.settled) | frozenset(
+        m.finding
+        for m in reading.mentions
+        if (
+            m.why.startswith(ANSWERED)
+            and (len(clauses[m.clause].tokens) <= TOPIC_WORDS or m.finding in abilities)
+        )
+        or (
+            len(clauses[m.clause].tokens) <= LABEL_WORDS
+            and (m.verdict, clauses[m.clause].tokens[-1:]) in BARE_ANSWERS
+        )
+        or (m.clause in reading.excepted and m.verdict == "present")
+    )
+
+
+def _comparison_before(language: Language, clauses: list[Clause], index: int) -> int:
+    """The comparison nearest before clause ``index`` in its sentence, which an elliptic denial
+    there denies alone ("like I've sat on a saddle for hours, even though I haven't"); 0 for
+    none."""
+    sentence = clauses[index].sentence
+    for j in range(index - 1, -1, -1):
+        if clauses[j].sentence != sentence:
+            break
+        if _has_any_opening(clauses[j].tokens, language.elliptic_comparisons):
+            return j
+    return 0
+
+
 def _told_before(clauses: list[Clause], index: int) -> tuple[int, ...]:
     """The clause before ``index``, and the question before that one when it is a reply."""
     before = index - 1
@@ -649,6 +698,12 @@ def _polarity(
         return verdict
     if pattern.polarity == "subject":
         denied = verdict.assertion in (Assertion.ABSENT, Assertion.RESOLVED)
+        if denied and _ability_denied(language, pattern.finding, verdict, tokens):
+            return Verdict(Assertion.PRESENT, f"{ABILITY_DENIED}: {verdict.why}")
+        if not denied and _ability_affirmed(language, pattern.finding, tokens, span):
+            return Verdict(Assertion.ABSENT, ABILITY_AFFIRMED)
+        if not denied and _told_by_yes(language, pattern.finding, tokens, span):
+            return Verdict(Assertion.PRESENT, TOLD_BY_YES)
         beside = set(tokens[max(0, start - TOPIC_REACH) : end + TOPIC_AFTER])
         pained = pattern.finding in language.pain_subjects and bool(language.pain_words & beside)
         if denied or (pained and verdict.assertion is Assertion.PRESENT):
@@ -663,6 +718,57 @@ def _polarity(
     if verdict.assertion in (Assertion.PRESENT, Assertion.RESOLVED):
         return Verdict(Assertion.ABSENT, ABSENT_PHRASE)
     return verdict
+
+
+def _ability_denied(
+    language: Language, finding: str, verdict: Verdict, tokens: tuple[str, ...]
+) -> bool:
+    """Whether a bare denial after an ability's topic tells its loss: "Weight bearing: no"."""
+    if finding not in language.ability_findings or language.pain_words & set(tokens):
+        return False
+    cue, _, side = verdict.why.rpartition("' ")
+    return (
+        side == "after" and tuple(cue.partition(" cue '")[2].split()) in language.ability_denials
+    )
+
+
+def _ability_reply(language: Language, question: tuple[str, ...], reply: tuple[str, ...]) -> bool:
+    """Whether a reply is a bare yes or no to a question with no word for pain, which an
+    ability's topic turns round ("Can you bear weight? No"; not "Walking? Fine.")."""
+    if language.pain_words.intersection(question):
+        return False
+    if reply[:1] in BARE_YES:
+        return True
+    return any(
+        reply[: len(p)] == p and not language.answer_tail.intersection(reply[len(p) : len(p) + 1])
+        for p in language.ability_denials
+    )  # "no, not at all"; not "no problem"
+
+
+def _ability_affirmed(
+    language: Language, finding: str, tokens: tuple[str, ...], span: tuple[int, int]
+) -> bool:
+    """Whether a bare yes or "ok" after an ability's topic ends its clause, with no denial
+    before it: "Weight bearing - ok", "I can put weight yes"."""
+    if finding not in language.ability_findings or language.pain_words & set(tokens):
+        return False
+    start, end = span
+    said, before = tokens[end:], tokens[:start]
+    yes = said in BARE_YES and finding in language.ability_yes_denies
+    opening = len(before) <= TOPIC_WORDS and not language.negative_words.intersection(before)
+    return opening and (yes or (len(said) == 1 and said[0] in OK_WORDS))
+
+
+def _told_by_yes(
+    language: Language, finding: str, tokens: tuple[str, ...], span: tuple[int, int]
+) -> bool:
+    """Whether a topic that opens its clause is answered by a bare yes: "red: yes", "temp ✔"."""
+    start, end = span
+    return (
+        finding in language.told_by_yes
+        and start <= 1
+        and language.answers.get(tokens[end:]) == "yes"
+    )
 
 
 def _felt_pain(language: Language, tokens: tuple[str, ...]) -> bool:
@@ -1296,6 +1402,9 @@ class _Reading:
         self.where_it_hurts: frozenset[int] = frozenset()
         """Replies to a question about the pain: every place they name hurts."""
         self.pained_clauses: set[int] = set()
+        self.excepted: set[int] = set()
+        """Clauses opened by an exception ("other than the clicking"), which no reply or
+        elliptic denial after them reaches."""
         self.framed: dict[int, tuple[str, ...]] = {}
         """Each clause's tokens as the frames and pairs read them."""
         self.before: tuple[int, tuple[str, ...]] = (-1, ())
@@ -1356,14 +1465,29 @@ class _Reading:
         """Whether clause ``index`` has been read with any finding in it."""
         return any(m.clause == index and m.verdict != "ignored" for m in self.mentions)
 
-    def answered(self, first: int, yes: bool, asked: bool, asks_fine: bool = False) -> None:
+    def answered(
+        self, first: int, yes: bool, asked: bool, asks_fine: bool = False, ability: bool = False
+    ) -> None:
         """The question's (or, not ``asked``, the bare topic's) mentions from ``first`` on, as
-        the reply after it says; ``asks_fine``: the question asked whether all is well."""
+        the reply after it says; ``asks_fine``: the question asked whether all is well;
+        ``ability``: the reply is a bare yes or no that an ability's topic turns round."""
+        abilities = self.language.ability_findings if ability else frozenset()
         for i, m in enumerate(self.mentions[first:], first):
+            if m.clause in self.excepted:
+                continue  # "Other than the clicking, nothing."
             if m.verdict in ("present", "absent") or m.why == TOPIC_ONLY:  # "Red? No."
                 verdict = "present" if yes != asks_fine else "absent"  # "Bladder ok? Yep."
+                turned = m.finding in abilities and (
+                    m.why == TOPIC_ONLY or (asked and m.why == ABSENT_PHRASE)
+                )
+                if turned and not yes:
+                    verdict = "present"  # "Can you bear weight? No"
+                elif turned and m.why == TOPIC_ONLY:
+                    if m.finding not in self.language.ability_yes_denies:
+                        continue  # "can he walk? yes" says nothing of a limp
+                    verdict = "absent"  # "Could I bear weight? yes"
                 # "Walks ok? Yeah." and "can still walk, but it hurts" affirm that it is absent
-                if m.why in (ABSENT_PHRASE, DENYING_PAIR):
+                elif m.why in (ABSENT_PHRASE, DENYING_PAIR):
                     verdict = "absent" if yes or not asked else "hedged"  # "not worse, no"
                 why = f"{ANSWERED}{'yes' if yes else 'no'} right after the question"
                 self.mentions[i] = replace(m, verdict=verdict, assertion=verdict, why=why)
@@ -1377,13 +1501,17 @@ class _Reading:
         others_only: bool = False,
         sentence: int | None = None,
         topics: bool = False,
+        since: int = 0,
     ) -> None:
-        """An elliptic denial: what the clauses before it in its sentence (or in ``sentence``)
-        said is absent (with ``others_only``, only what they said of someone else or another
-        body part; with ``topics``, the topics it named too: "bladder and bowel, all normal")."""
+        """An elliptic denial: what the clauses before it in its sentence (or in ``sentence``),
+        from clause ``since`` on, said is absent (with ``others_only``, only what they said of
+        someone else or another body part; with ``topics``, the topics it named too: "bladder
+        and bowel, all normal")."""
         sentence = clauses[index].sentence if sentence is None else sentence
         for i, m in enumerate(self.mentions):
-            if m.finding in skip or m.clause >= index or clauses[m.clause].sentence != sentence:
+            if m.finding in skip or not since <= m.clause < index or m.clause in self.excepted:
+                continue
+            if clauses[m.clause].sentence != sentence:
                 continue
             scoped = m.why.startswith(("elsewhere cue", "other_person cue")) or (
                 topics and m.why == TOPIC_ONLY
@@ -1597,7 +1725,7 @@ class _Reading:
         asked = {c.sentence for c in clauses[:index] if c.question}
         recent = asked & set(range(sentence - ASKED_REACH, sentence))
         for i, m in enumerate(self.mentions):
-            if m.finding in skip:
+            if m.finding in skip or m.why.startswith(ANSWERED):  # "Able to walk? no"
                 continue
             said = clauses[m.clause]
             if said.question and said.tokens[-1:] in self.language.fine_endings:
@@ -1714,6 +1842,8 @@ class _Reading:
         this one locates."""
         language = self.language
         tokens = _unslipped(self.lexicon, self.lexicon.expand(clause.tokens))
+        if _has_any_opening(tokens, language.exceptions):
+            self.excepted.add(index)
         cues = find_cues(language, tokens)
         found = _find(self.lexicon, tokens)
         framed = self.lexicon.frame_tokens(tokens)
@@ -2012,7 +2142,11 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
         if answer is not None:
             asks_fine = clause.question and clause.tokens[-1:] in lexicon.language.fine_endings
             reading.answered(
-                listed_from.get(clause.sentence, before), answer, clause.question, asks_fine
+                listed_from.get(clause.sentence, before),
+                answer,
+                clause.question,
+                asks_fine,
+                ability=_ability_reply(lexicon.language, clause.tokens, clauses[index + 1].tokens),
             )
         if same_sentence and (
             _elliptic(lexicon.language, clause.tokens)
@@ -2028,7 +2162,8 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             if _denies_hurt(lexicon.language, clause.tokens):  # "but that doesn't hurt"
                 skip |= lexicon.language.elliptic_not_pain
             summary = _has_any_opening(clause.tokens, lexicon.language.elliptic_summaries)
-            reading.deny_before(clauses, index, skip, topics=summary)
+            compared = _comparison_before(lexicon.language, clauses, index)
+            reading.deny_before(clauses, index, skip, topics=summary, since=compared)
         elif (
             not same_sentence and index > 0 and _denies_hip_alone(lexicon.language, clause.tokens)
         ):  # "My knee clicks, everything clicks. Hip doesn't though."
@@ -2137,12 +2272,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             state,
             on_topic=reading.pain_in_message,
             dropped=frozenset((placed | unpained) - set(state)),
-            settled=frozenset(  # "Red? No.": a bare topic asked and answered
-                m.finding
-                for m in reading.mentions
-                if m.why.startswith(ANSWERED) and len(clauses[m.clause].tokens) <= TOPIC_WORDS
-            )
-            | reading.settled,
+            settled=_settled(reading, clauses),
         )
         for revision in revisions:
             if revision.after is None:
