@@ -289,6 +289,12 @@ LATER_SETS = {
     "utterances_fresh179.yaml": 0.94,
     "utterances_fresh180.yaml": 0.93,
     "utterances_fresh181.yaml": 0.93,
+    # 182-185 (written after the round's first rules): scored once at a1838eb, the round's
+    # second fresh measurement, then tuned on and fitted on
+    "utterances_fresh182.yaml": 0.94,
+    "utterances_fresh183.yaml": 0.95,
+    "utterances_fresh184.yaml": 0.94,
+    "utterances_fresh185.yaml": 0.95,
     # round 29: 162-165 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh162.yaml": 0.93,
@@ -399,7 +405,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 182)}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 186)}
 """Sets first scored with the learned second reading (rounds 23 to 29): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2997,6 +3003,26 @@ ASSERTIONS = {
             set(),
         ),
     ],
+    "round 30 (the second fresh measurement): less pain with running, years of parkrun, not my hip": [
+        (
+            "Pain is more when sitting long time and less when running.",
+            {"pain_sitting"},
+            {"worse_with_activity"},
+        ),
+        (
+            "I'm 55 and I've done parkrun every week for years. This week I woke up with the hip "
+            "red and roasting hot and swollen.",
+            {"age_45_plus", "redness_warmth", "swelling", "pain_at_rest_or_night"},
+            {"age_under_16"},
+        ),
+        ("I'm doing less running lately", set(), {"recent_training_increase"}),
+        ("My knee's clicking not my hip, hip just aches at the side.", {"pain_side"}, set()),
+        (
+            "I fell on the left hip at parkrun a month ago.",
+            {"fall_or_injury", "duration_over_2_weeks"},
+            set(),
+        ),
+    ],
     "round 30: new words for old findings": [
         ("Buttock not hurting. Groin not hurting.", set(), {"pain_buttock", "pain_front"}),
         ("5) injury - none I can think of", set(), {"fall_or_injury"}),
@@ -3732,7 +3758,7 @@ def test_explain_names_each_assertion_and_its_cue(rules):
 # -- yes/no replies, read with the question's finding as context
 
 YES_NO = DATA / "yesno_replies.yaml"
-YES_NO_BAR = 0.97
+YES_NO_BAR = 1.0
 
 
 def test_yes_no_replies_are_read_right_and_no_denial_is_stored_present(lexicon, capsys):

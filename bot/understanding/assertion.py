@@ -185,7 +185,7 @@ def assess(
             continue
         if not overlaps and not _covers(language, at, tokens, span, finding):
             continue
-        if at.cue.means is CueMeaning.ELSEWHERE and language.hip_words & set(tokens):
+        if at.cue.means is CueMeaning.ELSEWHERE and _hip_told(language, tokens):
             continue
         if _denies_its_hurt(language, at, tokens, end, finding):
             continue  # "my hip clicking has never hurt": the click is there
@@ -200,11 +200,21 @@ def assess(
     return Verdict(Assertion.PRESENT, "no cue in scope")
 
 
+def _hip_told(language: Language, tokens: tuple[str, ...]) -> bool:
+    """Whether the clause names the hip, other than to deny it ("my knee's clicking, not my
+    hip")."""
+    return any(
+        token in language.hip_words
+        and not language.negative_words & set(tokens[max(0, i - 2) : i])
+        for i, token in enumerate(tokens)
+    )
+
+
 def _exception_before(language: Language, tokens: tuple[str, ...], start: int) -> int | None:
     """Where an exception opens, right before ``start`` ("apart from the groin ache", "besides
     the stiffness"); None for none."""
     for at in range(max(0, start - EXCEPTION_REACH), start):
-        if any(
+        if tokens[at] in language.exception_firsts and any(
             tokens[at : at + len(p)] == p and at + len(p) <= start for p in language.exceptions
         ):
             return at

@@ -78,6 +78,7 @@ class Language:
     told_by_yes: frozenset[str]
     exceptions: frozenset[Phrase]
     """Openings of what a denial leaves out ("besides the stiffness it's fine")."""
+    exception_firsts: frozenset[str]
     """Findings whose topic words, answered by a bare yes, tell them ("red: yes")."""
     event_findings: frozenset[str]
     event_openers: frozenset[Phrase]
@@ -250,6 +251,7 @@ class Language:
             ability_yes_denies=frozenset(rules.abilities.yes_denies),
             told_by_yes=frozenset(rules.told_by_yes),
             exceptions=phrase_set(rules.exceptions),
+            exception_firsts=frozenset(p[0] for p in phrase_set(rules.exceptions)),
             event_findings=frozenset(rules.events.findings),
             event_openers=phrase_set(rules.events.openers),
             past_words=word_set(rules.tense.past),

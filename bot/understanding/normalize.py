@@ -35,9 +35,9 @@ _MARK_WORDS = {**dict.fromkeys(_TICKS, "yes"), **dict.fromkeys(_CROSSES, "no"),
                **dict.fromkeys(_DOUBTS, "not sure")}  # fmt: skip
 """A checklist's marks: a tick tells, a cross denies, a question mark doubts."""
 _THUMBS = re.compile("[\U0001f44d\U0001f44e][\U0001f3fb-\U0001f3ff]?\ufe0f?")
-_THUMB_LIST = re.compile("^\\s*[\U0001f44d\U0001f44e]", re.MULTILINE)
-"""Thumbs that open a line are a list's marks of good and bad ("👎 hip sore on the side"), not
-a yes or a no."""
+_THUMB_LIST = re.compile("^\\s*[\U0001f44d\U0001f44e]\\S*\\s+[a-z]", re.MULTILINE)
+"""Thumbs that open a line of words, in a list of them, are its marks of good and bad ("👍
+training the same 👎 hip sore on the side"), not a yes or a no; "👎" alone is a no."""
 _MARK = re.compile("[" + "".join(sorted(_MARK_WORDS)) + "]\ufe0f?")
 
 _CONTRACTIONS = [
@@ -192,7 +192,7 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if not text.isascii():
         text = _without_accents(text)
-    if _THUMB_LIST.search(text):
+    if _THUMB_LIST.search(text) and len(_THUMBS.findall(text)) > 1:
         text = _THUMBS.sub("\n", text)
     for emoji, words in EMOJI_WORDS.items():
         text = text.replace(emoji, words)
@@ -203,8 +203,9 @@ def normalize_text(text: str) -> str:
         text = pattern.sub(replacement, text)
     if "[" in text:
         text = _CHECKBOX.sub(_checkbox_words, text)
-    if "y" in text or "n" in text:
+    if "/" in text:
         text = _YES_NO_LABEL.sub(" ", text)
+    if any(mark in text for mark in ":?=\n") or text.endswith((" y", " n")):
         text = _LETTER_ANSWER.sub(_letter_words, text)
     if "q" in text:
         text = _QUESTION_NUMBER.sub("\n", text)
