@@ -166,6 +166,13 @@ def test_a_label_and_its_bare_answer_are_not_taken_back():
     assert "fever" in ticked.present
     told = "I have had a fever since last night and not sleeping"
     assert "fever" not in understand(told, lexicon_with(fever_denied)).present
+    weight_denied = one_finding_model("cannot_bear_weight", "weight", toward="absent")
+    answered = understand(
+        "Can you bear weight Y/N: N. Not sleeping well.", lexicon_with(weight_denied)
+    )
+    assert "cannot_bear_weight" in answered.present  # an ability's topic, answered no
+    told = "I cannot put weight on it since the fall and not sleeping"
+    assert "cannot_bear_weight" not in understand(told, lexicon_with(weight_denied)).present
 
 
 def test_a_model_naming_an_unknown_finding_is_refused():

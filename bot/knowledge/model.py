@@ -662,8 +662,8 @@ class Abilities(Strict):
     """Findings that are the loss of an ability, whose topic words name the ability
     (cannot_bear_weight: "weight bearing", "stand"). A bare denial after the topic, or a no to
     a question about it, tells the finding ("Weight bearing: no", "Can you bear weight? No"),
-    and a yes denies it; a clause with a word for pain keeps the usual reading ("pain standing?
-    no")."""
+    and a bare yes denies those of ``yes_denies``; a clause with a word for pain keeps the usual
+    reading ("pain standing? no")."""
 
     findings: tuple[Id, ...] = ()
     yes_denies: tuple[Id, ...] = ()

@@ -27,9 +27,9 @@ class Assertion(StrEnum):
 
 
 OWN_HIP_REACH = 4
+"""How far after a mention "my hip" still says whose body it is."""
 EXCEPTION_REACH = 5
 """How far before a mention an exception may open: "apart from the dull groin ache"."""
-"""How far after a mention "my hip" still says whose body it is."""
 
 _FROM_CUE = {
     CueMeaning.NEGATED: Assertion.ABSENT,

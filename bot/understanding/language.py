@@ -76,10 +76,11 @@ class Language:
     ability_denials: frozenset[Phrase]
     ability_yes_denies: frozenset[str]
     told_by_yes: frozenset[str]
+    """Findings whose topic words, answered by a bare yes, tell them ("red: yes")."""
     exceptions: frozenset[Phrase]
     """Openings of what a denial leaves out ("besides the stiffness it's fine")."""
     exception_firsts: frozenset[str]
-    """Findings whose topic words, answered by a bare yes, tell them ("red: yes")."""
+    """The first words of ``exceptions``, to look for one cheaply."""
     event_findings: frozenset[str]
     event_openers: frozenset[Phrase]
     past_words: frozenset[str]

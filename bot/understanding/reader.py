@@ -634,9 +634,10 @@ def _answer(language: Language, clauses: list[Clause], index: int) -> bool | Non
 
 def _settled(reading: _Reading, clauses: list[Clause]) -> frozenset[str]:
     """What the rules read from more than the words, which the learned reading leaves as it is:
-    a bare topic asked and answered ("Red? No."), an ability asked about, a label and its bare
-    answer ("Redness: no", "fever ✅"), what an exception opens ("Other than the clicking,
-    nothing."), and the reading's own (``_Reading.settled``)."""
+    a bare topic asked and answered ("Red? No."), an ability asked about or answered ("Weight
+    bearing: no"), a label and its bare answer ("Redness: no", "fever ✅", "red: yes"), what an
+    exception opens ("Other than the clicking, nothing."), and the reading's own
+    (``_Reading.settled``)."""
     abilities = reading.language.ability_findings
     return frozenset(reading.settled) | frozenset(
         m.finding
@@ -650,6 +651,7 @@ def _settled(reading: _Reading, clauses: list[Clause]) -> frozenset[str]:
             and (m.verdict, clauses[m.clause].tokens[-1:]) in BARE_ANSWERS
         )
         or (m.clause in reading.excepted and m.verdict == "present")
+        or m.why.startswith((ABILITY_DENIED, ABILITY_AFFIRMED, TOLD_BY_YES))
     )
 
 
