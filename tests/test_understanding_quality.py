@@ -2972,6 +2972,7 @@ ASSERTIONS = {
         ("Q: can you stand on it? A: no, not at all", {"cannot_bear_weight"}, set()),
         ("Able to walk? no", {"cannot_bear_weight"}, set()),
         ("Weight bearing: no", {"cannot_bear_weight"}, set()),
+        ("weight bearing fine", set(), {"cannot_bear_weight"}),  # a cue that says all is well
         ("Could I bear weight? yes.", set(), {"cannot_bear_weight"}),
         ("Weight bearing - ok.", set(), {"cannot_bear_weight"}),
         ("I can put weight yes.", set(), {"cannot_bear_weight"}),

@@ -67,6 +67,8 @@ class Verdict:
 
     assertion: Assertion
     why: str
+    cue_after: tuple[str, ...] = ()
+    """The words of the cue that gave it, when that cue stands after the mention."""
 
 
 def find_cues(language: Language, tokens: tuple[str, ...]) -> list[CueAt]:
@@ -196,7 +198,8 @@ def assess(
         if assertion in hits:
             at = hits[assertion]
             side = "before" if at.end <= start else "after"
-            return Verdict(assertion, f"{at.cue.means} cue '{at.words}' {side}")
+            after = at.cue.tokens if side == "after" else ()
+            return Verdict(assertion, f"{at.cue.means} cue '{at.words}' {side}", after)
     return Verdict(Assertion.PRESENT, "no cue in scope")
 
 

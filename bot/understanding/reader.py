@@ -103,7 +103,6 @@ DENYING_PAIR = "a pair that denies"
 ABILITY_DENIED = "an ability denied"
 ABILITY_AFFIRMED = "an ability affirmed"
 TOLD_BY_YES = "a topic answered yes"
-OK_WORDS = frozenset({"ok", "okay", "fine", "alright", "good", "normal", "grand"})
 BARE_YES = frozenset(
     {("yes",), ("yeah",), ("yep",), ("yup",), ("y",), ("ya",), ("yea",), ("aye",)}
 )
@@ -728,10 +727,7 @@ def _ability_denied(
     """Whether a bare denial after an ability's topic tells its loss: "Weight bearing: no"."""
     if finding not in language.ability_findings or language.pain_words & set(tokens):
         return False
-    cue, _, side = verdict.why.rpartition("' ")
-    return (
-        side == "after" and tuple(cue.partition(" cue '")[2].split()) in language.ability_denials
-    )
+    return verdict.cue_after in language.ability_denials
 
 
 def _ability_reply(language: Language, question: tuple[str, ...], reply: tuple[str, ...]) -> bool:
@@ -758,7 +754,7 @@ def _ability_affirmed(
     said, before = tokens[end:], tokens[:start]
     yes = said in BARE_YES and finding in language.ability_yes_denies
     opening = len(before) <= TOPIC_WORDS and not language.negative_words.intersection(before)
-    return opening and (yes or (len(said) == 1 and said[0] in OK_WORDS))
+    return opening and (yes or said in language.fine_endings)
 
 
 def _told_by_yes(
