@@ -277,6 +277,12 @@ LATER_SETS = {
     "utterances_fresh141.yaml": 0.92,
     "utterances_fresh142.yaml": 0.93,
     "utterances_fresh143.yaml": 0.94,
+    # round 31: 186-189 scored once on arrival on the round's starting code, then tuned on and
+    # fitted on
+    "utterances_fresh186.yaml": 0.94,
+    "utterances_fresh187.yaml": 0.93,
+    "utterances_fresh188.yaml": 0.9,
+    "utterances_fresh189.yaml": 0.94,
     # round 30: 174-177 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh174.yaml": 0.94,
@@ -405,8 +411,8 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 186)}
-"""Sets first scored with the learned second reading (rounds 23 to 30): the rules alone must
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 190)}
+"""Sets first scored with the learned second reading (rounds 23 to 31): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
 DISPUTED_DENIALS |= {
@@ -1273,7 +1279,7 @@ ASSERTIONS = {
             set(),
             {"worse_lying_on_side", "pain_at_rest_or_night"},
         ),
-        ("Says his groin ache is nothing", set(), set()),
+        ("Says his groin ache is nothing", {"pain_front"}, set()),  # round 31: his message
         ("wrist is numb from cycling but nothing in the legs", set(), {"numbness_tingling"}),
         (
             "hurts more if I rest actually, running warms it up",
@@ -2924,6 +2930,76 @@ ASSERTIONS = {
         ("sore after training", {"worse_with_activity"}, set()),
         ("No weight loss, periods regular, eat like a horse.", set(), {"bone_stress_risk"}),
     ],
+    "round 31: a message told only of him or her is written for them": [
+        ("he cant put any weight on it at all", {"cannot_bear_weight"}, set()),
+        ("wakes her up at night", {"pain_at_rest_or_night"}, set()),
+        ("coach says his core is weak", {"form_or_core_weakness"}, set()),
+        ("no pain on the outside of her knee", set(), {"outer_knee_pain"}),
+        (
+            "She's been limping since Saturday, she didn't fall or anything.",
+            {"limp"},
+            {"duration_over_2_weeks", "fall_or_injury"},
+        ),
+        (
+            "He's the type who never stretches and his running form is all over the place.",
+            {"form_or_core_weakness"},
+            set(),
+        ),
+        ("my partner has a fever", set(), set()),
+        ("The physio said she thinks it is bursitis", set(), set()),
+    ],
+    "round 31: pain scores out of ten, over time and by activity": [
+        ("7/10 on the hills, maybe a 3 on the flat", {"worse_with_activity"}, set()),
+        ("eased off since I cut back, 4/10 now from an 8", {"pain_improving"}, set()),
+        (
+            "Groin pain is about a 4 now, was a 7 on Monday.",
+            {"pain_front", "pain_improving"},
+            set(),
+        ),
+        ("it's about 5/10 today vs 7 yesterday", {"pain_improving"}, set()),
+        ("it's gone from an 8 to a 4 since I rested", {"pain_improving"}, set()),
+        ("pain went from 3 to 7", {"pain_worsening"}, set()),
+        (
+            "Night pain is a 3/10, was 6 last week",
+            {"pain_at_rest_or_night", "pain_improving"},
+            set(),
+        ),
+        (
+            "Pain: outer hip, 4/10 run, 0/10 rest.",
+            {"pain_side", "worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+        (
+            "Pain scores: running 6, walking 3, sitting and lying in bed 0.",
+            {"worse_with_activity"},
+            {"pain_at_rest_or_night"},
+        ),
+        ("I ran 5 last week and 2 this week, hip is sore", set(), set()),
+        (
+            "bc i upped my runs from 3 to 5 a wk my hip is sore af at the front lol",
+            {"recent_training_increase", "pain_front"},
+            set(),
+        ),
+    ],
+    "round 31: new words for old findings": [
+        ("It's not worse running.", set(), {"worse_with_activity"}),
+        (
+            "Mi run every morning same way, nuttin change inna mi training.",
+            set(),
+            {"recent_training_increase"},
+        ),
+        ("no pins and noodles no", set(), {"numbness_tingling"}),
+        ("no blather problems", set(), {"saddle_numbness_or_bladder"}),
+        ("couldnt weight bare after, had to get a lift home", {"cannot_bear_weight"}, set()),
+        ("had a stress fraction in my shin two years ago", {"bone_stress_risk"}, set()),
+        ("gradual, no pop or anything", set(), {"sudden_onset"}),
+        (
+            "wet himself on the run yesterday, never happened before",
+            {"saddle_numbness_or_bladder"},
+            set(),
+        ),
+        ("my core is week as", {"form_or_core_weakness"}, set()),
+    ],
     "round 30: a checklist's ticks and crosses, before or after their items": [
         (
             "Stiff: ✔ Morning stiffness: ✔ (gone after 15 min) Clicking: ✗",
@@ -3208,7 +3284,7 @@ ASSERTIONS = {
             "stairs last night and now he can't stand on that leg and his hip is really painful. "
             "He says it's just bruised but the leg looks shorter to me. No numbness. Should I "
             "call an ambulance?",
-            {"age_45_plus", "cannot_bear_weight", "fall_or_injury", "pain_lifting_knee"},
+            {"age_45_plus", "cannot_bear_weight", "fall_or_injury"},
             {"age_under_16", "duration_over_2_weeks", "numbness_tingling"},
         ),
         (
@@ -3233,7 +3309,7 @@ ASSERTIONS = {
             {"bone_stress_risk"},
             {"age_45_plus", "age_under_16"},
         ),
-        ("Not much worse after runs.", set(), {"pain_worsening", "worse_with_activity"}),
+        ("Not much worse after runs.", set(), {"worse_with_activity"}),
         ("my hip is popping constantly and it hurts", {"clicking_catching"}, set()),
         ("It started with a pop when I kicked a ball", {"sudden_onset"}, set()),
     ],
@@ -3649,6 +3725,7 @@ def test_ages_in_other_word_orders(rules, text, age):
 def test_an_age_not_reached_yet_is_a_year_less(rules):
     assert understand("I'm 45 on Friday and my hip aches", rules).age == 44
     assert understand("I'm 16 next month", rules).age == 15
+    assert understand("she's 45 next month", rules).age == 44
 
 
 def test_an_age_told_in_years_is_not_how_long_it_has_hurt(rules):
@@ -3794,6 +3871,10 @@ def test_reading_rules_are_validated_data(tmp_path):
         load_knowledge(tmp_path / "knowledge")
     rules.write_text(rules.read_text().replace("means: negated", "means: denied", 1))
     with pytest.raises(DataError, match=r"language\.yaml: cues"):
+        load_knowledge(tmp_path / "knowledge")
+    shutil.copy(paths.knowledge_dir() / "language.yaml", rules)
+    rules.write_text(rules.read_text().replace("improving: pain_improving", "improving: better"))
+    with pytest.raises(DataError, match=r"language\.yaml: scores\.improving: unknown finding"):
         load_knowledge(tmp_path / "knowledge")
     shutil.copy(paths.knowledge_dir() / "language.yaml", rules)
     rules.write_text(rules.read_text().replace("  flipping_words: [not, never, cannot]\n", "", 1))

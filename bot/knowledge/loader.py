@@ -123,6 +123,10 @@ def _language_ids(language: LanguageFile) -> list[tuple[str, str]]:
     ids += [(f"pairs[{i}].finding", pair.finding) for i, pair in enumerate(language.pairs)]
     if language.earlier is not None:
         ids += [("earlier.finding", language.earlier.finding)]
+    if language.scores is not None:
+        ids += [(f"scores.{key}", getattr(language.scores, key))
+                for key in ("improving", "worsening", "activity")]  # fmt: skip
+        ids += [("scores.still", finding) for finding in language.scores.still]
     if language.temperature is not None:
         ids += [("temperature.finding", language.temperature.finding)]
     for i, rule in enumerate(language.implications):

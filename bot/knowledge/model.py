@@ -430,6 +430,34 @@ class EarlierFrame(Strict):
     """Words that make a now clause no spread: "now it's only stiff", "now it's better"."""
 
 
+class ScoreFrame(Strict):
+    """Pain scores out of ten: a lower one now than before (``improving``), a higher one
+    (``worsening``), a higher one when active than when still (``activity``), and one told of
+    rest or sitting (``still``: 0 denies the finding, more tells it)."""
+
+    improving: Id
+    worsening: Id
+    activity: Id
+    named_by: Words = ()
+    """Words that make "a 4" or "from 7 to 3" scores in a message with none out of ten: "pain"."""
+    scores: Words = ()
+    """Words that make every number up to ten a score: "pain scores: running 6, walking 3"."""
+    now: Words = ()
+    then: Words = ()
+    now_ahead: Words = ()
+    """Now words that reach only a score after them: "down to 3", "it's a 4"."""
+    then_ahead: Words = ()
+    """Then words that reach only a score after them: "from an 8", "was a 7"."""
+    active: Words = ()
+    """Words of running or exercise a score is told of: "running", "on the hills"."""
+    calm: Words = ()
+    """Words of being easy a score is told of, which tell no finding: "walking", "on the flat"."""
+    still: dict[Id, Words] = {}
+    """Findings a score tells, by the words it is told of: rest, sitting."""
+    reach: Annotated[int, Field(ge=1, le=80)] = 25
+    """How many characters a score may lie from the word it is told of."""
+
+
 class TrainingFrame(Strict):
     """A change in load: a verb of increase or novelty near a training noun."""
 
@@ -793,6 +821,9 @@ class Proxy(Strict):
     """Words of the writer that may follow a word naming the other ("she's staying with me")."""
     they: Annotated[Words, Field(min_length=1)]
     """``other_person`` cue phrases that name that person ("she", "my daughter")."""
+    alone: Words = ()
+    """Words that name the other alone ("he", "she"): a message with one and no ``writer`` word
+    at all is written for them ("he cant put any weight on it", "coach says his core is weak")."""
     writer: Annotated[Words, Field(min_length=1)]
     """Words of the writer: one outside a ``for_whom`` or an ``asking`` phrase makes the message
     the writer's own ("my daughter had a fever but I'm fine")."""
@@ -865,6 +896,7 @@ class LanguageFile(Strict):
     training: TrainingFrame
     duration: DurationFrame
     earlier: EarlierFrame | None = None
+    scores: ScoreFrame | None = None
     temperature: TemperatureRule | None = None
     proxy: Proxy | None = None
     pairs: tuple[WordPair, ...] = ()

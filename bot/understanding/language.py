@@ -11,6 +11,7 @@ from bot.knowledge.loader import load_language
 from bot.knowledge.model import CueDirection, CueMeaning, Implication, LanguageFile
 from bot.understanding.earlier import EarlierOnset
 from bot.understanding.normalize import normalize_text, tokenize
+from bot.understanding.scores import PainScores
 
 Phrase = tuple[str, ...]
 
@@ -120,6 +121,7 @@ class Language:
     """Words that open a clause saying something new, not one more item of a denied list."""
     now_words: frozenset[str]
     contrasts: frozenset[Phrase]
+    contrasts_by_first: dict[str, tuple[Phrase, ...]]
     first_person: frozenset[str]
     hip_words: frozenset[str]
     subjects: dict[Phrase, str]
@@ -164,6 +166,8 @@ class Language:
     elliptic_filler: frozenset[str]
     earlier: EarlierOnset | None
     """Pain that comes on earlier in each run, told with two distances."""
+    scores: PainScores | None
+    """Pain scores out of ten, compared over time or between running and rest."""
     elliptic_redirects: frozenset[Phrase]
     regained_findings: frozenset[str]
     """Inabilities a later "but I can now" ends: ``RegainedAbility``."""
@@ -210,6 +214,8 @@ class Language:
     proxy_writer: frozenset[str]
     proxy_writer_elsewhere: frozenset[str]
     """Body parts not the hip: the writer's aside about one keeps the message the other's."""
+    proxy_alone: frozenset[str]
+    """Words naming the other alone ("he"): without any writer word, the message is theirs."""
 
     def for_someone_else(self) -> Language:
         """These rules for a message written for someone else, told only of them: the words
@@ -284,6 +290,7 @@ class Language:
             moved=by_first_word(phrase_set(rules.grammar.moved)),
             now_words=word_set(rules.tense.now),
             contrasts=phrase_set(rules.contrasts),
+            contrasts_by_first=_by_first(phrase_set(rules.contrasts)),
             first_person=word_set(rules.first_person),
             hip_words=word_set(rules.hip_words),
             subjects={
@@ -360,6 +367,7 @@ class Language:
             nothing_words=phrase_set(rules.ellipsis.nothing_then.words),
             nothing_situations=word_set(rules.ellipsis.nothing_then.situations),
             earlier=None if rules.earlier is None else EarlierOnset(rules.earlier),
+            scores=None if rules.scores is None else PainScores(rules.scores),
             proxy_for_whom=phrase_set(rules.proxy.for_whom if rules.proxy else ()),
             proxy_relatives=phrase_set(rules.proxy.relatives if rules.proxy else ()),
             proxy_relative_keys=frozenset(
@@ -388,6 +396,7 @@ class Language:
             proxy_writer_as_object=word_set(rules.proxy.writer_as_object if rules.proxy else ()),
             proxy_they=phrase_set(rules.proxy.they if rules.proxy else ()),
             proxy_writer=word_set(rules.proxy.writer if rules.proxy else ()),
+            proxy_alone=word_set(rules.proxy.alone if rules.proxy else ()),
             proxy_writer_own=phrase_set(rules.proxy.writer_own if rules.proxy else ()),
         )
 

@@ -122,7 +122,7 @@ SPELLING = {
 }
 
 CLAUSE_BREAKS = frozenset({"but", "however", "although", "though", "except", "whereas"})
-NEW_SUBJECTS = frozenset({"i", "it", "its", "my", "there", "the", "im"})
+NEW_SUBJECTS = frozenset({"i", "it", "its", "my", "there", "the", "im", "he", "she", "his", "her"})
 QUESTION_TURNS = frozenset({"should", "do", "can", "could", "would", "will", "is", "does"})
 """Words that turn a told sentence into a question when a subject follows them ("hip swollen
 and red, do I need a doctor?"): what came before them is told, not asked."""

@@ -181,6 +181,8 @@ _NOT_YET = re.compile(
     r"|december)\b"
 )
 """After "I'm 45": an age not reached yet ("I'm 45 on Friday" is 44 today)."""
+_SAYS_AGE = ("i am", "he is", "she is", "hes", "shes")
+"""How an age told as not reached yet opens: "I'm 45", "she's 45" (then "next month")."""
 _CHILD_AGE_GROUPS = (4, 6)
 """The groups of :data:`_AGE` that tell a child's age ("my son is 13"): read when the message
 gives no age of the writer's own."""
@@ -635,23 +637,52 @@ def _settled(reading: _Reading, clauses: list[Clause]) -> frozenset[str]:
     """What the rules read from more than the words, which the learned reading leaves as it is:
     a bare topic asked and answered ("Red? No."), an ability asked about or answered ("Weight
     bearing: no"), a label and its bare answer ("Redness: no", "fever ✅", "red: yes"), what an
-    exception opens ("Other than the clicking, nothing."), and the reading's own
-    (``_Reading.settled``)."""
+    exception opens ("Other than the clicking, nothing."), what a contrast tells after a denial
+    ("not the front, it's more the side"), and the reading's own (``_Reading.settled``: what
+    pain scores tell, among others)."""
     abilities = reading.language.ability_findings
-    return frozenset(reading.settled) | frozenset(
-        m.finding
-        for m in reading.mentions
-        if (
-            m.why.startswith(ANSWERED)
-            and (len(clauses[m.clause].tokens) <= TOPIC_WORDS or m.finding in abilities)
+    return (
+        frozenset(reading.settled)
+        | frozenset(
+            m.finding
+            for m in reading.mentions
+            if (
+                m.why.startswith(ANSWERED)
+                and (len(clauses[m.clause].tokens) <= TOPIC_WORDS or m.finding in abilities)
+            )
+            or (
+                len(clauses[m.clause].tokens) <= LABEL_WORDS
+                and (m.verdict, clauses[m.clause].tokens[-1:]) in BARE_ANSWERS
+            )
+            or (m.clause in reading.excepted and m.verdict == "present")
+            or m.why.startswith((ABILITY_DENIED, ABILITY_AFFIRMED, TOLD_BY_YES))
         )
-        or (
-            len(clauses[m.clause].tokens) <= LABEL_WORDS
-            and (m.verdict, clauses[m.clause].tokens[-1:]) in BARE_ANSWERS
-        )
-        or (m.clause in reading.excepted and m.verdict == "present")
-        or m.why.startswith((ABILITY_DENIED, ABILITY_AFFIRMED, TOLD_BY_YES))
+        | _told_past_a_contrast(reading, clauses)
     )
+
+
+def _told_past_a_contrast(reading: _Reading, clauses: list[Clause]) -> frozenset[str]:
+    """Findings told after a contrast that follows a denial in their clause: "it's not the
+    front, it's more the side" tells the side."""
+    denied = {m.clause: m.words for m in reading.mentions if m.verdict == "absent"}
+    told = set()
+    for m in reading.mentions:
+        if m.verdict != "present" or m.clause not in denied:
+            continue
+        tokens = clauses[m.clause].tokens
+        text = " ".join(tokens)
+        turn = next(
+            (
+                len(" ".join(tokens[:i]))
+                for i, token in enumerate(tokens)
+                for p in reading.language.contrasts_by_first.get(token, ())
+                if tokens[i : i + len(p)] == p
+            ),
+            None,
+        )
+        if turn is not None and text.find(denied[m.clause]) < turn <= text.find(m.words):
+            told.add(m.finding)
+    return frozenset(told)
 
 
 def _comparison_before(language: Language, clauses: list[Clause], index: int) -> int:
@@ -1160,13 +1191,32 @@ def _later_of_opposites(
             state[earlier] = "absent"
 
 
+def _scored(language: Language, reading: _Reading, normalized: str, last: int) -> None:
+    """What pain scores out of ten tell, of findings nothing else in the message told; kept from
+    the learned reading, as is what the words told alike ("sitting and lying in bed 0")."""
+    scores = language.scores
+    if scores is None or not _DIGIT.search(normalized):
+        return
+    for told in scores.told(normalized):
+        outcome = "present" if told.present else "absent"
+        if told.finding not in reading.state:
+            assertion = Assertion.PRESENT if told.present else Assertion.ABSENT
+            verdict = Verdict(assertion, "told by pain scores")
+            reading.note(told.finding, told.words, verdict, last, phrase="pain scores")
+        if reading.state.get(told.finding) == outcome:
+            reading.settled.add(told.finding)
+
+
 def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
-    """Whether the message names someone it is written for ("my son is 13, he's limping") and
-    says nothing of the writer: a word of the writer stands only in the phrase that names the
-    other ("my son") or in words that ask ("what should I do?"), so "my daughter had a fever
-    but I'm fine" is the writer's message."""
+    """Whether the message names someone it is written for ("my son is 13, he's limping", or
+    only "he" or "she") and says nothing of the writer: a word of the writer stands only in the
+    phrase that names the other ("my son") or in words that ask ("what should I do?"), so "my
+    daughter had a fever but I'm fine" is the writer's message."""
     language = lexicon.language
     typed = {token for clause in clauses for token in clause.tokens}
+    alone = bool(language.proxy_alone & typed)  # "he cant put any weight on it"
+    if alone and not language.proxy_writer & typed:
+        return True
     theirs = (  # "my wife has swelling on her hip" alone is someone else's, not a proxy
         bool(language.proxy_relative_keys & typed)
         and len({c.sentence for c in clauses}) >= PROXY_SENTENCES
@@ -1174,11 +1224,12 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
     )
     if (
         not theirs
+        and not alone
         and not language.proxy_keys & typed
         and not any(t.isdigit() or (t[0].isdigit() and t.endswith("yo")) for t in typed)
     ):  # "my 10 yr old", "my 14yo"
         return False
-    named = False
+    named = relative = own = False
     for clause in clauses:
         tokens = clause.tokens
         spans = [
@@ -1187,6 +1238,11 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
             for phrase in language.proxy_phrases.get(token, ())
             if tokens[start : start + len(phrase)] == phrase
         ]
+        relative = relative or any(tokens[s:e] in language.proxy_relatives for s, e in spans)
+        own = own or any(
+            token in language.proxy_writer and not any(s <= i < e for s, e in spans)
+            for i, token in enumerate(tokens)
+        )
         naming = [
             span
             for span in spans
@@ -1198,7 +1254,9 @@ def _written_for_someone(lexicon: Lexicon, clauses: list[Clause]) -> bool:
         spans += naming
         if _speaks_of_writer(language, tokens, spans):
             return False
-    return named
+    # "hurts when she lies on it and when I press on it"; "my wife's hip clicks when she runs"
+    # and "he thinks it's my back, I have pain down to my calf" stay someone else's
+    return named or (alone and not relative and not own)
 
 
 def _tells_their_hip(language: Language, clauses: list[Clause]) -> bool:
@@ -1325,8 +1383,8 @@ def _age(
         own = [m for m in own if m.start() > corrected.end()] or own
     own.sort(key=lambda m: m.group(1) is None)  # "it's 90 years old even though I'm 27"
     age = int(next(g for g in own[0].groups() if g)) if own else None
-    if own and own[0].group(0).startswith("i am") and _NOT_YET.match(worded, own[0].end()):
-        age = None if age is None else age - 1  # "I'm 45 on Friday": 44 until then
+    if own and own[0].group(0).startswith(_SAYS_AGE) and _NOT_YET.match(worded, own[0].end()):
+        age = None if age is None else age - 1  # "I'm 45 on Friday", "she's 45 next month"
     if age is not None and not 1 <= age <= MAX_AGE:
         age = None
     decade = next(  # "my dad had his hips done in his 60s" tells no age of the runner
@@ -2236,6 +2294,7 @@ def understand(text: str, lexicon: Lexicon, *, for_someone: bool = False) -> Und
             why = "it reaches further now than it began"
             verdict = Verdict(Assertion.PRESENT, why)
             reading.note(earlier.rule.finding, spread, verdict, len(clauses) - 1, phrase=why)
+    _scored(lexicon.language, reading, normalized, len(clauses) - 1)
     _paired_across(lexicon, reading, clauses)
     _pained_in_sentence(lexicon.language, reading, clauses)
     if for_someone:
