@@ -283,6 +283,12 @@ LATER_SETS = {
     "utterances_fresh187.yaml": 0.93,
     "utterances_fresh188.yaml": 0.9,
     "utterances_fresh189.yaml": 0.94,
+    # 190-193 (written at the round's start, held back): scored once at 052b31e, the final
+    # measurement, then tuned on and fitted on
+    "utterances_fresh190.yaml": 0.94,
+    "utterances_fresh191.yaml": 0.93,
+    "utterances_fresh192.yaml": 0.94,
+    "utterances_fresh193.yaml": 0.94,
     # round 30: 174-177 scored once on arrival on the round's starting code, then tuned on and
     # fitted on
     "utterances_fresh174.yaml": 0.94,
@@ -411,7 +417,7 @@ DISPUTED_DENIALS = {  # the rules alone misread these on sets scored before roun
 }  # fmt: skip
 
 
-SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 190)}
+SCORED_WITH_THE_LEARNED_READING = {f"utterances_fresh{n}.yaml" for n in range(64, 194)}
 """Sets first scored with the learned second reading (rounds 23 to 31): the rules alone must
 keep their F1 floor on them, and the two readings together must read no denial as present."""
 
@@ -2979,6 +2985,23 @@ ASSERTIONS = {
             "bc i upped my runs from 3 to 5 a wk my hip is sore af at the front lol",
             {"recent_training_increase", "pain_front"},
             set(),
+        ),
+    ],
+    "round 31 (after the final measurement): the three denials it read present": [
+        (
+            "Morning time there is no stiffness. Pain is not going to leg. At night it is ok.",
+            set(),
+            {"morning_stiffness", "pain_at_rest_or_night"},
+        ),
+        (
+            "Sleeping on the sore side is impossible but on my back it's fine.",
+            {"worse_lying_on_side"},
+            set(),
+        ),
+        (
+            "Hip pain gets better the more I run, it's worst at the start.",
+            set(),
+            {"worse_with_activity"},
         ),
     ],
     "round 31: new words for old findings": [
