@@ -822,8 +822,9 @@ class Proxy(Strict):
     they: Annotated[Words, Field(min_length=1)]
     """``other_person`` cue phrases that name that person ("she", "my daughter")."""
     alone: Words = ()
-    """Words that name the other alone ("he", "she"): a message with one and no ``writer`` word
-    at all is written for them ("he cant put any weight on it", "coach says his core is weak")."""
+    """Words that name the other alone ("he", "she"): a message with one is written for them
+    when no ``writer`` word stands outside an ``asking`` phrase and no relative is named ("he
+    cant put any weight on it", "hurts when she lies on it and when I press on it")."""
     writer: Annotated[Words, Field(min_length=1)]
     """Words of the writer: one outside a ``for_whom`` or an ``asking`` phrase makes the message
     the writer's own ("my daughter had a fever but I'm fine")."""

@@ -215,7 +215,8 @@ class Language:
     proxy_writer_elsewhere: frozenset[str]
     """Body parts not the hip: the writer's aside about one keeps the message the other's."""
     proxy_alone: frozenset[str]
-    """Words naming the other alone ("he"): without any writer word, the message is theirs."""
+    """Words naming the other alone ("he"): with no writer word but in asking, no relative
+    named, the message is theirs."""
 
     def for_someone_else(self) -> Language:
         """These rules for a message written for someone else, told only of them: the words

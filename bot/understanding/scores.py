@@ -16,8 +16,7 @@ _LOOSE = re.compile(r"\b(?:a|an) (10|\d)\b(?![-:./]?\d)")
 _UNIT = (
     r" ?(?:km|kms|k|kilometres?|kilometers?|miles?|mi|mins?|minutes?|hours?|hrs?|h|days?|weeks?"
     r"|months?|years?|times?|x|runs?|sessions?|am|pm|kg|lbs?|%|percent|st|nd|rd|th|o clock"
-    r"|yo|year|beats|bpm|reps?|sets?|laps?|steps?|a (?:week|wk|day|month)|per|nights?|club"
-    r"|days?)\b"
+    r"|yo|beats|bpm|reps?|sets?|laps?|steps?|a (?:week|wk|day|month)|per|nights?|club)\b"
 )
 _SCORE = re.compile(
     rf"(?<![\d./:])(?<!out of )\b(10|\d)(?:\.5)?\b(?![./:]\d)(?!{_UNIT})(?! ?/ ?[1-9])"
