@@ -29,15 +29,15 @@ class EarlierOnset:
 
     @cached_property
     def _now(self) -> re.Pattern[str]:
-        return _markers(self.rule.now)
+        return markers(self.rule.now)
 
     @cached_property
     def _then(self) -> re.Pattern[str]:
-        return _markers(self.rule.then)
+        return markers(self.rule.then)
 
     @cached_property
     def _then_ahead(self) -> re.Pattern[str]:
-        return _markers(self.rule.then_ahead)
+        return markers(self.rule.then_ahead)
 
     @cached_property
     def _now_words(self) -> frozenset[str]:
@@ -62,13 +62,13 @@ class EarlierOnset:
         distances = list(_DISTANCE.finditer(normalized))
         if len(distances) < 2:
             return None
-        markers = [(m, True) for m in self._now.finditer(normalized)]
-        markers += [(m, False) for m in self._then.finditer(normalized)]
+        told_when = [(m, True) for m in self._now.finditer(normalized)]
+        told_when += [(m, False) for m in self._then.finditer(normalized)]
         ahead = list(self._then_ahead.finditer(normalized))
         now: list[tuple[float, str]] = []
         then: list[tuple[float, str]] = []
         for distance in distances:
-            near = [(_gap(normalized, distance, m), is_now) for m, is_now in markers]
+            near = [(_gap(normalized, distance, m), is_now) for m, is_now in told_when]
             near += [
                 (_gap(normalized, distance, m), False)
                 for m in ahead
@@ -119,7 +119,8 @@ def _gap(text: str, a: re.Match[str], b: re.Match[str]) -> int:
     return len(between) + (1000 if re.search(r"[,.;!?]", between) else 0)
 
 
-def _markers(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def markers(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for ``phrases``, longest first, each on word boundaries."""
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})\b" if alternatives else r"(?!)")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.knowledge.model import ScoreFrame
+from bot.understanding.earlier import markers
 
 _EXPLICIT = re.compile(r"\b(10|\d)(?:\.5)? ?(?:/ ?10|out of (?:10|ten))\b")
 _LOOSE = re.compile(r"\b(?:a|an) (10|\d)\b(?![-:./]?\d)")
@@ -45,32 +46,14 @@ class PainScores:
     rule: ScoreFrame
 
     @cached_property
-    def _now(self) -> re.Pattern[str]:
-        return _markers(self.rule.now)
-
-    @cached_property
-    def _then(self) -> re.Pattern[str]:
-        return _markers(self.rule.then)
-
-    @cached_property
-    def _now_ahead(self) -> re.Pattern[str]:
-        return _markers(self.rule.now_ahead)
-
-    @cached_property
-    def _then_ahead(self) -> re.Pattern[str]:
-        return _markers(self.rule.then_ahead)
-
-    @cached_property
-    def _active(self) -> re.Pattern[str]:
-        return _markers(self.rule.active)
-
-    @cached_property
-    def _calm(self) -> re.Pattern[str]:
-        return _markers(self.rule.calm)
+    def _words(self) -> dict[str, re.Pattern[str]]:
+        """The rule's words of time and activity, each kind as one pattern."""
+        kinds = ("now", "then", "now_ahead", "then_ahead", "active", "calm")
+        return {kind: markers(getattr(self.rule, kind)) for kind in kinds}
 
     @cached_property
     def _still(self) -> dict[str, re.Pattern[str]]:
-        return {finding: _markers(words) for finding, words in self.rule.still.items()}
+        return {finding: markers(words) for finding, words in self.rule.still.items()}
 
     def told(self, normalized: str) -> list[Told]:
         """What the pain scores of ``normalized`` tell, when it holds any: a score out of ten
@@ -106,14 +89,15 @@ class PainScores:
     def _trend(self, normalized: str, scores: list[re.Match[str]]) -> list[Told]:
         now: list[float] = []
         then: list[float] = []
+        words, reach = self._words, self.rule.reach
         for score in scores:
             to_now = _closer(
-                _nearest(normalized, score, self._now, self.rule.reach),
-                _nearest(normalized, score, self._now_ahead, self.rule.reach, ahead=True),
+                _nearest(normalized, score, words["now"], reach),
+                _nearest(normalized, score, words["now_ahead"], reach, ahead=True),
             )
             to_then = _closer(
-                _nearest(normalized, score, self._then, self.rule.reach),
-                _nearest(normalized, score, self._then_ahead, self.rule.reach, ahead=True),
+                _nearest(normalized, score, words["then"], reach),
+                _nearest(normalized, score, words["then_ahead"], reach, ahead=True),
             )
             if to_now is not None and (to_then is None or to_now < to_then):
                 now.append(_value(score))
@@ -121,11 +105,11 @@ class PainScores:
                 then.append(_value(score))
         if not now or not then:
             return []
-        words = f"{now[-1]:g} now, {then[0]:g} before"
+        told = f"{now[-1]:g} now, {then[0]:g} before"
         if max(now) < min(then):
-            return [Told(self.rule.improving, True, words)]
+            return [Told(self.rule.improving, True, told)]
         if min(now) > max(then):
-            return [Told(self.rule.worsening, True, words)]
+            return [Told(self.rule.worsening, True, told)]
         return []
 
     def _by_activity(self, normalized: str, scores: list[re.Match[str]]) -> list[Told]:
@@ -133,13 +117,13 @@ class PainScores:
         calm: list[float] = []
         told: list[Told] = []
         for score in scores:
-            to_active = _nearest(normalized, score, self._active, self.rule.reach)
+            to_active = _nearest(normalized, score, self._words["active"], self.rule.reach)
             stills = {
                 finding: gap
                 for finding, marker in self._still.items()
                 if (gap := _nearest(normalized, score, marker, self.rule.reach)) is not None
             }
-            to_calm = _nearest(normalized, score, self._calm, self.rule.reach)
+            to_calm = _nearest(normalized, score, self._words["calm"], self.rule.reach)
             quiet = min(
                 [*stills.values(), *([to_calm] if to_calm is not None else [])], default=None
             )
@@ -181,11 +165,6 @@ def _nearest(
 
 def _closer(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else min(a, b)
-
-
-def _markers(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b" if alternatives else r"(?!)")
 
 
 def _value(match: re.Match[str]) -> float:
