@@ -2957,6 +2957,21 @@ ASSERTIONS = {
         ),
         ("my partner has a fever", set(), set()),
         ("The physio said she thinks it is bursitis", set(), set()),
+        # the writer only presses on the hip: still written for her
+        (
+            "Hurts on the outside when she lies on it and when I press on it.",
+            {"pain_side", "worse_lying_on_side", "tender_to_touch"},
+            set(),
+        ),
+        # a relative named: someone else's hip, not a message written for them
+        ("My wife's hip clicks when she runs, is that normal?", set(), set()),
+        # the writer tells of their own pain: the writer's message, "he" is the doctor
+        (
+            "The sports doctor check and say no tenderness. He think is from the back. I have "
+            "pain go down to my calf.",
+            {"pain_down_leg"},
+            {"tender_to_touch"},
+        ),
     ],
     "round 31: pain scores out of ten, over time and by activity": [
         ("7/10 on the hills, maybe a 3 on the flat", {"worse_with_activity"}, set()),
